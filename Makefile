@@ -1,0 +1,53 @@
+# The console's two commands: `make run` and `make test`. Both install what is missing
+# first (idempotently), using only the package registries.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.11
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_OPT_VERSION := 0.116.1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test tools rust-tools npm-deps chromium test-cargo test-e2e bench fmt clean-e2e
+
+## make run: build in release and serve the console at http://127.0.0.1:3000 (data in ./data).
+run: rust-tools
+	cargo leptos serve --release
+
+## make test: every test — cargo (unit + HTTP integration) and Playwright in Chromium.
+test: tools test-cargo test-e2e
+
+tools: rust-tools npm-deps chromium
+
+rust-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo install --list | grep -q "^wasm-bindgen-cli v$(WASM_BINDGEN_VERSION):" || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@cargo install --list | grep -q "^cargo-leptos v$(CARGO_LEPTOS_VERSION):" || \
+		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version
+	@cargo install --list | grep -q "^wasm-opt v$(WASM_OPT_VERSION):" || \
+		cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked
+
+npm-deps:
+	@[ -x end2end/node_modules/.bin/playwright ] || (cd end2end && npm ci --no-audit --no-fund)
+
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
+
+test-cargo:
+	cargo test --workspace --exclude frontend
+
+# A fresh data directory and a known setup token for the server cargo-leptos starts.
+E2E_DATA := $(CURDIR)/target/e2e-data
+test-e2e: tools
+	rm -rf $(E2E_DATA) && mkdir -p $(E2E_DATA)
+	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SETUP_TOKEN=e2e-$$RANDOM$$RANDOM RUST_LOG=warn \
+		cargo leptos end-to-end
+
+## make bench: sign-in throughput and the other benchmarks (run on demand, not in make test).
+bench:
+	cargo bench -p server
+
+fmt:
+	cargo fmt --all

@@ -1,0 +1,136 @@
+//! What a server function learns about its request: the service, the caller's address
+//! and session, and how to set the session cookie.
+
+use super::ApiError;
+use crate::service::{Principal, RequestMeta, Service, ServiceError};
+use http::header::{HeaderValue, COOKIE, SET_COOKIE};
+use http::request::Parts;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+/// How the session cookie is written; the server provides it.
+#[derive(Debug, Clone, Copy)]
+pub struct CookiePolicy {
+    /// Served over https: `__Host-` prefix and `Secure` (browsers refuse the prefix without it).
+    pub secure: bool,
+}
+
+impl CookiePolicy {
+    pub fn name(&self) -> &'static str {
+        if self.secure {
+            "__Host-console_session"
+        } else {
+            "console_session"
+        }
+    }
+
+    pub fn set(&self, token: &str, max_age: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+            self.name()
+        )
+    }
+
+    pub fn clear(&self) -> String {
+        self.set("", 0)
+    }
+
+    /// The session token in a `Cookie` header, if any.
+    pub fn token_from(&self, parts: &Parts) -> Option<String> {
+        let name = self.name();
+        parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+pub struct Request {
+    pub service: Service,
+    pub meta: RequestMeta,
+    pub token: Option<String>,
+    pub cookies: CookiePolicy,
+}
+
+/// The request as the server's middleware described it.
+pub async fn request() -> Result<Request, ApiError> {
+    let internal = || ApiError::Internal {
+        request_id: "-".into(),
+    };
+    let service = use_context::<Service>().ok_or_else(internal)?;
+    let cookies = use_context::<CookiePolicy>().ok_or_else(internal)?;
+    let parts = use_context::<Parts>().ok_or_else(internal)?;
+    let meta = parts
+        .extensions
+        .get::<RequestMeta>()
+        .cloned()
+        .ok_or_else(internal)?;
+    let token = cookies.token_from(&parts);
+    Ok(Request {
+        service,
+        meta,
+        token,
+        cookies,
+    })
+}
+
+/// The signed-in principal of this request; when the session is gone the cookie is cleared.
+pub async fn signed_in() -> Result<(Request, Principal), ApiError> {
+    let req = request().await?;
+    let Some(token) = req.token.clone() else {
+        return Err(ApiError::Unauthenticated);
+    };
+    match req.service.authenticate(&token).await {
+        Ok(p) => Ok((req, p)),
+        Err(e) => {
+            if matches!(e, ServiceError::Unauthenticated) {
+                set_cookie(&req.cookies.clear());
+            }
+            Err(from_service(e, &req.meta))
+        }
+    }
+}
+
+pub fn set_cookie(value: &str) {
+    if let (Some(opts), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        opts.append_header(SET_COOKIE, v);
+    }
+}
+
+pub fn from_service(e: ServiceError, meta: &RequestMeta) -> ApiError {
+    match e {
+        ServiceError::Invalid(f) => ApiError::Invalid(f),
+        ServiceError::Unauthenticated => ApiError::Unauthenticated,
+        ServiceError::InvalidCredentials => ApiError::InvalidCredentials,
+        ServiceError::Forbidden(m) => ApiError::Forbidden(m),
+        ServiceError::NotFound(m) => ApiError::NotFound(m),
+        ServiceError::Conflict(m) => ApiError::Conflict(m),
+        ServiceError::Throttled { retry_after } => ApiError::Throttled { retry_after },
+        ServiceError::Internal(inner) => {
+            tracing::error!(request_id = %meta.request_id, error = %inner, "internal error");
+            ApiError::Internal {
+                request_id: meta.request_id.clone(),
+            }
+        }
+    }
+}
+
+/// `result.or_api(&meta)`: a service result as the server function's result.
+pub trait OrApi<T> {
+    fn or_api(self, meta: &RequestMeta) -> Result<T, ApiError>;
+}
+
+impl<T> OrApi<T> for Result<T, ServiceError> {
+    fn or_api(self, meta: &RequestMeta) -> Result<T, ApiError> {
+        self.map_err(|e| from_service(e, meta))
+    }
+}

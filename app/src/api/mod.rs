@@ -1,0 +1,9 @@
+//! Thin server functions over the service: decode, call, map the error once.
+
+#[cfg(feature = "ssr")]
+pub mod context;
+mod error;
+mod session;
+
+pub use error::ApiError;
+pub use session::*;

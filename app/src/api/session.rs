@@ -1,0 +1,129 @@
+//! Setup, sign-in and sign-out, My Profile and the audit log.
+
+use super::ApiError;
+use crate::domain::{AuditEntry, Me};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::context::{request, set_cookie, signed_in, OrApi};
+
+/// What the console shell needs to know on every page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub me: Option<Me>,
+    pub setup_required: bool,
+}
+
+#[server(prefix = "/api", endpoint = "session")]
+pub async fn get_session() -> Result<SessionInfo, ApiError> {
+    let req = request().await?;
+    let setup_required = req.service.setup_required().await.or_api(&req.meta)?;
+    if setup_required {
+        return Ok(SessionInfo {
+            me: None,
+            setup_required,
+        });
+    }
+    let me = match signed_in().await {
+        Ok((req, p)) => Some(req.service.me(&p, &req.meta).await.or_api(&req.meta)?),
+        Err(ApiError::Unauthenticated) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(SessionInfo { me, setup_required })
+}
+
+#[server(prefix = "/api", endpoint = "setup")]
+pub async fn complete_setup(
+    token: String,
+    account_name: String,
+    email: String,
+    password: String,
+) -> Result<(), ApiError> {
+    let req = request().await?;
+    let input = crate::service::BootstrapInput {
+        account_name,
+        email,
+        password,
+        plan: None,
+    };
+    req.service
+        .complete_setup(&token, &input, &req.meta)
+        .await
+        .or_api(&req.meta)?;
+    leptos_axum::redirect("/login?setup=done");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
+    let req = request().await?;
+    let signed = req
+        .service
+        .sign_in(&email, &password, req.token.as_deref(), &req.meta)
+        .await
+        .or_api(&req.meta)?;
+    set_cookie(
+        &req.cookies
+            .set(&signed.token, req.service.config().session_absolute_secs),
+    );
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), ApiError> {
+    let result = match signed_in().await {
+        Ok((req, p)) => {
+            req.service
+                .sign_out(&p, &req.meta)
+                .await
+                .or_api(&req.meta)?;
+            set_cookie(&req.cookies.clear());
+            Ok(())
+        }
+        // Already signed out: the outcome the user asked for.
+        Err(ApiError::Unauthenticated) => Ok(()),
+        Err(e) => Err(e),
+    };
+    if result.is_ok() {
+        leptos_axum::redirect("/login");
+    }
+    result
+}
+
+#[server(prefix = "/api", endpoint = "profile")]
+pub async fn update_profile(
+    name: String,
+    first_name: String,
+    last_name: String,
+) -> Result<Me, ApiError> {
+    let (req, p) = signed_in().await?;
+    let input = crate::service::ProfileInput {
+        name,
+        first_name,
+        last_name,
+    };
+    req.service
+        .update_profile(&p, &input, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+#[server(prefix = "/api", endpoint = "theme")]
+pub async fn set_theme(theme: String) -> Result<Me, ApiError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .set_theme(&p, &theme, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+#[server(prefix = "/api", endpoint = "audit_log")]
+pub async fn audit_log() -> Result<Vec<AuditEntry>, ApiError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .audit_log(&p, 200, &req.meta)
+        .await
+        .or_api(&req.meta)
+}

@@ -1,0 +1,155 @@
+//! The document shell, the router and the session context every page reads.
+
+use crate::api::{
+    get_session, ApiError, CompleteSetup, SessionInfo, SetTheme, SignIn, SignOut, UpdateProfile,
+};
+use crate::domain::{Area, Theme};
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document. On the server it also sets the Content-Security-Policy with this
+/// response's nonce, so only our own scripts (and WASM) run.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+    let Some(opts) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        opts.insert_header(CONTENT_SECURITY_POLICY, v);
+    }
+}
+
+/// The session and the actions that change it, shared by every page.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub session: Resource<Result<SessionInfo, ApiError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+    pub setup: ServerAction<CompleteSetup>,
+    pub profile: ServerAction<UpdateProfile>,
+    pub theme: ServerAction<SetTheme>,
+    /// The theme just picked, applied before the server has answered.
+    pub theme_choice: RwSignal<Option<Theme>>,
+}
+
+impl Auth {
+    /// The theme to show: the one just picked, else the signed-in user's, else the device's.
+    pub fn theme(&self) -> Theme {
+        self.theme_choice.get().unwrap_or_else(|| {
+            self.session
+                .get()
+                .and_then(|r| r.ok())
+                .and_then(|s| s.me)
+                .map(|m| m.theme)
+                .unwrap_or_default()
+        })
+    }
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let setup = ServerAction::<CompleteSetup>::new();
+    let profile = ServerAction::<UpdateProfile>::new();
+    let theme = ServerAction::<SetTheme>::new();
+    let session = Resource::new(
+        move || {
+            (
+                sign_in.version().get(),
+                sign_out.version().get(),
+                setup.version().get(),
+                profile.version().get(),
+            )
+        },
+        |_| get_session(),
+    );
+    let auth = Auth {
+        session,
+        sign_in,
+        sign_out,
+        setup,
+        profile,
+        theme,
+        theme_choice: RwSignal::new(None),
+    };
+    provide_context(auth);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/console.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Console".to_string() } else { format!("{page} · Console") }/>
+        // The theme is known once the session is: server-rendered from the user's choice.
+        <Transition fallback=|| ()>
+            {move || auth.session.get().map(|_| view! { <Html {..} data-theme=move || auth.theme().as_str()/> })}
+        </Transition>
+        <Router>
+            <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
+                <Route ssr=SsrMode::Async path=path!("/login") view=pages::login::LoginPage/>
+                <Route ssr=SsrMode::Async path=path!("/setup") view=pages::setup::SetupPage/>
+                <ParentRoute ssr=SsrMode::Async path=path!("") view=crate::components::layout::ConsoleLayout>
+                    <Route ssr=SsrMode::Async path=path!("") view=pages::home::HomePage/>
+                    <Route ssr=SsrMode::Async path=path!("profile") view=pages::profile::ProfilePage/>
+                    <Route ssr=SsrMode::Async path=path!("roles") view=pages::role_matrix::RoleMatrixPage/>
+                    <Route ssr=SsrMode::Async path=path!("audit-log") view=pages::audit_log::AuditLogPage/>
+                    <Route ssr=SsrMode::Async path=path!("users") view=|| view! { <pages::not_built::NotBuilt area=Area::Users/> }/>
+                    <Route ssr=SsrMode::Async path=path!("groups") view=|| view! { <pages::not_built::NotBuilt area=Area::Groups/> }/>
+                    <Route
+                        ssr=SsrMode::Async
+                        path=path!("environments")
+                        view=|| view! { <pages::not_built::NotBuilt area=Area::ProductEnvironments/> }
+                    />
+                    <Route ssr=SsrMode::Async path=path!("api-keys") view=|| view! { <pages::not_built::NotBuilt area=Area::ApiKeys/> }/>
+                    <Route
+                        ssr=SsrMode::Async
+                        path=path!("account")
+                        view=|| view! { <pages::not_built::NotBuilt area=Area::AccountSettings/> }
+                    />
+                    <Route ssr=SsrMode::Async path=path!("security") view=|| view! { <pages::not_built::NotBuilt area=Area::Security/> }/>
+                    <Route
+                        ssr=SsrMode::Async
+                        path=path!("billing")
+                        view=|| view! { <pages::not_built::NotBuilt area=Area::BillingUsage/> }
+                    />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,116 @@
+//! The console's frame after sign-in: header, navigation (only the areas the role may
+//! open), and the page.
+
+use crate::api::{get_session, ApiError, SessionInfo};
+use crate::app::use_auth;
+use crate::components::status::{ErrorNotice, Loading};
+use crate::domain::{Area, Me};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn ConsoleLayout() -> impl IntoView {
+    let auth = use_auth();
+    // Every navigation asks the server whether the session still holds, so a forced
+    // sign-out shows on the user's next click.
+    let pathname = use_location().pathname;
+    Effect::new(move |prev: Option<String>| {
+        let path = pathname.get();
+        if prev.is_some_and(|p| p != path) {
+            leptos::task::spawn_local(async move {
+                let still_in = matches!(get_session().await, Ok(SessionInfo { me: Some(_), .. }));
+                if !still_in {
+                    auth.session.refetch();
+                }
+            });
+        }
+        path
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || {
+                auth.session
+                    .get()
+                    .map(|r| match r {
+                        Ok(SessionInfo { setup_required: true, .. }) => view! { <Redirect path="/setup"/> }.into_any(),
+                        Ok(SessionInfo { me: Some(me), .. }) => view! { <Frame me/> }.into_any(),
+                        Ok(_) | Err(ApiError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                        Err(e) => view! { <main class="page"><ErrorNotice error=e/></main> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Frame(me: Me) -> impl IntoView {
+    let auth = use_auth();
+    // A request refused for a session that has ended sends the user to sign in.
+    Effect::new(move |_| {
+        let ended =
+            |v: Option<Result<Me, ApiError>>| matches!(v, Some(Err(ApiError::Unauthenticated)));
+        if ended(auth.profile.value().get()) || ended(auth.theme.value().get()) {
+            auth.session.refetch();
+        }
+    });
+    let display = me.display_name().to_string();
+    let account = me.account_name.clone();
+    let role = me.role;
+    provide_context(me);
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/">"Console"</a>
+            <span class="account-name" title="Account">{account}</span>
+            <div class="topbar-user">
+                <a href="/profile" class="user-name">{display}</a>
+                <span class="role-badge">{role.console_name()}</span>
+                <ActionForm action=auth.sign_out attr:class="inline-form">
+                    <button type="submit" class="button button-quiet">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </header>
+        <div class="frame">
+            <nav class="sidenav" aria-label="Console">
+                <ul>
+                    {Area::visible_to(role)
+                        .map(|a| view! { <li><A href=a.path()>{a.label()}</A></li> })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <main id="main" class="page" tabindex="-1">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}
+
+/// The signed-in user, inside the console frame.
+pub fn use_me() -> Me {
+    expect_context::<Me>()
+}
+
+/// Shows the page only to roles that may open its area; others get a plain refusal.
+#[component]
+pub fn AreaGate(area: Area, children: ChildrenFn) -> impl IntoView {
+    let me = use_me();
+    if area.open_to(me.role) {
+        children().into_any()
+    } else {
+        view! {
+            <h1>{area.label()}</h1>
+            <div class="state state-error" role="alert">
+                <p>
+                    {format!(
+                        "You don't have access to {}: your role ({}) doesn't include it.",
+                        area.label(),
+                        me.role.console_name(),
+                    )}
+                </p>
+            </div>
+        }
+        .into_any()
+    }
+}

@@ -1,0 +1,5 @@
+//! UI shared by the pages.
+
+pub mod form;
+pub mod layout;
+pub mod status;

@@ -1,0 +1,22 @@
+//! Pure types and rules shared by the browser and the server: no I/O.
+
+pub mod area;
+pub mod audit;
+pub mod email;
+pub mod password;
+pub mod permission;
+pub mod plan;
+pub mod profile;
+pub mod role;
+pub mod throttle;
+pub mod validation;
+
+pub use area::Area;
+pub use audit::AuditEntry;
+pub use email::Email;
+pub use permission::{Permission, PermissionScope};
+pub use plan::{Feature, Plan, Tier};
+pub use profile::{Me, Theme};
+pub use role::Role;
+pub use throttle::{Policy, ThrottleState, Verdict};
+pub use validation::{FieldError, FieldErrors};

@@ -1,0 +1,117 @@
+//! The default plan catalogue (product.md §1). Every feature gate reads it.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    Free,
+    Paid,
+    Enterprise,
+    Custom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    GranularApiKeyPermissions,
+    AdditionalUserSubscriptions,
+    ProvisioningApi,
+    SamlSso,
+    SamlProvisioning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// The plan id used in the CLI and stored on the account (`enterprise`).
+    pub id: &'static str,
+    pub name: &'static str,
+    pub tier: Tier,
+    /// Base seats (for enterprise: the per-account default).
+    pub seats: u32,
+    pub environments: u32,
+    pub features: &'static [Feature],
+}
+
+use Feature::*;
+
+pub const CATALOGUE: &[Plan] = &[
+    Plan {
+        id: "free",
+        name: "Free",
+        tier: Tier::Free,
+        seats: 3,
+        environments: 1,
+        features: &[],
+    },
+    Plan {
+        id: "plus",
+        name: "Plus",
+        tier: Tier::Paid,
+        seats: 10,
+        environments: 5,
+        features: &[GranularApiKeyPermissions, AdditionalUserSubscriptions],
+    },
+    Plan {
+        id: "advanced",
+        name: "Advanced",
+        tier: Tier::Paid,
+        seats: 25,
+        environments: 10,
+        features: &[GranularApiKeyPermissions, AdditionalUserSubscriptions],
+    },
+    Plan {
+        id: "enterprise",
+        name: "Enterprise",
+        tier: Tier::Enterprise,
+        seats: 100,
+        environments: 50,
+        features: &[
+            GranularApiKeyPermissions,
+            ProvisioningApi,
+            SamlSso,
+            SamlProvisioning,
+        ],
+    },
+];
+
+/// A self-hosted install has every feature: bootstrap's default plan.
+pub const DEFAULT_PLAN: &str = "enterprise";
+
+impl Plan {
+    pub fn find(id: &str) -> Option<&'static Plan> {
+        CATALOGUE.iter().find(|p| p.id == id)
+    }
+
+    pub fn has(&self, feature: Feature) -> bool {
+        self.features.contains(&feature)
+    }
+
+    /// The error text for an unknown plan id, listing the valid ones.
+    pub fn unknown(id: &str) -> String {
+        let ids: Vec<_> = CATALOGUE.iter().map(|p| p.id).collect();
+        format!("Unknown plan \"{id}\"; choose one of {}", ids.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_matches_the_spec() {
+        let free = Plan::find("free").unwrap();
+        assert_eq!(
+            (free.seats, free.environments, free.features.len()),
+            (3, 1, 0)
+        );
+        let ent = Plan::find(DEFAULT_PLAN).unwrap();
+        assert!(ent.has(Feature::ProvisioningApi) && ent.has(Feature::SamlSso));
+        assert!(!ent.has(Feature::AdditionalUserSubscriptions));
+        assert!(Plan::find("plus")
+            .unwrap()
+            .has(Feature::AdditionalUserSubscriptions));
+        assert!(Plan::find("gold").is_none());
+        assert!(Plan::unknown("gold").contains("free, plus, advanced, enterprise"));
+    }
+}

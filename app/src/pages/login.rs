@@ -1,0 +1,55 @@
+use crate::api::SessionInfo;
+use crate::app::use_auth;
+use crate::components::form::{field_error, form_error, Field};
+use crate::components::status::FormStatus;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = use_auth();
+    let value = auth.sign_in.value();
+    let just_set_up = move || use_query_map().with(|q| q.get("setup").is_some());
+    let pending = auth.sign_in.pending();
+    view! {
+        <Title text="Sign in"/>
+        <Transition fallback=|| ()>
+            {move || {
+                auth.session
+                    .get()
+                    .map(|r| match r {
+                        Ok(SessionInfo { setup_required: true, .. }) => view! { <Redirect path="/setup"/> }.into_any(),
+                        Ok(SessionInfo { me: Some(_), .. }) => view! { <Redirect path="/"/> }.into_any(),
+                        _ => ().into_any(),
+                    })
+            }}
+        </Transition>
+        <main class="auth-page" id="main">
+            <section class="auth-card" aria-labelledby="login-title">
+                <h1 id="login-title">"Sign in to the console"</h1>
+                {move || {
+                    just_set_up()
+                        .then(|| view! { <p class="notice notice-success" role="status">"Your account is ready. Sign in with the email and password you chose."</p> })
+                }}
+                <ActionForm action=auth.sign_in attr:novalidate=true attr:aria-label="Sign in">
+                    <Field label="Email" name="email" kind="email" autocomplete="username" required=true error=field_error(value, "email")/>
+                    <Field
+                        label="Password"
+                        name="password"
+                        kind="password"
+                        autocomplete="current-password"
+                        required=true
+                        error=field_error(value, "password")
+                    />
+                    <FormStatus error=form_error(value)/>
+                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,10 @@
+//! One file per page.
+
+pub mod audit_log;
+pub mod home;
+pub mod login;
+pub mod not_built;
+pub mod not_found;
+pub mod profile;
+pub mod role_matrix;
+pub mod setup;

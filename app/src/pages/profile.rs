@@ -1,0 +1,98 @@
+use crate::app::use_auth;
+use crate::components::form::{field_error, form_error, Field};
+use crate::components::layout::use_me;
+use crate::components::status::FormStatus;
+use crate::domain::Theme;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// My Profile: personal details and the display preference, for every role.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let me = use_me();
+    let auth = use_auth();
+    let value = auth.profile.value();
+    let saved = Signal::derive(move || {
+        matches!(value.get(), Some(Ok(_))).then(|| "Profile saved".to_string())
+    });
+    let theme_value = auth.theme.value();
+    let theme_saved = Signal::derive(move || match theme_value.get() {
+        Some(Ok(m)) => Some(format!("Display preference saved: {}", m.theme.label())),
+        _ => None,
+    });
+    let theme_error = form_error(theme_value);
+    let name = me.name.clone().unwrap_or_default();
+    let first = me.first_name.clone().unwrap_or_default();
+    let last = me.last_name.clone().unwrap_or_default();
+    let pick = move |t: Theme| {
+        auth.theme_choice.set(Some(t));
+        auth.theme.dispatch(crate::api::SetTheme {
+            theme: t.as_str().to_string(),
+        });
+    };
+    view! {
+        <Title text="My Profile"/>
+        <h1>"My Profile"</h1>
+        <p class="lead">{format!("{} · {}", me.email, me.role.console_name())}</p>
+
+        <section class="panel" aria-labelledby="details-title">
+            <h2 id="details-title">"Personal details"</h2>
+            <ActionForm action=auth.profile attr:novalidate=true attr:aria-label="Personal details">
+                <Field
+                    label="Display name"
+                    name="name"
+                    autocomplete="nickname"
+                    value=Signal::derive(move || name.clone())
+                    hint="Shown in the console instead of your email."
+                    error=field_error(value, "name")
+                />
+                <div class="field-row">
+                    <Field
+                        label="First name"
+                        name="first_name"
+                        autocomplete="given-name"
+                        value=Signal::derive(move || first.clone())
+                        error=field_error(value, "first_name")
+                    />
+                    <Field
+                        label="Last name"
+                        name="last_name"
+                        autocomplete="family-name"
+                        value=Signal::derive(move || last.clone())
+                        error=field_error(value, "last_name")
+                    />
+                </div>
+                <FormStatus error=form_error(value) success=saved/>
+                <button type="submit" class="button button-primary">"Save details"</button>
+            </ActionForm>
+        </section>
+
+        <section class="panel" aria-labelledby="display-title">
+            <h2 id="display-title">"Display preferences"</h2>
+            <fieldset class="choice-group">
+                <legend>"Theme"</legend>
+                {Theme::ALL
+                    .into_iter()
+                    .map(|t| {
+                        let id = format!("theme-{}", t.as_str());
+                        view! {
+                            <div class="choice">
+                                <input
+                                    type="radio"
+                                    id=id.clone()
+                                    name="theme"
+                                    value=t.as_str()
+                                    prop:checked=move || auth.theme() == t
+                                    on:change=move |_| pick(t)
+                                />
+                                <label for=id>{t.label()}</label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <FormStatus error=theme_error success=theme_saved/>
+        </section>
+    }
+}

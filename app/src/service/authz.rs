@@ -1,0 +1,107 @@
+//! The acting principal and the permission check every operation starts with.
+
+use super::{
+    Actor, AuditRecord, AuditResult, Permit, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::{Permission, PermissionScope, Role};
+
+/// A signed-in user, as resolved from a live session for this request. Only the service
+/// makes one (its fields are private), so holding one proves the session was valid.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub(super) user_id: String,
+    pub(super) account_id: String,
+    pub(super) email: String,
+    pub(super) role: Role,
+    pub(super) session_token_hash: String,
+}
+
+impl Principal {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub(super) fn actor(&self) -> Actor {
+        Actor::User {
+            id: self.user_id.clone(),
+            email: self.email.clone(),
+        }
+    }
+}
+
+/// `R@account` and `R@environment` for every legacy role (roles.md §6).
+pub(super) fn system_roles() -> Vec<(String, String, &'static str, String)> {
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        for (suffix, scope_type, scope) in [
+            ("account", "account", PermissionScope::Account),
+            ("environment", "environment", PermissionScope::Environment),
+        ] {
+            let perms: Vec<&str> = role
+                .permissions()
+                .iter()
+                .filter(|p| p.scope() == scope)
+                .map(|p| p.id())
+                .collect();
+            out.push((
+                role_id(role, suffix),
+                role.console_name().to_string(),
+                scope_type,
+                perms.join(","),
+            ));
+        }
+    }
+    out
+}
+
+pub(super) fn role_id(role: Role, suffix: &str) -> String {
+    format!("{}@{}", role.api_str(), suffix)
+}
+
+/// The legacy role named by an account-scope assignment's role id.
+pub(super) fn role_from_assignments(assignments: &[(String, String)]) -> Option<Role> {
+    assignments.iter().find_map(|(role_id, scope)| {
+        let (name, suffix) = role_id.split_once('@')?;
+        (suffix == "account" && scope == "account")
+            .then(|| Role::from_api_str(name))
+            .flatten()
+    })
+}
+
+impl Service {
+    /// The check at the start of every operation on account-wide permissions. A refusal
+    /// is audited as `access.denied`.
+    pub(super) async fn authorize(
+        &self,
+        principal: &Principal,
+        permission: Permission,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Permit> {
+        if principal.role.has(permission) {
+            return Ok(Permit::granted());
+        }
+        let record = AuditRecord::new("access.denied", principal.actor(), self.now(), Some(meta))
+            .account(&principal.account_id)
+            .change(
+                None,
+                Some(serde_json::json!({ "permission": permission.id() })),
+            )
+            .result(AuditResult::Denied);
+        let permit = Permit::granted();
+        let tx = self.db().begin(&permit).await?;
+        tx.commit(&record).await?;
+        Err(ServiceError::Forbidden(format!(
+            "Your role ({}) doesn't allow this ({})",
+            principal.role.console_name(),
+            permission.id()
+        )))
+    }
+}

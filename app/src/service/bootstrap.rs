@@ -1,0 +1,222 @@
+//! First run (product.md §1): the account and its root user, a Master admin — from the
+//! setup page (unlocked by a one-time token printed in the server log) or the CLI.
+
+use super::authz::role_id;
+use super::crypto::{matches_hash, new_token, new_uuid, random_hex, sha256_hex};
+use super::{
+    Actor, AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::{password, plan, validation, Email, FieldErrors, Plan, Role};
+use crate::store::{AccountRow, NewUser};
+use serde_json::json;
+
+#[derive(Debug, Clone, Default)]
+pub struct BootstrapInput {
+    pub account_name: String,
+    pub email: String,
+    pub password: String,
+    /// A plan id of the catalogue; `enterprise` when absent.
+    pub plan: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BootstrapOutcome {
+    pub account_id: String,
+    pub user_id: String,
+}
+
+pub const ALREADY_SET_UP: &str = "The console is already set up: an account exists";
+
+struct Valid {
+    account_name: String,
+    email: Email,
+    password: String,
+    plan: &'static Plan,
+}
+
+fn validate(input: &BootstrapInput) -> Result<Valid, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let account_name = e.check(
+        "account_name",
+        validation::name(&input.account_name, 1, 100, "Account name"),
+    );
+    let email = e.check("email", Email::parse(&input.email));
+    let plan_id = input
+        .plan
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .unwrap_or(plan::DEFAULT_PLAN);
+    let plan = e.check(
+        "plan",
+        Plan::find(plan_id).ok_or_else(|| Plan::unknown(plan_id)),
+    );
+    let mut context = vec![input.account_name.as_str()];
+    if let Some(em) = &email {
+        context.push(em.as_str());
+        context.push(em.local_part());
+    }
+    e.check("password", password::check(&input.password, &context));
+    e.into_result()?;
+    match (account_name, email, plan) {
+        (Some(account_name), Some(email), Some(plan)) => Ok(Valid {
+            account_name,
+            email,
+            password: password::normalize(&input.password),
+            plan,
+        }),
+        _ => Err(FieldErrors::new()),
+    }
+}
+
+impl Service {
+    /// True while the installation has no account.
+    pub async fn setup_required(&self) -> ServiceResult<bool> {
+        let permit = Permit::granted();
+        let mut tx = self.db().begin(&permit).await?;
+        let n = tx.account_count().await?;
+        tx.finish().await?;
+        Ok(n == 0)
+    }
+
+    /// When no account exists, arms the setup page with a one-time token — the
+    /// operator's own (`preset`) or a fresh random one — and returns it for the log.
+    pub async fn prepare_setup(&self, preset: Option<String>) -> ServiceResult<Option<String>> {
+        if !self.setup_required().await? {
+            self.set_setup_token_hash(None);
+            return Ok(None);
+        }
+        let token = preset
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| new_token(self.inner.entropy.as_ref()));
+        self.set_setup_token_hash(Some(sha256_hex(token.trim())));
+        Ok(Some(token.trim().to_string()))
+    }
+
+    fn set_setup_token_hash(&self, hash: Option<String>) {
+        if let Ok(mut slot) = self.inner.setup_token_hash.lock() {
+            *slot = hash;
+        }
+    }
+
+    fn setup_token_matches(&self, token: &str) -> bool {
+        let stored = self
+            .inner
+            .setup_token_hash
+            .lock()
+            .ok()
+            .and_then(|s| s.clone());
+        stored.is_some_and(|h| matches_hash(token.trim(), &h))
+    }
+
+    /// The setup page: needs the one-time token from the server log.
+    pub async fn complete_setup(
+        &self,
+        token: &str,
+        input: &BootstrapInput,
+        meta: &RequestMeta,
+    ) -> ServiceResult<BootstrapOutcome> {
+        if !self.setup_required().await? {
+            return Err(ServiceError::Conflict(ALREADY_SET_UP.into()));
+        }
+        let mut errors = validate(input).err().unwrap_or_default();
+        if !self.setup_token_matches(token) {
+            errors.0.insert(
+                0,
+                crate::domain::FieldError {
+                    field: "token".into(),
+                    message: "This setup token isn't valid. Copy it from the server log.".into(),
+                },
+            );
+        }
+        errors.into_result()?;
+        let outcome = self
+            .create_account(input, Actor::Anonymous, Some(meta))
+            .await?;
+        self.set_setup_token_hash(None);
+        Ok(outcome)
+    }
+
+    /// `server bootstrap`: the operator creates the account headless.
+    pub async fn bootstrap(&self, input: &BootstrapInput) -> ServiceResult<BootstrapOutcome> {
+        if !self.setup_required().await? {
+            return Err(ServiceError::Conflict(ALREADY_SET_UP.into()));
+        }
+        let outcome = self.create_account(input, Actor::Operator, None).await?;
+        self.set_setup_token_hash(None);
+        Ok(outcome)
+    }
+
+    async fn create_account(
+        &self,
+        input: &BootstrapInput,
+        actor: Actor,
+        meta: Option<&RequestMeta>,
+    ) -> ServiceResult<BootstrapOutcome> {
+        let v = validate(input)?;
+        let hash = self.inner.hasher.hash(&v.password).await?;
+        let entropy = self.inner.entropy.as_ref();
+        let account_id = new_uuid(entropy);
+        let user_id = random_hex(entropy, 16);
+        let now = self.now();
+        let permit = Permit::granted();
+        // The write lock is taken before the count, so two bootstraps can't both pass.
+        let mut tx = self.db().begin_immediate(&permit).await?;
+        if tx.account_count().await? > 0 {
+            tx.finish().await?;
+            return Err(ServiceError::Conflict(ALREADY_SET_UP.into()));
+        }
+        let account = AccountRow {
+            id: account_id.clone(),
+            name: v.account_name.clone(),
+            company: None,
+            plan: v.plan.id.to_string(),
+            additional_user_subscriptions: 0,
+            subscribed_via: "direct".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_account(&account).await?;
+        let normalized = v.email.normalized();
+        tx.insert_user(&NewUser {
+            id: &user_id,
+            account_id: &account_id,
+            email: v.email.as_str(),
+            email_normalized: &normalized,
+            status: "active",
+            root: true,
+            password_hash: Some(&hash),
+            now,
+        })
+        .await?;
+        for (suffix, scope) in [("account", "account"), ("environment", "environment:all")] {
+            let id = random_hex(entropy, 16);
+            tx.insert_role_assignment(
+                &id,
+                &account_id,
+                "user",
+                &user_id,
+                &role_id(Role::MasterAdmin, suffix),
+                scope,
+                now,
+            )
+            .await?;
+        }
+        let record = AuditRecord::new("account.bootstrap", actor, now, meta)
+            .account(&account_id)
+            .target(AuditTarget::new("account", &account_id, &v.account_name))
+            .change(
+                None,
+                Some(json!({
+                    "account": { "name": v.account_name, "plan": v.plan.id },
+                    "root_user": { "id": user_id, "email": v.email.as_str(), "role": Role::MasterAdmin.api_str() },
+                    "password": "[redacted]",
+                })),
+            );
+        tx.commit(&record).await?;
+        Ok(BootstrapOutcome {
+            account_id,
+            user_id,
+        })
+    }
+}

@@ -1,0 +1,122 @@
+//! The only door to data. Every operation takes the acting principal and is checked
+//! before it touches the store: store transactions open only with a [`Permit`], which
+//! nothing outside this module can make, and a write commits only with its audit record.
+
+mod audit;
+mod auth;
+mod authz;
+mod bootstrap;
+mod crypto;
+mod error;
+mod password;
+mod profile;
+mod runtime;
+
+pub use audit::{Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, RequestMeta};
+pub use auth::SignedIn;
+pub use authz::Principal;
+pub use bootstrap::{BootstrapInput, BootstrapOutcome};
+pub use error::{InternalError, ServiceError, ServiceResult};
+pub use profile::ProfileInput;
+pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
+
+use crate::store::Database;
+use password::PasswordHasher;
+use std::sync::{Arc, Mutex};
+
+/// Proof, for the store, that the service decided this access. Its field is private to
+/// this module, so only the service can make one.
+pub struct Permit(());
+
+impl Permit {
+    const fn granted() -> Permit {
+        Permit(())
+    }
+}
+
+/// Numbers the operator may set.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// A session ends after this long without a request (seconds).
+    pub session_idle_secs: i64,
+    /// A session ends this long after sign-in, whatever happens (seconds).
+    pub session_absolute_secs: i64,
+    /// Password hashes computed at once; more wait (argon2 uses 19 MiB each).
+    pub password_hash_concurrency: usize,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            session_idle_secs: 60 * 60,
+            session_absolute_secs: 12 * 60 * 60,
+            password_hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+/// The console's operations, shared by every transport. Cheap to clone.
+#[derive(Clone)]
+pub struct Service {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    entropy: Arc<dyn Entropy>,
+    hasher: PasswordHasher,
+    config: ServiceConfig,
+    /// SHA-256 of the one-time setup token, while the console has no account.
+    setup_token_hash: Mutex<Option<String>>,
+}
+
+impl Service {
+    pub async fn new(
+        db: Database,
+        config: ServiceConfig,
+        clock: Arc<dyn Clock>,
+        entropy: Arc<dyn Entropy>,
+    ) -> ServiceResult<Service> {
+        let hasher = PasswordHasher::new(config.password_hash_concurrency, entropy.clone()).await?;
+        let service = Service {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                entropy,
+                hasher,
+                config,
+                setup_token_hash: Mutex::new(None),
+            }),
+        };
+        service.sync_system_roles().await?;
+        Ok(service)
+    }
+
+    fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    fn now(&self) -> i64 {
+        self.inner.clock.now()
+    }
+
+    pub fn config(&self) -> &ServiceConfig {
+        &self.inner.config
+    }
+
+    /// Writes the matrix's system roles (`R@account`, `R@environment`) so stored
+    /// assignments always name the current permission bundles.
+    async fn sync_system_roles(&self) -> ServiceResult<()> {
+        let permit = Permit::granted();
+        let mut tx = self.db().begin(&permit).await?;
+        for (id, name, scope_type, perms) in authz::system_roles() {
+            tx.upsert_system_role(&id, &name, scope_type, &perms)
+                .await?;
+        }
+        tx.commit_bookkeeping(&permit).await?;
+        Ok(())
+    }
+}

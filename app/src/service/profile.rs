@@ -1,0 +1,174 @@
+//! My Profile: the signed-in user's own details and display preferences.
+
+use super::{
+    AuditEntry, AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError,
+    ServiceResult,
+};
+use crate::domain::{validation, FieldErrors, Me, Permission, Theme};
+use crate::store::UserRow;
+use serde_json::json;
+
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInput {
+    pub name: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+fn opt(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|v| !v.is_empty())
+}
+
+fn none_if_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+impl Service {
+    /// The signed-in user as the console shows them.
+    pub async fn me(&self, principal: &Principal, meta: &RequestMeta) -> ServiceResult<Me> {
+        let permit = self
+            .authorize(principal, Permission::ProfileManageOwn, meta)
+            .await?;
+        let mut tx = self.db().begin(&permit).await?;
+        let user = tx.user(principal.user_id()).await?;
+        let account = tx.account(principal.account_id()).await?;
+        tx.finish().await?;
+        let (Some(user), Some(account)) = (user, account) else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        Ok(me_of(user, account.name, principal))
+    }
+
+    pub async fn update_profile(
+        &self,
+        principal: &Principal,
+        input: &ProfileInput,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Me> {
+        let mut e = FieldErrors::new();
+        let name = e.check(
+            "name",
+            validation::name(&input.name, 0, 128, "Display name"),
+        );
+        let first = e.check(
+            "first_name",
+            validation::name(&input.first_name, 0, 64, "First name"),
+        );
+        let last = e.check(
+            "last_name",
+            validation::name(&input.last_name, 0, 64, "Last name"),
+        );
+        e.into_result()?;
+        let (name, first, last) = (
+            name.and_then(none_if_empty),
+            first.and_then(none_if_empty),
+            last.and_then(none_if_empty),
+        );
+        let permit = self
+            .authorize(principal, Permission::ProfileManageOwn, meta)
+            .await?;
+        let now = self.now();
+        let mut tx = self.db().begin(&permit).await?;
+        let Some(before) = tx.user(principal.user_id()).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        tx.set_user_names(
+            &before.id,
+            name.as_deref(),
+            first.as_deref(),
+            last.as_deref(),
+            now,
+        )
+        .await?;
+        let record = AuditRecord::new("user.update_profile", principal.actor(), now, Some(meta))
+            .account(principal.account_id())
+            .target(AuditTarget::new("user", &before.id, &before.email))
+            .change(
+                Some(json!({ "name": opt(&before.name), "first_name": opt(&before.first_name), "last_name": opt(&before.last_name) })),
+                Some(json!({ "name": name, "first_name": first, "last_name": last })),
+            );
+        tx.commit(&record).await?;
+        self.me(principal, meta).await
+    }
+
+    pub async fn set_theme(
+        &self,
+        principal: &Principal,
+        theme: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Me> {
+        let theme = Theme::parse(theme).ok_or_else(|| {
+            ServiceError::invalid("theme", "Choose light, dark or device default")
+        })?;
+        let permit = self
+            .authorize(principal, Permission::ProfileManageOwn, meta)
+            .await?;
+        let now = self.now();
+        let mut tx = self.db().begin(&permit).await?;
+        let Some(before) = tx.user(principal.user_id()).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        tx.set_user_theme(&before.id, theme.as_str(), now).await?;
+        let record = AuditRecord::new(
+            "user.update_preferences",
+            principal.actor(),
+            now,
+            Some(meta),
+        )
+        .account(principal.account_id())
+        .target(AuditTarget::new("user", &before.id, &before.email))
+        .change(
+            Some(json!({ "theme": before.theme })),
+            Some(json!({ "theme": theme.as_str() })),
+        );
+        tx.commit(&record).await?;
+        self.me(principal, meta).await
+    }
+
+    /// The newest records of the principal's account (`audit_log.view`).
+    pub async fn audit_log(
+        &self,
+        principal: &Principal,
+        limit: i64,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<AuditEntry>> {
+        let permit = self
+            .authorize(principal, Permission::AuditLogView, meta)
+            .await?;
+        let mut tx = self.db().begin(&permit).await?;
+        let rows = tx
+            .audit_records(Some(principal.account_id()), limit.clamp(1, 500))
+            .await?;
+        tx.finish().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                at: r.at,
+                actor: r.actor_label.unwrap_or(r.actor_type),
+                action: r.action,
+                target: r
+                    .target_label
+                    .map(|l| format!("{}: {l}", r.target_type.unwrap_or_default())),
+                before: r.before_json,
+                after: r.after_json,
+                ip: r.ip,
+                result: r.result,
+            })
+            .collect())
+    }
+}
+
+fn me_of(user: UserRow, account_name: String, principal: &Principal) -> Me {
+    Me {
+        user_id: user.id,
+        account_id: user.account_id,
+        account_name,
+        email: user.email,
+        name: user.name,
+        first_name: user.first_name,
+        last_name: user.last_name,
+        role: principal.role(),
+        root: user.root,
+        theme: Theme::parse(&user.theme).unwrap_or_default(),
+    }
+}

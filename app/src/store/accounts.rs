@@ -1,0 +1,47 @@
+use super::{StoreResult, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub plan: String,
+    pub additional_user_subscriptions: i64,
+    pub subscribed_via: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Tx {
+    pub async fn account_count(&mut self) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts")
+            .fetch_one(self.conn())
+            .await?;
+        Ok(n)
+    }
+
+    pub async fn insert_account(&mut self, a: &AccountRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO accounts (id, name, company, plan, additional_user_subscriptions, \
+             subscribed_via, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&a.id)
+        .bind(&a.name)
+        .bind(&a.company)
+        .bind(&a.plan)
+        .bind(a.additional_user_subscriptions)
+        .bind(&a.subscribed_via)
+        .bind(a.created_at)
+        .bind(a.updated_at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn account(&mut self, id: &str) -> StoreResult<Option<AccountRow>> {
+        Ok(sqlx::query_as("SELECT * FROM accounts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+}

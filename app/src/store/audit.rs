@@ -1,0 +1,68 @@
+use super::{StoreResult, Tx};
+use crate::service::AuditRecord;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub account_id: Option<String>,
+    pub at: i64,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub actor_label: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub target_label: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+    pub result: String,
+}
+
+impl Tx {
+    /// Appends a record inside this transaction (extra records beside the one `commit` writes).
+    pub async fn append_audit(&mut self, r: &AuditRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (account_id, at, actor_type, actor_id, actor_label, action, \
+             target_type, target_id, target_label, before_json, after_json, ip, user_agent, \
+             request_id, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.account_id)
+        .bind(r.at)
+        .bind(r.actor.kind())
+        .bind(r.actor.id())
+        .bind(r.actor.label())
+        .bind(&r.action)
+        .bind(r.target.as_ref().map(|t| t.kind.as_str()))
+        .bind(r.target.as_ref().map(|t| t.id.as_str()))
+        .bind(r.target.as_ref().map(|t| t.label.as_str()))
+        .bind(r.before.as_ref().map(|v| v.to_string()))
+        .bind(r.after.as_ref().map(|v| v.to_string()))
+        .bind(r.request.as_ref().map(|m| m.ip.to_string()))
+        .bind(r.request.as_ref().and_then(|m| m.user_agent.as_deref()))
+        .bind(r.request.as_ref().map(|m| m.request_id.as_str()))
+        .bind(r.result.as_str())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// The newest audit records of an account (or of no account), newest first.
+    pub async fn audit_records(
+        &mut self,
+        account_id: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM audit_log WHERE (account_id = ? OR (? IS NULL AND account_id IS NULL)) \
+             ORDER BY id DESC LIMIT ?",
+        )
+        .bind(account_id)
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?)
+    }
+}

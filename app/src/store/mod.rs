@@ -1,0 +1,133 @@
+//! All SQL, and nothing else. Every query runs on a [`Tx`], and only the service can
+//! open one (it must show a [`Permit`]), so no transport reaches the data around the
+//! permission checks. A write transaction commits only together with its audit record.
+//!
+//! The SQL is portable (no SQLite-only syntax beyond what PostgreSQL also accepts), so a
+//! PostgreSQL store can follow.
+
+mod accounts;
+mod audit;
+mod roles;
+mod sessions;
+mod throttle;
+mod users;
+
+pub use accounts::AccountRow;
+pub use audit::AuditRow;
+pub use sessions::{NewSession, SessionRow};
+pub use users::{NewUser, UserRow};
+
+use crate::service::{AuditRecord, Permit};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// A unique constraint refused the write (a lost race on a unique value).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The embedded database: one pool for the whole server.
+#[derive(Clone)]
+pub struct Database {
+    pool: SqlitePool,
+}
+
+impl Database {
+    /// Opens (creating if needed) `console.db` in `data_dir`, in WAL mode with a busy
+    /// timeout and foreign keys on, and applies the migrations.
+    pub async fn open(data_dir: &Path) -> StoreResult<Database> {
+        let options = SqliteConnectOptions::new()
+            .filename(data_dir.join("console.db"))
+            .create_if_missing(true);
+        Self::connect(options, 8).await
+    }
+
+    /// A private in-memory database, for tests and benchmarks.
+    pub async fn open_in_memory() -> StoreResult<Database> {
+        // One connection: each in-memory connection would be a database of its own.
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        Self::connect(options, 1).await
+    }
+
+    async fn connect(options: SqliteConnectOptions, max: u32) -> StoreResult<Database> {
+        let options = options
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Database { pool })
+    }
+
+    /// Opens a transaction. Only the service holds permits.
+    pub async fn begin(&self, _permit: &Permit) -> StoreResult<Tx> {
+        Ok(Tx {
+            tx: self.pool.begin().await?,
+        })
+    }
+
+    /// Opens a transaction that takes the write lock at once, for checks that must
+    /// hold until commit (counts, uniqueness, last-of-a-kind).
+    pub async fn begin_immediate(&self, _permit: &Permit) -> StoreResult<Tx> {
+        Ok(Tx {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+        })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// One transaction of the store. Query methods live in the submodules.
+pub struct Tx {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl Tx {
+    fn conn(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
+
+    /// Appends the audit record and commits, atomically: a mutation without its audit
+    /// record never lands.
+    pub async fn commit(mut self, record: &AuditRecord) -> StoreResult<()> {
+        self.append_audit(record).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Commits bookkeeping that is not an audited action (a session's last-seen time,
+    /// throttle counters). The permit says the service chose this.
+    pub async fn commit_bookkeeping(self, _permit: &Permit) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a read-only transaction.
+    pub async fn finish(self) -> StoreResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,92 @@
+use super::{StoreResult, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub token_hash: String,
+    pub id: String,
+    pub user_id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub reauthenticated_at: Option<i64>,
+    pub ip: String,
+    pub user_agent: Option<String>,
+}
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+    pub ip: &'a str,
+    pub user_agent: Option<&'a str>,
+}
+
+impl Tx {
+    pub async fn insert_session(&mut self, s: &NewSession<'_>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, \
+             reauthenticated_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(s.token_hash)
+        .bind(s.id)
+        .bind(s.user_id)
+        .bind(s.now)
+        .bind(s.now)
+        .bind(s.expires_at)
+        .bind(s.now)
+        .bind(s.ip)
+        .bind(s.user_agent)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session_by_token_hash(
+        &mut self,
+        token_hash: &str,
+    ) -> StoreResult<Option<SessionRow>> {
+        Ok(
+            sqlx::query_as("SELECT * FROM sessions WHERE token_hash = ?")
+                .bind(token_hash)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn touch_session(&mut self, token_hash: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+            .bind(now)
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&mut self, token_hash: &str) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// Ends every session of a user; returns how many there were.
+    pub async fn delete_sessions_of_user(&mut self, user_id: &str) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected())
+    }
+
+    pub async fn sessions_of_user(&mut self, user_id: &str) -> StoreResult<Vec<SessionRow>> {
+        Ok(
+            sqlx::query_as("SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at")
+                .bind(user_id)
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+}

@@ -1,0 +1,130 @@
+use super::{StoreResult, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub status: String,
+    pub status_before_disable: Option<String>,
+    pub enabled: bool,
+    pub root: bool,
+    pub password_hash: Option<String>,
+    pub providers: String,
+    pub theme: String,
+    pub last_login_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub account_id: &'a str,
+    pub email: &'a str,
+    pub email_normalized: &'a str,
+    pub status: &'a str,
+    pub root: bool,
+    pub password_hash: Option<&'a str>,
+    pub now: i64,
+}
+
+impl Tx {
+    pub async fn insert_user(&mut self, u: &NewUser<'_>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO users (id, account_id, email, email_normalized, status, enabled, root, \
+             password_hash, providers, theme, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, 'password', 'system', ?, ?)",
+        )
+        .bind(u.id)
+        .bind(u.account_id)
+        .bind(u.email)
+        .bind(u.email_normalized)
+        .bind(u.status)
+        .bind(u.root)
+        .bind(u.password_hash)
+        .bind(u.now)
+        .bind(u.now)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// The non-deleted user with this (normalized) email, in any account.
+    pub async fn live_user_by_email(
+        &mut self,
+        email_normalized: &str,
+    ) -> StoreResult<Option<UserRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM users WHERE email_normalized = ? AND status <> 'inactive'",
+        )
+        .bind(email_normalized)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    pub async fn user(&mut self, id: &str) -> StoreResult<Option<UserRow>> {
+        Ok(sqlx::query_as("SELECT * FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    pub async fn set_user_password_hash(
+        &mut self,
+        id: &str,
+        hash: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(hash)
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_user_last_login(&mut self, id: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_user_names(
+        &mut self,
+        id: &str,
+        name: Option<&str>,
+        first_name: Option<&str>,
+        last_name: Option<&str>,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET name = ?, first_name = ?, last_name = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(name)
+        .bind(first_name)
+        .bind(last_name)
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_user_theme(&mut self, id: &str, theme: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET theme = ?, updated_at = ? WHERE id = ?")
+            .bind(theme)
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, hydrated, open, signIn } from "./helpers";
+
+// One story, in order: a fresh console is set up, then used.
+test.describe.configure({ mode: "serial" });
+
+test("first run: the setup page needs the token and valid input, then creates the account", async ({ page }) => {
+  const token = process.env.CONSOLE_SETUP_TOKEN;
+  expect(token, "the Makefile sets CONSOLE_SETUP_TOKEN for the server").toBeTruthy();
+
+  // Signed-out visitors of a fresh console land on setup.
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/setup$/);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "Set up the console" })).toBeVisible();
+
+  await page.getByLabel("Setup token").fill("wrong-token");
+  await page.getByLabel("Account name").fill(ADMIN.account);
+  await page.getByLabel("Your email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("This setup token isn't valid")).toBeVisible();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByText("Password must be at least 12 characters")).toBeVisible();
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+
+  await page.getByLabel("Setup token").fill(token!);
+  await page.getByLabel("Your email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill("password123456");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Choose a less common password")).toBeVisible();
+
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/login\?setup=done/);
+  await expect(page.getByText("Your account is ready")).toBeVisible();
+});
+
+test("sign in, navigate, dark mode that persists, sign out, wrong password", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: `Welcome, ${ADMIN.email}` })).toBeVisible();
+  const nav = page.getByRole("navigation", { name: "Console" });
+  for (const area of ["Users", "Groups", "Product environments", "API keys", "Account settings", "Security",
+    "Billing & usage", "Audit log", "Role matrix", "My Profile"]) {
+    await expect(nav.getByRole("link", { name: area, exact: true })).toBeVisible();
+  }
+
+  // Areas not built yet say so plainly.
+  await nav.getByRole("link", { name: "Users", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.getByText("Not built yet.")).toBeVisible();
+
+  // The role matrix comes from the shared domain code.
+  await nav.getByRole("link", { name: "Role matrix" }).click();
+  await expect(page.getByRole("heading", { name: "Role matrix" })).toBeVisible();
+  const matrix = page.getByRole("table");
+  await expect(matrix.getByRole("columnheader", { name: "Media Library user" })).toBeVisible();
+  const billingRow = matrix.getByRole("row", { name: /billing\.view/ });
+  await expect(billingRow.getByRole("cell")).toHaveText(["A", "✔granted", "·not granted", "·not granted",
+    "✔granted", "·not granted", "·not granted", "·not granted"]);
+
+  // The audit log shows this sign-in.
+  await nav.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("cell", { name: "auth.login_success" }).first()).toBeVisible();
+
+  // My Profile: dark mode applies at once and persists after reload.
+  await nav.getByRole("link", { name: "My Profile" }).click();
+  await expect(page.getByRole("heading", { name: "My Profile" })).toBeVisible();
+  await page.getByRole("radio", { name: "Dark" }).check();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(page.getByText("Display preference saved: Dark")).toBeVisible();
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe("rgb(17, 21, 28)");
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(page.getByRole("radio", { name: "Dark" })).toBeChecked();
+
+  // The display name replaces the email in the header once set.
+  await page.getByLabel("Display name").fill("Robin Root");
+  await page.getByRole("button", { name: "Save details" }).click();
+  await expect(page.getByText("Profile saved")).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Robin Root" })).toBeVisible();
+
+  // Sign out: back to sign-in, and the console is closed.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/profile");
+  await expect(page).toHaveURL(/\/login$/);
+
+  // A wrong password shows the one error message.
+  await signIn(page, ADMIN.email, "not the password at all");
+  await expect(page.getByRole("alert")).toContainText("Invalid email or password");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("device default follows the browser's colour scheme", async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await open(page, "/profile");
+  await page.getByRole("radio", { name: "Device default" }).check();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "system");
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(17, 21, 28)");
+  await page.emulateMedia({ colorScheme: "light" });
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(246, 247, 249)");
+  await context.close();
+});

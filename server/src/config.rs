@@ -1,0 +1,122 @@
+//! Server configuration: every option is a flag and an environment variable.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "The console: account and access management for media platforms",
+    long_about = "Serves the console (web pages, server functions) with an embedded SQLite database.\n\
+                  Without a subcommand it serves; `bootstrap` creates the first account headless."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(
+        long = "addr",
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: SocketAddr,
+
+    /// Directory of the embedded database (created on first start).
+    #[arg(
+        long,
+        env = "CONSOLE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// The console's public URL, e.g. https://console.example.com. With https, the session
+    /// cookie gets the __Host- prefix and Secure, and HSTS is sent.
+    #[arg(long, env = "CONSOLE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Use this one-time setup token instead of a random one (first run only).
+    #[arg(
+        long,
+        env = "CONSOLE_SETUP_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub setup_token: Option<String>,
+
+    /// Minutes without a request after which a session ends (15–480).
+    #[arg(long, env = "CONSOLE_SESSION_IDLE_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(15..=480), global = true)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in at which a session ends whatever happens (1–72).
+    #[arg(long, env = "CONSOLE_SESSION_ABSOLUTE_HOURS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..=72), global = true)]
+    pub session_absolute_hours: u32,
+
+    /// Directory with the built site (WASM, JS, CSS); cargo-leptos sets it.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "CONSOLE_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+}
+
+impl Config {
+    /// Served over https (per the public URL)?
+    pub fn secure(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// `scheme://host[:port]` of the public URL, for the same-origin check.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = self.public_url.as_deref()?;
+        let (scheme, rest) = url.split_once("://")?;
+        let authority = rest.split('/').next()?;
+        Some(format!("{scheme}://{authority}").to_lowercase())
+    }
+
+    pub fn service_config(&self) -> app::service::ServiceConfig {
+        app::service::ServiceConfig {
+            session_idle_secs: i64::from(self.session_idle_minutes) * 60,
+            session_absolute_secs: i64::from(self.session_absolute_hours) * 3600,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the console (the default).
+    Serve,
+    /// Create the first account and its root user (a Master admin) without the setup
+    /// page. The password is read from standard input. Prints {"account_id": …}.
+    Bootstrap {
+        /// The account's name (1–100 characters).
+        #[arg(long)]
+        account_name: String,
+        /// The root user's email; they sign in with it.
+        #[arg(long)]
+        email: String,
+        /// A plan of the catalogue: free, plus, advanced or enterprise.
+        #[arg(long, default_value = app::domain::plan::DEFAULT_PLAN)]
+        plan: String,
+    },
+}

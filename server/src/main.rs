@@ -1,0 +1,76 @@
+use clap::Parser;
+use server::config::{Cli, Command};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        None | Some(Command::Serve) => serve(cli.config).await,
+        Some(Command::Bootstrap {
+            account_name,
+            email,
+            plan,
+        }) => server::bootstrap_cmd::run(&cli.config, account_name, email, plan)
+            .await
+            .map(|line| println!("{line}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: server::config::Config) -> Result<(), String> {
+    let service = server::open_service(&config).await?;
+    if let Some(token) = service
+        .prepare_setup(config.setup_token.clone())
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        // The one secret the console prints on purpose: whoever reads the server log
+        // may claim a fresh installation.
+        tracing::warn!(
+            "No account exists yet. Open http://{}/setup and enter the one-time setup token: {token}",
+            config.addr
+        );
+    }
+    let app = server::router::build(&config, service);
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("can't listen on {}: {e}", config.addr))?;
+    tracing::info!("the console is listening on http://{}", config.addr);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,65 @@
+//! The HTTP application: pages and server functions, static files, and the middleware
+//! every request passes.
+
+use crate::config::Config;
+use crate::middleware::{
+    attach_request_meta, refuse_cross_site, security_headers, server_fn_status, CsrfPolicy,
+    HeaderPolicy,
+};
+use app::api::context::CookiePolicy;
+use app::service::Service;
+use app::{shell, App};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") | Ok("development") => leptos::config::Env::DEV,
+        _ => leptos::config::Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name("console")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(env)
+        .build()
+}
+
+/// The whole application for one service.
+pub fn build(config: &Config, service: Service) -> Router {
+    let options = leptos_options(config);
+    let routes = generate_route_list(App);
+    let cookies = CookiePolicy {
+        secure: config.secure(),
+    };
+    let context = move || {
+        provide_context(service.clone());
+        provide_context(cookies);
+    };
+    let shell_options = options.clone();
+    Router::new()
+        .leptos_routes_with_context(&options, routes, context, move || {
+            shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options)
+        .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            CsrfPolicy::new(config.public_origin()),
+            refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            HeaderPolicy {
+                secure: config.secure(),
+            },
+            security_headers,
+        ))
+        .layer(axum::middleware::from_fn(attach_request_meta))
+        .layer(CatchPanicLayer::new())
+}

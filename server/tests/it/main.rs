@@ -1,0 +1,9 @@
+//! Integration tests through HTTP: one binary, many modules (link time dominates).
+
+mod support;
+
+mod auth;
+mod bootstrap;
+mod csrf_headers;
+mod profile;
+mod throttle;

@@ -1,0 +1,187 @@
+//! A console on an in-memory database with a hand-moved clock, driven through HTTP.
+
+use app::service::{BootstrapInput, ManualClock, OsEntropy, Service, ServiceConfig};
+use app::store::Database;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::Router;
+use clap::Parser;
+use http::{header, Request, StatusCode};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const ADMIN_EMAIL: &str = "root@example.com";
+pub const ADMIN_PASSWORD: &str = "a long and uncommon passphrase";
+pub const T0: i64 = 1_800_000_000;
+
+pub struct TestApp {
+    pub router: Router,
+    pub service: Service,
+    pub clock: Arc<ManualClock>,
+    pub account_id: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The session token the response sets (empty when it clears the cookie).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.strip_prefix("console_session=")
+                    .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+            })
+    }
+
+    pub fn set_cookie_header(&self) -> String {
+        self.headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+pub fn config() -> server::config::Config {
+    server::config::Cli::try_parse_from(["server"])
+        .expect("default config")
+        .config
+}
+
+impl TestApp {
+    /// A console with no account yet.
+    pub async fn empty() -> TestApp {
+        let db = Database::open_in_memory().await.expect("db");
+        let clock = Arc::new(ManualClock::new(T0));
+        let service = Service::new(
+            db,
+            ServiceConfig::default(),
+            clock.clone(),
+            Arc::new(OsEntropy),
+        )
+        .await
+        .expect("service");
+        let router = server::router::build(&config(), service.clone());
+        TestApp {
+            router,
+            service,
+            clock,
+            account_id: String::new(),
+        }
+    }
+
+    /// A console with an account whose root user is a Master admin.
+    pub async fn with_account() -> TestApp {
+        let mut app = Self::empty().await;
+        let out = app
+            .service
+            .bootstrap(&BootstrapInput {
+                account_name: "Acme Media".into(),
+                email: ADMIN_EMAIL.into(),
+                password: ADMIN_PASSWORD.into(),
+                plan: None,
+            })
+            .await
+            .expect("bootstrap");
+        app.account_id = out.account_id;
+        app
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A same-origin form POST to a server function, as the console's own pages send it.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        self.call_from(endpoint, form, cookie, "203.0.113.7").await
+    }
+
+    pub async fn call_from(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        ip: &str,
+    ) -> Reply {
+        let req = form_request(endpoint, form, cookie, ip).header("sec-fetch-site", "same-origin");
+        self.send(req.body(Body::from(encode(form))).expect("request"))
+            .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        self.call("sign_in", &[("email", email), ("password", password)], None)
+            .await
+    }
+
+    /// Signs the root user in and returns the session token.
+    pub async fn admin_token(&self) -> String {
+        let r = self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.session_cookie().expect("session cookie")
+    }
+
+    /// Who the session cookie signs in, per the console (`None`: signed out).
+    pub async fn whoami(&self, token: &str) -> Option<String> {
+        let r = self.call("session", &[], Some(token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()["me"]["email"].as_str().map(str::to_string)
+    }
+}
+
+pub fn form_request(
+    endpoint: &str,
+    _form: &[(&str, &str)],
+    cookie: Option<&str>,
+    ip: &str,
+) -> http::request::Builder {
+    let addr: SocketAddr = format!("{ip}:50000").parse().expect("ip");
+    let mut b = Request::post(format!("/api/{endpoint}"))
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .extension(ConnectInfo(addr));
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, format!("console_session={c}"));
+    }
+    b
+}
+
+pub fn encode(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
