@@ -22,7 +22,12 @@ pub fn SetupPage() -> impl IntoView {
                     auth.session
                         .get()
                         .map(|r| match r {
-                            Ok(SessionInfo { setup_required: false, .. }) => view! { <Redirect path="/login"/> }.into_any(),
+                            Ok(SessionInfo { setup_required: false, .. }) => {
+                                // Just set up here: say so on the sign-in page.
+                                let done = matches!(value.get_untracked(), Some(Ok(())));
+                                let path = if done { "/login?setup=done" } else { "/login" };
+                                view! { <Redirect path/> }.into_any()
+                            }
                             _ => ().into_any(),
                         })
                 }}
