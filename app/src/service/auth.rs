@@ -53,7 +53,7 @@ impl Service {
 
         // Throttles first: a locked key is refused without looking at the password.
         let now = self.now();
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().read(&permit).await?;
         let ip_state = tx.throttle_state(&address_key(meta)).await?;
         let acct_state = tx.throttle_state(&account_key(&normalized)).await?;
         let user = tx.live_user_by_email(&normalized).await?;
@@ -114,7 +114,7 @@ impl Service {
         let token_hash = sha256_hex(&token);
         let session_id = random_hex(self.inner.entropy.as_ref(), 16);
         let expires_at = now + self.config().session_absolute_secs;
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().write(&permit).await?;
         // A new session id at every sign-in; the one the browser came with (if any) ends.
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
@@ -166,7 +166,7 @@ impl Service {
     ) -> ServiceResult<()> {
         let permit = Permit::granted();
         let now = self.now();
-        let mut tx = self.db().begin_immediate(&permit).await?;
+        let mut tx = self.db().write(&permit).await?;
         let mut locked = Vec::new();
         for (policy, key) in [
             (Policy::CLIENT_ADDRESS, address_key(meta)),
@@ -206,32 +206,32 @@ impl Service {
         let permit = Permit::granted();
         let now = self.now();
         let token_hash = sha256_hex(token);
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().read(&permit).await?;
         let Some(session) = tx.session_by_token_hash(&token_hash).await? else {
             tx.finish().await?;
             return Err(ServiceError::Unauthenticated);
         };
+        let user = tx.user(&session.user_id).await?;
+        let role = role_from_assignments(&tx.role_assignments_of("user", &session.user_id).await?);
+        tx.finish().await?;
+
         let idle_expired = now >= session.last_seen_at + self.config().session_idle_secs;
         if now >= session.expires_at || idle_expired {
+            let mut tx = self.db().write(&permit).await?;
             tx.delete_session(&token_hash).await?;
             tx.commit_bookkeeping(&permit).await?;
             return Err(ServiceError::Unauthenticated);
         }
-        let user = tx.user(&session.user_id).await?;
-        let role = role_from_assignments(&tx.role_assignments_of("user", &session.user_id).await?);
         let (Some(user), Some(role)) = (user, role) else {
-            tx.finish().await?;
             return Err(ServiceError::Unauthenticated);
         };
         if !(user.enabled && user.status == "active") {
-            tx.finish().await?;
             return Err(ServiceError::Unauthenticated);
         }
         if now - session.last_seen_at >= TOUCH_EVERY_SECS {
+            let mut tx = self.db().write(&permit).await?;
             tx.touch_session(&token_hash, now).await?;
             tx.commit_bookkeeping(&permit).await?;
-        } else {
-            tx.finish().await?;
         }
         Ok(Principal {
             user_id: user.id,
@@ -245,7 +245,7 @@ impl Service {
     /// Ends the principal's own session.
     pub async fn sign_out(&self, principal: &Principal, meta: &RequestMeta) -> ServiceResult<()> {
         let permit = Permit::granted();
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().write(&permit).await?;
         tx.delete_session(&principal.session_token_hash).await?;
         let record = AuditRecord::new("auth.logout", principal.actor(), self.now(), Some(meta))
             .account(&principal.account_id)

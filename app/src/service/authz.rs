@@ -96,7 +96,7 @@ impl Service {
             )
             .result(AuditResult::Denied);
         let permit = Permit::granted();
-        let tx = self.db().begin(&permit).await?;
+        let tx = self.db().write(&permit).await?;
         tx.commit(&record).await?;
         Err(ServiceError::Forbidden(format!(
             "Your role ({}) doesn't allow this ({})",

@@ -73,7 +73,7 @@ impl Service {
     /// True while the installation has no account.
     pub async fn setup_required(&self) -> ServiceResult<bool> {
         let permit = Permit::granted();
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().read(&permit).await?;
         let n = tx.account_count().await?;
         tx.finish().await?;
         Ok(n == 0)
@@ -161,7 +161,7 @@ impl Service {
         let now = self.now();
         let permit = Permit::granted();
         // The write lock is taken before the count, so two bootstraps can't both pass.
-        let mut tx = self.db().begin_immediate(&permit).await?;
+        let mut tx = self.db().write(&permit).await?;
         if tx.account_count().await? > 0 {
             tx.finish().await?;
             return Err(ServiceError::Conflict(ALREADY_SET_UP.into()));

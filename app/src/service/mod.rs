@@ -111,7 +111,7 @@ impl Service {
     /// assignments always name the current permission bundles.
     async fn sync_system_roles(&self) -> ServiceResult<()> {
         let permit = Permit::granted();
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().write(&permit).await?;
         for (id, name, scope_type, perms) in authz::system_roles() {
             tx.upsert_system_role(&id, &name, scope_type, &perms)
                 .await?;

@@ -29,7 +29,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::ProfileManageOwn, meta)
             .await?;
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().read(&permit).await?;
         let user = tx.user(principal.user_id()).await?;
         let account = tx.account(principal.account_id()).await?;
         tx.finish().await?;
@@ -68,7 +68,7 @@ impl Service {
             .authorize(principal, Permission::ProfileManageOwn, meta)
             .await?;
         let now = self.now();
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().write(&permit).await?;
         let Some(before) = tx.user(principal.user_id()).await? else {
             return Err(ServiceError::Unauthenticated);
         };
@@ -104,7 +104,7 @@ impl Service {
             .authorize(principal, Permission::ProfileManageOwn, meta)
             .await?;
         let now = self.now();
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().write(&permit).await?;
         let Some(before) = tx.user(principal.user_id()).await? else {
             return Err(ServiceError::Unauthenticated);
         };
@@ -135,7 +135,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::AuditLogView, meta)
             .await?;
-        let mut tx = self.db().begin(&permit).await?;
+        let mut tx = self.db().read(&permit).await?;
         let rows = tx
             .audit_records(Some(principal.account_id()), limit.clamp(1, 500))
             .await?;

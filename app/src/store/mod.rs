@@ -80,16 +80,18 @@ impl Database {
         Ok(Database { pool })
     }
 
-    /// Opens a transaction. Only the service holds permits.
-    pub async fn begin(&self, _permit: &Permit) -> StoreResult<Tx> {
+    /// Opens a read-only transaction (a consistent snapshot). Only the service holds
+    /// permits. Don't write in it: upgrading a read to a write fails at once when another
+    /// writer committed meanwhile (SQLite's busy snapshot) — use [`Database::write`].
+    pub async fn read(&self, _permit: &Permit) -> StoreResult<Tx> {
         Ok(Tx {
             tx: self.pool.begin().await?,
         })
     }
 
-    /// Opens a transaction that takes the write lock at once, for checks that must
-    /// hold until commit (counts, uniqueness, last-of-a-kind).
-    pub async fn begin_immediate(&self, _permit: &Permit) -> StoreResult<Tx> {
+    /// Opens a transaction that takes the write lock at once (waiting up to the busy
+    /// timeout), so what it reads holds until commit: counts, uniqueness, last-of-a-kind.
+    pub async fn write(&self, _permit: &Permit) -> StoreResult<Tx> {
         Ok(Tx {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
         })
