@@ -107,3 +107,27 @@ test("device default follows the browser's colour scheme", async ({ browser }) =
   expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(246, 247, 249)");
   await context.close();
 });
+
+test("when the session has ended, the next action or click lands on sign-in", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+
+  // An action: saving a preference with a session the server no longer knows.
+  await open(page, "/profile");
+  await page.context().clearCookies();
+  await page.getByRole("radio", { name: "Light" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  // Signing in again works, and stays (no replay of the old refusal).
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await page.waitForTimeout(1000);
+  await expect(page).not.toHaveURL(/\/login/);
+
+  // A click: client-side navigation asks the server whether the session still holds.
+  await page.context().clearCookies();
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Role matrix" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+});

@@ -47,11 +47,15 @@ pub fn ConsoleLayout() -> impl IntoView {
 #[component]
 fn Frame(me: Me) -> impl IntoView {
     let auth = use_auth();
-    // A request refused for a session that has ended sends the user to sign in.
+    // A request refused for a session that has ended sends the user to sign in. The
+    // refusal is cleared once handled, so signing in again doesn't replay it.
     Effect::new(move |_| {
         let ended =
             |v: Option<Result<Me, ApiError>>| matches!(v, Some(Err(ApiError::Unauthenticated)));
         if ended(auth.profile.value().get()) || ended(auth.theme.value().get()) {
+            auth.profile.clear();
+            auth.theme.clear();
+            auth.theme_choice.set(None);
             auth.session.refetch();
         }
     });
