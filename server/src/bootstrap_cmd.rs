@@ -1,4 +1,4 @@
-//! `server bootstrap`: the first account, headless.
+//! Operator commands: `server bootstrap` (the first account, headless) and `server outbox`.
 
 use app::service::{BootstrapInput, ServiceError};
 use std::io::Read;
@@ -38,4 +38,24 @@ pub async fn run(
         }
         Err(e) => Err(format!("bootstrap refused, nothing was changed: {e}")),
     }
+}
+
+/// `server outbox`: the newest emails, one JSON object a line.
+pub async fn outbox(
+    config: &crate::config::Config,
+    to: Option<String>,
+    limit: i64,
+) -> Result<(), String> {
+    let service = crate::open_service(config).await?;
+    let messages = service
+        .read_outbox(to.as_deref(), limit)
+        .await
+        .map_err(|e| e.to_string())?;
+    for m in messages {
+        println!(
+            "{}",
+            serde_json::json!({ "id": m.id, "to": m.to_address, "subject": m.subject, "text": m.body_text, "created_at": m.created_at })
+        );
+    }
+    Ok(())
 }

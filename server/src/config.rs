@@ -97,6 +97,11 @@ impl Config {
         app::service::ServiceConfig {
             session_idle_secs: i64::from(self.session_idle_minutes) * 60,
             session_absolute_secs: i64::from(self.session_absolute_hours) * 3600,
+            public_url: self
+                .public_url
+                .clone()
+                .map(|u| u.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| format!("http://{}", self.addr)),
             ..Default::default()
         }
     }
@@ -118,5 +123,15 @@ pub enum Command {
         /// A plan of the catalogue: free, plus, advanced or enterprise.
         #[arg(long, default_value = app::domain::plan::DEFAULT_PLAN)]
         plan: String,
+    },
+    /// Print the newest emails of the outbox (what the console sent or will send), as
+    /// JSON lines, newest first.
+    Outbox {
+        /// Only messages to this address.
+        #[arg(long)]
+        to: Option<String>,
+        /// How many messages at most.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
     },
 }

@@ -21,6 +21,9 @@ async fn main() -> ExitCode {
         }) => server::bootstrap_cmd::run(&cli.config, account_name, email, plan)
             .await
             .map(|line| println!("{line}")),
+        Some(Command::Outbox { to, limit }) => {
+            server::bootstrap_cmd::outbox(&cli.config, to, limit).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,8 @@
 pub mod context;
 mod error;
 mod session;
+mod users;
 
 pub use error::ApiError;
 pub use session::*;
+pub use users::*;

@@ -9,6 +9,7 @@ pub mod plan;
 pub mod profile;
 pub mod role;
 pub mod throttle;
+pub mod user;
 pub mod validation;
 
 pub use area::Area;
@@ -19,4 +20,5 @@ pub use plan::{Feature, Plan, Tier};
 pub use profile::{Me, Theme};
 pub use role::Role;
 pub use throttle::{Policy, ThrottleState, Verdict};
+pub use user::{EnvironmentAccess, UserPage, UserStatus, UserSummary};
 pub use validation::{FieldError, FieldErrors};

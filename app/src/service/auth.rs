@@ -1,6 +1,6 @@
 //! Signing in and out, and resolving a session token to a principal.
 
-use super::authz::{role_from_assignments, Principal};
+use super::authz::{environments_from_scopes, role_from_assignments, Principal};
 use super::crypto::{new_token, random_hex, sha256_hex};
 use super::{
     Actor, AuditRecord, AuditResult, AuditTarget, Permit, RequestMeta, Service, ServiceError,
@@ -212,7 +212,9 @@ impl Service {
             return Err(ServiceError::Unauthenticated);
         };
         let user = tx.user(&session.user_id).await?;
-        let role = role_from_assignments(&tx.role_assignments_of("user", &session.user_id).await?);
+        let assignments = tx.role_assignments_of("user", &session.user_id).await?;
+        let role = role_from_assignments(&assignments);
+        let environments = environments_from_scopes(assignments.iter().map(|(_, s)| s.as_str()));
         tx.finish().await?;
 
         let idle_expired = now >= session.last_seen_at + self.config().session_idle_secs;
@@ -238,6 +240,7 @@ impl Service {
             account_id: user.account_id,
             email: user.email,
             role,
+            environments,
             session_token_hash: token_hash,
         })
     }

@@ -3,7 +3,7 @@
 use super::{
     Actor, AuditRecord, AuditResult, Permit, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::{Permission, PermissionScope, Role};
+use crate::domain::{EnvironmentAccess, Permission, PermissionScope, Role};
 
 /// A signed-in user, as resolved from a live session for this request. Only the service
 /// makes one (its fields are private), so holding one proves the session was valid.
@@ -13,6 +13,7 @@ pub struct Principal {
     pub(super) account_id: String,
     pub(super) email: String,
     pub(super) role: Role,
+    pub(super) environments: EnvironmentAccess,
     pub(super) session_token_hash: String,
 }
 
@@ -64,6 +65,22 @@ pub(super) fn system_roles() -> Vec<(String, String, &'static str, String)> {
 
 pub(super) fn role_id(role: Role, suffix: &str) -> String {
     format!("{}@{}", role.api_str(), suffix)
+}
+
+/// Environment access from the environment-scope assignments (`environment:all` or
+/// one `environment:<id>` each).
+pub(super) fn environments_from_scopes<'a>(
+    scopes: impl Iterator<Item = &'a str>,
+) -> EnvironmentAccess {
+    let mut ids = Vec::new();
+    for scope in scopes {
+        match scope.strip_prefix("environment:") {
+            Some("all") => return EnvironmentAccess::All,
+            Some(id) => ids.push(id.to_string()),
+            None => {}
+        }
+    }
+    EnvironmentAccess::Only(ids)
 }
 
 /// The legacy role named by an account-scope assignment's role id.

@@ -11,6 +11,7 @@ mod error;
 mod password;
 mod profile;
 mod runtime;
+mod users;
 
 pub use audit::{Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, RequestMeta};
 pub use auth::SignedIn;
@@ -19,6 +20,7 @@ pub use bootstrap::{BootstrapInput, BootstrapOutcome};
 pub use error::{InternalError, ServiceError, ServiceResult};
 pub use profile::ProfileInput;
 pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
+pub use users::{AddUsersInput, UserQuery};
 
 use crate::store::Database;
 use password::PasswordHasher;
@@ -43,6 +45,8 @@ pub struct ServiceConfig {
     pub session_absolute_secs: i64,
     /// Password hashes computed at once; more wait (argon2 uses 19 MiB each).
     pub password_hash_concurrency: usize,
+    /// The console's public URL, for links in emails (no trailing slash).
+    pub public_url: String,
 }
 
 impl Default for ServiceConfig {
@@ -53,6 +57,7 @@ impl Default for ServiceConfig {
             password_hash_concurrency: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            public_url: "http://127.0.0.1:3000".into(),
         }
     }
 }

@@ -10,11 +10,15 @@ mod audit;
 mod roles;
 mod sessions;
 mod throttle;
+mod tokens;
+mod user_list;
 mod users;
 
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
 pub use sessions::{NewSession, SessionRow};
+pub use tokens::{OutboxMessage, OutboxRow, UserTokenRow};
+pub use user_list::{ListedUser, UserFilter};
 pub use users::{NewUser, UserRow};
 
 use crate::service::{AuditRecord, Permit};

@@ -7,3 +7,4 @@ mod bootstrap;
 mod csrf_headers;
 mod profile;
 mod throttle;
+mod users;

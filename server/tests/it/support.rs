@@ -16,6 +16,7 @@ pub const ADMIN_EMAIL: &str = "root@example.com";
 pub const ADMIN_PASSWORD: &str = "a long and uncommon passphrase";
 pub const T0: i64 = 1_800_000_000;
 
+#[derive(Clone)]
 pub struct TestApp {
     pub router: Router,
     pub service: Service,
@@ -64,7 +65,10 @@ pub fn config() -> server::config::Config {
 impl TestApp {
     /// A console with no account yet.
     pub async fn empty() -> TestApp {
-        let db = Database::open_in_memory().await.expect("db");
+        Self::on(Database::open_in_memory().await.expect("db")).await
+    }
+
+    async fn on(db: Database) -> TestApp {
         let clock = Arc::new(ManualClock::new(T0));
         let service = Service::new(
             db,
@@ -85,14 +89,29 @@ impl TestApp {
 
     /// A console with an account whose root user is a Master admin.
     pub async fn with_account() -> TestApp {
-        let mut app = Self::empty().await;
+        Self::with_plan("enterprise").await
+    }
+
+    /// A console on a database file (a real pool) with an account on `plan`.
+    pub async fn on_disk(dir: &std::path::Path, plan: &str) -> TestApp {
+        let db = Database::open(dir).await.expect("db");
+        Self::bootstrapped(db, plan).await
+    }
+
+    pub async fn with_plan(plan: &str) -> TestApp {
+        let db = Database::open_in_memory().await.expect("db");
+        Self::bootstrapped(db, plan).await
+    }
+
+    async fn bootstrapped(db: Database, plan: &str) -> TestApp {
+        let mut app = Self::on(db).await;
         let out = app
             .service
             .bootstrap(&BootstrapInput {
                 account_name: "Acme Media".into(),
                 email: ADMIN_EMAIL.into(),
                 password: ADMIN_PASSWORD.into(),
-                plan: None,
+                plan: Some(plan.into()),
             })
             .await
             .expect("bootstrap");
@@ -184,4 +203,64 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+impl TestApp {
+    /// The token of the newest invitation link emailed to `email` (read from the outbox).
+    pub async fn invitation_token(&self, email: &str) -> String {
+        let mail = self
+            .service
+            .read_outbox(Some(email), 1)
+            .await
+            .expect("outbox");
+        let text = &mail
+            .first()
+            .unwrap_or_else(|| panic!("no email to {email}"))
+            .body_text;
+        let start = text.find("token=").expect("a link with a token") + "token=".len();
+        text[start..].split_whitespace().next().unwrap().to_string()
+    }
+
+    /// Adds users as the holder of `token`.
+    pub async fn add_users(&self, token: &str, emails: &[&str], role: &str) -> Reply {
+        let keys: Vec<String> = (0..emails.len()).map(|i| format!("emails[{i}]")).collect();
+        let mut form: Vec<(&str, &str)> = keys
+            .iter()
+            .map(String::as_str)
+            .zip(emails.iter().copied())
+            .collect();
+        form.push(("role", role));
+        form.push(("all_environments", "on"));
+        self.call("add_users", &form, Some(token)).await
+    }
+
+    /// A signed-in user of the given role (invited by the root user, invitation accepted).
+    pub async fn user_with_role(&self, admin: &str, email: &str, role: &str) -> String {
+        let r = self.add_users(admin, &[email], role).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let token = self.invitation_token(email).await;
+        let r = self
+            .call(
+                "accept_invitation",
+                &[("token", &token), ("password", ADMIN_PASSWORD)],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = self.sign_in(email, ADMIN_PASSWORD).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.session_cookie().expect("session")
+    }
+
+    /// The emails of the account's users as the User Management table lists them.
+    pub async fn listed_emails(&self, token: &str) -> Vec<String> {
+        let r = self.call("users", &[], Some(token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["email"].as_str().unwrap().to_string())
+            .collect()
+    }
 }

@@ -1,0 +1,99 @@
+use super::{StoreResult, Tx, UserRow};
+use sqlx::{QueryBuilder, Sqlite};
+
+/// Filters of the User Management table; `None` means "any".
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter<'a> {
+    pub status: Option<&'a str>,
+    /// An account-scope role id (`admin@account`).
+    pub role_id: Option<&'a str>,
+    /// A lowercase prefix of the email or the name.
+    pub prefix: Option<&'a str>,
+    /// Keyset cursor: rows after `(created_at, id)`.
+    pub after: Option<(i64, &'a str)>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedUser {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub role_id: String,
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+impl Tx {
+    /// One page of an account's users, oldest first, by keyset (no OFFSET).
+    pub async fn list_users(
+        &mut self,
+        account_id: &str,
+        f: &UserFilter<'_>,
+    ) -> StoreResult<Vec<ListedUser>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT u.*, ra.role_id FROM users u JOIN role_assignments ra \
+             ON ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account' \
+             WHERE u.account_id = ",
+        );
+        q.push_bind(account_id.to_string());
+        if let Some(status) = f.status {
+            q.push(" AND u.status = ").push_bind(status.to_string());
+        }
+        if let Some(role_id) = f.role_id {
+            q.push(" AND ra.role_id = ").push_bind(role_id.to_string());
+        }
+        if let Some(prefix) = f.prefix {
+            let pattern = format!("{}%", escape_like(prefix));
+            q.push(" AND (u.email_normalized LIKE ")
+                .push_bind(pattern.clone());
+            q.push(" ESCAPE '\\' OR LOWER(u.name) LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+        if let Some((created_at, id)) = f.after {
+            q.push(" AND (u.created_at, u.id) > (")
+                .push_bind(created_at)
+                .push(", ")
+                .push_bind(id.to_string())
+                .push(")");
+        }
+        q.push(" ORDER BY u.created_at, u.id LIMIT ")
+            .push_bind(f.limit);
+        Ok(q.build_query_as().fetch_all(self.conn()).await?)
+    }
+
+    /// `(user id, scope)` of the environment-role assignments of these users.
+    pub async fn environment_scopes_of(
+        &mut self,
+        user_ids: &[String],
+    ) -> StoreResult<Vec<(String, String)>> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT principal_id, scope FROM role_assignments WHERE principal_type = 'user' \
+             AND scope LIKE 'environment:%' AND principal_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in user_ids {
+            sep.push_bind(id.clone());
+        }
+        q.push(") ORDER BY principal_id, scope");
+        Ok(q.build_query_as().fetch_all(self.conn()).await?)
+    }
+
+    /// Users holding a seat: every status but inactive.
+    pub async fn seats_used(&mut self, account_id: &str) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM users WHERE account_id = ? AND status <> 'inactive'",
+        )
+        .bind(account_id)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(n)
+    }
+}
