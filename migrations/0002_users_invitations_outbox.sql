@@ -23,4 +23,25 @@ CREATE TABLE outbox (
     sent_at BIGINT
 );
 
-CREATE INDEX users_account_email ON users (account_id, email_normalized);
+
+-- Seats in use (every status but inactive), kept on the account by the database itself in
+-- the transaction that adds, deletes or (in)activates a user, so no code path can forget it
+-- and reading it costs one row instead of a count over every user.
+ALTER TABLE accounts ADD COLUMN seats_used INTEGER NOT NULL DEFAULT 0;
+UPDATE accounts SET seats_used = (
+    SELECT COUNT(*) FROM users WHERE users.account_id = accounts.id AND users.status <> 'inactive'
+);
+CREATE TRIGGER users_seat_on_insert AFTER INSERT ON users WHEN NEW.status <> 'inactive'
+BEGIN
+    UPDATE accounts SET seats_used = seats_used + 1 WHERE id = NEW.account_id;
+END;
+CREATE TRIGGER users_seat_on_status AFTER UPDATE OF status ON users
+WHEN (OLD.status = 'inactive') <> (NEW.status = 'inactive')
+BEGIN
+    UPDATE accounts SET seats_used = seats_used + (CASE WHEN NEW.status = 'inactive' THEN -1 ELSE 1 END)
+    WHERE id = NEW.account_id;
+END;
+CREATE TRIGGER users_seat_on_delete AFTER DELETE ON users WHEN OLD.status <> 'inactive'
+BEGIN
+    UPDATE accounts SET seats_used = seats_used - 1 WHERE id = OLD.account_id;
+END;

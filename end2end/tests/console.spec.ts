@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, hydrated, open, signIn } from "./helpers";
+import { ADMIN, hydrated, invitationLink, open, signIn } from "./helpers";
 
 // One story, in order: a fresh console is set up, then used.
 test.describe.configure({ mode: "serial" });
@@ -46,8 +46,8 @@ test("sign in, navigate, dark mode that persists, sign out, wrong password", asy
   }
 
   // Areas not built yet say so plainly.
-  await nav.getByRole("link", { name: "Users", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await nav.getByRole("link", { name: "Groups", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Groups" })).toBeVisible();
   await expect(page.getByText("Not built yet.")).toBeVisible();
 
   // The role matrix comes from the shared domain code.
@@ -130,4 +130,62 @@ test("when the session has ended, the next action or click lands on sign-in", as
   await page.context().clearCookies();
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Role matrix" }).click();
   await expect(page).toHaveURL(/\/login$/);
+});
+
+test("a Master admin invites two users; one accepts the emailed link and signs in", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Users", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
+  await expect(page.getByText("Seats: 1 of 100 used")).toBeVisible();
+
+  // A bad row creates nobody and is marked.
+  const form = page.getByRole("form", { name: "Add users" });
+  await form.getByLabel("Email 1").fill("dana@acme.example");
+  await form.getByLabel("Email 2").fill("not an email");
+  await form.getByLabel("Role").selectOption({ label: "Technical admin" });
+  await form.getByRole("button", { name: "Add users" }).click();
+  await expect(form.getByText("Enter a valid email address")).toBeVisible();
+  await expect(form.getByLabel("Email 2")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("cell", { name: "dana@acme.example" })).toHaveCount(0);
+
+  await form.getByLabel("Email 2").fill("eli@acme.example");
+  await form.getByRole("button", { name: "Add users" }).click();
+  await expect(form.getByText("Invited 2 users")).toBeVisible();
+  await expect(form.getByLabel("Email 1")).toHaveValue("");
+  const dana = page.getByRole("row", { name: /dana@acme\.example/ });
+  await expect(dana).toContainText("Technical admin");
+  await expect(dana).toContainText("Pending");
+  await expect(page.getByText("Seats: 3 of 100 used")).toBeVisible();
+
+  // Filters: by status.
+  await page.getByLabel("Status").selectOption({ label: "Active" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByRole("row", { name: /dana@acme\.example/ })).toHaveCount(0);
+  await expect(page.getByRole("row", { name: new RegExp(ADMIN.email.replace(".", "\\.")) })).toBeVisible();
+
+  // Dana opens the emailed link (the operator's outbox) and sets a password.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  const link = invitationLink("dana@acme.example");
+  await open(page, link);
+  await page.getByLabel("New password").fill("short");
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByText("Password must be at least 12 characters")).toBeVisible();
+  await page.getByLabel("New password").fill("copper kettle meadow 7");
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page).toHaveURL(/\/login\?invited=done/);
+  await expect(page.getByText("Your password is set")).toBeVisible();
+  await page.getByLabel("Email").fill("dana@acme.example");
+  await page.getByLabel("Password").fill("copper kettle meadow 7");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Welcome, dana@acme.example" })).toBeVisible();
+  // A Technical admin doesn't see Users.
+  await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Users", exact: true })).toHaveCount(0);
+
+  // The link was single-use.
+  await open(page, link);
+  await page.getByLabel("New password").fill("another long passphrase");
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByText("This link is invalid or has expired")).toBeVisible();
 });

@@ -1,4 +1,6 @@
 import { expect, Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 
 export const ADMIN = {
   account: "Acme Media",
@@ -21,4 +23,17 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * The invitation link of the newest email to `to`, read the way an operator would:
+ * `server outbox` against the server's data directory.
+ */
+export function invitationLink(to: string): string {
+  const bin = process.env.CONSOLE_SERVER_BIN ?? path.join(__dirname, "..", "..", "target", "debug", "server");
+  const out = execFileSync(bin, ["outbox", "--to", to, "--limit", "1"], { env: process.env, encoding: "utf8" });
+  const message = JSON.parse(out.trim().split("\n")[0]);
+  const match = /https?:\/\/[^\s]+\/invite\?token=[0-9a-f]+/.exec(message.text);
+  if (!match) throw new Error(`no invitation link in: ${message.text}`);
+  return new URL(match[0]).pathname + new URL(match[0]).search;
 }

@@ -13,6 +13,7 @@ pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let value = auth.sign_in.value();
     let just_set_up = move || use_query_map().with(|q| q.get("setup").is_some());
+    let just_invited = move || use_query_map().with(|q| q.get("invited").is_some());
     let pending = auth.sign_in.pending();
     view! {
         <Title text="Sign in"/>
@@ -33,6 +34,10 @@ pub fn LoginPage() -> impl IntoView {
                 {move || {
                     just_set_up()
                         .then(|| view! { <p class="notice notice-success" role="status">"Your account is ready. Sign in with the email and password you chose."</p> })
+                }}
+                {move || {
+                    just_invited()
+                        .then(|| view! { <p class="notice notice-success" role="status">"Your password is set. Sign in with your email and new password."</p> })
                 }}
                 <ActionForm action=auth.sign_in attr:novalidate=true attr:aria-label="Sign in">
                     <Field label="Email" name="email" kind="email" autocomplete="username" required=true error=field_error(value, "email")/>

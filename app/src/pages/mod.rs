@@ -2,9 +2,11 @@
 
 pub mod audit_log;
 pub mod home;
+pub mod invite;
 pub mod login;
 pub mod not_built;
 pub mod not_found;
 pub mod profile;
 pub mod role_matrix;
 pub mod setup;
+pub mod users;

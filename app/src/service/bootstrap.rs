@@ -173,6 +173,7 @@ impl Service {
             plan: v.plan.id.to_string(),
             additional_user_subscriptions: 0,
             subscribed_via: "direct".into(),
+            seats_used: 0,
             created_at: now,
             updated_at: now,
         };

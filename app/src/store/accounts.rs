@@ -8,6 +8,9 @@ pub struct AccountRow {
     pub plan: String,
     pub additional_user_subscriptions: i64,
     pub subscribed_via: String,
+    /// Kept by the database (triggers on users); ignored on insert.
+    #[sqlx(default)]
+    pub seats_used: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }

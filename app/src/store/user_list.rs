@@ -34,17 +34,24 @@ impl Tx {
         account_id: &str,
         f: &UserFilter<'_>,
     ) -> StoreResult<Vec<ListedUser>> {
+        // The role comes from a correlated subquery (not a join), so the planner walks the
+        // (account_id, created_at, id) index in order and stops after LIMIT rows.
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT u.*, ra.role_id FROM users u JOIN role_assignments ra \
-             ON ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account' \
-             WHERE u.account_id = ",
+            "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
+             AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id \
+             FROM users u WHERE u.account_id = ",
         );
         q.push_bind(account_id.to_string());
         if let Some(status) = f.status {
             q.push(" AND u.status = ").push_bind(status.to_string());
         }
         if let Some(role_id) = f.role_id {
-            q.push(" AND ra.role_id = ").push_bind(role_id.to_string());
+            q.push(
+                " AND EXISTS (SELECT 1 FROM role_assignments rf WHERE rf.principal_type = 'user' \
+                 AND rf.principal_id = u.id AND rf.scope = 'account' AND rf.role_id = ",
+            )
+            .push_bind(role_id.to_string())
+            .push(")");
         }
         if let Some(prefix) = f.prefix {
             let pattern = format!("{}%", escape_like(prefix));
@@ -86,14 +93,13 @@ impl Tx {
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }
 
-    /// Users holding a seat: every status but inactive.
+    /// Users holding a seat (every status but inactive), as the database keeps count
+    /// (triggers on `users`, migration 0002).
     pub async fn seats_used(&mut self, account_id: &str) -> StoreResult<i64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM users WHERE account_id = ? AND status <> 'inactive'",
-        )
-        .bind(account_id)
-        .fetch_one(self.conn())
-        .await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT seats_used FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_one(self.conn())
+            .await?;
         Ok(n)
     }
 }

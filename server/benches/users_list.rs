@@ -1,0 +1,233 @@
+//! The User Management table at scale: a 50-row page of an account with 100,000 users,
+//! through the service and through HTTP (first page, deep keyset pages, a prefix search).
+//!
+//! Run with `make bench` (or `cargo bench -p server --bench users_list`). The rows are
+//! seeded straight into the benchmark's own database file.
+
+use app::service::{BootstrapInput, OsEntropy, RequestMeta, Service, SystemClock, UserQuery};
+use app::store::Database;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use clap::Parser;
+use http::{header, Request, StatusCode};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const USERS: usize = 100_000;
+const DEFAULT_ROUNDS: usize = 2_000;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn report(what: &str, mut d: Vec<Duration>) {
+    d.sort();
+    println!(
+        "{what}: p50 {:.3?}  p99 {:.3?}  ({} runs)",
+        percentile(&d, 0.5),
+        percentile(&d, 0.99),
+        d.len()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    // BENCH_ROUNDS=3 RUST_LOG=sqlx=debug shows each statement with its time.
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_ROUNDS);
+    if std::env::var("RUST_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .init();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).await.unwrap();
+    let config = server::config::Cli::try_parse_from(["server"])
+        .unwrap()
+        .config;
+    let service = Service::new(
+        db,
+        config.service_config(),
+        Arc::new(SystemClock),
+        Arc::new(OsEntropy),
+    )
+    .await
+    .unwrap();
+    let email = "root@bench.example";
+    let password = "a long and uncommon passphrase";
+    let out = service
+        .bootstrap(&BootstrapInput {
+            account_name: "Bench".into(),
+            email: email.into(),
+            password: password.into(),
+            plan: None,
+        })
+        .await
+        .unwrap();
+
+    // Seed 100k users (half admins, half media library users) with their role assignments.
+    let seed_start = Instant::now();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("console.db").display()
+    ))
+    .await
+    .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..USERS {
+        let id = format!("{:032x}", i + 1);
+        let role = if i % 2 == 0 {
+            "admin"
+        } else {
+            "media_library_user"
+        };
+        sqlx::query(
+            "INSERT INTO users (id, account_id, email, email_normalized, status, enabled, root, providers, theme, \
+             created_at, updated_at) VALUES (?, ?, ?, ?, 'active', TRUE, FALSE, 'password', 'system', ?, ?)",
+        )
+        .bind(&id)
+        .bind(&out.account_id)
+        .bind(format!("user{i:06}@bench.example"))
+        .bind(format!("user{i:06}@bench.example"))
+        .bind(1_700_000_000 + i as i64)
+        .bind(1_700_000_000 + i as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        for (suffix, scope) in [("account", "account"), ("environment", "environment:all")] {
+            sqlx::query(
+                "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, scope, created_at) \
+                 VALUES (?, ?, 'user', ?, ?, ?, 0)",
+            )
+            .bind(format!("{id}{suffix}"))
+            .bind(&out.account_id)
+            .bind(&id)
+            .bind(format!("{role}@{suffix}"))
+            .bind(scope)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    // The bare SQL of a first page, as the ceiling the service is measured against.
+    let list_sql = "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
+        AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id FROM users u WHERE u.account_id = ? \
+        ORDER BY u.created_at, u.id LIMIT ?";
+    let mut bare = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let rows = sqlx::query(list_sql)
+            .bind(&out.account_id)
+            .bind(51i64)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        bare.push(t.elapsed());
+        assert_eq!(rows.len(), 51);
+    }
+    report("bare SQL, first page of 51 rows (ceiling)", bare);
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "EXPLAIN QUERY PLAN {list_sql}"
+    )))
+    .bind(&out.account_id)
+    .bind(51i64)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for p in plan {
+        println!("  plan: {}", p.3);
+    }
+    pool.close().await;
+    println!("seeded {USERS} users in {:.1?}", seed_start.elapsed());
+
+    let meta = RequestMeta {
+        ip: "127.0.0.1".parse().unwrap(),
+        user_agent: None,
+        request_id: "bench".into(),
+    };
+    let signed = service.sign_in(email, password, None, &meta).await.unwrap();
+    let principal = service.authenticate(&signed.token).await.unwrap();
+
+    // Service: first page, then pages deep in the table by keyset.
+    let mut first = Vec::new();
+    let mut deep = Vec::new();
+    let mut search = Vec::new();
+    let mut filtered = Vec::new();
+    for round in 0..rounds {
+        let t = Instant::now();
+        let page = service
+            .list_users(&principal, &UserQuery::default(), &meta)
+            .await
+            .unwrap();
+        first.push(t.elapsed());
+        assert_eq!(page.users.len(), 50);
+        let after = format!(
+            "{}:{:032x}",
+            1_700_000_000 + (round * 37 % 99_000) as i64,
+            round * 37 % 99_000 + 1
+        );
+        let t = Instant::now();
+        let page = service
+            .list_users(
+                &principal,
+                &UserQuery {
+                    after,
+                    ..Default::default()
+                },
+                &meta,
+            )
+            .await
+            .unwrap();
+        deep.push(t.elapsed());
+        assert_eq!(page.users.len(), 50);
+        let t = Instant::now();
+        let q = UserQuery {
+            search: format!("user0{:02}", round % 100),
+            ..Default::default()
+        };
+        let page = service.list_users(&principal, &q, &meta).await.unwrap();
+        search.push(t.elapsed());
+        assert!(!page.users.is_empty());
+        let t = Instant::now();
+        let q = UserQuery {
+            role: "media_library_user".into(),
+            ..Default::default()
+        };
+        let page = service.list_users(&principal, &q, &meta).await.unwrap();
+        filtered.push(t.elapsed());
+        assert_eq!(page.users.len(), 50);
+    }
+    report("service, first page of 50", first);
+    report("service, a deep page of 50 (keyset)", deep);
+    report("service, email prefix search", search);
+    report("service, role filter", filtered);
+
+    // HTTP: the same first page through the whole stack (session, CSRF, server function).
+    let router = server::router::build(&config, service);
+    let addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+    let mut http_times = Vec::new();
+    for _ in 0..rounds {
+        let req = Request::post("/api/users")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("console_session={}", signed.token))
+            .extension(ConnectInfo(addr))
+            .body(Body::empty())
+            .unwrap();
+        let t = Instant::now();
+        let res = router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let _ = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        http_times.push(t.elapsed());
+    }
+    report("HTTP POST /api/users, first page of 50", http_times);
+}
