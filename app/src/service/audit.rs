@@ -118,6 +118,20 @@ impl AuditRecord {
         }
     }
 
+    /// An action a user takes on their own behalf (signing in, accepting an invitation).
+    pub(crate) fn by_user(
+        action: &str,
+        user: &crate::store::UserRow,
+        at: i64,
+        request: &RequestMeta,
+    ) -> AuditRecord {
+        let actor = Actor::User {
+            id: user.id.clone(),
+            email: user.email.clone(),
+        };
+        AuditRecord::new(action, actor, at, Some(request)).account(&user.account_id)
+    }
+
     pub fn account(mut self, account_id: &str) -> Self {
         self.account_id = Some(account_id.into());
         self

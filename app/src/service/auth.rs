@@ -137,17 +137,8 @@ impl Service {
             user_agent: meta.user_agent.as_deref(),
         })
         .await?;
-        let record = AuditRecord::new(
-            "auth.login_success",
-            Actor::User {
-                id: user.id.clone(),
-                email: user.email.clone(),
-            },
-            now,
-            Some(meta),
-        )
-        .account(&user.account_id)
-        .target(AuditTarget::new("session", &session_id, &user.email));
+        let record = AuditRecord::by_user("auth.login_success", &user, now, meta)
+            .target(AuditTarget::new("session", &session_id, &user.email));
         tx.commit(&record).await?;
         Ok(SignedIn {
             token,

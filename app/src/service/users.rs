@@ -4,8 +4,7 @@
 use super::authz::{environments_from_scopes, role_from_assignments, role_id};
 use super::crypto::{new_token, random_hex, sha256_hex};
 use super::{
-    Actor, AuditRecord, AuditTarget, Permit, Principal, RequestMeta, Service, ServiceError,
-    ServiceResult,
+    AuditRecord, AuditTarget, Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
 use crate::domain::{
@@ -421,21 +420,12 @@ impl Service {
         }
         tx.activate_user_with_password(&user.id, &hash, now).await?;
         tx.delete_user_tokens(&user.id).await?;
-        let record = AuditRecord::new(
-            "user.accept_invitation",
-            Actor::User {
-                id: user.id.clone(),
-                email: user.email.clone(),
-            },
-            now,
-            Some(meta),
-        )
-        .account(&user.account_id)
-        .target(AuditTarget::new("user", &user.id, &user.email))
-        .change(
-            Some(json!({ "status": "pending" })),
-            Some(json!({ "status": "active", "password": "[redacted]" })),
-        );
+        let record = AuditRecord::by_user("user.accept_invitation", &user, now, meta)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(
+                Some(json!({ "status": "pending" })),
+                Some(json!({ "status": "active", "password": "[redacted]" })),
+            );
         tx.commit(&record).await?;
         Ok(())
     }
