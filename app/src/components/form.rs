@@ -78,3 +78,22 @@ pub fn Field(
         </div>
     }
 }
+
+/// A field for choosing a password (`name="password"`), with the rules as its hint.
+#[component]
+pub fn NewPasswordField(
+    label: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <Field
+            label
+            name="password"
+            kind="password"
+            autocomplete="new-password"
+            required=true
+            hint=crate::domain::password::HINT
+            error
+        />
+    }
+}

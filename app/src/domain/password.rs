@@ -7,6 +7,9 @@ use unicode_normalization::UnicodeNormalization;
 pub const MIN_LEN: usize = 12;
 pub const MAX_LEN: usize = 128;
 pub const TOO_COMMON: &str = "Choose a less common password";
+/// The rules in a user's words, shown beside every new-password field.
+pub const HINT: &str =
+    "12 to 128 characters. Spaces and any characters are fine; common passwords are refused.";
 
 const COMMON: &str = include_str!("common_passwords.txt");
 

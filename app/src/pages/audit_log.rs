@@ -5,16 +5,6 @@ use crate::domain::{Area, AuditEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn format_time(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| at.to_string())
-}
-
 /// The newest audit records of the account (filters and export come with the security work).
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
@@ -74,7 +64,7 @@ fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td><time>{format_time(r.at)}</time></td>
+                                    <td><time>{crate::components::time::utc(r.at)}</time></td>
                                     <td>{r.actor}</td>
                                     <td><code>{r.action}</code></td>
                                     <td>{r.target.unwrap_or_default()}</td>

@@ -1,5 +1,5 @@
 use crate::api::AcceptInvitation;
-use crate::components::form::{field_error, form_error, Field};
+use crate::components::form::{field_error, form_error, NewPasswordField};
 use crate::components::status::FormStatus;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -24,15 +24,7 @@ pub fn InvitePage() -> impl IntoView {
                 <p>"You were invited to the console. Choose a password to finish setting up your account."</p>
                 <ActionForm action attr:novalidate=true attr:aria-label="Set your password">
                     <input type="hidden" name="token" prop:value=token/>
-                    <Field
-                        label="New password"
-                        name="password"
-                        kind="password"
-                        autocomplete="new-password"
-                        required=true
-                        hint="12 to 128 characters. Spaces and any characters are fine; common passwords are refused."
-                        error=field_error(value, "password")
-                    />
+                    <NewPasswordField label="New password" error=field_error(value, "password")/>
                     <FormStatus error=message/>
                     <button type="submit" class="button button-primary">"Set password"</button>
                 </ActionForm>

@@ -1,6 +1,6 @@
 use crate::api::SessionInfo;
 use crate::app::use_auth;
-use crate::components::form::{field_error, form_error, Field};
+use crate::components::form::{field_error, form_error, Field, NewPasswordField};
 use crate::components::status::{FormStatus, Loading};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -47,15 +47,7 @@ pub fn SetupPage() -> impl IntoView {
                         error=field_error(value, "account_name")
                     />
                     <Field label="Your email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
-                    <Field
-                        label="Password"
-                        name="password"
-                        kind="password"
-                        autocomplete="new-password"
-                        required=true
-                        hint="12 to 128 characters. Spaces and any characters are fine; common passwords are refused."
-                        error=field_error(value, "password")
-                    />
+                    <NewPasswordField label="Password" error=field_error(value, "password")/>
                     <FormStatus error=form_error(value)/>
                     <button type="submit" class="button button-primary" disabled=move || pending.get()>
                         "Create account"

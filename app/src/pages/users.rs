@@ -1,5 +1,5 @@
 use crate::api::{list_users, AddUsers};
-use crate::components::form::{field_error, form_error};
+use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::{use_me, AreaGate};
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
 use crate::domain::user::MAX_EMAILS_PER_INVITE;
@@ -19,17 +19,6 @@ pub fn UsersPage() -> impl IntoView {
             <UserManagement/>
         </AreaGate>
     }
-}
-
-fn format_time(at: Option<i64>) -> String {
-    at.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
-        .and_then(|t| {
-            t.format(&time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| "Never".into())
 }
 
 #[component]
@@ -163,8 +152,8 @@ fn UserTable(page: UserPage) -> impl IntoView {
                                             <td>{u.role.console_name()}</td>
                                             <td>{u.environments.label()}</td>
                                             <td><span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span></td>
-                                            <td>{format_time(u.last_login_at)}</td>
-                                            <td>{format_time(Some(u.created_at))}</td>
+                                            <td>{u.last_login_at.map(crate::components::time::utc).unwrap_or_else(|| "Never".into())}</td>
+                                            <td>{crate::components::time::utc(u.created_at)}</td>
                                         </tr>
                                     }
                                 })
@@ -189,6 +178,8 @@ const EMAIL_FIELDS: [&str; MAX_EMAILS_PER_INVITE] = [
     "emails[3]",
     "emails[4]",
 ];
+const EMAIL_LABELS: [&str; MAX_EMAILS_PER_INVITE] =
+    ["Email 1", "Email 2", "Email 3", "Email 4", "Email 5"];
 
 #[component]
 fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoView {
@@ -219,26 +210,8 @@ fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoView 
             <ActionForm action node_ref=form attr:novalidate=true attr:aria-label="Add users">
                 {EMAIL_FIELDS
                     .iter()
-                    .enumerate()
-                    .map(|(i, name)| {
-                        let error = field_error(value, name);
-                        let id = format!("add-email-{i}");
-                        let error_id = format!("{id}-error");
-                        view! {
-                            <div class="field" class:field-invalid=move || error.get().is_some()>
-                                <label for=id.clone()>{format!("Email {}", i + 1)}</label>
-                                <input
-                                    id=id
-                                    type="email"
-                                    name=*name
-                                    autocomplete="off"
-                                    aria-invalid=move || error.get().is_some().then_some("true")
-                                    aria-describedby=error_id.clone()
-                                />
-                                <p class="field-error" id=error_id>{move || error.get()}</p>
-                            </div>
-                        }
-                    })
+                    .zip(EMAIL_LABELS)
+                    .map(|(name, label)| view! { <Field label name kind="email" error=field_error(value, name)/> })
                     .collect_view()}
                 <p class="field-error" role="alert">{move || all_field_error.get()}</p>
                 <div class="field" class:field-invalid=move || role_error.get().is_some()>
