@@ -125,13 +125,16 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                 <Route ssr=SsrMode::Async path=path!("/login") view=pages::login::LoginPage/>
                 <Route ssr=SsrMode::Async path=path!("/setup") view=pages::setup::SetupPage/>
-                <Route ssr=SsrMode::Async path=path!("/invite") view=pages::invite::InvitePage/>
+                <Route ssr=SsrMode::Async path=path!("/invite") view=pages::invite::SetPasswordPage/>
+                <Route ssr=SsrMode::Async path=path!("/reset-password") view=pages::invite::SetPasswordPage/>
+                <Route ssr=SsrMode::Async path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=crate::components::layout::ConsoleLayout>
                     <Route ssr=SsrMode::Async path=path!("") view=pages::home::HomePage/>
                     <Route ssr=SsrMode::Async path=path!("profile") view=pages::profile::ProfilePage/>
                     <Route ssr=SsrMode::Async path=path!("roles") view=pages::role_matrix::RoleMatrixPage/>
                     <Route ssr=SsrMode::Async path=path!("audit-log") view=pages::audit_log::AuditLogPage/>
                     <Route ssr=SsrMode::Async path=path!("users") view=pages::users::UsersPage/>
+                    <Route ssr=SsrMode::Async path=path!("users/:id") view=pages::user_edit::UserEditPage/>
                     <Route ssr=SsrMode::Async path=path!("groups") view=|| view! { <pages::not_built::NotBuilt area=Area::Groups/> }/>
                     <Route
                         ssr=SsrMode::Async

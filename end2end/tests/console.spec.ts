@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, hydrated, invitationLink, open, signIn } from "./helpers";
+import { ADMIN, hydrated, emailedLink, open, signIn } from "./helpers";
 
 // One story, in order: a fresh console is set up, then used.
 test.describe.configure({ mode: "serial" });
@@ -31,6 +31,8 @@ test("first run: the setup page needs the token and valid input, then creates th
   await expect(page.getByText("Choose a less common password")).toBeVisible();
 
   await page.getByLabel("Password").fill(ADMIN.password);
+  // Plus: 10 seats and additional user subscriptions, so the seat story fits.
+  await page.getByLabel("Plan").selectOption({ label: "Plus (10 seats)" });
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/login\?setup=done/);
   await expect(page.getByText("Your account is ready")).toBeVisible();
@@ -137,7 +139,7 @@ test("a Master admin invites two users; one accepts the emailed link and signs i
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Users", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
-  await expect(page.getByText("Seats: 1 of 100 used")).toBeVisible();
+  await expect(page.getByText("Seats: 1 of 10 used")).toBeVisible();
 
   // A bad row creates nobody and is marked.
   const form = page.getByRole("form", { name: "Add users" });
@@ -156,7 +158,7 @@ test("a Master admin invites two users; one accepts the emailed link and signs i
   const dana = page.getByRole("row", { name: /dana@acme\.example/ });
   await expect(dana).toContainText("Technical admin");
   await expect(dana).toContainText("Pending");
-  await expect(page.getByText("Seats: 3 of 100 used")).toBeVisible();
+  await expect(page.getByText("Seats: 3 of 10 used")).toBeVisible();
 
   // Filters: by status.
   await page.getByLabel("Status").selectOption({ label: "Active" });
@@ -167,7 +169,7 @@ test("a Master admin invites two users; one accepts the emailed link and signs i
   // Dana opens the emailed link (the operator's outbox) and sets a password.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
-  const link = invitationLink("dana@acme.example");
+  const link = emailedLink("dana@acme.example");
   await open(page, link);
   await page.getByLabel("New password").fill("short");
   await page.getByRole("button", { name: "Set password" }).click();
@@ -185,7 +187,100 @@ test("a Master admin invites two users; one accepts the emailed link and signs i
 
   // The link was single-use.
   await open(page, link);
-  await page.getByLabel("New password").fill("another long passphrase");
-  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByRole("heading", { name: "This link doesn't work" })).toBeVisible();
   await expect(page.getByText("This link is invalid or has expired")).toBeVisible();
+});
+
+
+test("the user lifecycle: force logout, reset password, delete, and the seat limit", async ({ page, browser }) => {
+  const users = async () => {
+    await open(page, "/users");
+    await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
+  };
+  const choose = async (email: string, action: string) => {
+    await page.getByLabel(`Actions for ${email}`).click();
+    await page.getByRole("button", { name: action, exact: true }).click();
+    const dialog = page.getByRole("alertdialog");
+    await expect(dialog).toBeVisible();
+    return dialog;
+  };
+
+  // Dana works in a second browser.
+  const other = await browser.newContext();
+  const dana = await other.newPage();
+  await signIn(dana, "dana@acme.example", "copper kettle meadow 7");
+  await expect(dana.getByRole("heading", { name: "Welcome, dana@acme.example" })).toBeVisible();
+
+  // The admin forces her out: her page is signed out on its next action.
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await users();
+  let dialog = await choose("dana@acme.example", "Force logout");
+  await dialog.getByRole("button", { name: "Force logout" }).click();
+  await expect(page.getByText("Every session of the user has ended")).toBeVisible();
+  await dana.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "My Profile" }).click();
+  await expect(dana).toHaveURL(/\/login$/);
+
+  // Eli, still pending, gets a fresh invitation and accepts it.
+  dialog = await choose("eli@acme.example", "Resend invite");
+  await dialog.getByRole("button", { name: "Resend invite" }).click();
+  await expect(page.getByText("Email sent")).toBeVisible();
+  await open(dana, emailedLink("eli@acme.example"));
+  await dana.getByLabel("New password").fill("amber river compass 19");
+  await dana.getByRole("button", { name: "Set password" }).click();
+  await expect(dana).toHaveURL(/\/login\?invited=done/);
+
+  // The admin resets Eli's password: the old one stops working until a new one is set.
+  await users();
+  await expect(page.getByRole("row", { name: /eli@acme\.example/ })).toContainText("Active");
+  dialog = await choose("eli@acme.example", "Reset password");
+  await expect(dialog).toContainText("signed out everywhere");
+  await dialog.getByRole("button", { name: "Reset password" }).click();
+  await expect(page.getByText("Password reset: the user was signed out")).toBeVisible();
+  await expect(page.getByRole("row", { name: /eli@acme\.example/ })).toContainText("Password reset");
+  await signIn(dana, "eli@acme.example", "amber river compass 19");
+  await expect(dana.getByText("Your password was reset by an administrator")).toBeVisible();
+  await open(dana, emailedLink("eli@acme.example"));
+  await expect(dana.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+  await dana.getByLabel("New password", { exact: true }).fill("granite willow beacon 23");
+  await dana.getByRole("button", { name: "Save new password" }).click();
+  await expect(dana).toHaveURL(/\/login\?password=done/);
+  await dana.getByLabel("Email").fill("eli@acme.example");
+  await dana.getByLabel("Password").fill("granite willow beacon 23");
+  await dana.getByRole("button", { name: "Sign in" }).click();
+  await expect(dana.getByRole("heading", { name: "Welcome, eli@acme.example" })).toBeVisible();
+  await other.close();
+
+  // Delete Eli: the email must be typed; then Inactive, and the seat is free.
+  await users();
+  await expect(page.getByText("Seats: 3 of 10 used")).toBeVisible();
+  dialog = await choose("eli@acme.example", "Delete");
+  await dialog.getByLabel("Type the user's email to confirm").fill("someone@acme.example");
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(dialog.getByText("Type the user's email address to confirm")).toBeVisible();
+  await dialog.getByLabel("Type the user's email to confirm").fill("eli@acme.example");
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByText("User deleted")).toBeVisible();
+  await expect(page.getByRole("row", { name: /eli@acme\.example/ })).toContainText("Inactive");
+  await expect(page.getByText("Seats: 2 of 10 used")).toBeVisible();
+
+  // Fill the plan's ten seats: the banner shows and one more is refused.
+  const form = page.getByRole("form", { name: "Add users" });
+  const add = async (emails: string[], expected: string) => {
+    for (const [i, email] of emails.entries()) await form.getByLabel(`Email ${i + 1}`).fill(email);
+    await form.getByRole("button", { name: "Add users" }).click();
+    await expect(form.getByText(expected)).toBeVisible();
+  };
+  await add(["u1@acme.example", "u2@acme.example", "u3@acme.example", "u4@acme.example", "u5@acme.example"], "Invited 5 users");
+  await add(["u6@acme.example", "u7@acme.example", "u8@acme.example"], "Invited 3 users");
+  await expect(page.getByText("Seats: 10 of 10 used")).toBeVisible();
+  await expect(page.getByText("You've reached your plan's user limit.")).toBeVisible();
+  await add(["u9@acme.example"], "You have reached the maximum number of users allowed for your plan");
+
+  // Change user limit: one additional user subscription.
+  await page.getByRole("button", { name: "Change user limit" }).click();
+  await page.getByLabel("Additional user subscriptions").fill("1");
+  await page.getByRole("button", { name: "Save user limit" }).click();
+  await expect(page.getByText("Seats: 10 of 11 used")).toBeVisible();
+  await expect(page.getByText("You've reached your plan's user limit.")).toHaveCount(0);
 });

@@ -26,14 +26,14 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 /**
- * The invitation link of the newest email to `to`, read the way an operator would:
+ * The link (invitation or password reset) of the newest email to `to`, read the way an operator would:
  * `server outbox` against the server's data directory.
  */
-export function invitationLink(to: string): string {
+export function emailedLink(to: string): string {
   const bin = process.env.CONSOLE_SERVER_BIN ?? path.join(__dirname, "..", "..", "target", "debug", "server");
   const out = execFileSync(bin, ["outbox", "--to", to, "--limit", "1"], { env: process.env, encoding: "utf8" });
   const message = JSON.parse(out.trim().split("\n")[0]);
-  const match = /https?:\/\/[^\s]+\/invite\?token=[0-9a-f]+/.exec(message.text);
-  if (!match) throw new Error(`no invitation link in: ${message.text}`);
+  const match = /https?:\/\/[^\s]+\/(invite|reset-password)\?token=[0-9a-f]+/.exec(message.text);
+  if (!match) throw new Error(`no link in: ${message.text}`);
   return new URL(match[0]).pathname + new URL(match[0]).search;
 }

@@ -115,6 +115,13 @@ pub fn from_service(e: ServiceError, meta: &RequestMeta) -> ApiError {
         ServiceError::NotFound(m) => ApiError::NotFound(m),
         ServiceError::Conflict(m) => ApiError::Conflict(m),
         ServiceError::Throttled { retry_after } => ApiError::Throttled { retry_after },
+        ServiceError::RateLimited {
+            message,
+            retry_after,
+        } => ApiError::RateLimited {
+            message,
+            retry_after,
+        },
         ServiceError::Internal(inner) => {
             tracing::error!(request_id = %meta.request_id, error = %inner, "internal error");
             ApiError::Internal {

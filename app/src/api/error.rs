@@ -22,6 +22,8 @@ pub enum ApiError {
     Conflict(String),
     #[error("Too many sign-in attempts. Try again in {retry_after} seconds.")]
     Throttled { retry_after: i64 },
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: i64 },
     #[error("Something went wrong on our side. Try again; if it persists, tell your operator (request {request_id}).")]
     Internal { request_id: String },
     /// The request never reached the function (network, encoding).
@@ -39,7 +41,7 @@ impl ApiError {
             ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Conflict(_) => 409,
-            ApiError::Throttled { .. } => 429,
+            ApiError::Throttled { .. } | ApiError::RateLimited { .. } => 429,
             ApiError::Internal { .. } | ApiError::Transport(_) => 500,
         }
     }

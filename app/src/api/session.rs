@@ -39,13 +39,14 @@ pub async fn complete_setup(
     account_name: String,
     email: String,
     password: String,
+    #[server(default)] plan: String,
 ) -> Result<(), ApiError> {
     let req = request().await?;
     let input = crate::service::BootstrapInput {
         account_name,
         email,
         password,
-        plan: None,
+        plan: (!plan.trim().is_empty()).then(|| plan.trim().to_string()),
     };
     req.service
         .complete_setup(&token, &input, &req.meta)
@@ -115,6 +116,28 @@ pub async fn set_theme(theme: String) -> Result<Me, ApiError> {
     let (req, p) = signed_in().await?;
     req.service
         .set_theme(&p, &theme, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+/// Email preferences: a ticked checkbox is sent, an unticked one isn't.
+#[server(prefix = "/api", endpoint = "email_preferences")]
+pub async fn set_email_preferences(
+    #[server(default)] usage_alerts: Option<String>,
+    #[server(default)] weekly_report: Option<String>,
+    #[server(default)] product_updates: Option<String>,
+    #[server(default)] billing_notifications: Option<String>,
+) -> Result<Me, ApiError> {
+    use super::users::ticked;
+    let (req, p) = signed_in().await?;
+    let prefs = crate::domain::EmailPreferences {
+        usage_alerts: ticked(&usage_alerts),
+        weekly_report: ticked(&weekly_report),
+        product_updates: ticked(&product_updates),
+        billing_notifications: ticked(&billing_notifications),
+    };
+    req.service
+        .set_email_preferences(&p, &prefs, &req.meta)
         .await
         .or_api(&req.meta)
 }

@@ -118,3 +118,18 @@ pub fn AreaGate(area: Area, children: ChildrenFn) -> impl IntoView {
         .into_any()
     }
 }
+
+/// Sends the user to sign in when an action is refused because their session has ended
+/// (signed out elsewhere, forced out, disabled).
+pub fn sign_in_again_on<T, S>(value: S)
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, ApiError>>> + Send + Sync + 'static,
+{
+    let auth = use_auth();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Err(ApiError::Unauthenticated))) {
+            auth.session.refetch();
+        }
+    });
+}

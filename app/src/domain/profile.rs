@@ -1,6 +1,6 @@
 //! What a signed-in user sees of themselves, and the display preferences of My Profile.
 
-use super::{permission::Permission, role::Role};
+use super::{permission::Permission, role::Role, user::EnvironmentAccess};
 use serde::{Deserialize, Serialize};
 
 /// Display preference (product.md §9): light, dark, or the device's setting.
@@ -48,8 +48,68 @@ pub struct Me {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub role: Role,
+    /// The product environments the user may access (roles.md §3.1).
+    pub environments: EnvironmentAccess,
     pub root: bool,
     pub theme: Theme,
+    pub email_preferences: EmailPreferences,
+}
+
+/// Email preferences of My Profile (product.md §9). Security emails (password, sign-in,
+/// 2FA notices) are always sent and aren't listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailPreferences {
+    pub usage_alerts: bool,
+    pub weekly_report: bool,
+    pub product_updates: bool,
+    pub billing_notifications: bool,
+}
+
+impl Default for EmailPreferences {
+    fn default() -> Self {
+        EmailPreferences {
+            usage_alerts: true,
+            weekly_report: true,
+            product_updates: false,
+            billing_notifications: true,
+        }
+    }
+}
+
+impl EmailPreferences {
+    /// `(field name, label, hint)` of each preference, in the order My Profile shows them.
+    pub const FIELDS: [(&'static str, &'static str, &'static str); 4] = [
+        (
+            "usage_alerts",
+            "Usage alerts",
+            "When the account nears or passes a plan limit",
+        ),
+        (
+            "weekly_report",
+            "Weekly report",
+            "A summary of the account's usage every Monday",
+        ),
+        (
+            "product_updates",
+            "Product updates",
+            "New features and changes to the console",
+        ),
+        (
+            "billing_notifications",
+            "Billing notifications",
+            "Invoices, payment problems and plan changes",
+        ),
+    ];
+
+    pub fn get(&self, field: &str) -> bool {
+        match field {
+            "usage_alerts" => self.usage_alerts,
+            "weekly_report" => self.weekly_report,
+            "product_updates" => self.product_updates,
+            "billing_notifications" => self.billing_notifications,
+            _ => false,
+        }
+    }
 }
 
 impl Me {

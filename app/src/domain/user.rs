@@ -81,6 +81,10 @@ pub struct UserSummary {
     pub status: UserStatus,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
+    /// The account's root user (roles.md §3.2 rule 6).
+    pub root: bool,
+    /// Signs in with a password (the `password` provider), so Reset password applies.
+    pub password_sign_in: bool,
 }
 
 impl UserSummary {
@@ -101,9 +105,72 @@ pub struct UserPage {
     pub next: Option<String>,
     pub seats_used: i64,
     pub seat_limit: i64,
+    /// Additional user subscriptions in the limit (0–20).
+    pub additional_user_subscriptions: i64,
+    /// The plan allows additional user subscriptions (paid tier, subscribed directly).
+    pub subscriptions_available: bool,
 }
+
+impl UserPage {
+    pub fn at_seat_limit(&self) -> bool {
+        self.seats_used >= self.seat_limit
+    }
+}
+
+/// Why the user limit can't be raised with subscriptions on this plan.
+pub const SUBSCRIPTIONS_UNAVAILABLE: &str =
+    "Additional user subscriptions are available on the Plus and Advanced plans bought directly";
+
+/// Most additional user subscriptions an account may have; beyond, "Contact your provider".
+pub const MAX_ADDITIONAL_USER_SUBSCRIPTIONS: i64 = 20;
 
 /// At most this many emails in one Add users form.
 pub const MAX_EMAILS_PER_INVITE: usize = 5;
 /// Rows per page of the User Management table.
 pub const PAGE_SIZE: i64 = 50;
+
+/// What an emailed link is for (product.md §13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkPurpose {
+    Invitation,
+    AdminReset,
+    ForgotPassword,
+}
+
+impl LinkPurpose {
+    pub const ALL: [LinkPurpose; 3] = [
+        LinkPurpose::Invitation,
+        LinkPurpose::AdminReset,
+        LinkPurpose::ForgotPassword,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::AdminReset => "admin_reset",
+            LinkPurpose::ForgotPassword => "forgot_password",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LinkPurpose> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The status a user must have for the link to work.
+    pub const fn expected_status(self) -> UserStatus {
+        match self {
+            LinkPurpose::Invitation => UserStatus::Pending,
+            LinkPurpose::AdminReset => UserStatus::PasswordResetPending,
+            LinkPurpose::ForgotPassword => UserStatus::Active,
+        }
+    }
+
+    /// The console page the link opens.
+    pub const fn page(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "/invite",
+            LinkPurpose::AdminReset | LinkPurpose::ForgotPassword => "/reset-password",
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let value = auth.sign_in.value();
     let just_set_up = move || use_query_map().with(|q| q.get("setup").is_some());
     let just_invited = move || use_query_map().with(|q| q.get("invited").is_some());
+    let password_set = move || use_query_map().with(|q| q.get("password").is_some());
     let pending = auth.sign_in.pending();
     view! {
         <Title text="Sign in"/>
@@ -39,6 +40,10 @@ pub fn LoginPage() -> impl IntoView {
                     just_invited()
                         .then(|| view! { <p class="notice notice-success" role="status">"Your password is set. Sign in with your email and new password."</p> })
                 }}
+                {move || {
+                    password_set()
+                        .then(|| view! { <p class="notice notice-success" role="status">"Your new password is set. Sign in with it."</p> })
+                }}
                 <ActionForm action=auth.sign_in attr:novalidate=true attr:aria-label="Sign in">
                     <Field label="Email" name="email" kind="email" autocomplete="username" required=true error=field_error(value, "email")/>
                     <Field
@@ -54,6 +59,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <p><a href="/forgot-password">"Forgot your password?"</a></p>
             </section>
         </main>
     }

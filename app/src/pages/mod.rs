@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod audit_log;
+pub mod forgot_password;
 pub mod home;
 pub mod invite;
 pub mod login;
@@ -9,4 +10,5 @@ pub mod not_found;
 pub mod profile;
 pub mod role_matrix;
 pub mod setup;
+pub mod user_edit;
 pub mod users;

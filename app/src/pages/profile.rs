@@ -1,8 +1,10 @@
+use crate::api::SetEmailPreferences;
 use crate::app::use_auth;
 use crate::components::form::{field_error, form_error, Field};
+use crate::components::layout::sign_in_again_on;
 use crate::components::layout::use_me;
 use crate::components::status::FormStatus;
-use crate::domain::Theme;
+use crate::domain::{EmailPreferences, Theme};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,6 +70,8 @@ pub fn ProfilePage() -> impl IntoView {
             </ActionForm>
         </section>
 
+        <EmailPreferencesForm/>
+
         <section class="panel" aria-labelledby="display-title">
             <h2 id="display-title">"Display preferences"</h2>
             <fieldset class="choice-group">
@@ -93,6 +97,46 @@ pub fn ProfilePage() -> impl IntoView {
                     .collect_view()}
             </fieldset>
             <FormStatus error=theme_error success=theme_saved/>
+        </section>
+    }
+}
+
+/// Which emails the user wants; security emails are always sent.
+#[component]
+fn EmailPreferencesForm() -> impl IntoView {
+    let me = use_me();
+    let action = ServerAction::<SetEmailPreferences>::new();
+    sign_in_again_on(action.value());
+    let value = action.value();
+    let saved = Signal::derive(move || {
+        matches!(value.get(), Some(Ok(_))).then(|| "Email preferences saved".to_string())
+    });
+    let prefs = me.email_preferences;
+    view! {
+        <section class="panel" aria-labelledby="email-prefs-title">
+            <h2 id="email-prefs-title">"Email preferences"</h2>
+            <ActionForm action attr:aria-label="Email preferences">
+                <fieldset class="choice-group choice-list">
+                    <legend>"Send me"</legend>
+                    {EmailPreferences::FIELDS
+                        .into_iter()
+                        .map(|(name, label, hint)| {
+                            let id = format!("email-pref-{name}");
+                            let hint_id = format!("{id}-hint");
+                            view! {
+                                <div class="choice">
+                                    <input type="checkbox" id=id.clone() name=name checked=prefs.get(name) aria-describedby=hint_id.clone()/>
+                                    <label for=id>{label}</label>
+                                    <span class="field-hint" id=hint_id>{hint}</span>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <p class="field-hint">"Security emails (password, sign-in and access changes) are always sent."</p>
+                <FormStatus error=form_error(value) success=saved/>
+                <button type="submit" class="button button-primary">"Save email preferences"</button>
+            </ActionForm>
         </section>
     }
 }

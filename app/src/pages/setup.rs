@@ -2,6 +2,7 @@ use crate::api::SessionInfo;
 use crate::app::use_auth;
 use crate::components::form::{field_error, form_error, Field, NewPasswordField};
 use crate::components::status::{FormStatus, Loading};
+use crate::domain::plan::{CATALOGUE, DEFAULT_PLAN};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +15,7 @@ pub fn SetupPage() -> impl IntoView {
     let auth = use_auth();
     let value = auth.setup.value();
     let pending = auth.setup.pending();
+    let plan_error = field_error(value, "plan");
     view! {
         <Title text="Set up the console"/>
         <main class="auth-page" id="main">
@@ -48,6 +50,22 @@ pub fn SetupPage() -> impl IntoView {
                     />
                     <Field label="Your email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
                     <NewPasswordField label="Password" error=field_error(value, "password")/>
+                    <div class="field" class:field-invalid=move || plan_error.get().is_some()>
+                        <label for="setup-plan">"Plan"</label>
+                        <select id="setup-plan" name="plan" aria-describedby="setup-plan-error">
+                            {CATALOGUE
+                                .iter()
+                                .map(|p| {
+                                    view! {
+                                        <option value=p.id selected=p.id == DEFAULT_PLAN>
+                                            {format!("{} ({} seats)", p.name, p.seats)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                        <p class="field-error" id="setup-plan-error">{move || plan_error.get()}</p>
+                    </div>
                     <FormStatus error=form_error(value)/>
                     <button type="submit" class="button button-primary" disabled=move || pending.get()>
                         "Create account"

@@ -1,10 +1,12 @@
-use crate::api::{list_users, AddUsers};
-use crate::components::form::{field_error, form_error, Field};
-use crate::components::layout::{use_me, AreaGate};
+//! User Management (product.md §4.2).
+
+use crate::api::{list_users, ActOnUser, AddUsers, SetUserLimit};
+use crate::components::add_users::AddUsersForm;
+use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
+use crate::components::seats::SeatSummary;
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
-use crate::domain::user::MAX_EMAILS_PER_INVITE;
+use crate::components::user_menu::{actions_for, ConfirmUserAction, PendingAction, UserRowMenu};
 use crate::domain::{Area, Permission, Role, UserPage, UserStatus};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -25,6 +27,13 @@ pub fn UsersPage() -> impl IntoView {
 fn UserManagement() -> impl IntoView {
     let me = use_me();
     let add = ServerAction::<AddUsers>::new();
+    let act = ServerAction::<ActOnUser>::new();
+    let limit = ServerAction::<SetUserLimit>::new();
+    sign_in_again_on(add.value());
+    sign_in_again_on(act.value());
+    sign_in_again_on(limit.value());
+    let pending: PendingAction = RwSignal::new(None);
+    let done = Signal::derive(move || act.value().get().and_then(|r| r.ok()));
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
     let page = Resource::new(
@@ -35,21 +44,31 @@ fn UserManagement() -> impl IntoView {
                 param("status"),
                 param("after"),
                 add.version().get(),
+                act.version().get(),
+                limit.version().get(),
             )
         },
-        |(search, role, status, after, _)| list_users(search, role, status, after),
+        |(search, role, status, after, ..)| list_users(search, role, status, after),
     );
     let can_invite = me.can(Permission::UsersInvite);
     let can_change_limit = me.can(Permission::PlanManage);
     view! {
         <h1>"Users"</h1>
         <p class="lead">"Everyone in this account, their role, access and status."</p>
+        <FormStatus error=Signal::derive(|| None::<String>) success=done/>
+        <ConfirmUserAction pending act/>
         <Transition fallback=|| view! { <Loading/> }>
             {move || {
                 page.get()
                     .map(|r| match r {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(p) => view! { <SeatSummary page=p.clone() can_change_limit/> <UserTable page=p/> }.into_any(),
+                        Ok(p) => {
+                            view! {
+                                <SeatSummary page=p.clone() can_change_limit limit/>
+                                <UserTable page=p pending/>
+                            }
+                                .into_any()
+                        }
                     })
             }}
         </Transition>
@@ -58,29 +77,8 @@ fn UserManagement() -> impl IntoView {
 }
 
 #[component]
-fn SeatSummary(page: UserPage, can_change_limit: bool) -> impl IntoView {
-    let full = page.seats_used >= page.seat_limit;
-    view! {
-        <p class="seat-count">{format!("Seats: {} of {} used", page.seats_used, page.seat_limit)}</p>
-        {full
-            .then(|| {
-                view! {
-                    <div class="notice notice-warning" role="status">
-                        <strong>"You've reached your plan's user limit."</strong>
-                        " "
-                        {if can_change_limit {
-                            view! { <a href="/billing" class="button">"Change user limit"</a> }.into_any()
-                        } else {
-                            view! { <span>"Ask a master admin or billing user."</span> }.into_any()
-                        }}
-                    </div>
-                }
-            })}
-    }
-}
-
-#[component]
-fn UserTable(page: UserPage) -> impl IntoView {
+fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
+    let me = use_me();
     let query = use_query_map();
     let current = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let next = page.next.clone().map(|after| {
@@ -138,6 +136,7 @@ fn UserTable(page: UserPage) -> impl IntoView {
                                 <th scope="col">"Status"</th>
                                 <th scope="col">"Last login"</th>
                                 <th scope="col">"Created"</th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                             </tr>
                         </thead>
                         <tbody>
@@ -145,6 +144,7 @@ fn UserTable(page: UserPage) -> impl IntoView {
                                 .users
                                 .into_iter()
                                 .map(|u| {
+                                    let actions = actions_for(&me, &u);
                                     view! {
                                         <tr>
                                             <td>{u.display_name().to_string()}</td>
@@ -154,6 +154,7 @@ fn UserTable(page: UserPage) -> impl IntoView {
                                             <td><span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span></td>
                                             <td>{u.last_login_at.map(crate::components::time::utc).unwrap_or_else(|| "Never".into())}</td>
                                             <td>{crate::components::time::utc(u.created_at)}</td>
+                                            <td><UserRowMenu user=u.clone() actions pending/></td>
                                         </tr>
                                     }
                                 })
@@ -168,67 +169,5 @@ fn UserTable(page: UserPage) -> impl IntoView {
             {paged.then(|| view! { <a href="/users">"First page"</a> })}
             {next.map(|href| view! { <a href=href>"Next page"</a> })}
         </nav>
-    }
-}
-
-const EMAIL_FIELDS: [&str; MAX_EMAILS_PER_INVITE] = [
-    "emails[0]",
-    "emails[1]",
-    "emails[2]",
-    "emails[3]",
-    "emails[4]",
-];
-const EMAIL_LABELS: [&str; MAX_EMAILS_PER_INVITE] =
-    ["Email 1", "Email 2", "Email 3", "Email 4", "Email 5"];
-
-#[component]
-fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoView {
-    let value = action.value();
-    let done = Signal::derive(move || match value.get() {
-        Some(Ok(ids)) => Some(format!(
-            "Invited {} user{}. They'll get an email to set their password.",
-            ids.len(),
-            if ids.len() == 1 { "" } else { "s" }
-        )),
-        _ => None,
-    });
-    // After a successful invite the form starts empty again.
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            if let Some(f) = form.get() {
-                f.reset();
-            }
-        }
-    });
-    let all_field_error = field_error(value, "emails");
-    let role_error = field_error(value, "role");
-    view! {
-        <section class="panel" aria-labelledby="add-users-title">
-            <h2 id="add-users-title">"Add users"</h2>
-            <p class="field-hint">"Up to five people with the same role. Each gets an invitation email."</p>
-            <ActionForm action node_ref=form attr:novalidate=true attr:aria-label="Add users">
-                {EMAIL_FIELDS
-                    .iter()
-                    .zip(EMAIL_LABELS)
-                    .map(|(name, label)| view! { <Field label name kind="email" error=field_error(value, name)/> })
-                    .collect_view()}
-                <p class="field-error" role="alert">{move || all_field_error.get()}</p>
-                <div class="field" class:field-invalid=move || role_error.get().is_some()>
-                    <label for="add-role">"Role"</label>
-                    <select id="add-role" name="role" aria-describedby="add-role-error">
-                        {granter
-                            .grantable()
-                            .map(|r| view! { <option value=r.api_str() selected=r == Role::MediaLibraryUser>{r.console_name()}</option> })
-                            .collect_view()}
-                    </select>
-                    <p class="field-error" id="add-role-error">{move || role_error.get()}</p>
-                </div>
-                // Every user gets all product environments until environments exist to pick from.
-                <input type="hidden" name="all_environments" value="on"/>
-                <FormStatus error=form_error(value) success=done/>
-                <button type="submit" class="button button-primary">"Add users"</button>
-            </ActionForm>
-        </section>
     }
 }

@@ -2,11 +2,12 @@
 
 use super::authz::{environments_from_scopes, role_from_assignments, Principal};
 use super::crypto::{new_token, random_hex, sha256_hex};
+use super::emails;
 use super::{
     Actor, AuditRecord, AuditResult, AuditTarget, Permit, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
-use crate::domain::{Email, FieldErrors, Policy, ThrottleState};
+use crate::domain::{Email, FieldErrors, Policy, ThrottleState, UserStatus};
 use crate::store::{NewSession, UserRow};
 
 /// A new session: the token goes into the cookie, and nowhere else.
@@ -17,11 +18,15 @@ pub struct SignedIn {
 }
 
 /// Passwords longer than this are not hashed at all (they can't be valid: ≤ 128 chars).
+pub const NOT_YET_ACTIVE: &str =
+    "This account isn't active yet: set your password with the link in your invitation email";
+pub const RESET_PENDING: &str =
+    "Your password was reset by an administrator: choose a new one with the link we emailed you";
 const MAX_PASSWORD_BYTES: usize = 1024;
 /// A session's last-seen time is written at most this often.
 const TOUCH_EVERY_SECS: i64 = 60;
 
-fn account_key(email_normalized: &str) -> String {
+pub(super) fn account_key(email_normalized: &str) -> String {
     format!("email:{email_normalized}")
 }
 
@@ -95,7 +100,19 @@ impl Service {
             (user, _) => {
                 self.record_failure(user.as_ref(), &normalized, meta)
                     .await?;
-                Err(ServiceError::InvalidCredentials)
+                // A user who has no password yet is told where to set it (the issue's
+                // "clear error"); everyone else gets the one message.
+                let waiting = user.as_ref().filter(|u| u.enabled).and_then(|u| {
+                    UserStatus::parse(&u.status).and_then(|s| match s {
+                        UserStatus::Pending => Some(NOT_YET_ACTIVE),
+                        UserStatus::PasswordResetPending => Some(RESET_PENDING),
+                        _ => None,
+                    })
+                });
+                match waiting {
+                    Some(message) => Err(ServiceError::invalid("email", message)),
+                    None => Err(ServiceError::InvalidCredentials),
+                }
             }
         }
     }
@@ -182,6 +199,22 @@ impl Service {
         for (key, state) in &locked {
             let lockout = lockout_record(&record, key, state);
             tx.append_audit(&lockout).await?;
+            // The account's owner hears of a lock-out on their account (product.md §8.5).
+            if let (Some(u), true) = (user, key.starts_with("email:")) {
+                let account = self.account_name(&mut tx, &u.account_id).await?;
+                let what = format!(
+                    "Signing in to your account was locked until {} (UTC) after repeated failed attempts",
+                    emails::utc(state.locked_until)
+                );
+                let notice = emails::security_notice(
+                    &account,
+                    &what,
+                    &emails::utc(now),
+                    &meta.ip.to_string(),
+                );
+                emails::enqueue(&mut tx, &u.account_id, Some(&u.id), &u.email, &notice, now)
+                    .await?;
+            }
         }
         tx.commit(&record).await?;
         Ok(())

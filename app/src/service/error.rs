@@ -33,6 +33,9 @@ pub enum ServiceError {
     /// Throttled: try again after this many seconds.
     #[error("Too many sign-in attempts. Try again in {retry_after} seconds.")]
     Throttled { retry_after: i64 },
+    /// Another rate limit than sign-in's, with its own message.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: i64 },
     #[error("internal error: {0}")]
     Internal(#[from] InternalError),
 }

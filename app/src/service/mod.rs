@@ -7,10 +7,14 @@ mod auth;
 mod authz;
 mod bootstrap;
 mod crypto;
+mod emails;
 mod error;
 mod password;
 mod profile;
 mod runtime;
+mod seats;
+mod user_lifecycle;
+mod user_links;
 mod users;
 
 pub use audit::{Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, RequestMeta};
@@ -20,6 +24,8 @@ pub use bootstrap::{BootstrapInput, BootstrapOutcome};
 pub use error::{InternalError, ServiceError, ServiceResult};
 pub use profile::ProfileInput;
 pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
+pub use user_lifecycle::EditUserInput;
+pub use user_links::FORGOT_PASSWORD_ANSWER;
 pub use users::{AddUsersInput, UserQuery};
 
 use crate::store::Database;

@@ -4,7 +4,7 @@ use super::{
     AuditEntry, AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
-use crate::domain::{validation, FieldErrors, Me, Permission, Theme};
+use crate::domain::{validation, EmailPreferences, FieldErrors, Me, Permission, Theme};
 use crate::store::UserRow;
 use serde_json::json;
 
@@ -125,6 +125,43 @@ impl Service {
         self.me(principal, meta).await
     }
 
+    /// Email preferences of My Profile. Security emails are always sent.
+    pub async fn set_email_preferences(
+        &self,
+        principal: &Principal,
+        prefs: &EmailPreferences,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Me> {
+        let permit = self
+            .authorize(principal, Permission::ProfileManageOwn, meta)
+            .await?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let Some(before) = tx.user(principal.user_id()).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        tx.set_email_preferences(&before.id, prefs, now).await?;
+        let record = AuditRecord::new(
+            "user.update_preferences",
+            principal.actor(),
+            now,
+            Some(meta),
+        )
+        .account(principal.account_id())
+        .target(AuditTarget::new("user", &before.id, &before.email))
+        .change(
+            Some(json!({
+                "usage_alerts": before.email_usage_alerts,
+                "weekly_report": before.email_weekly_report,
+                "product_updates": before.email_product_updates,
+                "billing_notifications": before.email_billing_notifications,
+            })),
+            Some(json!(prefs)),
+        );
+        tx.commit(&record).await?;
+        self.me(principal, meta).await
+    }
+
     /// The newest records of the principal's account (`audit_log.view`).
     pub async fn audit_log(
         &self,
@@ -168,7 +205,14 @@ fn me_of(user: UserRow, account_name: String, principal: &Principal) -> Me {
         first_name: user.first_name,
         last_name: user.last_name,
         role: principal.role(),
+        environments: principal.environments.clone(),
         root: user.root,
         theme: Theme::parse(&user.theme).unwrap_or_default(),
+        email_preferences: EmailPreferences {
+            usage_alerts: user.email_usage_alerts,
+            weekly_report: user.email_weekly_report,
+            product_updates: user.email_product_updates,
+            billing_notifications: user.email_billing_notifications,
+        },
     }
 }

@@ -3,23 +3,22 @@
 
 use super::authz::{environments_from_scopes, role_from_assignments, role_id};
 use super::crypto::{new_token, random_hex, sha256_hex};
+use super::emails;
 use super::{
     AuditRecord, AuditTarget, Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
 use crate::domain::{
-    password, Email, EnvironmentAccess, FieldErrors, Permission, Plan, Role, UserPage, UserStatus,
-    UserSummary,
+    Email, EnvironmentAccess, Feature, FieldErrors, Permission, Plan, Role, Tier, UserPage,
+    UserStatus, UserSummary,
 };
-use crate::store::{NewUser, OutboxMessage, Tx, UserFilter, UserTokenRow};
+use crate::store::{ListedUser, NewUser, Tx, UserFilter, UserTokenRow};
 use serde_json::json;
 use std::collections::HashMap;
 
 pub const SEAT_LIMIT_REACHED: &str =
     "You have reached the maximum number of users allowed for your plan";
-const INVITATION_VALID_SECS: i64 = 7 * 24 * 3600;
-const LINK_INVALID: &str =
-    "This link is invalid or has expired. Ask an administrator to send a new one.";
+pub(super) const INVITATION_VALID_SECS: i64 = 7 * 24 * 3600;
 
 /// Filters and the page to show.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +38,85 @@ pub struct AddUsersInput {
     /// All product environments (including later ones), or only `environment_ids`.
     pub all_environments: bool,
     pub environment_ids: Vec<String>,
+}
+
+/// Seat figures of an account (product.md §4.3).
+pub(super) struct Seats {
+    pub used: i64,
+    pub limit: i64,
+    pub additional: i64,
+    pub subscriptions_available: bool,
+}
+
+/// A table row from the stored user, their account role and environment scopes.
+pub(super) fn summary_of(r: ListedUser, env_scopes: &[String]) -> Option<UserSummary> {
+    let role = role_from_assignments(&[(r.role_id.clone(), "account".into())])?;
+    let environments = environments_from_scopes(env_scopes.iter().map(String::as_str));
+    Some(UserSummary {
+        status: UserStatus::parse(&r.user.status)?,
+        password_sign_in: r.user.providers.split(',').any(|p| p.trim() == "password"),
+        root: r.user.root,
+        id: r.user.id,
+        email: r.user.email,
+        name: r.user.name,
+        role,
+        environments,
+        last_login_at: r.user.last_login_at,
+        created_at: r.user.created_at,
+    })
+}
+
+/// The role and environment access of the Add users and Edit forms, checked against the
+/// grant rules (roles.md §3.2 rules 1 and 3); bad fields go to `e`.
+pub(super) fn role_and_access(
+    principal: &Principal,
+    role: &str,
+    all_environments: bool,
+    environment_ids: &[String],
+    e: &mut FieldErrors,
+) -> (Option<Role>, EnvironmentAccess) {
+    let role = e.check(
+        "role",
+        Role::from_api_str(role.trim()).ok_or_else(|| format!("Unknown role \"{}\"", role.trim())),
+    );
+    if let Some(r) = role {
+        if !principal.role().may_grant(r) {
+            e.add(
+                "role",
+                format!(
+                    "You can't give the role {}: it has permissions yours doesn't",
+                    r.console_name()
+                ),
+            );
+        }
+    }
+    let access = match role {
+        Some(Role::MasterAdmin) => EnvironmentAccess::All,
+        _ if all_environments => EnvironmentAccess::All,
+        _ => EnvironmentAccess::Only(
+            environment_ids
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect(),
+        ),
+    };
+    match (&principal.environments, &access) {
+        (EnvironmentAccess::Only(_), EnvironmentAccess::All) => e.add(
+            "environments",
+            "You can only give access to the product environments you can access",
+        ),
+        (_, EnvironmentAccess::Only(ids)) => {
+            // No product environment exists until the environments work lands.
+            if let Some(id) = ids.first() {
+                e.add(
+                    "environments",
+                    format!("Product environment \"{id}\" doesn't exist"),
+                );
+            }
+        }
+        _ => {}
+    }
+    (role, access)
 }
 
 fn parse_cursor(s: &str) -> Option<(i64, String)> {
@@ -105,8 +183,7 @@ impl Service {
         for (user_id, scope) in tx.environment_scopes_of(&ids).await? {
             scopes.entry(user_id).or_default().push(scope);
         }
-        let seats_used = tx.seats_used(principal.account_id()).await?;
-        let seat_limit = self.seat_limit(&mut tx, principal.account_id()).await?;
+        let seats = self.seats(&mut tx, principal.account_id()).await?;
         tx.finish().await?;
         let next = if has_more {
             rows.last()
@@ -117,44 +194,81 @@ impl Service {
         let users = rows
             .into_iter()
             .filter_map(|r| {
-                let role = role_from_assignments(&[(r.role_id.clone(), "account".into())])?;
-                let environments = environments_from_scopes(
-                    scopes
-                        .get(&r.user.id)
-                        .map(|v| v.iter().map(String::as_str).collect::<Vec<_>>())
-                        .unwrap_or_default()
-                        .into_iter(),
-                );
-                Some(UserSummary {
-                    status: UserStatus::parse(&r.user.status)?,
-                    id: r.user.id,
-                    email: r.user.email,
-                    name: r.user.name,
-                    role,
-                    environments,
-                    last_login_at: r.user.last_login_at,
-                    created_at: r.user.created_at,
-                })
+                let envs = scopes.get(&r.user.id).cloned().unwrap_or_default();
+                summary_of(r, &envs)
             })
             .collect();
         Ok(UserPage {
             users,
             next,
-            seats_used,
-            seat_limit,
+            seats_used: seats.used,
+            seat_limit: seats.limit,
+            additional_user_subscriptions: seats.additional,
+            subscriptions_available: seats.subscriptions_available,
         })
     }
 
-    /// Plan seats plus additional user subscriptions.
-    async fn seat_limit(&self, tx: &mut Tx, account_id: &str) -> ServiceResult<i64> {
+    /// Writes a user's role and product environment access as role assignments
+    /// (`R@account` at the account, `R@environment` at `environment:all` or each listed one).
+    pub(super) async fn write_access(
+        &self,
+        tx: &mut Tx,
+        account_id: &str,
+        user_id: &str,
+        role: Role,
+        access: &EnvironmentAccess,
+        now: i64,
+    ) -> ServiceResult<()> {
+        let entropy = self.inner.entropy.as_ref();
+        tx.insert_role_assignment(
+            &random_hex(entropy, 16),
+            account_id,
+            "user",
+            user_id,
+            &role_id(role, "account"),
+            "account",
+            now,
+        )
+        .await?;
+        let scopes = match access {
+            EnvironmentAccess::All => vec!["environment:all".to_string()],
+            EnvironmentAccess::Only(ids) => {
+                ids.iter().map(|id| format!("environment:{id}")).collect()
+            }
+        };
+        for scope in scopes {
+            tx.insert_role_assignment(
+                &random_hex(entropy, 16),
+                account_id,
+                "user",
+                user_id,
+                &role_id(role, "environment"),
+                &scope,
+                now,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Seats in use and the limit: plan seats plus additional user subscriptions.
+    pub(super) async fn seats(&self, tx: &mut Tx, account_id: &str) -> ServiceResult<Seats> {
         let account = tx
             .account(account_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
-        let seats = Plan::find(&account.plan)
-            .map(|p| i64::from(p.seats))
-            .unwrap_or(0);
-        Ok(seats + account.additional_user_subscriptions)
+        let plan = Plan::find(&account.plan);
+        let base = plan.map(|p| i64::from(p.seats)).unwrap_or(0);
+        Ok(Seats {
+            used: account.seats_used,
+            limit: base + account.additional_user_subscriptions,
+            additional: account.additional_user_subscriptions,
+            subscriptions_available: plan.is_some_and(|p| {
+                p.tier == Tier::Paid
+                    && p.has(Feature::AdditionalUserSubscriptions)
+                    && account.subscribed_via == "direct"
+            }),
+        })
     }
 
     /// Adds up to five users with one role and one environment access (`users.invite`).
@@ -199,49 +313,13 @@ impl Service {
                 }
             }
         }
-        let role = e.check(
-            "role",
-            Role::from_api_str(input.role.trim())
-                .ok_or_else(|| format!("Unknown role \"{}\"", input.role.trim())),
+        let (role, access) = role_and_access(
+            principal,
+            &input.role,
+            input.all_environments,
+            &input.environment_ids,
+            &mut e,
         );
-        if let Some(r) = role {
-            if !principal.role().may_grant(r) {
-                e.add(
-                    "role",
-                    format!(
-                        "You can't give the role {}: it has permissions yours doesn't",
-                        r.console_name()
-                    ),
-                );
-            }
-        }
-        let access = match role {
-            Some(Role::MasterAdmin) => EnvironmentAccess::All,
-            _ if input.all_environments => EnvironmentAccess::All,
-            _ => EnvironmentAccess::Only(
-                input
-                    .environment_ids
-                    .iter()
-                    .map(|s| s.trim().to_string())
-                    .collect(),
-            ),
-        };
-        match (&principal.environments, &access) {
-            (EnvironmentAccess::Only(_), EnvironmentAccess::All) => e.add(
-                "environments",
-                "You can only give access to the product environments you can access",
-            ),
-            (_, EnvironmentAccess::Only(ids)) => {
-                // No product environment exists until the environments work lands.
-                if let Some(id) = ids.first() {
-                    e.add(
-                        "environments",
-                        format!("Product environment \"{id}\" doesn't exist"),
-                    );
-                }
-            }
-            _ => {}
-        }
         e.into_result()?;
         let role = role.ok_or_else(|| ServiceError::invalid("role", "Choose a role"))?;
 
@@ -258,8 +336,7 @@ impl Service {
             tx.finish().await?;
             return Err(ServiceError::Invalid(taken));
         }
-        let used = tx.seats_used(&account_id).await?;
-        let limit = self.seat_limit(&mut tx, &account_id).await?;
+        let Seats { used, limit, .. } = self.seats(&mut tx, &account_id).await?;
         if used + emails.len() as i64 > limit {
             tx.finish().await?;
             return Err(ServiceError::Forbidden(if used >= limit {
@@ -292,36 +369,8 @@ impl Service {
                 now,
             })
             .await?;
-            let account_role = role_id(role, "account");
-            tx.insert_role_assignment(
-                &random_hex(entropy, 16),
-                &account_id,
-                "user",
-                &user_id,
-                &account_role,
-                "account",
-                now,
-            )
-            .await?;
-            let env_role = role_id(role, "environment");
-            let scopes = match &access {
-                EnvironmentAccess::All => vec!["environment:all".to_string()],
-                EnvironmentAccess::Only(ids) => {
-                    ids.iter().map(|id| format!("environment:{id}")).collect()
-                }
-            };
-            for scope in scopes {
-                tx.insert_role_assignment(
-                    &random_hex(entropy, 16),
-                    &account_id,
-                    "user",
-                    &user_id,
-                    &env_role,
-                    &scope,
-                    now,
-                )
+            self.write_access(&mut tx, &account_id, &user_id, role, &access, now)
                 .await?;
-            }
             let token = new_token(entropy);
             tx.insert_user_token(&UserTokenRow {
                 token_hash: sha256_hex(&token),
@@ -331,17 +380,20 @@ impl Service {
                 expires_at: now + INVITATION_VALID_SECS,
             })
             .await?;
-            let link = format!("{}/invite?token={token}", self.config().public_url);
-            let (subject, text, html) =
-                invitation_email(&account_name, &principal.email, role, &link);
-            tx.enqueue_email(&OutboxMessage {
-                account_id: &account_id,
-                to: email.as_str(),
-                subject: &subject,
-                text: &text,
-                html: &html,
+            let message = emails::invitation(
+                &account_name,
+                &principal.email,
+                role,
+                &self.link(&format!("/invite?token={token}")),
+            );
+            emails::enqueue(
+                &mut tx,
+                &account_id,
+                Some(&user_id),
+                email.as_str(),
+                &message,
                 now,
-            })
+            )
             .await?;
             records.push(
                 AuditRecord::new("user.create", principal.actor(), now, Some(meta))
@@ -366,69 +418,6 @@ impl Service {
         tx.commit(&last).await?;
         Ok(created)
     }
-
-    /// Sets the password of an invited user from their link: the user becomes active and
-    /// the link dies. Anyone holding the link may do this; nobody else.
-    pub async fn accept_invitation(
-        &self,
-        token: &str,
-        new_password: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<()> {
-        let permit = Permit::granted();
-        let now = self.now();
-        let token_hash = sha256_hex(token.trim());
-        let mut tx = self.db().read(&permit).await?;
-        let found = tx.user_token(&token_hash).await?;
-        let user = match &found {
-            Some(t) => tx.user(&t.user_id).await?,
-            None => None,
-        };
-        let account = match &user {
-            Some(u) => tx.account(&u.account_id).await?,
-            None => None,
-        };
-        tx.finish().await?;
-        let (Some(t), Some(user), Some(account)) = (found, user, account) else {
-            return Err(ServiceError::invalid("token", LINK_INVALID));
-        };
-        if t.purpose != "invitation"
-            || t.expires_at <= now
-            || user.status != UserStatus::Pending.as_str()
-            || !user.enabled
-        {
-            return Err(ServiceError::invalid("token", LINK_INVALID));
-        }
-        let context = [
-            user.email.as_str(),
-            account.name.as_str(),
-            user.name.as_deref().unwrap_or(""),
-        ];
-        password::check(new_password, &context)
-            .map_err(|m| ServiceError::invalid("password", m))?;
-        let hash = self
-            .inner
-            .hasher
-            .hash(&password::normalize(new_password))
-            .await?;
-
-        let mut tx = self.db().write(&permit).await?;
-        // The link may have been used or superseded while the password was hashed.
-        if tx.user_token(&token_hash).await?.is_none() {
-            tx.finish().await?;
-            return Err(ServiceError::invalid("token", LINK_INVALID));
-        }
-        tx.activate_user_with_password(&user.id, &hash, now).await?;
-        tx.delete_user_tokens(&user.id).await?;
-        let record = AuditRecord::by_user("user.accept_invitation", &user, now, meta)
-            .target(AuditTarget::new("user", &user.id, &user.email))
-            .change(
-                Some(json!({ "status": "pending" })),
-                Some(json!({ "status": "active", "password": "[redacted]" })),
-            );
-        tx.commit(&record).await?;
-        Ok(())
-    }
 }
 
 impl Service {
@@ -444,35 +433,4 @@ impl Service {
         tx.finish().await?;
         Ok(rows)
     }
-}
-
-fn invitation_email(
-    account: &str,
-    inviter: &str,
-    role: Role,
-    link: &str,
-) -> (String, String, String) {
-    let subject = format!("You're invited to {account} on the console");
-    let text = format!(
-        "{inviter} invited you to the {account} account as {role}.\n\n\
-         Set your password to get started (the link works once, for 7 days):\n{link}\n\n\
-         If you weren't expecting this, you can ignore this email.\n",
-        role = role.console_name()
-    );
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let html = format!(
-        "<p>{} invited you to the <strong>{}</strong> account as {}.</p>\
-         <p><a href=\"{}\">Set your password</a> to get started (the link works once, for 7 days).</p>\
-         <p>If you weren't expecting this, you can ignore this email.</p>",
-        esc(inviter),
-        esc(account),
-        esc(role.console_name()),
-        esc(link)
-    );
-    (subject, text, html)
 }

@@ -7,17 +7,20 @@
 
 mod accounts;
 mod audit;
+mod outbox;
 mod roles;
 mod sessions;
 mod throttle;
 mod tokens;
+mod user_lifecycle;
 mod user_list;
 mod users;
 
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
+pub use outbox::{OutboxMessage, OutboxRow};
 pub use sessions::{NewSession, SessionRow};
-pub use tokens::{OutboxMessage, OutboxRow, UserTokenRow};
+pub use tokens::UserTokenRow;
 pub use user_list::{ListedUser, UserFilter};
 pub use users::{NewUser, UserRow};
 

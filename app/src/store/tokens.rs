@@ -9,27 +9,6 @@ pub struct UserTokenRow {
     pub expires_at: i64,
 }
 
-pub struct OutboxMessage<'a> {
-    pub account_id: &'a str,
-    pub to: &'a str,
-    pub subject: &'a str,
-    pub text: &'a str,
-    pub html: &'a str,
-    pub now: i64,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct OutboxRow {
-    pub id: i64,
-    pub account_id: Option<String>,
-    pub to_address: String,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub created_at: i64,
-    pub sent_at: Option<i64>,
-}
-
 impl Tx {
     pub async fn insert_user_token(&mut self, t: &UserTokenRow) -> StoreResult<()> {
         sqlx::query(
@@ -61,34 +40,6 @@ impl Tx {
             .execute(self.conn())
             .await?;
         Ok(r.rows_affected())
-    }
-
-    pub async fn enqueue_email(&mut self, m: &OutboxMessage<'_>) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO outbox (account_id, to_address, subject, body_text, body_html, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(m.account_id)
-        .bind(m.to)
-        .bind(m.subject)
-        .bind(m.text)
-        .bind(m.html)
-        .bind(m.now)
-        .execute(self.conn())
-        .await?;
-        Ok(())
-    }
-
-    /// The newest messages, newest first (to one address when given).
-    pub async fn outbox(&mut self, to: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxRow>> {
-        Ok(sqlx::query_as(
-            "SELECT * FROM outbox WHERE (? IS NULL OR LOWER(to_address) = LOWER(?)) ORDER BY id DESC LIMIT ?",
-        )
-        .bind(to)
-        .bind(to)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?)
     }
 
     pub async fn activate_user_with_password(

@@ -19,6 +19,10 @@ pub struct UserRow {
     pub last_login_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub email_usage_alerts: bool,
+    pub email_weekly_report: bool,
+    pub email_product_updates: bool,
+    pub email_billing_notifications: bool,
 }
 
 pub struct NewUser<'a> {

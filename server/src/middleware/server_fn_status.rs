@@ -24,7 +24,9 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<ApiError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let ApiError::Throttled { retry_after } = error {
+        if let ApiError::Throttled { retry_after } | ApiError::RateLimited { retry_after, .. } =
+            error
+        {
             if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                 parts.headers.insert(RETRY_AFTER, v);
             }

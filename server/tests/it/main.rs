@@ -5,6 +5,8 @@ mod support;
 mod auth;
 mod bootstrap;
 mod csrf_headers;
+mod lifecycle;
+mod lifecycle_rules;
 mod profile;
 mod throttle;
 mod users;

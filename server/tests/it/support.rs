@@ -241,7 +241,7 @@ impl TestApp {
         let token = self.invitation_token(email).await;
         let r = self
             .call(
-                "accept_invitation",
+                "set_password",
                 &[("token", &token), ("password", ADMIN_PASSWORD)],
                 None,
             )
@@ -262,5 +262,74 @@ impl TestApp {
             .iter()
             .map(|u| u["email"].as_str().unwrap().to_string())
             .collect()
+    }
+}
+
+impl TestApp {
+    /// The id of a listed user.
+    pub async fn user_id(&self, token: &str, email: &str) -> String {
+        let r = self.call("users", &[("search", email)], Some(token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"].as_str().unwrap().eq_ignore_ascii_case(email))
+            .unwrap_or_else(|| panic!("{email} not listed"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// One user as the console shows them (`get_user`).
+    pub async fn user(&self, token: &str, id: &str) -> Value {
+        let r = self.call("user", &[("id", id)], Some(token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()["user"].clone()
+    }
+
+    /// A row-menu action (`resend_invite`, `reset_password`, `force_logout`, `disable`,
+    /// `enable`, `delete`).
+    pub async fn act(&self, token: &str, id: &str, action: &str, confirm_email: &str) -> Reply {
+        self.call(
+            "user_action",
+            &[
+                ("id", id),
+                ("action", action),
+                ("confirm_email", confirm_email),
+            ],
+            Some(token),
+        )
+        .await
+    }
+
+    /// The newest email to an address.
+    pub async fn newest_email(&self, to: &str) -> app::store::OutboxRow {
+        self.service
+            .read_outbox(Some(to), 1)
+            .await
+            .expect("outbox")
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no email to {to}"))
+    }
+
+    pub async fn emails_to(&self, to: &str) -> usize {
+        self.service
+            .read_outbox(Some(to), 1000)
+            .await
+            .expect("outbox")
+            .len()
+    }
+
+    /// Sets a password from the newest link emailed to `email`.
+    pub async fn set_password_from_email(&self, email: &str, password: &str) -> Reply {
+        let token = self.invitation_token(email).await;
+        self.call(
+            "set_password",
+            &[("token", &token), ("password", password)],
+            None,
+        )
+        .await
     }
 }

@@ -29,17 +29,18 @@ async fn invited_users_are_pending_until_they_set_a_password_from_the_emailed_li
     );
     assert_eq!(page["seats_used"], 3, "pending users take a seat");
 
-    // A pending user can't sign in.
-    assert_eq!(
-        app.sign_in("ana@example.com", ADMIN_PASSWORD).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    // A pending user can't sign in, and is told where to set their password.
+    let r = app.sign_in("ana@example.com", ADMIN_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("\"field\":\"email\""), "{}", r.body);
+    assert!(r.body.contains("invitation email"), "{}", r.body);
+    assert!(r.session_cookie().is_none());
     let token = app.invitation_token("ana@example.com").await;
     assert_eq!(token.len(), 64);
     // A weak password is refused and the link still works.
     let r = app
         .call(
-            "accept_invitation",
+            "set_password",
             &[("token", &token), ("password", "ana@example.com!")],
             None,
         )
@@ -48,7 +49,7 @@ async fn invited_users_are_pending_until_they_set_a_password_from_the_emailed_li
     assert!(r.body.contains("\"field\":\"password\""), "{}", r.body);
     let r = app
         .call(
-            "accept_invitation",
+            "set_password",
             &[("token", &token), ("password", ADMIN_PASSWORD)],
             None,
         )
@@ -61,7 +62,7 @@ async fn invited_users_are_pending_until_they_set_a_password_from_the_emailed_li
     // Single use.
     let r = app
         .call(
-            "accept_invitation",
+            "set_password",
             &[("token", &token), ("password", "another long passphrase")],
             None,
         )
@@ -89,7 +90,7 @@ async fn invitation_links_expire_after_seven_days() {
     app.clock.advance(7 * 24 * 3600);
     let r = app
         .call(
-            "accept_invitation",
+            "set_password",
             &[("token", &token), ("password", ADMIN_PASSWORD)],
             None,
         )
@@ -97,7 +98,7 @@ async fn invitation_links_expire_after_seven_days() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = app
         .call(
-            "accept_invitation",
+            "set_password",
             &[
                 ("token", "0".repeat(64).as_str()),
                 ("password", ADMIN_PASSWORD),

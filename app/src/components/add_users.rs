@@ -1,0 +1,71 @@
+//! Add users (product.md §4.2): up to five emails sharing one role and one access.
+
+use crate::api::AddUsers;
+use crate::components::form::{field_error, form_error, Field};
+use crate::components::status::FormStatus;
+use crate::domain::user::MAX_EMAILS_PER_INVITE;
+use crate::domain::Role;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+const EMAIL_FIELDS: [&str; MAX_EMAILS_PER_INVITE] = [
+    "emails[0]",
+    "emails[1]",
+    "emails[2]",
+    "emails[3]",
+    "emails[4]",
+];
+const EMAIL_LABELS: [&str; MAX_EMAILS_PER_INVITE] =
+    ["Email 1", "Email 2", "Email 3", "Email 4", "Email 5"];
+
+#[component]
+pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoView {
+    let value = action.value();
+    let done = Signal::derive(move || match value.get() {
+        Some(Ok(ids)) => Some(format!(
+            "Invited {} user{}. They'll get an email to set their password.",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" }
+        )),
+        _ => None,
+    });
+    // After a successful invite the form starts empty again.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
+    let all_field_error = field_error(value, "emails");
+    let role_error = field_error(value, "role");
+    view! {
+        <section class="panel" aria-labelledby="add-users-title">
+            <h2 id="add-users-title">"Add users"</h2>
+            <p class="field-hint">"Up to five people with the same role. Each gets an invitation email."</p>
+            <ActionForm action node_ref=form attr:novalidate=true attr:aria-label="Add users">
+                {EMAIL_FIELDS
+                    .iter()
+                    .zip(EMAIL_LABELS)
+                    .map(|(name, label)| view! { <Field label name kind="email" error=field_error(value, name)/> })
+                    .collect_view()}
+                <p class="field-error" role="alert">{move || all_field_error.get()}</p>
+                <div class="field" class:field-invalid=move || role_error.get().is_some()>
+                    <label for="add-role">"Role"</label>
+                    <select id="add-role" name="role" aria-describedby="add-role-error">
+                        {granter
+                            .grantable()
+                            .map(|r| view! { <option value=r.api_str() selected=r == Role::MediaLibraryUser>{r.console_name()}</option> })
+                            .collect_view()}
+                    </select>
+                    <p class="field-error" id="add-role-error">{move || role_error.get()}</p>
+                </div>
+                // Every user gets all product environments until environments exist to pick from.
+                <input type="hidden" name="all_environments" value="on"/>
+                <FormStatus error=form_error(value) success=done/>
+                <button type="submit" class="button button-primary">"Add users"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,187 @@
+//! The emails the console sends (product.md §13): text and HTML parts, the account's name,
+//! the reason, and never a password, secret or code. Links carry single-use tokens.
+
+use super::Service;
+use crate::domain::{EnvironmentAccess, Role};
+use crate::store::{OutboxMessage, StoreResult, Tx};
+
+/// One message, before it goes to the outbox.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub kind: &'static str,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A message of paragraphs and at most one button-like link; the text part spells the
+/// link out.
+fn compose(
+    kind: &'static str,
+    subject: String,
+    paragraphs: &[String],
+    link: Option<(&str, &str)>,
+) -> Message {
+    let mut text = String::new();
+    let mut html = String::new();
+    for p in paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>", esc(p)));
+    }
+    if let Some((label, href)) = link {
+        text.push_str(&format!("{label}:\n{href}\n\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            esc(href),
+            esc(label)
+        ));
+    }
+    let footer = "This email was sent by the console. Questions? Ask your account's administrator.";
+    text.push_str(footer);
+    text.push('\n');
+    html.push_str(&format!("<p><small>{}</small></p>", esc(footer)));
+    Message {
+        kind,
+        subject,
+        text,
+        html,
+    }
+}
+
+fn environments_phrase(access: &EnvironmentAccess) -> String {
+    match access {
+        EnvironmentAccess::All => "all product environments".into(),
+        EnvironmentAccess::Only(ids) if ids.is_empty() => "no product environments".into(),
+        EnvironmentAccess::Only(ids) => format!("the product environments {}", ids.join(", ")),
+    }
+}
+
+pub fn invitation(account: &str, inviter: &str, role: Role, link: &str) -> Message {
+    compose(
+        "invitation",
+        format!("You're invited to {account} on the console"),
+        &[
+            format!(
+                "{inviter} invited you to the {account} account as {}.",
+                role.console_name()
+            ),
+            "Set your password to get started. The link works once, for 7 days.".into(),
+            "If you weren't expecting this, you can ignore this email.".into(),
+        ],
+        Some(("Set your password", link)),
+    )
+}
+
+pub fn access_updated(
+    account: &str,
+    role: Role,
+    access: &EnvironmentAccess,
+    link: &str,
+) -> Message {
+    compose(
+        "access_updated",
+        format!("Your access to {account} was updated"),
+        &[
+            format!(
+                "Your role in the {account} account is {}, with access to {}.",
+                role.console_name(),
+                environments_phrase(access)
+            ),
+            "Sign in with your email address as usual.".into(),
+        ],
+        Some(("Sign in", link)),
+    )
+}
+
+pub fn admin_reset(account: &str, by: &str, link: &str) -> Message {
+    compose(
+        "admin_reset",
+        format!("Your {account} password was reset"),
+        &[
+            format!(
+                "{by} reset your password for the {account} account. Your old password no longer works \
+                 and you were signed out everywhere."
+            ),
+            "Choose a new password with the link below. It works once, for 24 hours.".into(),
+        ],
+        Some(("Choose a new password", link)),
+    )
+}
+
+pub fn forgot_password(account: &str, link: &str) -> Message {
+    compose(
+        "forgot_password",
+        format!("Reset your {account} password"),
+        &[
+            "Someone asked to reset the password of your console account. Your current password keeps \
+             working until you choose a new one."
+                .into(),
+            "The link works once, for 1 hour. If this wasn't you, ignore this email.".into(),
+        ],
+        Some(("Choose a new password", link)),
+    )
+}
+
+/// A security notice (product.md §13): what happened, when and from which address.
+pub fn security_notice(account: &str, what: &str, at: &str, ip: &str) -> Message {
+    compose(
+        "security_notice",
+        format!("Security notice for your {account} account"),
+        &[
+            format!("{what}."),
+            format!("When: {at} (UTC). From address: {ip}."),
+            "If this wasn't you, tell your account's administrator at once.".into(),
+        ],
+        None,
+    )
+}
+
+/// A Unix time as `2026-11-23 17:15`.
+pub fn utc(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| at.to_string())
+}
+
+impl Service {
+    /// A link into the console, for emails.
+    pub(super) fn link(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.config().public_url)
+    }
+}
+
+/// Writes a message to the outbox in the caller's transaction.
+pub(super) async fn enqueue(
+    tx: &mut Tx,
+    account_id: &str,
+    user_id: Option<&str>,
+    to: &str,
+    m: &Message,
+    now: i64,
+) -> StoreResult<()> {
+    tx.enqueue_email(&OutboxMessage {
+        account_id,
+        user_id,
+        kind: m.kind,
+        to,
+        subject: &m.subject,
+        text: &m.text,
+        html: &m.html,
+        now,
+    })
+    .await
+}

@@ -1,0 +1,63 @@
+//! Seat licences (product.md §4.3): additional user subscriptions on paid, direct plans.
+
+use super::{
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::user::{MAX_ADDITIONAL_USER_SUBSCRIPTIONS, SUBSCRIPTIONS_UNAVAILABLE};
+use crate::domain::Permission;
+use serde_json::json;
+
+impl Service {
+    /// Change user limit (`plan.manage`): sets the additional user subscriptions (0–20),
+    /// never below the seats in use. Returns the new limit.
+    pub async fn set_additional_user_subscriptions(
+        &self,
+        principal: &Principal,
+        value: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<i64> {
+        let permit = self
+            .authorize(principal, Permission::PlanManage, meta)
+            .await?;
+        let field = "additional_user_subscriptions";
+        let n: i64 = match value.trim().parse() {
+            Ok(n) if n < 0 => {
+                return Err(ServiceError::invalid(field, "Enter a number from 0 to 20"))
+            }
+            Ok(n) if n > MAX_ADDITIONAL_USER_SUBSCRIPTIONS => {
+                return Err(ServiceError::invalid(
+                    field,
+                    "Contact your provider for more than 20 additional users",
+                ))
+            }
+            Ok(n) => n,
+            Err(_) => return Err(ServiceError::invalid(field, "Enter a number from 0 to 20")),
+        };
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let seats = self.seats(&mut tx, &principal.account_id).await?;
+        if !seats.subscriptions_available {
+            tx.finish().await?;
+            return Err(ServiceError::Forbidden(SUBSCRIPTIONS_UNAVAILABLE.into()));
+        }
+        let new_limit = seats.limit - seats.additional + n;
+        if seats.used > new_limit {
+            tx.finish().await?;
+            return Err(ServiceError::invalid(
+                field,
+                format!("{} users exceed the new limit of {new_limit}", seats.used),
+            ));
+        }
+        tx.set_additional_user_subscriptions(&principal.account_id, n, now)
+            .await?;
+        let record = AuditRecord::new("account.user_limit_update", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("account", &principal.account_id, "additional user subscriptions"))
+            .change(
+                Some(json!({ "additional_user_subscriptions": seats.additional, "seat_limit": seats.limit })),
+                Some(json!({ "additional_user_subscriptions": n, "seat_limit": new_limit })),
+            );
+        tx.commit(&record).await?;
+        Ok(new_limit)
+    }
+}

@@ -1,0 +1,599 @@
+//! The user lifecycle of User Management (product.md §4.2): one user's details, Edit,
+//! Resend invite, Reset password, Force logout, Disable / Enable and Delete, each under
+//! the rules of roles.md §3.2.
+
+use super::auth::account_key;
+use super::emails;
+use super::users::{role_and_access, summary_of};
+use super::{
+    AuditRecord, AuditResult, AuditTarget, Principal, RequestMeta, Service, ServiceError,
+    ServiceResult,
+};
+use crate::domain::user_action::{
+    self, Acting, Target, LAST_MASTER_ADMIN, ROOT_REFUSED, SELF_REFUSED,
+};
+use crate::domain::{
+    validation, Email, EnvironmentAccess, FieldErrors, LinkPurpose, Permission, Role, UserAction,
+    UserStatus, UserSummary,
+};
+use crate::store::{Tx, UserRow};
+use serde_json::{json, Value};
+
+/// Invitations (and "access updated" emails) per user per hour.
+const INVITES_PER_HOUR: i64 = 5;
+pub const TOO_MANY_INVITES: &str = "Too many invitations sent; try again later";
+pub const CONFIRM_EMAIL: &str = "Type the user's email address to confirm";
+
+/// The Edit form: one user at a time.
+#[derive(Debug, Clone, Default)]
+pub struct EditUserInput {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub all_environments: bool,
+    pub environment_ids: Vec<String>,
+}
+
+/// A user acted on, inside the write transaction that checked the rules.
+struct Acted {
+    tx: Tx,
+    user: UserRow,
+    summary: UserSummary,
+}
+
+fn acting(principal: &Principal) -> Acting<'_> {
+    Acting {
+        user_id: &principal.user_id,
+        role: principal.role,
+        environments: &principal.environments,
+    }
+}
+
+fn access_json(access: &EnvironmentAccess) -> Value {
+    match access {
+        EnvironmentAccess::All => json!("all"),
+        EnvironmentAccess::Only(ids) => json!(ids),
+    }
+}
+
+impl Service {
+    /// The user as the table shows them, and what the actor may do to them (`users.view`).
+    pub async fn user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(UserSummary, Vec<UserAction>)> {
+        let permit = self
+            .authorize(principal, Permission::UsersView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let summary = load(&mut tx, principal, user_id).await?.1;
+        tx.finish().await?;
+        let menu = user_action::menu(&acting(principal), &Target::from(&summary));
+        Ok((summary, menu))
+    }
+
+    /// Opens the write transaction of `action` on a user of the principal's account and
+    /// checks the rules. A refusal is audited (`access.denied`) and changes nothing.
+    async fn begin_action(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        action: UserAction,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Acted> {
+        let permit = self.authorize(principal, action.permission(), meta).await?;
+        let mut tx = self.db().write(&permit).await?;
+        let (user, summary) = match load(&mut tx, principal, user_id).await {
+            Ok(found) => found,
+            Err(e) => {
+                tx.finish().await?;
+                return Err(e);
+            }
+        };
+        if let Err(why) = user_action::may_act(&acting(principal), &Target::from(&summary), action)
+        {
+            return Err(self
+                .refuse(tx, principal, &summary, action, why, meta)
+                .await);
+        }
+        Ok(Acted { tx, user, summary })
+    }
+
+    /// Commits only the audit record of a refusal and returns the refusal.
+    async fn refuse(
+        &self,
+        tx: Tx,
+        principal: &Principal,
+        target: &UserSummary,
+        action: UserAction,
+        why: String,
+        meta: &RequestMeta,
+    ) -> ServiceError {
+        let record = AuditRecord::new("access.denied", principal.actor(), self.now(), Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("user", &target.id, &target.email))
+            .change(
+                None,
+                Some(json!({ "action": action.as_str(), "reason": why })),
+            )
+            .result(AuditResult::Denied);
+        match tx.commit(&record).await {
+            Ok(()) if why == LAST_MASTER_ADMIN => ServiceError::Conflict(why),
+            Ok(()) => ServiceError::Forbidden(why),
+            Err(e) => e.into(),
+        }
+    }
+
+    /// Rule 4: an active master admin who is the last one can't be demoted, disabled or
+    /// deleted.
+    async fn keep_a_master_admin(
+        &self,
+        acted: Acted,
+        principal: &Principal,
+        action: UserAction,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Acted> {
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = acted;
+        let counts = summary.role == Role::MasterAdmin
+            && user.enabled
+            && summary.status == UserStatus::Active;
+        if counts && tx.active_master_admins(&user.account_id).await? <= 1 {
+            return Err(self
+                .refuse(
+                    tx,
+                    principal,
+                    &summary,
+                    action,
+                    LAST_MASTER_ADMIN.into(),
+                    meta,
+                )
+                .await);
+        }
+        Ok(Acted { tx, user, summary })
+    }
+
+    /// Edit: name, email, role and product environment access (`users.manage`). An email
+    /// change voids the user's open links and notifies the old address; role and access
+    /// changes apply from the user's next request.
+    pub async fn edit_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        input: &EditUserInput,
+        meta: &RequestMeta,
+    ) -> ServiceResult<UserSummary> {
+        // Who may edit at all comes before what they typed.
+        self.authorize(principal, UserAction::Edit.permission(), meta)
+            .await?;
+        let mut e = FieldErrors::new();
+        let name = e
+            .check("name", validation::name(&input.name, 0, 128, "Name"))
+            .unwrap_or_default();
+        let name = name.as_str();
+        let email = e.check("email", Email::parse(&input.email));
+        let (role, access) = role_and_access(
+            principal,
+            &input.role,
+            input.all_environments,
+            &input.environment_ids,
+            &mut e,
+        );
+        e.into_result()?;
+        let (Some(email), Some(role)) = (email, role) else {
+            return Err(ServiceError::invalid("role", "Choose a role"));
+        };
+        let acted = self
+            .begin_action(principal, user_id, UserAction::Edit, meta)
+            .await?;
+        let access_changed = role != acted.summary.role || access != acted.summary.environments;
+        if access_changed {
+            let why = if acted.summary.id == principal.user_id {
+                Some(SELF_REFUSED)
+            } else if acted.summary.root && role != Role::MasterAdmin {
+                Some(ROOT_REFUSED)
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                let Acted { tx, summary, .. } = acted;
+                return Err(self
+                    .refuse(tx, principal, &summary, UserAction::Edit, why.into(), meta)
+                    .await);
+            }
+        }
+        let demoted = acted.summary.role == Role::MasterAdmin && role != Role::MasterAdmin;
+        let acted = if demoted {
+            self.keep_a_master_admin(acted, principal, UserAction::Edit, meta)
+                .await?
+        } else {
+            acted
+        };
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = acted;
+        let now = self.now();
+        let email_changed = email.normalized() != user.email_normalized;
+        if email_changed && tx.live_user_by_email(&email.normalized()).await?.is_some() {
+            tx.finish().await?;
+            return Err(ServiceError::invalid("email", "This email already exists"));
+        }
+        let new_name = (!name.is_empty()).then_some(name);
+        tx.set_user_name_and_email(&user.id, new_name, email.as_str(), &email.normalized(), now)
+            .await?;
+        if access_changed {
+            tx.delete_user_role_assignments(&user.id).await?;
+            self.write_access(&mut tx, &user.account_id, &user.id, role, &access, now)
+                .await?;
+        }
+        if email_changed {
+            tx.delete_user_tokens(&user.id).await?;
+            let account = self.account_name(&mut tx, &user.account_id).await?;
+            let notice = emails::security_notice(
+                &account,
+                &format!(
+                    "The email address of your account was changed from {} to {} by {}",
+                    user.email,
+                    email.as_str(),
+                    principal.email
+                ),
+                &emails::utc(now),
+                &meta.ip.to_string(),
+            );
+            emails::enqueue(
+                &mut tx,
+                &user.account_id,
+                Some(&user.id),
+                &user.email,
+                &notice,
+                now,
+            )
+            .await?;
+        }
+        let before = json!({
+            "name": user.name, "email": user.email, "role": summary.role.api_str(),
+            "environments": access_json(&summary.environments),
+        });
+        let after = json!({
+            "name": new_name, "email": email.as_str(), "role": role.api_str(),
+            "environments": access_json(&access),
+        });
+        let record = AuditRecord::new("user.update", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, email.as_str()))
+            .change(Some(before), Some(after));
+        tx.commit(&record).await?;
+        Ok(UserSummary {
+            name: new_name.map(str::to_string),
+            email: email.as_str().to_string(),
+            role,
+            environments: access,
+            ..summary
+        })
+    }
+
+    /// Resend invite (`users.invite`): a pending user gets a fresh invitation (the old
+    /// link dies); others an "access updated" email. At most five per user per hour.
+    pub async fn resend_invite(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = self
+            .begin_action(principal, user_id, UserAction::ResendInvite, meta)
+            .await?;
+        let now = self.now();
+        let sent = tx
+            .emails_about_user_since(&user.id, &["invitation", "access_updated"], now - 3600)
+            .await?;
+        if sent >= INVITES_PER_HOUR {
+            tx.finish().await?;
+            return Err(ServiceError::RateLimited {
+                message: TOO_MANY_INVITES.into(),
+                retry_after: 3600,
+            });
+        }
+        let account = self.account_name(&mut tx, &user.account_id).await?;
+        let message = if summary.status == UserStatus::Pending {
+            let link = self
+                .new_link(&mut tx, &user.id, LinkPurpose::Invitation, now)
+                .await?;
+            emails::invitation(&account, &principal.email, summary.role, &link)
+        } else {
+            emails::access_updated(
+                &account,
+                summary.role,
+                &summary.environments,
+                &self.link("/login"),
+            )
+        };
+        emails::enqueue(
+            &mut tx,
+            &user.account_id,
+            Some(&user.id),
+            &user.email,
+            &message,
+            now,
+        )
+        .await?;
+        let record = AuditRecord::new("user.resend_invite", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(None, Some(json!({ "email": message.kind })));
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    /// Reset password (`users.credentials`, password users): ends every session at once,
+    /// voids the password, sets `password_reset_pending` and emails a 24-hour link.
+    /// For a user already waiting, sends a fresh link (Resend reset email).
+    pub async fn reset_password(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let target_status = self.peek_status(principal, user_id, meta).await?;
+        let action = if target_status == Some(UserStatus::PasswordResetPending) {
+            UserAction::ResendResetEmail
+        } else {
+            UserAction::ResetPassword
+        };
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = self.begin_action(principal, user_id, action, meta).await?;
+        let now = self.now();
+        if action == UserAction::ResendResetEmail {
+            let sent = tx
+                .emails_about_user_since(&user.id, &["admin_reset"], now - 3600)
+                .await?;
+            if sent >= INVITES_PER_HOUR {
+                tx.finish().await?;
+                return Err(ServiceError::RateLimited {
+                    message: "Too many reset emails sent; try again later".into(),
+                    retry_after: 3600,
+                });
+            }
+        }
+        let sessions_ended = tx.delete_sessions_of_user(&user.id).await?;
+        tx.void_user_password(&user.id, now).await?;
+        tx.set_user_status(
+            &user.id,
+            UserStatus::PasswordResetPending.as_str(),
+            None,
+            true,
+            now,
+        )
+        .await?;
+        tx.clear_throttle(&account_key(&user.email_normalized))
+            .await?;
+        let link = self
+            .new_link(&mut tx, &user.id, LinkPurpose::AdminReset, now)
+            .await?;
+        let account = self.account_name(&mut tx, &user.account_id).await?;
+        let message = emails::admin_reset(&account, &principal.email, &link);
+        emails::enqueue(
+            &mut tx,
+            &user.account_id,
+            Some(&user.id),
+            &user.email,
+            &message,
+            now,
+        )
+        .await?;
+        let record = AuditRecord::new("user.reset_password", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(
+                Some(json!({ "status": summary.status.as_str() })),
+                Some(json!({
+                    "status": "password_reset_pending", "password": "[redacted]",
+                    "sessions_ended": sessions_ended,
+                })),
+            );
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    /// Force logout (`users.credentials`): every session of the user ends now; their open
+    /// pages are signed out on their next request. They may sign in again.
+    pub async fn force_logout(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<u64> {
+        let Acted { mut tx, user, .. } = self
+            .begin_action(principal, user_id, UserAction::ForceLogout, meta)
+            .await?;
+        let now = self.now();
+        let ended = tx.delete_sessions_of_user(&user.id).await?;
+        let record = AuditRecord::new("user.force_logout", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(None, Some(json!({ "sessions_ended": ended })));
+        tx.commit(&record).await?;
+        Ok(ended)
+    }
+
+    /// Disable (`users.manage`): sessions end and links die at once; the seat stays taken
+    /// and the user returns to their previous status when enabled.
+    pub async fn disable_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let acted = self
+            .begin_action(principal, user_id, UserAction::Disable, meta)
+            .await?;
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = self
+            .keep_a_master_admin(acted, principal, UserAction::Disable, meta)
+            .await?;
+        let now = self.now();
+        let ended = tx.delete_sessions_of_user(&user.id).await?;
+        tx.delete_user_tokens(&user.id).await?;
+        tx.set_user_status(
+            &user.id,
+            UserStatus::Disabled.as_str(),
+            Some(summary.status.as_str()),
+            false,
+            now,
+        )
+        .await?;
+        let record = AuditRecord::new("user.disable", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(
+                Some(json!({ "status": summary.status.as_str(), "enabled": true })),
+                Some(json!({ "status": "disabled", "enabled": false, "sessions_ended": ended })),
+            );
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    /// Enable (`users.manage`): back to the status before disabling. A pending user needs
+    /// Resend invite (their link died when they were disabled).
+    pub async fn enable_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<UserStatus> {
+        let Acted { mut tx, user, .. } = self
+            .begin_action(principal, user_id, UserAction::Enable, meta)
+            .await?;
+        let now = self.now();
+        let back = user
+            .status_before_disable
+            .as_deref()
+            .and_then(UserStatus::parse)
+            .filter(|s| !matches!(s, UserStatus::Disabled | UserStatus::Inactive))
+            .unwrap_or(UserStatus::Active);
+        tx.set_user_status(&user.id, back.as_str(), None, true, now)
+            .await?;
+        let record = AuditRecord::new("user.enable", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(
+                Some(json!({ "status": "disabled", "enabled": false })),
+                Some(json!({ "status": back.as_str(), "enabled": true })),
+            );
+        tx.commit(&record).await?;
+        Ok(back)
+    }
+
+    /// Delete (`users.manage`): the user becomes `inactive` for good. Sessions end, links
+    /// die, the password is erased, grants are removed, the seat frees at once and the
+    /// email may go to a brand-new user. Records naming the user keep the reference.
+    /// `confirm_email`, when given (the console asks for it), must be the user's email.
+    pub async fn delete_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        confirm_email: Option<&str>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let acted = self
+            .begin_action(principal, user_id, UserAction::Delete, meta)
+            .await?;
+        if let Some(typed) = confirm_email {
+            if typed.trim().to_lowercase() != acted.user.email_normalized {
+                acted.tx.finish().await?;
+                return Err(ServiceError::invalid("confirm_email", CONFIRM_EMAIL));
+            }
+        }
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = self
+            .keep_a_master_admin(acted, principal, UserAction::Delete, meta)
+            .await?;
+        let now = self.now();
+        let ended = tx.delete_sessions_of_user(&user.id).await?;
+        tx.delete_user_tokens(&user.id).await?;
+        tx.void_user_password(&user.id, now).await?;
+        tx.delete_user_grants(&user.id).await?;
+        tx.set_user_status(&user.id, UserStatus::Inactive.as_str(), None, false, now)
+            .await?;
+        let record = AuditRecord::new("user.delete", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(
+                Some(json!({ "status": summary.status.as_str() })),
+                Some(json!({ "status": "inactive", "password": "[redacted]", "sessions_ended": ended })),
+            );
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    /// The target's status, read before choosing between Reset password and Resend reset
+    /// email (the rules are checked again in the write).
+    async fn peek_status(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Option<UserStatus>> {
+        let permit = self
+            .authorize(principal, Permission::UsersCredentials, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let found = tx.account_user(&principal.account_id, user_id).await?;
+        tx.finish().await?;
+        Ok(found.and_then(|r| UserStatus::parse(&r.user.status)))
+    }
+
+    pub(super) async fn account_name(
+        &self,
+        tx: &mut Tx,
+        account_id: &str,
+    ) -> ServiceResult<String> {
+        Ok(tx
+            .account(account_id)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default())
+    }
+}
+
+/// A user of the principal's account, as stored and as the table shows them.
+async fn load(
+    tx: &mut Tx,
+    principal: &Principal,
+    user_id: &str,
+) -> ServiceResult<(UserRow, UserSummary)> {
+    let not_found = || ServiceError::NotFound("User not found".into());
+    let row = tx
+        .account_user(&principal.account_id, user_id.trim())
+        .await?
+        .ok_or_else(not_found)?;
+    let scopes: Vec<String> = tx
+        .environment_scopes_of(&[row.user.id.clone()])
+        .await?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    let user = row.user.clone();
+    let summary = summary_of(row, &scopes).ok_or_else(not_found)?;
+    Ok((user, summary))
+}

@@ -1,0 +1,162 @@
+//! Writes of the user lifecycle: edit, status changes, deletion, seats.
+
+use super::{StoreResult, Tx};
+
+impl Tx {
+    pub async fn set_user_name_and_email(
+        &mut self,
+        id: &str,
+        name: Option<&str>,
+        email: &str,
+        email_normalized: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET name = ?, email = ?, email_normalized = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(name)
+        .bind(email)
+        .bind(email_normalized)
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Sets status and `enabled` together (a disabled user remembers where to return).
+    pub async fn set_user_status(
+        &mut self,
+        id: &str,
+        status: &str,
+        status_before_disable: Option<&str>,
+        enabled: bool,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET status = ?, status_before_disable = ?, enabled = ?, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(status)
+        .bind(status_before_disable)
+        .bind(enabled)
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Makes the password unusable (admin reset, deletion).
+    pub async fn void_user_password(&mut self, id: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET password_hash = NULL, updated_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Active, enabled master admins of the account (roles.md §3.2 rule 4).
+    pub async fn active_master_admins(&mut self, account_id: &str) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM users u JOIN role_assignments ra ON ra.principal_type = 'user' \
+             AND ra.principal_id = u.id AND ra.scope = 'account' \
+             WHERE u.account_id = ? AND u.status = 'active' AND u.enabled = TRUE \
+             AND ra.role_id = 'master_admin@account'",
+        )
+        .bind(account_id)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(n)
+    }
+
+    /// Removes a user's role and product environment access (before writing new ones).
+    pub async fn delete_user_role_assignments(&mut self, user_id: &str) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM role_assignments WHERE principal_type = 'user' AND principal_id = ? \
+             AND (scope = 'account' OR scope LIKE 'environment:%')",
+        )
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Removes what a deleted user was given beyond their role: folder and collection
+    /// grants (and, with user groups, their memberships).
+    pub async fn delete_user_grants(&mut self, user_id: &str) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM role_assignments WHERE principal_type = 'user' AND principal_id = ? \
+             AND scope <> 'account' AND scope NOT LIKE 'environment:%'",
+        )
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_email_preferences(
+        &mut self,
+        id: &str,
+        p: &crate::domain::EmailPreferences,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET email_usage_alerts = ?, email_weekly_report = ?, \
+             email_product_updates = ?, email_billing_notifications = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(p.usage_alerts)
+        .bind(p.weekly_report)
+        .bind(p.product_updates)
+        .bind(p.billing_notifications)
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_additional_user_subscriptions(
+        &mut self,
+        account_id: &str,
+        n: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE accounts SET additional_user_subscriptions = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(n)
+        .bind(now)
+        .bind(account_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a sign-in throttle (an admin password reset clears the account's).
+    pub async fn clear_throttle(&mut self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sign_in_throttle WHERE throttle_key = ?")
+            .bind(key)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// One user of an account with their account-scope role id.
+    pub async fn account_user(
+        &mut self,
+        account_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<super::ListedUser>> {
+        Ok(sqlx::query_as(
+            "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
+             AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id \
+             FROM users u WHERE u.account_id = ? AND u.id = ?",
+        )
+        .bind(account_id)
+        .bind(user_id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+}
