@@ -9,7 +9,10 @@ WASM_BINDGEN_VERSION := 0.2.130
 WASM_OPT_VERSION := 0.116.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test tools rust-tools npm-deps chromium test-cargo test-e2e bench fmt clean-e2e
+SMTP_VENV := $(CURDIR)/target/smtp-venv
+AIOSMTPD_VERSION := 1.4.6
+
+.PHONY: run test tools rust-tools npm-deps chromium smtp-sink test-cargo test-e2e bench fmt clean-e2e
 
 ## make run: build in release and serve the console at http://127.0.0.1:3000 (data in ./data).
 run: rust-tools
@@ -18,7 +21,7 @@ run: rust-tools
 ## make test: every test — cargo (unit + HTTP integration) and Playwright in Chromium.
 test: tools test-cargo test-e2e
 
-tools: rust-tools npm-deps chromium
+tools: rust-tools npm-deps chromium smtp-sink
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -35,8 +38,15 @@ npm-deps:
 chromium:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
 
-test-cargo:
-	cargo test --workspace --exclude frontend
+# A real SMTP server for the email delivery test: Python's aiosmtpd in a virtualenv.
+smtp-sink:
+	@$(SMTP_VENV)/bin/python -c "import aiosmtpd" 2>/dev/null || ( \
+		(python3 -m venv $(SMTP_VENV) 2>/dev/null || \
+			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SMTP_VENV))) && \
+		$(SMTP_VENV)/bin/pip install -q aiosmtpd==$(AIOSMTPD_VERSION))
+
+test-cargo: smtp-sink
+	CONSOLE_TEST_SMTP_PYTHON=$(SMTP_VENV)/bin/python cargo test --workspace --exclude frontend
 
 # A fresh data directory and a known setup token for the server cargo-leptos starts.
 E2E_DATA := $(CURDIR)/target/e2e-data

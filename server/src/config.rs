@@ -72,6 +72,31 @@ pub struct Config {
     )]
     pub site_root: String,
 
+    /// SMTP server for the console's emails, e.g. smtps://user:password@mail.example.com
+    /// or smtp://127.0.0.1:2525 (plain, for a local relay). Without it, emails stay in the
+    /// outbox for the operator (`server outbox`).
+    #[arg(long, env = "CONSOLE_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From address of the console's emails.
+    #[arg(
+        long,
+        env = "CONSOLE_SMTP_FROM",
+        default_value = "Console <console@localhost>",
+        global = true
+    )]
+    pub smtp_from: String,
+
+    /// Serve the outbox at /dev/mailbox (development only: anyone who can reach the
+    /// console reads every email, links included).
+    #[arg(
+        long,
+        env = "CONSOLE_DEV_MAILBOX",
+        default_value_t = false,
+        global = true
+    )]
+    pub dev_mailbox: bool,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CONSOLE_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,

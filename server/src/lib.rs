@@ -2,6 +2,8 @@
 
 pub mod bootstrap_cmd;
 pub mod config;
+pub mod dev_mailbox;
+pub mod mailer;
 pub mod middleware;
 pub mod router;
 

@@ -48,6 +48,18 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
             config.addr
         );
     }
+    match config.smtp_url.as_deref() {
+        Some(url) => {
+            server::mailer::Mailer::new(url, &config.smtp_from)?.spawn(service.clone());
+            tracing::info!("emails are delivered over SMTP");
+        }
+        None => tracing::info!(
+            "no CONSOLE_SMTP_URL: emails stay in the outbox (read them with `server outbox`)"
+        ),
+    }
+    if config.dev_mailbox {
+        tracing::warn!("the development mailbox is on: /dev/mailbox shows every email");
+    }
     let app = server::router::build(&config, service);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -37,12 +37,21 @@ pub fn build(config: &Config, service: Service) -> Router {
     let cookies = CookiePolicy {
         secure: config.secure(),
     };
+    let context_service = service.clone();
     let context = move || {
-        provide_context(service.clone());
+        provide_context(context_service.clone());
         provide_context(cookies);
     };
     let shell_options = options.clone();
-    Router::new()
+    let mut router = Router::new();
+    if config.dev_mailbox {
+        let service = service.clone();
+        router = router.route(
+            "/dev/mailbox",
+            axum::routing::get(move || crate::dev_mailbox::page(service.clone())),
+        );
+    }
+    router
         .leptos_routes_with_context(&options, routes, context, move || {
             shell(shell_options.clone())
         })

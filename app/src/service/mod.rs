@@ -9,6 +9,7 @@ mod bootstrap;
 mod crypto;
 mod emails;
 mod error;
+mod outbox;
 mod password;
 mod profile;
 mod runtime;

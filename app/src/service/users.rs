@@ -5,7 +5,7 @@ use super::authz::{environments_from_scopes, role_from_assignments, role_id};
 use super::crypto::{new_token, random_hex, sha256_hex};
 use super::emails;
 use super::{
-    AuditRecord, AuditTarget, Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
 use crate::domain::{
@@ -417,20 +417,5 @@ impl Service {
         }
         tx.commit(&last).await?;
         Ok(created)
-    }
-}
-
-impl Service {
-    /// The operator's view of the outbox (`server outbox`), newest first.
-    pub async fn read_outbox(
-        &self,
-        to: Option<&str>,
-        limit: i64,
-    ) -> ServiceResult<Vec<crate::store::OutboxRow>> {
-        let permit = Permit::granted();
-        let mut tx = self.db().read(&permit).await?;
-        let rows = tx.outbox(to, limit.clamp(1, 1000)).await?;
-        tx.finish().await?;
-        Ok(rows)
     }
 }

@@ -5,6 +5,7 @@ mod support;
 mod auth;
 mod bootstrap;
 mod csrf_headers;
+mod email;
 mod lifecycle;
 mod lifecycle_rules;
 mod profile;
