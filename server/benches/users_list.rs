@@ -159,6 +159,8 @@ async fn main() {
     let mut deep = Vec::new();
     let mut search = Vec::new();
     let mut filtered = Vec::new();
+    let mut by_name = Vec::new();
+    let mut by_login = Vec::new();
     for round in 0..rounds {
         let t = Instant::now();
         let page = service
@@ -168,9 +170,9 @@ async fn main() {
         first.push(t.elapsed());
         assert_eq!(page.users.len(), 50);
         let after = format!(
-            "{}:{:032x}",
-            1_700_000_000 + (round * 37 % 99_000) as i64,
-            round * 37 % 99_000 + 1
+            "{:032x}:i:{}",
+            round * 37 % 99_000 + 1,
+            1_700_000_000 + (round * 37 % 99_000) as i64
         );
         let t = Instant::now();
         let page = service
@@ -202,11 +204,33 @@ async fn main() {
         let page = service.list_users(&principal, &q, &meta).await.unwrap();
         filtered.push(t.elapsed());
         assert_eq!(page.users.len(), 50);
+        // Other orders: a deep page by name (the email until a name is set), and the
+        // first page by last login.
+        let n = round * 53 % 99_000;
+        let q = UserQuery {
+            sort: "name".into(),
+            after: format!("{:032x}:t:user{n:06}@bench.example", n + 1),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = service.list_users(&principal, &q, &meta).await.unwrap();
+        by_name.push(t.elapsed());
+        assert_eq!(page.users.len(), 50);
+        let q = UserQuery {
+            sort: "last_login".into(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = service.list_users(&principal, &q, &meta).await.unwrap();
+        by_login.push(t.elapsed());
+        assert_eq!(page.users.len(), 50);
     }
     report("service, first page of 50", first);
     report("service, a deep page of 50 (keyset)", deep);
     report("service, email prefix search", search);
     report("service, role filter", filtered);
+    report("service, a deep page of 50 sorted by name", by_name);
+    report("service, first page of 50 sorted by last login", by_login);
 
     // HTTP: the same first page through the whole stack (session, CSRF, server function).
     let router = server::router::build(&config, service);

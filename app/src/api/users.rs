@@ -21,6 +21,7 @@ pub async fn list_users(
     #[server(default)] search: String,
     #[server(default)] role: String,
     #[server(default)] status: String,
+    #[server(default)] sort: String,
     #[server(default)] after: String,
 ) -> Result<UserPage, ApiError> {
     let (req, p) = signed_in().await?;
@@ -28,6 +29,7 @@ pub async fn list_users(
         search,
         role,
         status,
+        sort,
         after,
     };
     req.service
@@ -44,6 +46,8 @@ pub async fn add_users(
     #[server(default)] role: String,
     #[server(default)] all_environments: Option<String>,
     #[server(default)] environment_ids: Vec<String>,
+    #[server(default)] create_root_folders: Option<String>,
+    #[server(default)] create_collections: Option<String>,
 ) -> Result<Vec<String>, ApiError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::AddUsersInput {
@@ -51,6 +55,10 @@ pub async fn add_users(
         role,
         all_environments: ticked(&all_environments),
         environment_ids,
+        media_library: crate::domain::MediaLibraryOptions {
+            create_root_folders: ticked(&create_root_folders),
+            create_collections: ticked(&create_collections),
+        },
     };
     req.service
         .add_users(&p, &input, &req.meta)
@@ -82,6 +90,8 @@ pub async fn edit_user(
     #[server(default)] role: String,
     #[server(default)] all_environments: Option<String>,
     #[server(default)] environment_ids: Vec<String>,
+    #[server(default)] create_root_folders: Option<String>,
+    #[server(default)] create_collections: Option<String>,
 ) -> Result<UserSummary, ApiError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::EditUserInput {
@@ -90,6 +100,10 @@ pub async fn edit_user(
         role,
         all_environments: ticked(&all_environments),
         environment_ids,
+        media_library: crate::domain::MediaLibraryOptions {
+            create_root_folders: ticked(&create_root_folders),
+            create_collections: ticked(&create_collections),
+        },
     };
     req.service
         .edit_user(&p, &id, &input, &req.meta)

@@ -4,7 +4,7 @@ use crate::api::AddUsers;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::status::FormStatus;
 use crate::domain::user::MAX_EMAILS_PER_INVITE;
-use crate::domain::Role;
+use crate::domain::{MediaLibraryOptions, Role};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -40,6 +40,7 @@ pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoV
     });
     let all_field_error = field_error(value, "emails");
     let role_error = field_error(value, "role");
+    let chosen = RwSignal::new(Role::MediaLibraryUser);
     view! {
         <section class="panel" aria-labelledby="add-users-title">
             <h2 id="add-users-title">"Add users"</h2>
@@ -53,7 +54,16 @@ pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoV
                 <p class="field-error" role="alert">{move || all_field_error.get()}</p>
                 <div class="field" class:field-invalid=move || role_error.get().is_some()>
                     <label for="add-role">"Role"</label>
-                    <select id="add-role" name="role" aria-describedby="add-role-error">
+                    <select
+                        id="add-role"
+                        name="role"
+                        aria-describedby="add-role-error"
+                        on:change=move |ev| {
+                            if let Some(r) = Role::from_api_str(&event_target_value(&ev)) {
+                                chosen.set(r);
+                            }
+                        }
+                    >
                         {granter
                             .grantable()
                             .map(|r| view! { <option value=r.api_str() selected=r == Role::MediaLibraryUser>{r.console_name()}</option> })
@@ -61,11 +71,38 @@ pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoV
                     </select>
                     <p class="field-error" id="add-role-error">{move || role_error.get()}</p>
                 </div>
+                <MediaLibraryOptionsFields role=chosen initial=MediaLibraryOptions::default()/>
                 // Every user gets all product environments until environments exist to pick from.
                 <input type="hidden" name="all_environments" value="on"/>
                 <FormStatus error=form_error(value) success=done/>
                 <button type="submit" class="button button-primary">"Add users"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// Media Library user options (product.md §4.2), shown while that role is chosen.
+#[component]
+pub fn MediaLibraryOptionsFields(
+    #[prop(into)] role: Signal<Role>,
+    initial: MediaLibraryOptions,
+) -> impl IntoView {
+    move || {
+        (role.get() == Role::MediaLibraryUser).then(|| {
+            view! {
+                <fieldset class="choice-group choice-list">
+                    <legend>"Media Library user options"</legend>
+                    <div class="choice">
+                        <input type="checkbox" id="ml-root-folders" name="create_root_folders" checked=initial.create_root_folders/>
+                        <label for="ml-root-folders">"May create folders at the root"</label>
+                        <span class="field-hint">"They can manage the folders they create."</span>
+                    </div>
+                    <div class="choice">
+                        <input type="checkbox" id="ml-collections" name="create_collections" checked=initial.create_collections/>
+                        <label for="ml-collections">"May create collections"</label>
+                    </div>
+                </fieldset>
+            }
+        })
     }
 }

@@ -21,6 +21,9 @@ pub use plan::{Feature, Plan, Tier};
 pub use profile::{EmailPreferences, Me, Theme};
 pub use role::Role;
 pub use throttle::{Policy, ThrottleState, Verdict};
-pub use user::{EnvironmentAccess, LinkPurpose, UserPage, UserStatus, UserSummary};
+pub use user::{
+    EnvironmentAccess, LinkPurpose, MediaLibraryOptions, UserPage, UserSort, UserStatus,
+    UserSummary,
+};
 pub use user_action::UserAction;
 pub use validation::{FieldError, FieldErrors};

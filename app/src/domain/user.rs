@@ -85,6 +85,26 @@ pub struct UserSummary {
     pub root: bool,
     /// Signs in with a password (the `password` provider), so Reset password applies.
     pub password_sign_in: bool,
+    /// What a Media Library user may create (ignored for other roles).
+    pub media_library: MediaLibraryOptions,
+}
+
+/// Media Library user options (product.md §4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaLibraryOptions {
+    /// May create folders at the root (and gets "can manage" on them). Off by default.
+    pub create_root_folders: bool,
+    /// May create collections. On by default.
+    pub create_collections: bool,
+}
+
+impl Default for MediaLibraryOptions {
+    fn default() -> Self {
+        MediaLibraryOptions {
+            create_root_folders: false,
+            create_collections: true,
+        }
+    }
 }
 
 impl UserSummary {
@@ -172,5 +192,61 @@ impl LinkPurpose {
             LinkPurpose::Invitation => "/invite",
             LinkPurpose::AdminReset | LinkPurpose::ForgotPassword => "/reset-password",
         }
+    }
+}
+
+/// Orders of the User Management table. Each pages by keyset on (key, id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    /// Oldest first (the default).
+    #[default]
+    Created,
+    /// Newest first.
+    CreatedDesc,
+    /// By name (the email until a name is set), A to Z.
+    Name,
+    /// By email, A to Z.
+    Email,
+    /// Most recent sign-in first; never-signed-in last.
+    LastLogin,
+}
+
+impl UserSort {
+    pub const ALL: [UserSort; 5] = [
+        UserSort::Created,
+        UserSort::CreatedDesc,
+        UserSort::Name,
+        UserSort::Email,
+        UserSort::LastLogin,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UserSort::Created => "created",
+            UserSort::CreatedDesc => "created_desc",
+            UserSort::Name => "name",
+            UserSort::Email => "email",
+            UserSort::LastLogin => "last_login",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            UserSort::Created => "Oldest first",
+            UserSort::CreatedDesc => "Newest first",
+            UserSort::Name => "Name (A–Z)",
+            UserSort::Email => "Email (A–Z)",
+            UserSort::LastLogin => "Last login (recent first)",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UserSort> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Does the key grow down the page (ascending)?
+    pub const fn ascending(self) -> bool {
+        !matches!(self, UserSort::CreatedDesc | UserSort::LastLogin)
     }
 }

@@ -2,10 +2,11 @@
 //! under the rules of roles.md §3.2.
 
 use crate::api::{get_user, EditUser, UserDetail};
+use crate::components::add_users::MediaLibraryOptionsFields;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::status::{ErrorNotice, FormStatus, Loading};
-use crate::domain::{Area, UserAction};
+use crate::domain::{Area, Role, UserAction};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -79,6 +80,7 @@ fn EditForm(detail: UserDetail, edit: ServerAction<EditUser>) -> impl IntoView {
     let role_error = field_error(value, "role");
     let editing_self = user.id == me.user_id;
     let current_role = user.role;
+    let chosen = RwSignal::new(current_role);
     let name = Signal::derive({
         let n = user.name.clone().unwrap_or_default();
         move || n.clone()
@@ -107,7 +109,17 @@ fn EditForm(detail: UserDetail, edit: ServerAction<EditUser>) -> impl IntoView {
                 <div class="field" class:field-invalid=move || role_error.get().is_some()>
                     <label for="edit-role">"Role"</label>
                     {editing_self.then(|| view! { <p class="field-hint" id="edit-role-hint">"You can't change your own role."</p> })}
-                    <select id="edit-role" name="role" disabled=editing_self aria-describedby="edit-role-error">
+                    <select
+                        id="edit-role"
+                        name="role"
+                        disabled=editing_self
+                        aria-describedby="edit-role-error"
+                        on:change=move |ev| {
+                            if let Some(r) = Role::from_api_str(&event_target_value(&ev)) {
+                                chosen.set(r);
+                            }
+                        }
+                    >
                         {me.role
                             .grantable()
                             .map(|r| view! { <option value=r.api_str() selected=r == current_role>{r.console_name()}</option> })
@@ -116,6 +128,7 @@ fn EditForm(detail: UserDetail, edit: ServerAction<EditUser>) -> impl IntoView {
                     {editing_self.then(|| view! { <input type="hidden" name="role" value=current_role.api_str()/> })}
                     <p class="field-error" id="edit-role-error">{move || role_error.get()}</p>
                 </div>
+                <MediaLibraryOptionsFields role=chosen initial=user.media_library/>
                 <p class="field-hint">"Product environments: " {user.environments.label()}</p>
                 // Every user has all product environments until environments exist to pick from.
                 <input type="hidden" name="all_environments" value="on"/>

@@ -6,7 +6,7 @@ use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::seats::SeatSummary;
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
 use crate::components::user_menu::{actions_for, ConfirmUserAction, PendingAction, UserRowMenu};
-use crate::domain::{Area, Permission, Role, UserPage, UserStatus};
+use crate::domain::{Area, Permission, Role, UserPage, UserSort, UserStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -42,13 +42,14 @@ fn UserManagement() -> impl IntoView {
                 param("search"),
                 param("role"),
                 param("status"),
+                param("sort"),
                 param("after"),
                 add.version().get(),
                 act.version().get(),
                 limit.version().get(),
             )
         },
-        |(search, role, status, after, ..)| list_users(search, role, status, after),
+        |(search, role, status, sort, after, ..)| list_users(search, role, status, sort, after),
     );
     let can_invite = me.can(Permission::UsersInvite);
     let can_change_limit = me.can(Permission::PlanManage);
@@ -82,11 +83,11 @@ fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
     let query = use_query_map();
     let current = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let next = page.next.clone().map(|after| {
-        let mut href = format!("/users?after={after}");
-        for k in ["search", "role", "status"] {
+        let mut href = format!("/users?after={}", query_escape(&after));
+        for k in ["search", "role", "status", "sort"] {
             let v = current(k);
             if !v.is_empty() {
-                href.push_str(&format!("&{k}={}", v.replace('&', "%26").replace(' ', "+")));
+                href.push_str(&format!("&{k}={}", query_escape(&v)));
             }
         }
         href
@@ -115,6 +116,18 @@ fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
                     {UserStatus::ALL
                         .into_iter()
                         .map(|s| view! { <option value=s.as_str() selected=current("status") == s.as_str()>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-sort">"Sort by"</label>
+                <select id="filter-sort" name="sort">
+                    {UserSort::ALL
+                        .into_iter()
+                        .map(|s| {
+                            let chosen = current("sort") == s.as_str() || (current("sort").is_empty() && s == UserSort::default());
+                            view! { <option value=s.as_str() selected=chosen>{s.label()}</option> }
+                        })
                         .collect_view()}
                 </select>
             </div>
@@ -170,4 +183,16 @@ fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
             {next.map(|href| view! { <a href=href>"Next page"</a> })}
         </nav>
     }
+}
+
+/// A query-string value, percent-encoded (everything but unreserved characters).
+fn query_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

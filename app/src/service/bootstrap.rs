@@ -180,6 +180,7 @@ impl Service {
         tx.insert_account(&account).await?;
         let normalized = v.email.normalized();
         tx.insert_user(&NewUser {
+            media_library: Default::default(),
             id: &user_id,
             account_id: &account_id,
             email: v.email.as_str(),

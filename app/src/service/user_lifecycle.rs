@@ -4,7 +4,7 @@
 
 use super::auth::account_key;
 use super::emails;
-use super::users::{role_and_access, summary_of};
+use super::users::{media_library_options, role_and_access, summary_of};
 use super::{
     AuditRecord, AuditResult, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
@@ -13,8 +13,8 @@ use crate::domain::user_action::{
     self, Acting, Target, LAST_MASTER_ADMIN, ROOT_REFUSED, SELF_REFUSED,
 };
 use crate::domain::{
-    validation, Email, EnvironmentAccess, FieldErrors, LinkPurpose, Permission, Role, UserAction,
-    UserStatus, UserSummary,
+    validation, Email, EnvironmentAccess, FieldErrors, LinkPurpose, MediaLibraryOptions,
+    Permission, Role, UserAction, UserStatus, UserSummary,
 };
 use crate::store::{Tx, UserRow};
 use serde_json::{json, Value};
@@ -32,6 +32,8 @@ pub struct EditUserInput {
     pub role: String,
     pub all_environments: bool,
     pub environment_ids: Vec<String>,
+    /// Applies to Media Library users only; others get the defaults.
+    pub media_library: MediaLibraryOptions,
 }
 
 /// A user acted on, inside the write transaction that checked the rules.
@@ -228,6 +230,8 @@ impl Service {
         let new_name = (!name.is_empty()).then_some(name);
         tx.set_user_name_and_email(&user.id, new_name, email.as_str(), &email.normalized(), now)
             .await?;
+        let options = media_library_options(role, input.media_library);
+        tx.set_media_library_options(&user.id, &options).await?;
         if access_changed {
             tx.delete_user_role_assignments(&user.id).await?;
             self.write_access(&mut tx, &user.account_id, &user.id, role, &access, now)
@@ -260,10 +264,12 @@ impl Service {
         let before = json!({
             "name": user.name, "email": user.email, "role": summary.role.api_str(),
             "environments": access_json(&summary.environments),
+            "media_library": summary.media_library,
         });
         let after = json!({
             "name": new_name, "email": email.as_str(), "role": role.api_str(),
             "environments": access_json(&access),
+            "media_library": options,
         });
         let record = AuditRecord::new("user.update", principal.actor(), now, Some(meta))
             .account(&user.account_id)
@@ -275,6 +281,7 @@ impl Service {
             email: email.as_str().to_string(),
             role,
             environments: access,
+            media_library: options,
             ..summary
         })
     }

@@ -9,10 +9,10 @@ use super::{
 };
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
 use crate::domain::{
-    Email, EnvironmentAccess, Feature, FieldErrors, Permission, Plan, Role, Tier, UserPage,
-    UserStatus, UserSummary,
+    Email, EnvironmentAccess, Feature, FieldErrors, MediaLibraryOptions, Permission, Plan, Role,
+    Tier, UserPage, UserSort, UserStatus, UserSummary,
 };
-use crate::store::{ListedUser, NewUser, Tx, UserFilter, UserTokenRow};
+use crate::store::{ListedUser, NewUser, SortKey, Tx, UserFilter, UserTokenRow};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -26,7 +26,9 @@ pub struct UserQuery {
     pub search: String,
     pub role: String,
     pub status: String,
-    /// The `next` of the previous page.
+    /// `created` (default), `created_desc`, `name`, `email` or `last_login`.
+    pub sort: String,
+    /// The `next` of the previous page (of the same sort).
     pub after: String,
 }
 
@@ -38,6 +40,8 @@ pub struct AddUsersInput {
     /// All product environments (including later ones), or only `environment_ids`.
     pub all_environments: bool,
     pub environment_ids: Vec<String>,
+    /// Applies to Media Library users only; others get the defaults.
+    pub media_library: MediaLibraryOptions,
 }
 
 /// Seat figures of an account (product.md §4.3).
@@ -55,6 +59,10 @@ pub(super) fn summary_of(r: ListedUser, env_scopes: &[String]) -> Option<UserSum
     Some(UserSummary {
         status: UserStatus::parse(&r.user.status)?,
         password_sign_in: r.user.providers.split(',').any(|p| p.trim() == "password"),
+        media_library: MediaLibraryOptions {
+            create_root_folders: r.user.ml_create_root_folders,
+            create_collections: r.user.ml_create_collections,
+        },
         root: r.user.root,
         id: r.user.id,
         email: r.user.email,
@@ -64,6 +72,18 @@ pub(super) fn summary_of(r: ListedUser, env_scopes: &[String]) -> Option<UserSum
         last_login_at: r.user.last_login_at,
         created_at: r.user.created_at,
     })
+}
+
+/// Media Library user options apply to that role only; everyone else keeps the defaults.
+pub(super) fn media_library_options(
+    role: Role,
+    chosen: MediaLibraryOptions,
+) -> MediaLibraryOptions {
+    if role == Role::MediaLibraryUser {
+        chosen
+    } else {
+        MediaLibraryOptions::default()
+    }
 }
 
 /// The role and environment access of the Add users and Edit forms, checked against the
@@ -119,9 +139,32 @@ pub(super) fn role_and_access(
     (role, access)
 }
 
-fn parse_cursor(s: &str) -> Option<(i64, String)> {
-    let (at, id) = s.split_once(':')?;
-    Some((at.parse().ok()?, id.to_string()))
+/// A page cursor: `<id>:i:<number>` or `<id>:t:<text>` (the text may hold colons).
+fn parse_cursor(s: &str, sort: UserSort) -> Option<(SortKey, String)> {
+    let (id, rest) = s.split_once(':')?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let key = match (rest.split_once(':')?, key_is_numeric(sort)) {
+        (("i", n), true) => SortKey::Int(n.parse().ok()?),
+        (("t", t), false) => SortKey::Text(t.to_string()),
+        _ => return None,
+    };
+    Some((key, id.to_string()))
+}
+
+fn key_is_numeric(sort: UserSort) -> bool {
+    matches!(
+        sort,
+        UserSort::Created | UserSort::CreatedDesc | UserSort::LastLogin
+    )
+}
+
+fn format_cursor(id: &str, key: &SortKey) -> String {
+    match key {
+        SortKey::Int(n) => format!("{id}:i:{n}"),
+        SortKey::Text(t) => format!("{id}:t:{t}"),
+    }
 }
 
 impl Service {
@@ -150,11 +193,20 @@ impl Service {
                 Role::from_api_str(r).ok_or_else(|| format!("Unknown role \"{r}\"")),
             ),
         };
+        let sort = match q.sort.trim() {
+            "" => UserSort::default(),
+            s => e
+                .check(
+                    "sort",
+                    UserSort::parse(s).ok_or_else(|| format!("Unknown sort \"{s}\"")),
+                )
+                .unwrap_or_default(),
+        };
         let after = match q.after.trim() {
             "" => None,
             c => e.check(
                 "after",
-                parse_cursor(c).ok_or_else(|| "Invalid page cursor".to_string()),
+                parse_cursor(c, sort).ok_or_else(|| "Invalid page cursor".to_string()),
             ),
         };
         let search = q.search.trim().to_lowercase();
@@ -171,7 +223,8 @@ impl Service {
                     status: status.map(UserStatus::as_str),
                     role_id: role_filter.as_deref(),
                     prefix: (!search.is_empty()).then_some(search.as_str()),
-                    after: after.as_ref().map(|(at, id)| (*at, id.as_str())),
+                    sort,
+                    after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
                     limit: PAGE_SIZE + 1,
                 },
             )
@@ -187,7 +240,7 @@ impl Service {
         tx.finish().await?;
         let next = if has_more {
             rows.last()
-                .map(|r| format!("{}:{}", r.user.created_at, r.user.id))
+                .and_then(|r| r.sort_key().map(|k| format_cursor(&r.user.id, &k)))
         } else {
             None
         };
@@ -322,6 +375,7 @@ impl Service {
         );
         e.into_result()?;
         let role = role.ok_or_else(|| ServiceError::invalid("role", "Choose a role"))?;
+        let options = media_library_options(role, input.media_library);
 
         let now = self.now();
         let account_id = principal.account_id().to_string();
@@ -359,6 +413,7 @@ impl Service {
         for (_, email) in &emails {
             let user_id = random_hex(entropy, 16);
             tx.insert_user(&NewUser {
+                media_library: options,
                 id: &user_id,
                 account_id: &account_id,
                 email: email.as_str(),
@@ -402,7 +457,7 @@ impl Service {
                     .change(
                         None,
                         Some(json!({
-                            "email": email.as_str(), "role": role.api_str(), "status": "pending",
+                            "email": email.as_str(), "role": role.api_str(), "status": "pending", "media_library": options,
                             "environments": match &access { EnvironmentAccess::All => json!("all"), EnvironmentAccess::Only(ids) => json!(ids) },
                         })),
                     ),

@@ -21,7 +21,7 @@ pub use audit::AuditRow;
 pub use outbox::{OutboxMessage, OutboxRow};
 pub use sessions::{NewSession, SessionRow};
 pub use tokens::UserTokenRow;
-pub use user_list::{ListedUser, UserFilter};
+pub use user_list::{ListedUser, SortKey, UserFilter};
 pub use users::{NewUser, UserRow};
 
 use crate::service::{AuditRecord, Permit};

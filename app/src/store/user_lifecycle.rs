@@ -24,6 +24,22 @@ impl Tx {
         Ok(())
     }
 
+    pub async fn set_media_library_options(
+        &mut self,
+        id: &str,
+        o: &crate::domain::MediaLibraryOptions,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET ml_create_root_folders = ?, ml_create_collections = ? WHERE id = ?",
+        )
+        .bind(o.create_root_folders)
+        .bind(o.create_collections)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
     /// Sets status and `enabled` together (a disabled user remembers where to return).
     pub async fn set_user_status(
         &mut self,

@@ -1,5 +1,23 @@
 use super::{StoreResult, Tx, UserRow};
+use crate::domain::UserSort;
 use sqlx::{QueryBuilder, Sqlite};
+
+/// Where a page starts: the sort key and id of the previous page's last row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Int(i64),
+    Text(String),
+}
+
+/// The SQL of a sort key; it matches the expression of the order's index (migration 0004).
+fn key_sql(sort: UserSort) -> (&'static str, bool) {
+    match sort {
+        UserSort::Created | UserSort::CreatedDesc => ("u.created_at", true),
+        UserSort::Email => ("u.email_normalized", false),
+        UserSort::Name => ("COALESCE(LOWER(u.name), u.email_normalized)", false),
+        UserSort::LastLogin => ("COALESCE(u.last_login_at, 0)", true),
+    }
+}
 
 /// Filters of the User Management table; `None` means "any".
 #[derive(Debug, Clone, Default)]
@@ -9,8 +27,9 @@ pub struct UserFilter<'a> {
     pub role_id: Option<&'a str>,
     /// A lowercase prefix of the email or the name.
     pub prefix: Option<&'a str>,
-    /// Keyset cursor: rows after `(created_at, id)`.
-    pub after: Option<(i64, &'a str)>,
+    pub sort: UserSort,
+    /// Keyset cursor: rows after `(key, id)` in the sort's order.
+    pub after: Option<(SortKey, &'a str)>,
     pub limit: i64,
 }
 
@@ -19,6 +38,21 @@ pub struct ListedUser {
     #[sqlx(flatten)]
     pub user: UserRow,
     pub role_id: String,
+    /// The row's sort key (one of the two is set), for the next page's cursor.
+    #[sqlx(default)]
+    pub sort_int: Option<i64>,
+    #[sqlx(default)]
+    pub sort_text: Option<String>,
+}
+
+impl ListedUser {
+    pub fn sort_key(&self) -> Option<SortKey> {
+        match (&self.sort_int, &self.sort_text) {
+            (Some(i), _) => Some(SortKey::Int(*i)),
+            (None, Some(t)) => Some(SortKey::Text(t.clone())),
+            _ => None,
+        }
+    }
 }
 
 fn escape_like(s: &str) -> String {
@@ -35,12 +69,19 @@ impl Tx {
         f: &UserFilter<'_>,
     ) -> StoreResult<Vec<ListedUser>> {
         // The role comes from a correlated subquery (not a join), so the planner walks the
-        // (account_id, created_at, id) index in order and stops after LIMIT rows.
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        // order's index and stops after LIMIT rows.
+        let (key, numeric) = key_sql(f.sort);
+        let (int_col, text_col) = if numeric {
+            (key, "NULL")
+        } else {
+            ("NULL", key)
+        };
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
-             AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id \
-             FROM users u WHERE u.account_id = ",
-        );
+             AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id, \
+             {int_col} AS sort_int, {text_col} AS sort_text \
+             FROM users u WHERE u.account_id = "
+        ));
         q.push_bind(account_id.to_string());
         if let Some(status) = f.status {
             q.push(" AND u.status = ").push_bind(status.to_string());
@@ -61,14 +102,20 @@ impl Tx {
                 .push_bind(pattern)
                 .push(" ESCAPE '\\')");
         }
-        if let Some((created_at, id)) = f.after {
-            q.push(" AND (u.created_at, u.id) > (")
-                .push_bind(created_at)
-                .push(", ")
-                .push_bind(id.to_string())
-                .push(")");
+        let (cmp, dir) = if f.sort.ascending() {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        };
+        if let Some((at, id)) = &f.after {
+            q.push(format!(" AND ({key}, u.id) {cmp} ("));
+            match at {
+                SortKey::Int(i) => q.push_bind(*i),
+                SortKey::Text(t) => q.push_bind(t.clone()),
+            };
+            q.push(", ").push_bind(id.to_string()).push(")");
         }
-        q.push(" ORDER BY u.created_at, u.id LIMIT ")
+        q.push(format!(" ORDER BY {key} {dir}, u.id {dir} LIMIT "))
             .push_bind(f.limit);
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }

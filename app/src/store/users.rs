@@ -23,6 +23,8 @@ pub struct UserRow {
     pub email_weekly_report: bool,
     pub email_product_updates: bool,
     pub email_billing_notifications: bool,
+    pub ml_create_root_folders: bool,
+    pub ml_create_collections: bool,
 }
 
 pub struct NewUser<'a> {
@@ -33,6 +35,7 @@ pub struct NewUser<'a> {
     pub status: &'a str,
     pub root: bool,
     pub password_hash: Option<&'a str>,
+    pub media_library: crate::domain::MediaLibraryOptions,
     pub now: i64,
 }
 
@@ -40,8 +43,9 @@ impl Tx {
     pub async fn insert_user(&mut self, u: &NewUser<'_>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO users (id, account_id, email, email_normalized, status, enabled, root, \
-             password_hash, providers, theme, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, 'password', 'system', ?, ?)",
+             password_hash, providers, theme, ml_create_root_folders, ml_create_collections, \
+             created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, 'password', 'system', ?, ?, ?, ?)",
         )
         .bind(u.id)
         .bind(u.account_id)
@@ -50,6 +54,8 @@ impl Tx {
         .bind(u.status)
         .bind(u.root)
         .bind(u.password_hash)
+        .bind(u.media_library.create_root_folders)
+        .bind(u.media_library.create_collections)
         .bind(u.now)
         .bind(u.now)
         .execute(self.conn())

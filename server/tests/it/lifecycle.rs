@@ -472,3 +472,62 @@ async fn email_preferences_are_saved_and_read_back() {
     let me = app.call("session", &[], Some(&admin)).await.json();
     assert_eq!(me["me"]["email_preferences"], *p);
 }
+
+#[tokio::test]
+async fn media_library_user_options_are_kept_for_that_role_only() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    let add = |email: &'static str, role: &'static str| {
+        let app = app.clone();
+        let admin = admin.clone();
+        async move {
+            app.call(
+                "add_users",
+                &[
+                    ("emails[0]", email),
+                    ("role", role),
+                    ("all_environments", "on"),
+                    ("create_root_folders", "on"),
+                ],
+                Some(&admin),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        add("ml@example.com", "media_library_user").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(add("ad@example.com", "admin").await.status, StatusCode::OK);
+    let ml = app.user_id(&admin, "ml@example.com").await;
+    let ad = app.user_id(&admin, "ad@example.com").await;
+    let options = |u: serde_json::Value| u["media_library"].clone();
+    assert_eq!(
+        options(app.user(&admin, &ml).await),
+        serde_json::json!({ "create_root_folders": true, "create_collections": false })
+    );
+    assert_eq!(
+        options(app.user(&admin, &ad).await),
+        serde_json::json!({ "create_root_folders": false, "create_collections": true }),
+        "other roles keep the defaults"
+    );
+    let r = app
+        .call(
+            "edit_user",
+            &[
+                ("id", &ml),
+                ("name", ""),
+                ("email", "ml@example.com"),
+                ("role", "media_library_user"),
+                ("all_environments", "on"),
+                ("create_collections", "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        options(app.user(&admin, &ml).await),
+        serde_json::json!({ "create_root_folders": false, "create_collections": true })
+    );
+}

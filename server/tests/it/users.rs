@@ -400,3 +400,98 @@ async fn the_table_pages_by_keyset_and_filters() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{k}={v}");
     }
 }
+
+/// Every order walks all users exactly once, page by page, in its order.
+#[tokio::test]
+async fn every_sort_pages_through_all_users_in_order() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    // 60 users, created in an order unrelated to their emails; some with names.
+    for batch in 0..12 {
+        app.clock.advance(1);
+        let emails: Vec<String> = (0..5)
+            .map(|j| {
+                format!(
+                    "{}{batch:02}@example.com",
+                    ["zed", "amy", "kit", "bo", "lu"][j]
+                )
+            })
+            .collect();
+        let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+        assert_eq!(
+            app.add_users(&admin, &refs, "reports").await.status,
+            StatusCode::OK
+        );
+    }
+    let kit = app.user_id(&admin, "kit03@example.com").await;
+    let r = app
+        .call(
+            "edit_user",
+            &[
+                ("id", &kit),
+                ("name", "Aaron: the first"),
+                ("email", "kit03@example.com"),
+                ("role", "reports"),
+                ("all_environments", "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for sort in ["created", "created_desc", "name", "email", "last_login"] {
+        let mut seen: Vec<serde_json::Value> = Vec::new();
+        let mut after = String::new();
+        loop {
+            let r = app
+                .call("users", &[("sort", sort), ("after", &after)], Some(&admin))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{sort}: {}", r.body);
+            let page = r.json();
+            seen.extend(page["users"].as_array().unwrap().iter().cloned());
+            match page["next"].as_str() {
+                Some(n) => after = n.to_string(),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 61, "{sort}: every user once");
+        let mut ids: Vec<_> = seen.iter().map(|u| u["id"].as_str().unwrap()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 61, "{sort}: no repeats");
+        let key = |u: &serde_json::Value| -> String {
+            match sort {
+                "email" => u["email"].as_str().unwrap().to_lowercase(),
+                "name" => u["name"]
+                    .as_str()
+                    .map(str::to_lowercase)
+                    .unwrap_or_else(|| u["email"].as_str().unwrap().to_lowercase()),
+                _ => String::new(),
+            }
+        };
+        if matches!(sort, "email" | "name") {
+            let keys: Vec<String> = seen.iter().map(key).collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted, "{sort}");
+        }
+        if sort == "name" {
+            assert_eq!(
+                seen[0]["name"], "Aaron: the first",
+                "the name sorts, colon and all"
+            );
+        }
+        if sort == "last_login" {
+            assert_eq!(
+                seen[0]["email"], ADMIN_EMAIL,
+                "the only user who signed in comes first"
+            );
+        }
+        if sort == "created_desc" {
+            assert_eq!(seen[60]["email"], ADMIN_EMAIL, "the oldest comes last");
+        }
+    }
+    for (k, v) in [("sort", "shoe_size"), ("after", "abc:t:x")] {
+        let r = app.call("users", &[(k, v)], Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{k}={v}: {}", r.body);
+    }
+}
