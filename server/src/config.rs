@@ -97,6 +97,17 @@ pub struct Config {
     )]
     pub dev_mailbox: bool,
 
+    /// The server's key (64 hex characters) sealing environment API secrets. Without it,
+    /// `secret.key` in the data directory is used, created on first start. Keep it with
+    /// backups: sealed secrets can't be opened without it.
+    #[arg(
+        long,
+        env = "CONSOLE_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<String>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CONSOLE_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,

@@ -112,6 +112,7 @@ pub fn from_service(e: ServiceError, meta: &RequestMeta) -> ApiError {
         ServiceError::Unauthenticated => ApiError::Unauthenticated,
         ServiceError::InvalidCredentials => ApiError::InvalidCredentials,
         ServiceError::Forbidden(m) => ApiError::Forbidden(m),
+        ServiceError::ReauthenticationRequired => ApiError::ReauthenticationRequired,
         ServiceError::NotFound(m) => ApiError::NotFound(m),
         ServiceError::Conflict(m) => ApiError::Conflict(m),
         ServiceError::Throttled { retry_after } => ApiError::Throttled { retry_after },

@@ -16,6 +16,9 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// The action needs the password again first.
+    #[error("Confirm your password to continue")]
+    ReauthenticationRequired,
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -38,7 +41,7 @@ impl ApiError {
         match self {
             ApiError::Invalid(_) => 400,
             ApiError::Unauthenticated | ApiError::InvalidCredentials => 401,
-            ApiError::Forbidden(_) => 403,
+            ApiError::Forbidden(_) | ApiError::ReauthenticationRequired => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Conflict(_) => 409,
             ApiError::Throttled { .. } | ApiError::RateLimited { .. } => 429,

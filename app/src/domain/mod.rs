@@ -3,6 +3,7 @@
 pub mod area;
 pub mod audit;
 pub mod email;
+pub mod environment;
 pub mod password;
 pub mod permission;
 pub mod plan;
@@ -16,6 +17,7 @@ pub mod validation;
 pub use area::Area;
 pub use audit::AuditEntry;
 pub use email::Email;
+pub use environment::{ApiKeySummary, ApiScope, EnvironmentSummary, KeyPermissions, KeySecret};
 pub use permission::{Permission, PermissionScope};
 pub use plan::{Feature, Plan, Tier};
 pub use profile::{EmailPreferences, Me, Theme};

@@ -166,7 +166,7 @@ impl Service {
 
     /// Counts a failure against the address and the account, and audits it (and a
     /// lock-out, when this failure caused one).
-    async fn record_failure(
+    pub(super) async fn record_failure(
         &self,
         user: Option<&UserRow>,
         normalized: &str,
@@ -266,6 +266,8 @@ impl Service {
             role,
             environments,
             session_token_hash: token_hash,
+            reauthenticated_at: session.reauthenticated_at,
+            active_environment_id: session.active_environment_id,
         })
     }
 

@@ -15,6 +15,10 @@ pub struct Principal {
     pub(super) role: Role,
     pub(super) environments: EnvironmentAccess,
     pub(super) session_token_hash: String,
+    /// When this session last proved its password again (re-authentication).
+    pub(super) reauthenticated_at: Option<i64>,
+    /// The environment the session works in, if chosen.
+    pub(super) active_environment_id: Option<String>,
 }
 
 impl Principal {

@@ -204,6 +204,22 @@ impl Service {
             )
             .await?;
         }
+        // A new account's first product environment, born with its Root key.
+        let environment = crate::store::EnvironmentRow {
+            id: random_hex(entropy, 16),
+            account_id: account_id.clone(),
+            name: "Production".into(),
+            cloud_name: self.unused_cloud_name(&mut tx).await?,
+            description: String::new(),
+            enabled: true,
+            custom_attributes: "{}".into(),
+            asset_count: None,
+            created_at: now,
+            updated_at: now,
+            key_count: 1,
+        };
+        self.insert_environment_with_root_key(&mut tx, &environment)
+            .await?;
         let record = AuditRecord::new("account.bootstrap", actor, now, meta)
             .account(&account_id)
             .target(AuditTarget::new("account", &account_id, &v.account_name))
@@ -212,6 +228,7 @@ impl Service {
                 Some(json!({
                     "account": { "name": v.account_name, "plan": v.plan.id },
                     "root_user": { "id": user_id, "email": v.email.as_str(), "role": Role::MasterAdmin.api_str() },
+                    "environment": { "id": environment.id, "cloud_name": environment.cloud_name },
                     "password": "[redacted]",
                 })),
             );

@@ -10,6 +10,8 @@ pub enum InternalError {
     PasswordHash(String),
     #[error("background task failed: {0}")]
     Task(String),
+    #[error("{0}")]
+    Crypto(String),
 }
 
 /// The service's answer when an operation is refused or fails.
@@ -26,6 +28,9 @@ pub enum ServiceError {
     InvalidCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// The action needs the password again (re-authentication, valid 10 minutes).
+    #[error("Confirm your password to continue")]
+    ReauthenticationRequired,
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]

@@ -2,29 +2,36 @@
 //! before it touches the store: store transactions open only with a [`Permit`], which
 //! nothing outside this module can make, and a write commits only with its audit record.
 
+mod api_keys;
 mod audit;
 mod auth;
 mod authz;
 mod bootstrap;
 mod crypto;
 mod emails;
+mod environments;
 mod error;
 mod outbox;
 mod password;
 mod profile;
+mod reauth;
 mod runtime;
+mod sealing;
 mod seats;
 mod user_lifecycle;
 mod user_links;
 mod users;
 
+pub use api_keys::KeyChange;
 pub use audit::{Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, RequestMeta};
 pub use auth::SignedIn;
 pub use authz::Principal;
 pub use bootstrap::{BootstrapInput, BootstrapOutcome};
+pub use environments::EnvironmentInput;
 pub use error::{InternalError, ServiceError, ServiceResult};
 pub use profile::ProfileInput;
 pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
+pub use sealing::SecretKey;
 pub use user_lifecycle::EditUserInput;
 pub use user_links::FORGOT_PASSWORD_ANSWER;
 pub use users::{AddUsersInput, UserQuery};
@@ -54,6 +61,8 @@ pub struct ServiceConfig {
     pub password_hash_concurrency: usize,
     /// The console's public URL, for links in emails (no trailing slash).
     pub public_url: String,
+    /// Seals secrets the console must give back (environment API secrets).
+    pub secret_key: SecretKey,
 }
 
 impl Default for ServiceConfig {
@@ -65,6 +74,7 @@ impl Default for ServiceConfig {
                 .map(|n| n.get())
                 .unwrap_or(2),
             public_url: "http://127.0.0.1:3000".into(),
+            secret_key: SecretKey::random(),
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod environments;
 mod outbox;
 mod roles;
 mod sessions;
@@ -18,6 +19,7 @@ mod users;
 
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
+pub use environments::{ApiKeyRow, EnvironmentRow};
 pub use outbox::{OutboxMessage, OutboxRow};
 pub use sessions::{NewSession, SessionRow};
 pub use tokens::UserTokenRow;

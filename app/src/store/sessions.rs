@@ -11,6 +11,8 @@ pub struct SessionRow {
     pub reauthenticated_at: Option<i64>,
     pub ip: String,
     pub user_agent: Option<String>,
+    #[sqlx(default)]
+    pub active_environment_id: Option<String>,
 }
 
 pub struct NewSession<'a> {
@@ -88,5 +90,38 @@ impl Tx {
                 .fetch_all(self.conn())
                 .await?,
         )
+    }
+
+    /// The environment the session works in (the header's switcher).
+    pub async fn set_active_environment(
+        &mut self,
+        token_hash: &str,
+        environment_id: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET active_environment_id = ? WHERE token_hash = ?")
+            .bind(environment_id)
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// After re-authentication: a new token for the session, and the time it was proven.
+    pub async fn reauthenticate_session(
+        &mut self,
+        token_hash: &str,
+        new_token_hash: &str,
+        now: i64,
+    ) -> StoreResult<u64> {
+        let r = sqlx::query(
+            "UPDATE sessions SET token_hash = ?, reauthenticated_at = ?, last_seen_at = ? WHERE token_hash = ?",
+        )
+        .bind(new_token_hash)
+        .bind(now)
+        .bind(now)
+        .bind(token_hash)
+        .execute(self.conn())
+        .await?;
+        Ok(r.rows_affected())
     }
 }

@@ -6,6 +6,7 @@ mod auth;
 mod bootstrap;
 mod csrf_headers;
 mod email;
+mod environments;
 mod lifecycle;
 mod lifecycle_rules;
 mod profile;

@@ -1,0 +1,427 @@
+//! API keys of a product environment (product.md §3): list (secrets masked), generate,
+//! reveal (re-authentication, audited), rename, enable/disable, dedicate for webhooks,
+//! granular permissions, delete.
+
+use super::{
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::environment::{cloudinary_url, KEY_NAME_TAKEN, MAX_KEYS_PER_ENVIRONMENT};
+use crate::domain::{
+    validation, ApiKeySummary, Feature, KeyPermissions, KeySecret, Permission, Plan,
+};
+use crate::store::{ApiKeyRow, EnvironmentRow, Tx};
+use base64::Engine;
+use serde_json::json;
+
+/// One change to a key.
+#[derive(Debug, Clone)]
+pub enum KeyChange {
+    Rename(String),
+    Enabled(bool),
+    DedicateForWebhooks,
+    Permissions { mode: String, scopes: Vec<String> },
+}
+
+fn key_summary(k: &ApiKeyRow) -> ApiKeySummary {
+    ApiKeySummary {
+        api_key: k.api_key.clone(),
+        name: k.name.clone(),
+        enabled: k.enabled,
+        root: k.root,
+        dedicated_for_webhooks: k.dedicated_for.as_deref() == Some("webhooks"),
+        permissions: KeyPermissions::from_stored(&k.permissions),
+        created_at: k.created_at,
+    }
+}
+
+fn key_name(raw: &str) -> Result<String, String> {
+    validation::name(raw, 1, 64, "Key name")
+}
+
+impl Service {
+    /// Writes a key with a fresh 15-digit number and a sealed 32-character secret.
+    /// Returns `(api_key, api_secret)`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn insert_api_key(
+        &self,
+        tx: &mut Tx,
+        environment_id: &str,
+        account_id: &str,
+        name: &str,
+        root: bool,
+        enabled: bool,
+        permissions: &str,
+        now: i64,
+    ) -> ServiceResult<(String, String)> {
+        let entropy = self.inner.entropy.as_ref();
+        let api_key = loop {
+            let mut b = [0u8; 15];
+            entropy.fill(&mut b);
+            let digits: String = b
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let d = if i == 0 { 1 + x % 9 } else { x % 10 };
+                    char::from(b'0' + d)
+                })
+                .collect();
+            if !tx.api_key_exists(&digits).await? {
+                break digits;
+            }
+        };
+        let mut raw = [0u8; 24];
+        entropy.fill(&mut raw);
+        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let mut nonce = [0u8; 24];
+        entropy.fill(&mut nonce);
+        let sealed = self.config().secret_key.seal(&api_key, &secret, nonce)?;
+        tx.insert_api_key(&ApiKeyRow {
+            api_key: api_key.clone(),
+            environment_id: environment_id.to_string(),
+            account_id: account_id.to_string(),
+            name: name.to_string(),
+            name_normalized: name.to_lowercase(),
+            secret_sealed: sealed,
+            enabled,
+            root,
+            dedicated_for: None,
+            permissions: permissions.to_string(),
+            created_at: now,
+            updated_at: now,
+        })
+        .await?;
+        Ok((api_key, secret))
+    }
+
+    /// The keys of an environment the principal reaches (`api_keys.view`), secrets never.
+    pub async fn api_keys(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<ApiKeySummary>> {
+        let permit = self
+            .authorize(principal, Permission::ApiKeysView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let env = self
+            .reachable_environment(&mut tx, principal, environment_id)
+            .await;
+        let keys = match env {
+            Ok(e) => tx.api_keys(&e.id).await?,
+            Err(e) => {
+                tx.finish().await?;
+                return Err(e);
+            }
+        };
+        tx.finish().await?;
+        Ok(keys.iter().map(key_summary).collect())
+    }
+
+    /// Generate (`api_keys.manage`): at most 20 per environment; restricted permissions
+    /// need a plan with granular API key permissions. The secret is returned this once.
+    pub async fn generate_api_key(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        name: &str,
+        enabled: bool,
+        permission_mode: &str,
+        scopes: &[String],
+        meta: &RequestMeta,
+    ) -> ServiceResult<KeySecret> {
+        let permit = self
+            .authorize(principal, Permission::ApiKeysManage, meta)
+            .await?;
+        let name = match name.trim() {
+            "" => None,
+            n => Some(key_name(n).map_err(|m| ServiceError::invalid("name", m))?),
+        };
+        let permissions = KeyPermissions::from_form(permission_mode, scopes)
+            .map_err(|m| ServiceError::invalid("permissions", m))?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let env = match self
+            .reachable_environment(&mut tx, principal, environment_id)
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => {
+                tx.finish().await?;
+                return Err(e);
+            }
+        };
+        if permissions != KeyPermissions::Full
+            && !self
+                .plan_has(&mut tx, principal, Feature::GranularApiKeyPermissions)
+                .await?
+        {
+            tx.finish().await?;
+            return Err(ServiceError::Forbidden(
+                "Granular API key permissions are available on Plus, Advanced and Enterprise"
+                    .into(),
+            ));
+        }
+        let existing = tx.api_keys(&env.id).await?;
+        if existing.len() >= MAX_KEYS_PER_ENVIRONMENT {
+            tx.finish().await?;
+            return Err(ServiceError::Conflict(format!(
+                "A product environment has at most {MAX_KEYS_PER_ENVIRONMENT} API keys"
+            )));
+        }
+        let taken = |n: &str| {
+            existing
+                .iter()
+                .any(|k| k.name_normalized == n.to_lowercase())
+        };
+        let name = match name {
+            Some(n) if taken(&n) => {
+                tx.finish().await?;
+                return Err(ServiceError::invalid("name", KEY_NAME_TAKEN));
+            }
+            Some(n) => n,
+            None => (existing.len() + 1..)
+                .map(|i| format!("Key {i}"))
+                .find(|n| !taken(n))
+                .unwrap_or_else(|| "Key".into()),
+        };
+        let (api_key, secret) = self
+            .insert_api_key(
+                &mut tx,
+                &env.id,
+                &env.account_id,
+                &name,
+                false,
+                enabled,
+                &permissions.to_stored(),
+                now,
+            )
+            .await?;
+        let row = tx
+            .api_keys(&env.id)
+            .await?
+            .into_iter()
+            .find(|k| k.api_key == api_key)
+            .ok_or_else(|| ServiceError::NotFound("API key not found".into()))?;
+        let record = AuditRecord::new("api_key.create", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("api_key", &api_key, &format!("{} ({})", name, env.cloud_name)))
+            .change(None, Some(json!({ "name": name, "enabled": enabled, "permissions": permissions.to_stored(), "api_secret": "[redacted]" })));
+        tx.commit(&record).await?;
+        Ok(KeySecret {
+            key: key_summary(&row),
+            cloudinary_url: cloudinary_url(&api_key, &secret, &env.cloud_name),
+            api_secret: secret,
+        })
+    }
+
+    /// Reveal / Copy (`api_keys.view`, re-authenticated within 10 minutes); audited.
+    pub async fn reveal_api_secret(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        api_key: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<KeySecret> {
+        let permit = self
+            .authorize(principal, Permission::ApiKeysView, meta)
+            .await?;
+        self.require_recent_reauthentication(principal)?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let (env, key) = match self
+            .key_of(&mut tx, principal, environment_id, api_key)
+            .await
+        {
+            Ok(found) => found,
+            Err(e) => {
+                tx.finish().await?;
+                return Err(e);
+            }
+        };
+        let secret = self
+            .config()
+            .secret_key
+            .open(&key.api_key, &key.secret_sealed)?;
+        let record = AuditRecord::new("api_key.reveal", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new(
+                "api_key",
+                &key.api_key,
+                &format!("{} ({})", key.name, env.cloud_name),
+            ));
+        tx.commit(&record).await?;
+        Ok(KeySecret {
+            key: key_summary(&key),
+            cloudinary_url: cloudinary_url(&key.api_key, &secret, &env.cloud_name),
+            api_secret: secret,
+        })
+    }
+
+    /// Rename, enable/disable, dedicate for webhooks (moving it from any other key), or
+    /// change permissions (`api_keys.manage`).
+    pub async fn change_api_key(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        api_key: &str,
+        change: &KeyChange,
+        meta: &RequestMeta,
+    ) -> ServiceResult<ApiKeySummary> {
+        let permit = self
+            .authorize(principal, Permission::ApiKeysManage, meta)
+            .await?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let (env, before) = match self
+            .key_of(&mut tx, principal, environment_id, api_key)
+            .await
+        {
+            Ok(found) => found,
+            Err(e) => {
+                tx.finish().await?;
+                return Err(e);
+            }
+        };
+        let mut after = ApiKeyRow {
+            updated_at: now,
+            ..before.clone()
+        };
+        let refused = match change {
+            KeyChange::Rename(name) => match key_name(name) {
+                Err(m) => Some(ServiceError::invalid("name", m)),
+                Ok(n) => {
+                    let clash = tx.api_keys(&env.id).await?.into_iter().any(|k| {
+                        k.api_key != before.api_key && k.name_normalized == n.to_lowercase()
+                    });
+                    after.name_normalized = n.to_lowercase();
+                    after.name = n;
+                    clash.then(|| ServiceError::invalid("name", KEY_NAME_TAKEN))
+                }
+            },
+            KeyChange::Enabled(false) if before.dedicated_for.is_some() => Some(ServiceError::Conflict(
+                "This key signs webhook notifications: dedicate another key for webhooks first".into(),
+            )),
+            KeyChange::Enabled(on) => {
+                after.enabled = *on;
+                None
+            }
+            KeyChange::DedicateForWebhooks if !before.enabled => Some(ServiceError::Conflict(
+                "Enable the key before dedicating it for webhooks".into(),
+            )),
+            KeyChange::DedicateForWebhooks => {
+                tx.clear_webhook_key(&env.id, now).await?;
+                after.dedicated_for = Some("webhooks".into());
+                None
+            }
+            KeyChange::Permissions { mode, scopes } => match KeyPermissions::from_form(mode, scopes) {
+                Err(m) => Some(ServiceError::invalid("permissions", m)),
+                Ok(p) if p != KeyPermissions::Full
+                    && !self.plan_has(&mut tx, principal, Feature::GranularApiKeyPermissions).await? =>
+                {
+                    Some(ServiceError::Forbidden(
+                        "Granular API key permissions are available on Plus, Advanced and Enterprise".into(),
+                    ))
+                }
+                Ok(p) => {
+                    after.permissions = p.to_stored();
+                    None
+                }
+            },
+        };
+        if let Some(err) = refused {
+            tx.finish().await?;
+            return Err(err);
+        }
+        tx.update_api_key(&after).await?;
+        let record = AuditRecord::new("api_key.update", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("api_key", &after.api_key, &format!("{} ({})", after.name, env.cloud_name)))
+            .change(
+                Some(json!({ "name": before.name, "enabled": before.enabled, "dedicated_for": before.dedicated_for, "permissions": before.permissions })),
+                Some(json!({ "name": after.name, "enabled": after.enabled, "dedicated_for": after.dedicated_for, "permissions": after.permissions })),
+            );
+        tx.commit(&record).await?;
+        Ok(key_summary(&after))
+    }
+
+    /// Delete a key, named by its number or its name (`api_keys.manage`). The last key of
+    /// an environment stays.
+    pub async fn delete_api_key(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        key_or_name: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let permit = self
+            .authorize(principal, Permission::ApiKeysManage, meta)
+            .await?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let (env, key) = match self
+            .key_of(&mut tx, principal, environment_id, key_or_name)
+            .await
+        {
+            Ok(found) => found,
+            Err(e) => {
+                tx.finish().await?;
+                return Err(e);
+            }
+        };
+        if tx.api_keys(&env.id).await?.len() <= 1 {
+            tx.finish().await?;
+            return Err(ServiceError::Conflict(
+                "A product environment keeps at least one API key".into(),
+            ));
+        }
+        tx.delete_api_key(&env.id, &key.api_key).await?;
+        let record = AuditRecord::new("api_key.delete", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new(
+                "api_key",
+                &key.api_key,
+                &format!("{} ({})", key.name, env.cloud_name),
+            ))
+            .change(
+                Some(json!({ "name": key.name, "enabled": key.enabled })),
+                None,
+            );
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    /// A key of a reachable environment, by number or (case-insensitive) name.
+    async fn key_of(
+        &self,
+        tx: &mut Tx,
+        principal: &Principal,
+        environment_id: &str,
+        key_or_name: &str,
+    ) -> ServiceResult<(EnvironmentRow, ApiKeyRow)> {
+        let env = self
+            .reachable_environment(tx, principal, environment_id)
+            .await?;
+        let wanted = key_or_name.trim();
+        let key = tx
+            .api_keys(&env.id)
+            .await?
+            .into_iter()
+            .find(|k| k.api_key == wanted || k.name_normalized == wanted.to_lowercase())
+            .ok_or_else(|| ServiceError::NotFound("API key not found".into()))?;
+        Ok((env, key))
+    }
+
+    pub(super) async fn plan_has(
+        &self,
+        tx: &mut Tx,
+        principal: &Principal,
+        feature: Feature,
+    ) -> ServiceResult<bool> {
+        let plan = tx
+            .account(&principal.account_id)
+            .await?
+            .and_then(|a| Plan::find(&a.plan));
+        Ok(plan.is_some_and(|p| p.has(feature)))
+    }
+}

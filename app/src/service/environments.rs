@@ -1,0 +1,424 @@
+//! Product environments (product.md §2): list, add, edit, enable/disable, delete, and the
+//! session's active environment. Access follows roles.md §3.1.
+
+use super::crypto::random_hex;
+use super::{
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::environment::{self, ASSET_GUARD, CLOUD_NAME_TAKEN, ENVIRONMENT_LIMIT};
+use crate::domain::{
+    validation, EnvironmentAccess, EnvironmentSummary, FieldErrors, Permission, Plan,
+};
+use crate::store::{EnvironmentRow, Tx};
+use serde_json::json;
+
+/// The Add and Edit forms.
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentInput {
+    pub name: String,
+    /// Empty on Add: generated.
+    pub cloud_name: String,
+    pub description: String,
+    pub custom_attributes: String,
+}
+
+pub(super) fn summary(e: EnvironmentRow) -> EnvironmentSummary {
+    EnvironmentSummary {
+        id: e.id,
+        name: e.name,
+        cloud_name: e.cloud_name,
+        description: e.description,
+        custom_attributes: e.custom_attributes,
+        enabled: e.enabled,
+        key_count: e.key_count,
+        asset_count: e.asset_count,
+        created_at: e.created_at,
+    }
+}
+
+impl Principal {
+    /// May this principal reach the environment at all (roles.md §3.1)? Disabled ones only
+    /// with `environments.manage`.
+    pub(super) fn reaches(&self, e: &EnvironmentRow) -> bool {
+        let listed = match &self.environments {
+            EnvironmentAccess::All => true,
+            EnvironmentAccess::Only(ids) => ids.contains(&e.id),
+        };
+        listed && (e.enabled || self.role.has(Permission::EnvironmentsManage))
+    }
+}
+
+impl Service {
+    /// The environments the principal may reach, oldest first (`environments.view`).
+    pub async fn environments(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<EnvironmentSummary>> {
+        let permit = self
+            .authorize(principal, Permission::EnvironmentsView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let rows = tx.environments(&principal.account_id).await?;
+        tx.finish().await?;
+        Ok(rows
+            .into_iter()
+            .filter(|e| principal.reaches(e))
+            .map(summary)
+            .collect())
+    }
+
+    /// One environment the principal reaches; others (another account's included) are
+    /// "not found".
+    pub(super) async fn reachable_environment(
+        &self,
+        tx: &mut Tx,
+        principal: &Principal,
+        id: &str,
+    ) -> ServiceResult<EnvironmentRow> {
+        tx.environment(&principal.account_id, id.trim())
+            .await?
+            .filter(|e| principal.reaches(e))
+            .ok_or_else(|| ServiceError::NotFound("Product environment not found".into()))
+    }
+
+    /// Add (`environments.manage` with access to all environments): the environment is
+    /// born with one enabled key named Root; users with "all" access reach it at once.
+    pub async fn create_environment(
+        &self,
+        principal: &Principal,
+        input: &EnvironmentInput,
+        meta: &RequestMeta,
+    ) -> ServiceResult<EnvironmentSummary> {
+        let permit = self
+            .authorize(principal, Permission::EnvironmentsManage, meta)
+            .await?;
+        if principal.environments != EnvironmentAccess::All {
+            return Err(ServiceError::Forbidden(
+                "Only users with access to all product environments can add one".into(),
+            ));
+        }
+        let mut e = FieldErrors::new();
+        let name = e.check("name", validation::name(&input.name, 1, 100, "Name"));
+        let cloud = match input.cloud_name.trim() {
+            "" => None,
+            c => e.check("cloud_name", environment::cloud_name(c)),
+        };
+        let description = e.check(
+            "description",
+            validation::name(&input.description, 0, 500, "Description"),
+        );
+        let attributes = e.check(
+            "custom_attributes",
+            environment::custom_attributes(&input.custom_attributes),
+        );
+        e.into_result()?;
+        let (Some(name), Some(description), Some(attributes)) = (name, description, attributes)
+        else {
+            return Err(ServiceError::invalid("name", "Name is required"));
+        };
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let account = tx
+            .account(&principal.account_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
+        let limit = Plan::find(&account.plan)
+            .map(|p| i64::from(p.environments))
+            .unwrap_or(0);
+        if tx.environments(&principal.account_id).await?.len() as i64 >= limit {
+            tx.finish().await?;
+            return Err(ServiceError::Forbidden(ENVIRONMENT_LIMIT.into()));
+        }
+        let cloud_name = match cloud {
+            Some(c) => {
+                if tx.cloud_name_taken(&c, "").await? {
+                    tx.finish().await?;
+                    return Err(ServiceError::invalid("cloud_name", CLOUD_NAME_TAKEN));
+                }
+                c
+            }
+            None => self.unused_cloud_name(&mut tx).await?,
+        };
+        let row = EnvironmentRow {
+            id: random_hex(self.inner.entropy.as_ref(), 16),
+            account_id: principal.account_id.clone(),
+            name,
+            cloud_name,
+            description,
+            enabled: true,
+            custom_attributes: attributes,
+            asset_count: None,
+            created_at: now,
+            updated_at: now,
+            key_count: 1,
+        };
+        let key = self.insert_environment_with_root_key(&mut tx, &row).await?;
+        let record = AuditRecord::new("environment.create", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("environment", &row.id, &row.cloud_name))
+            .change(
+                None,
+                Some(json!({ "name": row.name, "cloud_name": row.cloud_name, "root_key": key })),
+            );
+        tx.commit(&record).await?;
+        Ok(summary(row))
+    }
+
+    /// Writes a new environment and its Root key; returns the key.
+    pub(super) async fn insert_environment_with_root_key(
+        &self,
+        tx: &mut Tx,
+        row: &EnvironmentRow,
+    ) -> ServiceResult<String> {
+        tx.insert_environment(row).await?;
+        let key = self
+            .insert_api_key(
+                tx,
+                &row.id,
+                &row.account_id,
+                "Root",
+                true,
+                true,
+                "full",
+                row.created_at,
+            )
+            .await?;
+        Ok(key.0)
+    }
+
+    /// `c` + 15 random lowercase letters and digits, not yet taken.
+    pub(super) async fn unused_cloud_name(&self, tx: &mut Tx) -> ServiceResult<String> {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        loop {
+            let mut b = [0u8; 15];
+            self.inner.entropy.fill(&mut b);
+            let name: String = std::iter::once('c')
+                .chain(
+                    b.iter()
+                        .map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char),
+                )
+                .collect();
+            if !tx.cloud_name_taken(&name, "").await? {
+                return Ok(name);
+            }
+        }
+    }
+
+    /// Edit (`environments.manage`, access to it): name, description, custom attributes,
+    /// and the cloud name below 1000 assets.
+    pub async fn update_environment(
+        &self,
+        principal: &Principal,
+        id: &str,
+        input: &EnvironmentInput,
+        meta: &RequestMeta,
+    ) -> ServiceResult<EnvironmentSummary> {
+        let permit = self
+            .authorize(principal, Permission::EnvironmentsManage, meta)
+            .await?;
+        let mut e = FieldErrors::new();
+        let name = e.check("name", validation::name(&input.name, 1, 100, "Name"));
+        let cloud = e.check("cloud_name", environment::cloud_name(&input.cloud_name));
+        let description = e.check(
+            "description",
+            validation::name(&input.description, 0, 500, "Description"),
+        );
+        let attributes = e.check(
+            "custom_attributes",
+            environment::custom_attributes(&input.custom_attributes),
+        );
+        e.into_result()?;
+        let (Some(name), Some(cloud), Some(description), Some(attributes)) =
+            (name, cloud, description, attributes)
+        else {
+            return Err(ServiceError::invalid("name", "Name is required"));
+        };
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let before = match self.reachable_environment(&mut tx, principal, id).await {
+            Ok(b) => b,
+            Err(err) => {
+                tx.finish().await?;
+                return Err(err);
+            }
+        };
+        if cloud != before.cloud_name {
+            if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
+                tx.finish().await?;
+                return Err(ServiceError::invalid(
+                    "cloud_name",
+                    format!(
+                        "The cloud name can't change once the environment has {ASSET_GUARD} assets"
+                    ),
+                ));
+            }
+            if tx.cloud_name_taken(&cloud, &before.id).await? {
+                tx.finish().await?;
+                return Err(ServiceError::invalid("cloud_name", CLOUD_NAME_TAKEN));
+            }
+        }
+        let after = EnvironmentRow {
+            name,
+            cloud_name: cloud,
+            description,
+            custom_attributes: attributes,
+            updated_at: now,
+            ..before.clone()
+        };
+        tx.update_environment(&after).await?;
+        let record = AuditRecord::new("environment.update", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("environment", &after.id, &after.cloud_name))
+            .change(
+                Some(json!({ "name": before.name, "cloud_name": before.cloud_name, "description": before.description, "custom_attributes": before.custom_attributes })),
+                Some(json!({ "name": after.name, "cloud_name": after.cloud_name, "description": after.description, "custom_attributes": after.custom_attributes })),
+            );
+        tx.commit(&record).await?;
+        Ok(summary(after))
+    }
+
+    /// Disable / Enable (`environments.manage`, access to it). A disabled environment's keys
+    /// stop working and it leaves the switcher of users who can't manage environments.
+    pub async fn set_environment_enabled(
+        &self,
+        principal: &Principal,
+        id: &str,
+        enabled: bool,
+        meta: &RequestMeta,
+    ) -> ServiceResult<EnvironmentSummary> {
+        let permit = self
+            .authorize(principal, Permission::EnvironmentsManage, meta)
+            .await?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let before = match self.reachable_environment(&mut tx, principal, id).await {
+            Ok(b) => b,
+            Err(err) => {
+                tx.finish().await?;
+                return Err(err);
+            }
+        };
+        let after = EnvironmentRow {
+            enabled,
+            updated_at: now,
+            ..before.clone()
+        };
+        tx.update_environment(&after).await?;
+        let action = if enabled {
+            "environment.enable"
+        } else {
+            "environment.disable"
+        };
+        let record = AuditRecord::new(action, principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new(
+                "environment",
+                &after.id,
+                &after.cloud_name,
+            ))
+            .change(
+                Some(json!({ "enabled": before.enabled })),
+                Some(json!({ "enabled": enabled })),
+            );
+        tx.commit(&record).await?;
+        Ok(summary(after))
+    }
+
+    /// Delete (`environments.manage` with access to all; re-authentication; the cloud name
+    /// typed again). Refused for the account's last environment and at 1000+ assets. Its
+    /// keys die at once and every grant scoped to it goes.
+    pub async fn delete_environment(
+        &self,
+        principal: &Principal,
+        id: &str,
+        confirm_cloud_name: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let permit = self
+            .authorize(principal, Permission::EnvironmentsManage, meta)
+            .await?;
+        if principal.environments != EnvironmentAccess::All {
+            return Err(ServiceError::Forbidden(
+                "Only users with access to all product environments can delete one".into(),
+            ));
+        }
+        self.require_recent_reauthentication(principal)?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let env = match self.reachable_environment(&mut tx, principal, id).await {
+            Ok(b) => b,
+            Err(err) => {
+                tx.finish().await?;
+                return Err(err);
+            }
+        };
+        let refusal = if confirm_cloud_name.trim().to_lowercase() != env.cloud_name {
+            Some(ServiceError::invalid(
+                "confirm_cloud_name",
+                "Type the environment's cloud name to confirm",
+            ))
+        } else if tx.environments(&principal.account_id).await?.len() <= 1 {
+            Some(ServiceError::Conflict(
+                "The account's last product environment can't be deleted".into(),
+            ))
+        } else if env.asset_count.unwrap_or(0) >= ASSET_GUARD {
+            Some(ServiceError::Conflict(format!(
+                "A product environment with {ASSET_GUARD} or more assets can't be deleted"
+            )))
+        } else {
+            None
+        };
+        if let Some(err) = refusal {
+            tx.finish().await?;
+            return Err(err);
+        }
+        tx.delete_environment(&env.id).await?;
+        let record = AuditRecord::new("environment.delete", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("environment", &env.id, &env.cloud_name))
+            .change(Some(json!({ "name": env.name, "cloud_name": env.cloud_name, "keys": env.key_count })), None);
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    /// The session's active environment: the one chosen in the switcher while it is still
+    /// reachable, else the first reachable enabled one; `None` when there is none.
+    pub async fn active_environment(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Option<EnvironmentSummary>> {
+        let all = self.environments(principal, meta).await?;
+        let chosen = principal
+            .active_environment_id
+            .as_deref()
+            .and_then(|id| all.iter().find(|e| e.id == id))
+            .cloned();
+        Ok(chosen.or_else(|| all.into_iter().find(|e| e.enabled)))
+    }
+
+    /// The header's switcher: makes an environment the session's active one.
+    pub async fn select_environment(
+        &self,
+        principal: &Principal,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<EnvironmentSummary> {
+        let permit = self
+            .authorize(principal, Permission::EnvironmentsView, meta)
+            .await?;
+        let mut tx = self.db().write(&permit).await?;
+        let env = match self.reachable_environment(&mut tx, principal, id).await {
+            Ok(b) => b,
+            Err(err) => {
+                tx.finish().await?;
+                return Err(err);
+            }
+        };
+        tx.set_active_environment(&principal.session_token_hash, &env.id)
+            .await?;
+        tx.commit_bookkeeping(&permit).await?;
+        Ok(summary(env))
+    }
+}

@@ -1,0 +1,83 @@
+//! Re-authentication (product.md §8.4): the password again, valid 10 minutes, before
+//! revealing API secrets or deleting an environment. The session gets a new token.
+
+use super::auth::account_key;
+use super::crypto::{new_token, sha256_hex};
+use super::{
+    AuditRecord, AuditTarget, Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::{password, Policy};
+
+/// How long a re-authentication holds.
+pub const REAUTH_VALID_SECS: i64 = 10 * 60;
+
+impl Service {
+    /// Checks the principal's password again; returns the session's new token.
+    pub async fn reauthenticate(
+        &self,
+        principal: &Principal,
+        password_typed: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<String> {
+        if password_typed.is_empty() {
+            return Err(ServiceError::invalid("password", "Enter your password"));
+        }
+        let permit = Permit::granted();
+        let now = self.now();
+        let mut tx = self.db().read(&permit).await?;
+        let user = tx.user(&principal.user_id).await?;
+        tx.finish().await?;
+        let user = user.ok_or(ServiceError::Unauthenticated)?;
+        let mut tx = self.db().read(&permit).await?;
+        let state = tx
+            .throttle_state(&account_key(&user.email_normalized))
+            .await?;
+        tx.finish().await?;
+        if let Some(retry_after) = Policy::ACCOUNT.verdict(&state, now).retry_after(now) {
+            return Err(ServiceError::Throttled { retry_after });
+        }
+        let verified = self
+            .inner
+            .hasher
+            .verify(
+                &password::normalize(password_typed),
+                user.password_hash.as_deref(),
+            )
+            .await?;
+        if !verified.matched {
+            self.record_failure(Some(&user), &user.email_normalized, meta)
+                .await?;
+            return Err(ServiceError::invalid(
+                "password",
+                "That isn't your password",
+            ));
+        }
+        let token = new_token(self.inner.entropy.as_ref());
+        let mut tx = self.db().write(&permit).await?;
+        if tx
+            .reauthenticate_session(&principal.session_token_hash, &sha256_hex(&token), now)
+            .await?
+            == 0
+        {
+            tx.finish().await?;
+            return Err(ServiceError::Unauthenticated);
+        }
+        let record = AuditRecord::new("auth.reauthenticate", principal.actor(), now, Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email));
+        tx.commit(&record).await?;
+        Ok(token)
+    }
+
+    /// Refuses unless the session re-authenticated within the last 10 minutes.
+    pub(super) fn require_recent_reauthentication(
+        &self,
+        principal: &Principal,
+    ) -> ServiceResult<()> {
+        let now = self.now();
+        match principal.reauthenticated_at {
+            Some(t) if now - t < REAUTH_VALID_SECS => Ok(()),
+            _ => Err(ServiceError::ReauthenticationRequired),
+        }
+    }
+}
