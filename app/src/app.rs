@@ -136,12 +136,8 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("users") view=pages::users::UsersPage/>
                     <Route ssr=SsrMode::Async path=path!("users/:id") view=pages::user_edit::UserEditPage/>
                     <Route ssr=SsrMode::Async path=path!("groups") view=|| view! { <pages::not_built::NotBuilt area=Area::Groups/> }/>
-                    <Route
-                        ssr=SsrMode::Async
-                        path=path!("environments")
-                        view=|| view! { <pages::not_built::NotBuilt area=Area::ProductEnvironments/> }
-                    />
-                    <Route ssr=SsrMode::Async path=path!("api-keys") view=|| view! { <pages::not_built::NotBuilt area=Area::ApiKeys/> }/>
+                    <Route ssr=SsrMode::Async path=path!("environments") view=pages::environments::EnvironmentsPage/>
+                    <Route ssr=SsrMode::Async path=path!("api-keys") view=pages::api_keys::ApiKeysPage/>
                     <Route
                         ssr=SsrMode::Async
                         path=path!("account")

@@ -284,3 +284,81 @@ test("the user lifecycle: force logout, reset password, delete, and the seat lim
   await expect(page.getByText("Seats: 10 of 11 used")).toBeVisible();
   await expect(page.getByText("You've reached your plan's user limit.")).toHaveCount(0);
 });
+
+test("product environments and API keys: add, switch, generate, mask, reveal after re-authentication, disable", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Product environments" }).click();
+  await expect(page.getByRole("heading", { name: "Product environments" })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Production/ })).toBeVisible();
+
+  // Add one: a bad cloud name is named, then it works.
+  const add = page.getByRole("form", { name: "Add a product environment" });
+  await add.getByLabel("Name", { exact: true }).fill("Staging");
+  await add.getByLabel("Cloud name").fill("1-bad");
+  await add.getByRole("button", { name: "Add product environment" }).click();
+  await expect(add.getByText("Cloud name must start with a letter")).toBeVisible();
+  await add.getByLabel("Cloud name").fill("acme-staging");
+  await add.getByRole("button", { name: "Add product environment" }).click();
+  await expect(add.getByText("Added Staging (cloud name acme-staging)")).toBeVisible();
+  const staging = page.getByRole("row", { name: /acme-staging/ });
+  await expect(staging).toContainText("Enabled");
+  await expect(staging).toContainText("1");
+
+  // Switch to it in the header; the API keys page follows.
+  await page.getByRole("combobox", { name: "Product environment" }).selectOption({ label: "Staging (acme-staging)" });
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "API keys" }).click();
+  await expect(page.getByText("Keys of Staging (acme-staging)")).toBeVisible();
+  await expect(page.getByRole("row", { name: /Root/ })).toBeVisible();
+
+  // Generate: the secret is shown once.
+  const generate = page.getByRole("form", { name: "Generate an API key" });
+  await generate.getByLabel("Key name").fill("CI");
+  await generate.getByRole("button", { name: "Generate API key" }).click();
+  const secret = await page.getByLabel("API secret", { exact: true }).textContent();
+  expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  await expect(page.getByText(`@acme-staging`)).toBeVisible();
+
+  // After a reload it is masked, and revealing it asks for the password first.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByText(secret!)).toHaveCount(0);
+  await page.getByRole("button", { name: "Reveal the secret of CI" }).click();
+  const confirm = page.getByRole("dialog", { name: "Confirm your password" });
+  await confirm.getByLabel("Your password").fill("not my password at all");
+  await confirm.getByRole("button", { name: "Confirm password" }).click();
+  await expect(confirm.getByText("That isn't your password")).toBeVisible();
+  await confirm.getByLabel("Your password").fill(ADMIN.password);
+  await confirm.getByRole("button", { name: "Confirm password" }).click();
+  await expect(page.getByLabel("API secret", { exact: true })).toHaveText(secret!);
+
+  // Disable it.
+  await page.getByRole("button", { name: "Disable CI" }).click();
+  await expect(page.getByRole("row", { name: /CI/ })).toContainText("Disabled");
+});
+
+test("a Billing user sees billing but not API keys", async ({ page }) => {
+  // Invite a Billing user and let them in.
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await open(page, "/users");
+  await page.getByRole("button", { name: "Change user limit" }).click();
+  await page.getByLabel("Additional user subscriptions").fill("2");
+  await page.getByRole("button", { name: "Save user limit" }).click();
+  await expect(page.getByText("Seats: 10 of 12 used")).toBeVisible();
+  const form = page.getByRole("form", { name: "Add users" });
+  await form.getByLabel("Email 1").fill("bill@acme.example");
+  await form.getByLabel("Role").selectOption({ label: "Billing" });
+  await form.getByRole("button", { name: "Add users" }).click();
+  await expect(form.getByText("Invited 1 user")).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await open(page, emailedLink("bill@acme.example"));
+  await page.getByLabel("New password").fill("ledger harbour violet 31");
+  await page.getByRole("button", { name: "Set password" }).click();
+  await signIn(page, "bill@acme.example", "ledger harbour violet 31");
+  const nav = page.getByRole("navigation", { name: "Console" });
+  await expect(nav.getByRole("link", { name: "Billing & usage" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "API keys" })).toHaveCount(0);
+  await open(page, "/api-keys");
+  await expect(page.getByText("You don't have access to API keys")).toBeVisible();
+});

@@ -63,11 +63,13 @@ fn Frame(me: Me) -> impl IntoView {
     let account = me.account_name.clone();
     let role = me.role;
     provide_context(me);
+    crate::components::environment_switcher::provide_environments();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">"Console"</a>
             <span class="account-name" title="Account">{account}</span>
+            <crate::components::environment_switcher::EnvironmentSwitcher/>
             <div class="topbar-user">
                 <a href="/profile" class="user-name">{display}</a>
                 <span class="role-badge">{role.console_name()}</span>

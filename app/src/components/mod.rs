@@ -1,8 +1,10 @@
 //! UI shared by the pages.
 
 pub mod add_users;
+pub mod environment_switcher;
 pub mod form;
 pub mod layout;
+pub mod reauth;
 pub mod seats;
 pub mod status;
 pub mod time;

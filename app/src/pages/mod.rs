@@ -1,6 +1,8 @@
 //! One file per page.
 
+pub mod api_keys;
 pub mod audit_log;
+pub mod environments;
 pub mod forgot_password;
 pub mod home;
 pub mod invite;

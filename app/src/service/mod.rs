@@ -18,6 +18,7 @@ mod reauth;
 mod runtime;
 mod sealing;
 mod seats;
+mod user_credentials;
 mod user_lifecycle;
 mod user_links;
 mod users;

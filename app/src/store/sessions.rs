@@ -29,7 +29,7 @@ impl Tx {
     pub async fn insert_session(&mut self, s: &NewSession<'_>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, \
-             reauthenticated_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             reauthenticated_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
         )
         .bind(s.token_hash)
         .bind(s.id)
@@ -37,7 +37,6 @@ impl Tx {
         .bind(s.now)
         .bind(s.now)
         .bind(s.expires_at)
-        .bind(s.now)
         .bind(s.ip)
         .bind(s.user_agent)
         .execute(self.conn())

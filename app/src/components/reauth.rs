@@ -1,0 +1,52 @@
+//! Re-authentication (product.md §8.4): asks for the password again when an action needs
+//! it, then lets the action run again.
+
+use crate::api::{ApiError, Reauthenticate};
+use crate::components::form::{field_error, form_error, Field};
+use crate::components::status::FormStatus;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+/// Did an action's last answer ask for re-authentication?
+pub fn needs_reauth<T, S>(value: S) -> Signal<bool>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, ApiError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || matches!(value.get(), Some(Err(ApiError::ReauthenticationRequired))))
+}
+
+/// The password prompt; `on_done` runs once the password is confirmed.
+#[component]
+pub fn ReauthPrompt(#[prop(into)] needed: Signal<bool>, on_done: Callback<()>) -> impl IntoView {
+    let action = ServerAction::<Reauthenticate>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(()))) {
+            action.clear();
+            on_done.run(());
+        }
+    });
+    move || {
+        needed.get().then(|| {
+            view! {
+                <section class="panel confirm" role="dialog" aria-labelledby="reauth-title">
+                    <h2 id="reauth-title">"Confirm your password"</h2>
+                    <p>"For your security, enter your password again. It stays confirmed for 10 minutes."</p>
+                    <ActionForm action attr:novalidate=true attr:aria-label="Password confirmation">
+                        <Field
+                            label="Your password"
+                            name="password"
+                            kind="password"
+                            autocomplete="current-password"
+                            required=true
+                            error=field_error(value, "password")
+                        />
+                        <FormStatus error=form_error(value)/>
+                        <button type="submit" class="button button-primary">"Confirm password"</button>
+                    </ActionForm>
+                </section>
+            }
+        })
+    }
+}
