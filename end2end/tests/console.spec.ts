@@ -352,9 +352,11 @@ test("a Billing user sees billing but not API keys", async ({ page }) => {
   await form.getByRole("button", { name: "Add users" }).click();
   await expect(form.getByText("Invited 1 user")).toBeVisible();
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
   await open(page, emailedLink("bill@acme.example"));
   await page.getByLabel("New password").fill("ledger harbour violet 31");
   await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page).toHaveURL(/\/login\?invited=done/);
   await signIn(page, "bill@acme.example", "ledger harbour violet 31");
   const nav = page.getByRole("navigation", { name: "Console" });
   await expect(nav.getByRole("link", { name: "Billing & usage" })).toBeVisible();
