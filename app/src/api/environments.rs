@@ -227,3 +227,24 @@ pub async fn delete_api_key(environment_id: String, api_key: String) -> Result<(
         .await
         .or_api(&req.meta)
 }
+
+/// The active environment and its keys, in one call (the API keys page).
+#[server(prefix = "/api", endpoint = "active_api_keys")]
+pub async fn active_api_keys() -> Result<Option<(EnvironmentSummary, Vec<ApiKeySummary>)>, ApiError>
+{
+    let (req, p) = signed_in().await?;
+    let Some(env) = req
+        .service
+        .active_environment(&p, &req.meta)
+        .await
+        .or_api(&req.meta)?
+    else {
+        return Ok(None);
+    };
+    let keys = req
+        .service
+        .api_keys(&p, &env.id, &req.meta)
+        .await
+        .or_api(&req.meta)?;
+    Ok(Some((env, keys)))
+}

@@ -2,9 +2,7 @@
 //! only after re-authentication; Generate, rename, enable/disable, dedicate for webhooks
 //! and delete for `api_keys.manage`.
 
-use crate::api::{
-    list_api_keys, list_environments, ChangeApiKey, DeleteApiKey, GenerateApiKey, RevealApiSecret,
-};
+use crate::api::{active_api_keys, ChangeApiKey, DeleteApiKey, GenerateApiKey, RevealApiSecret};
 use crate::components::environment_switcher::use_environments;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
@@ -41,30 +39,18 @@ fn KeysOfActive() -> impl IntoView {
     sign_in_again_on(change.value());
     sign_in_again_on(delete.value());
     sign_in_again_on(reveal.value());
-    let active = Memo::new(move |_| ctx.list.get().map(|r| r.map(|e| e.active)));
+    // The active environment comes with its keys in one server call, asked again when the
+    // header's switcher changes it (its action's version).
     let keys = Resource::new(
         move || {
             (
-                active.get(),
+                ctx.select.version().get(),
                 generate.version().get(),
                 change.version().get(),
                 delete.version().get(),
             )
         },
-        |(active, ..)| async move {
-            // While the header's list is still loading, ask for the active environment
-            // directly, so the first render (server and browser alike) has the keys.
-            let active = match active {
-                Some(a) => a,
-                None => list_environments().await.map(|e| e.active),
-            };
-            match active? {
-                None => Ok(None),
-                Some(env) => list_api_keys(env.id.clone())
-                    .await
-                    .map(|keys| Some((env, keys))),
-            }
-        },
+        |_| active_api_keys(),
     );
     let can_manage = me.can(Permission::ApiKeysManage);
     let shown = Signal::derive(move || reveal.value().get().and_then(|r| r.ok()));
