@@ -1,16 +1,10 @@
 //! A development mailbox at /dev/mailbox (`CONSOLE_DEV_MAILBOX`): the newest emails of
 //! the outbox, as they were or will be sent. Off by default: it shows every link.
 
+use app::domain::format::escape_html;
 use app::service::Service;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 pub async fn page(service: Service) -> Response {
     let rows = match service.read_outbox(None, 50).await {
@@ -35,15 +29,15 @@ pub async fn page(service: Service) -> Response {
     for r in rows {
         let status = match (r.sent_at, &r.last_error) {
             (Some(_), _) => "sent".to_string(),
-            (None, Some(e)) => format!("not sent yet: {}", esc(e)),
+            (None, Some(e)) => format!("not sent yet: {}", escape_html(e)),
             (None, None) => "in the outbox".to_string(),
         };
         // The HTML part is the console's own, built from escaped values.
         body.push_str(&format!(
             "<article aria-label=\"Email to {to}: {subject}\"><h2>{subject}</h2>\
              <p>To: {to} · {status}</p>{html}</article><hr>",
-            to = esc(&r.to_address),
-            subject = esc(&r.subject),
+            to = escape_html(&r.to_address),
+            subject = escape_html(&r.subject),
             html = r.body_html,
         ));
     }

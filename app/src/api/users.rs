@@ -55,15 +55,24 @@ pub async fn add_users(
         role,
         all_environments: ticked(&all_environments),
         environment_ids,
-        media_library: crate::domain::MediaLibraryOptions {
-            create_root_folders: ticked(&create_root_folders),
-            create_collections: ticked(&create_collections),
-        },
+        media_library: media_library_options(&create_root_folders, &create_collections),
     };
     req.service
         .add_users(&p, &input, &req.meta)
         .await
         .or_api(&req.meta)
+}
+
+/// The Media Library user options' two checkboxes.
+#[cfg(feature = "ssr")]
+fn media_library_options(
+    root_folders: &Option<String>,
+    collections: &Option<String>,
+) -> crate::domain::MediaLibraryOptions {
+    crate::domain::MediaLibraryOptions {
+        create_root_folders: ticked(root_folders),
+        create_collections: ticked(collections),
+    }
 }
 
 /// A checkbox's value: sent (and not "false") when ticked.
@@ -100,10 +109,7 @@ pub async fn edit_user(
         role,
         all_environments: ticked(&all_environments),
         environment_ids,
-        media_library: crate::domain::MediaLibraryOptions {
-            create_root_folders: ticked(&create_root_folders),
-            create_collections: ticked(&create_collections),
-        },
+        media_library: media_library_options(&create_root_folders, &create_collections),
     };
     req.service
         .edit_user(&p, &id, &input, &req.meta)

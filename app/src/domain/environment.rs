@@ -1,6 +1,9 @@
 //! Product environments and their API keys (product.md §2, §3): the shapes the console
 //! shows and the rules of their fields.
 
+use super::permission::Permission;
+use super::role::Role;
+use super::user::EnvironmentAccess;
 use serde::{Deserialize, Serialize};
 
 /// Most API keys in one product environment.
@@ -10,6 +13,27 @@ pub const ASSET_GUARD: i64 = 1000;
 pub const CLOUD_NAME_TAKEN: &str = "Cloud name already exists";
 pub const ENVIRONMENT_LIMIT: &str = "Product environment limit reached for your plan";
 pub const KEY_NAME_TAKEN: &str = "Access key name already exists";
+
+/// May a user reach this environment (roles.md §3.1)? It must be in their access, and a
+/// disabled one only with `environments.manage` (to enable it again).
+pub fn reaches(
+    role: Role,
+    access: &EnvironmentAccess,
+    environment_id: &str,
+    enabled: bool,
+) -> bool {
+    let listed = match access {
+        EnvironmentAccess::All => true,
+        EnvironmentAccess::Only(ids) => ids.iter().any(|id| id == environment_id),
+    };
+    listed && (enabled || role.has(Permission::EnvironmentsManage))
+}
+
+/// Adding or deleting product environments needs `environments.manage` and access to all
+/// of them (roles.md §3.1).
+pub fn may_add_or_delete(role: Role, access: &EnvironmentAccess) -> bool {
+    role.has(Permission::EnvironmentsManage) && *access == EnvironmentAccess::All
+}
 
 /// A cloud name: 3–64 of `a-z 0-9 _ -`, starting with a letter, stored lowercase.
 pub fn cloud_name(raw: &str) -> Result<String, String> {

@@ -4,6 +4,7 @@ pub mod area;
 pub mod audit;
 pub mod email;
 pub mod environment;
+pub mod format;
 pub mod password;
 pub mod permission;
 pub mod plan;

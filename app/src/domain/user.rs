@@ -245,6 +245,14 @@ impl UserSort {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
+    /// Is the key a number (a time) rather than text?
+    pub const fn numeric_key(self) -> bool {
+        matches!(
+            self,
+            UserSort::Created | UserSort::CreatedDesc | UserSort::LastLogin
+        )
+    }
+
     /// Does the key grow down the page (ascending)?
     pub const fn ascending(self) -> bool {
         !matches!(self, UserSort::CreatedDesc | UserSort::LastLogin)

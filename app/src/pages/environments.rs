@@ -7,7 +7,7 @@ use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::reauth::{needs_reauth, ReauthPrompt};
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
-use crate::domain::{Area, EnvironmentAccess, EnvironmentSummary, Permission};
+use crate::domain::{environment, Area, EnvironmentSummary, Permission};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,7 +62,7 @@ fn Environments() -> impl IntoView {
         }
     });
     let can_manage = me.can(Permission::EnvironmentsManage);
-    let can_add = can_manage && me.environments == EnvironmentAccess::All;
+    let can_add = environment::may_add_or_delete(me.role, &me.environments);
     let enable_error = form_error(enable.value());
     view! {
         <h1>"Product environments"</h1>

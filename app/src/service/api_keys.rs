@@ -34,25 +34,37 @@ fn key_summary(k: &ApiKeyRow) -> ApiKeySummary {
     }
 }
 
+/// The fields of a key to write.
+pub(super) struct NewKey<'a> {
+    pub name: &'a str,
+    pub root: bool,
+    pub enabled: bool,
+    pub permissions: &'a KeyPermissions,
+}
+
+/// A key as the audit log names it: `CI (acme-staging)`.
+fn key_target(key: &ApiKeyRow, env: &EnvironmentRow) -> AuditTarget {
+    AuditTarget::new(
+        "api_key",
+        &key.api_key,
+        &format!("{} ({})", key.name, env.cloud_name),
+    )
+}
+
 fn key_name(raw: &str) -> Result<String, String> {
     validation::name(raw, 1, 64, "Key name")
 }
 
 impl Service {
-    /// Writes a key with a fresh 15-digit number and a sealed 32-character secret.
-    /// Returns `(api_key, api_secret)`.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes a key of `env` with a fresh 15-digit number and a sealed 32-character
+    /// secret. Returns the stored row and the secret (the only time it is in the clear).
     pub(super) async fn insert_api_key(
         &self,
         tx: &mut Tx,
-        environment_id: &str,
-        account_id: &str,
-        name: &str,
-        root: bool,
-        enabled: bool,
-        permissions: &str,
+        env: &EnvironmentRow,
+        key: NewKey<'_>,
         now: i64,
-    ) -> ServiceResult<(String, String)> {
+    ) -> ServiceResult<(ApiKeyRow, String)> {
         let entropy = self.inner.entropy.as_ref();
         let api_key = loop {
             let mut b = [0u8; 15];
@@ -75,22 +87,22 @@ impl Service {
         let mut nonce = [0u8; 24];
         entropy.fill(&mut nonce);
         let sealed = self.config().secret_key.seal(&api_key, &secret, nonce)?;
-        tx.insert_api_key(&ApiKeyRow {
-            api_key: api_key.clone(),
-            environment_id: environment_id.to_string(),
-            account_id: account_id.to_string(),
-            name: name.to_string(),
-            name_normalized: name.to_lowercase(),
+        let row = ApiKeyRow {
+            api_key,
+            environment_id: env.id.clone(),
+            account_id: env.account_id.clone(),
+            name: key.name.to_string(),
+            name_normalized: key.name.to_lowercase(),
             secret_sealed: sealed,
-            enabled,
-            root,
+            enabled: key.enabled,
+            root: key.root,
             dedicated_for: None,
-            permissions: permissions.to_string(),
+            permissions: key.permissions.to_stored(),
             created_at: now,
             updated_at: now,
-        })
-        .await?;
-        Ok((api_key, secret))
+        };
+        tx.insert_api_key(&row).await?;
+        Ok((row, secret))
     }
 
     /// The keys of an environment the principal reaches (`api_keys.view`), secrets never.
@@ -104,16 +116,11 @@ impl Service {
             .authorize(principal, Permission::ApiKeysView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let env = self
+        let found = self
             .reachable_environment(&mut tx, principal, environment_id)
             .await;
-        let keys = match env {
-            Ok(e) => tx.api_keys(&e.id).await?,
-            Err(e) => {
-                tx.finish().await?;
-                return Err(e);
-            }
-        };
+        let (mut tx, env) = tx.or_end(found).await?;
+        let keys = tx.api_keys(&env.id).await?;
         tx.finish().await?;
         Ok(keys.iter().map(key_summary).collect())
     }
@@ -141,16 +148,10 @@ impl Service {
             .map_err(|m| ServiceError::invalid("permissions", m))?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let env = match self
+        let found = self
             .reachable_environment(&mut tx, principal, environment_id)
-            .await
-        {
-            Ok(e) => e,
-            Err(e) => {
-                tx.finish().await?;
-                return Err(e);
-            }
-        };
+            .await;
+        let (mut tx, env) = tx.or_end(found).await?;
         if permissions != KeyPermissions::Full
             && !self
                 .plan_has(&mut tx, principal, Feature::GranularApiKeyPermissions)
@@ -185,32 +186,21 @@ impl Service {
                 .find(|n| !taken(n))
                 .unwrap_or_else(|| "Key".into()),
         };
-        let (api_key, secret) = self
-            .insert_api_key(
-                &mut tx,
-                &env.id,
-                &env.account_id,
-                &name,
-                false,
-                enabled,
-                &permissions.to_stored(),
-                now,
-            )
-            .await?;
-        let row = tx
-            .api_keys(&env.id)
-            .await?
-            .into_iter()
-            .find(|k| k.api_key == api_key)
-            .ok_or_else(|| ServiceError::NotFound("API key not found".into()))?;
+        let new_key = NewKey {
+            name: &name,
+            root: false,
+            enabled,
+            permissions: &permissions,
+        };
+        let (row, secret) = self.insert_api_key(&mut tx, &env, new_key, now).await?;
         let record = AuditRecord::new("api_key.create", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
-            .target(AuditTarget::new("api_key", &api_key, &format!("{} ({})", name, env.cloud_name)))
+            .target(key_target(&row, &env))
             .change(None, Some(json!({ "name": name, "enabled": enabled, "permissions": permissions.to_stored(), "api_secret": "[redacted]" })));
         tx.commit(&record).await?;
         Ok(KeySecret {
             key: key_summary(&row),
-            cloudinary_url: cloudinary_url(&api_key, &secret, &env.cloud_name),
+            cloudinary_url: cloudinary_url(&row.api_key, &secret, &env.cloud_name),
             api_secret: secret,
         })
     }
@@ -229,27 +219,17 @@ impl Service {
         self.require_recent_reauthentication(principal)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let (env, key) = match self
+        let found = self
             .key_of(&mut tx, principal, environment_id, api_key)
-            .await
-        {
-            Ok(found) => found,
-            Err(e) => {
-                tx.finish().await?;
-                return Err(e);
-            }
-        };
+            .await;
+        let (tx, (env, key)) = tx.or_end(found).await?;
         let secret = self
             .config()
             .secret_key
             .open(&key.api_key, &key.secret_sealed)?;
         let record = AuditRecord::new("api_key.reveal", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
-            .target(AuditTarget::new(
-                "api_key",
-                &key.api_key,
-                &format!("{} ({})", key.name, env.cloud_name),
-            ));
+            .target(key_target(&key, &env));
         tx.commit(&record).await?;
         Ok(KeySecret {
             key: key_summary(&key),
@@ -273,16 +253,10 @@ impl Service {
             .await?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let (env, before) = match self
+        let found = self
             .key_of(&mut tx, principal, environment_id, api_key)
-            .await
-        {
-            Ok(found) => found,
-            Err(e) => {
-                tx.finish().await?;
-                return Err(e);
-            }
-        };
+            .await;
+        let (mut tx, (env, before)) = tx.or_end(found).await?;
         let mut after = ApiKeyRow {
             updated_at: now,
             ..before.clone()
@@ -336,7 +310,7 @@ impl Service {
         tx.update_api_key(&after).await?;
         let record = AuditRecord::new("api_key.update", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
-            .target(AuditTarget::new("api_key", &after.api_key, &format!("{} ({})", after.name, env.cloud_name)))
+            .target(key_target(&after, &env))
             .change(
                 Some(json!({ "name": before.name, "enabled": before.enabled, "dedicated_for": before.dedicated_for, "permissions": before.permissions })),
                 Some(json!({ "name": after.name, "enabled": after.enabled, "dedicated_for": after.dedicated_for, "permissions": after.permissions })),
@@ -359,16 +333,10 @@ impl Service {
             .await?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let (env, key) = match self
+        let found = self
             .key_of(&mut tx, principal, environment_id, key_or_name)
-            .await
-        {
-            Ok(found) => found,
-            Err(e) => {
-                tx.finish().await?;
-                return Err(e);
-            }
-        };
+            .await;
+        let (mut tx, (env, key)) = tx.or_end(found).await?;
         if tx.api_keys(&env.id).await?.len() <= 1 {
             tx.finish().await?;
             return Err(ServiceError::Conflict(
@@ -378,11 +346,7 @@ impl Service {
         tx.delete_api_key(&env.id, &key.api_key).await?;
         let record = AuditRecord::new("api_key.delete", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
-            .target(AuditTarget::new(
-                "api_key",
-                &key.api_key,
-                &format!("{} ({})", key.name, env.cloud_name),
-            ))
+            .target(key_target(&key, &env))
             .change(
                 Some(json!({ "name": key.name, "enabled": key.enabled })),
                 None,

@@ -203,7 +203,7 @@ impl Service {
             if let (Some(u), true) = (user, key.starts_with("email:")) {
                 let account = self.account_name(&mut tx, &u.account_id).await?;
                 let what = format!(
-                    "Signing in to your account was locked until {} (UTC) after repeated failed attempts",
+                    "Signing in to your account was locked until {} after repeated failed attempts",
                     emails::utc(state.locked_until)
                 );
                 let notice = emails::security_notice(
@@ -212,8 +212,7 @@ impl Service {
                     &emails::utc(now),
                     &meta.ip.to_string(),
                 );
-                emails::enqueue(&mut tx, &u.account_id, Some(&u.id), &u.email, &notice, now)
-                    .await?;
+                emails::send_to_user(&mut tx, &u, &notice, now).await?;
             }
         }
         tx.commit(&record).await?;

@@ -2,8 +2,10 @@
 //! the reason, and never a password, secret or code. Links carry single-use tokens.
 
 use super::Service;
+use crate::domain::format::escape_html;
+pub(super) use crate::domain::format::utc;
 use crate::domain::{EnvironmentAccess, Role};
-use crate::store::{OutboxMessage, StoreResult, Tx};
+use crate::store::{OutboxMessage, StoreResult, Tx, UserRow};
 
 /// One message, before it goes to the outbox.
 #[derive(Debug, Clone)]
@@ -12,13 +14,6 @@ pub struct Message {
     pub subject: String,
     pub text: String,
     pub html: String,
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A message of paragraphs and at most one button-like link; the text part spells the
@@ -34,20 +29,20 @@ fn compose(
     for p in paragraphs {
         text.push_str(p);
         text.push_str("\n\n");
-        html.push_str(&format!("<p>{}</p>", esc(p)));
+        html.push_str(&format!("<p>{}</p>", escape_html(p)));
     }
     if let Some((label, href)) = link {
         text.push_str(&format!("{label}:\n{href}\n\n"));
         html.push_str(&format!(
             "<p><a href=\"{}\">{}</a></p>",
-            esc(href),
-            esc(label)
+            escape_html(href),
+            escape_html(label)
         ));
     }
     let footer = "This email was sent by the console. Questions? Ask your account's administrator.";
     text.push_str(footer);
     text.push('\n');
-    html.push_str(&format!("<p><small>{}</small></p>", esc(footer)));
+    html.push_str(&format!("<p><small>{}</small></p>", escape_html(footer)));
     Message {
         kind,
         subject,
@@ -137,24 +132,11 @@ pub fn security_notice(account: &str, what: &str, at: &str, ip: &str) -> Message
         format!("Security notice for your {account} account"),
         &[
             format!("{what}."),
-            format!("When: {at} (UTC). From address: {ip}."),
+            format!("When: {at}. From address: {ip}."),
             "If this wasn't you, tell your account's administrator at once.".into(),
         ],
         None,
     )
-}
-
-/// A Unix time as `2026-11-23 17:15`.
-pub fn utc(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute]"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| at.to_string())
 }
 
 impl Service {
@@ -162,6 +144,16 @@ impl Service {
     pub(super) fn link(&self, path_and_query: &str) -> String {
         format!("{}{path_and_query}", self.config().public_url)
     }
+}
+
+/// Writes a message to a user's address in the caller's transaction.
+pub(super) async fn send_to_user(
+    tx: &mut Tx,
+    user: &UserRow,
+    m: &Message,
+    now: i64,
+) -> StoreResult<()> {
+    enqueue(tx, &user.account_id, Some(&user.id), &user.email, m, now).await
 }
 
 /// Writes a message to the outbox in the caller's transaction.

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::domain::environment::{self, ASSET_GUARD, CLOUD_NAME_TAKEN, ENVIRONMENT_LIMIT};
 use crate::domain::{
-    validation, EnvironmentAccess, EnvironmentSummary, FieldErrors, Permission, Plan,
+    validation, EnvironmentSummary, FieldErrors, KeyPermissions, Permission, Plan,
 };
 use crate::store::{EnvironmentRow, Tx};
 use serde_json::json;
@@ -40,11 +40,7 @@ impl Principal {
     /// May this principal reach the environment at all (roles.md §3.1)? Disabled ones only
     /// with `environments.manage`.
     pub(super) fn reaches(&self, e: &EnvironmentRow) -> bool {
-        let listed = match &self.environments {
-            EnvironmentAccess::All => true,
-            EnvironmentAccess::Only(ids) => ids.contains(&e.id),
-        };
-        listed && (e.enabled || self.role.has(Permission::EnvironmentsManage))
+        environment::reaches(self.role, &self.environments, &e.id, e.enabled)
     }
 }
 
@@ -93,7 +89,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::EnvironmentsManage, meta)
             .await?;
-        if principal.environments != EnvironmentAccess::All {
+        if !environment::may_add_or_delete(principal.role, &principal.environments) {
             return Err(ServiceError::Forbidden(
                 "Only users with access to all product environments can add one".into(),
             ));
@@ -172,19 +168,14 @@ impl Service {
         row: &EnvironmentRow,
     ) -> ServiceResult<String> {
         tx.insert_environment(row).await?;
-        let key = self
-            .insert_api_key(
-                tx,
-                &row.id,
-                &row.account_id,
-                "Root",
-                true,
-                true,
-                "full",
-                row.created_at,
-            )
-            .await?;
-        Ok(key.0)
+        let root = super::api_keys::NewKey {
+            name: "Root",
+            root: true,
+            enabled: true,
+            permissions: &KeyPermissions::Full,
+        };
+        let (key, _secret) = self.insert_api_key(tx, row, root, row.created_at).await?;
+        Ok(key.api_key)
     }
 
     /// `c` + 15 random lowercase letters and digits, not yet taken.
@@ -236,13 +227,8 @@ impl Service {
         };
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let before = match self.reachable_environment(&mut tx, principal, id).await {
-            Ok(b) => b,
-            Err(err) => {
-                tx.finish().await?;
-                return Err(err);
-            }
-        };
+        let found = self.reachable_environment(&mut tx, principal, id).await;
+        let (mut tx, before) = tx.or_end(found).await?;
         if cloud != before.cloud_name {
             if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
                 tx.finish().await?;
@@ -292,13 +278,8 @@ impl Service {
             .await?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let before = match self.reachable_environment(&mut tx, principal, id).await {
-            Ok(b) => b,
-            Err(err) => {
-                tx.finish().await?;
-                return Err(err);
-            }
-        };
+        let found = self.reachable_environment(&mut tx, principal, id).await;
+        let (mut tx, before) = tx.or_end(found).await?;
         let after = EnvironmentRow {
             enabled,
             updated_at: now,
@@ -338,7 +319,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::EnvironmentsManage, meta)
             .await?;
-        if principal.environments != EnvironmentAccess::All {
+        if !environment::may_add_or_delete(principal.role, &principal.environments) {
             return Err(ServiceError::Forbidden(
                 "Only users with access to all product environments can delete one".into(),
             ));
@@ -346,13 +327,8 @@ impl Service {
         self.require_recent_reauthentication(principal)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let env = match self.reachable_environment(&mut tx, principal, id).await {
-            Ok(b) => b,
-            Err(err) => {
-                tx.finish().await?;
-                return Err(err);
-            }
-        };
+        let found = self.reachable_environment(&mut tx, principal, id).await;
+        let (mut tx, env) = tx.or_end(found).await?;
         let refusal = if confirm_cloud_name.trim().to_lowercase() != env.cloud_name {
             Some(ServiceError::invalid(
                 "confirm_cloud_name",
@@ -409,13 +385,8 @@ impl Service {
             .authorize(principal, Permission::EnvironmentsView, meta)
             .await?;
         let mut tx = self.db().write(&permit).await?;
-        let env = match self.reachable_environment(&mut tx, principal, id).await {
-            Ok(b) => b,
-            Err(err) => {
-                tx.finish().await?;
-                return Err(err);
-            }
-        };
+        let found = self.reachable_environment(&mut tx, principal, id).await;
+        let (mut tx, env) = tx.or_end(found).await?;
         tx.set_active_environment(&principal.session_token_hash, &env.id)
             .await?;
         tx.commit_bookkeeping(&permit).await?;

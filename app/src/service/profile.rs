@@ -5,7 +5,7 @@ use super::{
     ServiceResult,
 };
 use crate::domain::{validation, EmailPreferences, FieldErrors, Me, Permission, Theme};
-use crate::store::UserRow;
+use crate::store::{Tx, UserRow};
 use serde_json::json;
 
 #[derive(Debug, Clone, Default)]
@@ -64,14 +64,8 @@ impl Service {
             first.and_then(none_if_empty),
             last.and_then(none_if_empty),
         );
-        let permit = self
-            .authorize(principal, Permission::ProfileManageOwn, meta)
-            .await?;
+        let (mut tx, before) = self.own_user_for_update(principal, meta).await?;
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let Some(before) = tx.user(principal.user_id()).await? else {
-            return Err(ServiceError::Unauthenticated);
-        };
         tx.set_user_names(
             &before.id,
             name.as_deref(),
@@ -100,14 +94,8 @@ impl Service {
         let theme = Theme::parse(theme).ok_or_else(|| {
             ServiceError::invalid("theme", "Choose light, dark or device default")
         })?;
-        let permit = self
-            .authorize(principal, Permission::ProfileManageOwn, meta)
-            .await?;
+        let (mut tx, before) = self.own_user_for_update(principal, meta).await?;
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let Some(before) = tx.user(principal.user_id()).await? else {
-            return Err(ServiceError::Unauthenticated);
-        };
         tx.set_user_theme(&before.id, theme.as_str(), now).await?;
         let record = AuditRecord::new(
             "user.update_preferences",
@@ -132,14 +120,8 @@ impl Service {
         prefs: &EmailPreferences,
         meta: &RequestMeta,
     ) -> ServiceResult<Me> {
-        let permit = self
-            .authorize(principal, Permission::ProfileManageOwn, meta)
-            .await?;
+        let (mut tx, before) = self.own_user_for_update(principal, meta).await?;
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let Some(before) = tx.user(principal.user_id()).await? else {
-            return Err(ServiceError::Unauthenticated);
-        };
         tx.set_email_preferences(&before.id, prefs, now).await?;
         let record = AuditRecord::new(
             "user.update_preferences",
@@ -160,6 +142,24 @@ impl Service {
         );
         tx.commit(&record).await?;
         self.me(principal, meta).await
+    }
+
+    /// A write transaction on the principal's own user (`profile.manage_own`), with the
+    /// user as stored before the change.
+    async fn own_user_for_update(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(Tx, UserRow)> {
+        let permit = self
+            .authorize(principal, Permission::ProfileManageOwn, meta)
+            .await?;
+        let mut tx = self.db().write(&permit).await?;
+        let found = tx
+            .user(principal.user_id())
+            .await?
+            .ok_or(ServiceError::Unauthenticated);
+        tx.or_end(found).await
     }
 
     /// The newest records of the principal's account (`audit_log.view`).

@@ -28,13 +28,14 @@ impl Service {
         let now = self.now();
         let mut tx = self.db().read(&permit).await?;
         let user = tx.user(&principal.user_id).await?;
+        let state = match &user {
+            Some(u) => Some(tx.throttle_state(&account_key(&u.email_normalized)).await?),
+            None => None,
+        };
         tx.finish().await?;
-        let user = user.ok_or(ServiceError::Unauthenticated)?;
-        let mut tx = self.db().read(&permit).await?;
-        let state = tx
-            .throttle_state(&account_key(&user.email_normalized))
-            .await?;
-        tx.finish().await?;
+        let (Some(user), Some(state)) = (user, state) else {
+            return Err(ServiceError::Unauthenticated);
+        };
         if let Some(retry_after) = Policy::ACCOUNT.verdict(&state, now).retry_after(now) {
             return Err(ServiceError::Throttled { retry_after });
         }

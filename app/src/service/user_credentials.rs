@@ -55,15 +55,7 @@ impl Service {
                 &self.link("/login"),
             )
         };
-        emails::enqueue(
-            &mut tx,
-            &user.account_id,
-            Some(&user.id),
-            &user.email,
-            &message,
-            now,
-        )
-        .await?;
+        emails::send_to_user(&mut tx, &user, &message, now).await?;
         let record = AuditRecord::new("user.resend_invite", principal.actor(), now, Some(meta))
             .account(&user.account_id)
             .target(AuditTarget::new("user", &user.id, &user.email))
@@ -81,17 +73,28 @@ impl Service {
         user_id: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        let target_status = self.peek_status(principal, user_id, meta).await?;
-        let action = if target_status == Some(UserStatus::PasswordResetPending) {
-            UserAction::ResendResetEmail
-        } else {
-            UserAction::ResetPassword
-        };
-        let Acted {
-            mut tx,
-            user,
-            summary,
-        } = self.begin_action(principal, user_id, action, meta).await?;
+        let (
+            Acted {
+                mut tx,
+                user,
+                summary,
+            },
+            action,
+        ) = self
+            .begin_chosen_action(
+                principal,
+                user_id,
+                Permission::UsersCredentials,
+                |u| {
+                    if u.status == UserStatus::PasswordResetPending {
+                        UserAction::ResendResetEmail
+                    } else {
+                        UserAction::ResetPassword
+                    }
+                },
+                meta,
+            )
+            .await?;
         let now = self.now();
         if action == UserAction::ResendResetEmail {
             let sent = tx
@@ -122,15 +125,7 @@ impl Service {
             .await?;
         let account = self.account_name(&mut tx, &user.account_id).await?;
         let message = emails::admin_reset(&account, &principal.email, &link);
-        emails::enqueue(
-            &mut tx,
-            &user.account_id,
-            Some(&user.id),
-            &user.email,
-            &message,
-            now,
-        )
-        .await?;
+        emails::send_to_user(&mut tx, &user, &message, now).await?;
         let record = AuditRecord::new("user.reset_password", principal.actor(), now, Some(meta))
             .account(&user.account_id)
             .target(AuditTarget::new("user", &user.id, &user.email))
@@ -164,22 +159,5 @@ impl Service {
             .change(None, Some(json!({ "sessions_ended": ended })));
         tx.commit(&record).await?;
         Ok(ended)
-    }
-
-    /// The target's status, read before choosing between Reset password and Resend reset
-    /// email (the rules are checked again in the write).
-    async fn peek_status(
-        &self,
-        principal: &Principal,
-        user_id: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<Option<UserStatus>> {
-        let permit = self
-            .authorize(principal, Permission::UsersCredentials, meta)
-            .await?;
-        let mut tx = self.db().read(&permit).await?;
-        let found = tx.account_user(&principal.account_id, user_id).await?;
-        tx.finish().await?;
-        Ok(found.and_then(|r| UserStatus::parse(&r.user.status)))
     }
 }

@@ -81,22 +81,34 @@ impl Service {
         action: UserAction,
         meta: &RequestMeta,
     ) -> ServiceResult<Acted> {
-        let permit = self.authorize(principal, action.permission(), meta).await?;
+        self.begin_chosen_action(principal, user_id, action.permission(), |_| action, meta)
+            .await
+            .map(|(acted, _)| acted)
+    }
+
+    /// As [`Service::begin_action`], for a menu entry that depends on the user's status
+    /// (Reset password, or Resend reset email for a user already waiting): `choose` picks
+    /// it from the user as read in the writing transaction.
+    pub(super) async fn begin_chosen_action(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        permission: Permission,
+        choose: impl Fn(&UserSummary) -> UserAction,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(Acted, UserAction)> {
+        let permit = self.authorize(principal, permission, meta).await?;
         let mut tx = self.db().write(&permit).await?;
-        let (user, summary) = match load(&mut tx, principal, user_id).await {
-            Ok(found) => found,
-            Err(e) => {
-                tx.finish().await?;
-                return Err(e);
-            }
-        };
+        let found = load(&mut tx, principal, user_id).await;
+        let (tx, (user, summary)) = tx.or_end(found).await?;
+        let action = choose(&summary);
         if let Err(why) = user_action::may_act(&acting(principal), &Target::from(&summary), action)
         {
             return Err(self
                 .refuse(tx, principal, &summary, action, why, meta)
                 .await);
         }
-        Ok(Acted { tx, user, summary })
+        Ok((Acted { tx, user, summary }, action))
     }
 
     /// Commits only the audit record of a refusal and returns the refusal.
@@ -247,15 +259,7 @@ impl Service {
                 &emails::utc(now),
                 &meta.ip.to_string(),
             );
-            emails::enqueue(
-                &mut tx,
-                &user.account_id,
-                Some(&user.id),
-                &user.email,
-                &notice,
-                now,
-            )
-            .await?;
+            emails::send_to_user(&mut tx, &user, &notice, now).await?;
         }
         let before = json!({
             "name": user.name, "email": user.email, "role": summary.role.api_str(),

@@ -141,15 +141,7 @@ impl Service {
                 &emails::utc(now),
                 &meta.ip.to_string(),
             );
-            emails::enqueue(
-                &mut tx,
-                &user.account_id,
-                Some(&user.id),
-                &user.email,
-                &notice,
-                now,
-            )
-            .await?;
+            emails::send_to_user(&mut tx, &user, &notice, now).await?;
         }
         tx.commit(&record).await?;
         Ok(purpose)
@@ -184,24 +176,12 @@ impl Service {
             tx.finish().await?;
             return Ok(FORGOT_PASSWORD_ANSWER);
         }
-        let account_name = tx
-            .account(&user.account_id)
-            .await?
-            .map(|a| a.name)
-            .unwrap_or_default();
+        let account_name = self.account_name(&mut tx, &user.account_id).await?;
         let link = self
             .new_link(&mut tx, &user.id, LinkPurpose::ForgotPassword, now)
             .await?;
         let message = emails::forgot_password(&account_name, &link);
-        emails::enqueue(
-            &mut tx,
-            &user.account_id,
-            Some(&user.id),
-            &user.email,
-            &message,
-            now,
-        )
-        .await?;
+        emails::send_to_user(&mut tx, &user, &message, now).await?;
         let record = AuditRecord::new(
             "user.password_reset_request",
             Actor::Anonymous,

@@ -2,17 +2,17 @@
 //! accepting an invitation.
 
 use super::authz::{environments_from_scopes, role_from_assignments, role_id};
-use super::crypto::{new_token, random_hex, sha256_hex};
+use super::crypto::random_hex;
 use super::emails;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
 use crate::domain::{
-    Email, EnvironmentAccess, Feature, FieldErrors, MediaLibraryOptions, Permission, Plan, Role,
-    Tier, UserPage, UserSort, UserStatus, UserSummary,
+    Email, EnvironmentAccess, Feature, FieldErrors, LinkPurpose, MediaLibraryOptions, Permission,
+    Plan, Role, Tier, UserPage, UserSort, UserStatus, UserSummary,
 };
-use crate::store::{ListedUser, NewUser, SortKey, Tx, UserFilter, UserTokenRow};
+use crate::store::{ListedUser, NewUser, SortKey, Tx, UserFilter};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -145,19 +145,12 @@ fn parse_cursor(s: &str, sort: UserSort) -> Option<(SortKey, String)> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    let key = match (rest.split_once(':')?, key_is_numeric(sort)) {
+    let key = match (rest.split_once(':')?, sort.numeric_key()) {
         (("i", n), true) => SortKey::Int(n.parse().ok()?),
         (("t", t), false) => SortKey::Text(t.to_string()),
         _ => return None,
     };
     Some((key, id.to_string()))
-}
-
-fn key_is_numeric(sort: UserSort) -> bool {
-    matches!(
-        sort,
-        UserSort::Created | UserSort::CreatedDesc | UserSort::LastLogin
-    )
 }
 
 fn format_cursor(id: &str, key: &SortKey) -> String {
@@ -402,11 +395,7 @@ impl Service {
                 )
             }));
         }
-        let account_name = tx
-            .account(&account_id)
-            .await?
-            .map(|a| a.name)
-            .unwrap_or_default();
+        let account_name = self.account_name(&mut tx, &account_id).await?;
         let entropy = self.inner.entropy.as_ref();
         let mut created = Vec::new();
         let mut records = Vec::new();
@@ -426,21 +415,10 @@ impl Service {
             .await?;
             self.write_access(&mut tx, &account_id, &user_id, role, &access, now)
                 .await?;
-            let token = new_token(entropy);
-            tx.insert_user_token(&UserTokenRow {
-                token_hash: sha256_hex(&token),
-                user_id: user_id.clone(),
-                purpose: "invitation".into(),
-                created_at: now,
-                expires_at: now + INVITATION_VALID_SECS,
-            })
-            .await?;
-            let message = emails::invitation(
-                &account_name,
-                &principal.email,
-                role,
-                &self.link(&format!("/invite?token={token}")),
-            );
+            let link = self
+                .new_link(&mut tx, &user_id, LinkPurpose::Invitation, now)
+                .await?;
+            let message = emails::invitation(&account_name, &principal.email, role, &link);
             emails::enqueue(
                 &mut tx,
                 &account_id,

@@ -136,6 +136,19 @@ impl Tx {
         Ok(())
     }
 
+    /// Hands the transaction back with the value when `result` is `Ok`; otherwise ends it
+    /// (nothing was written) and passes the error on:
+    /// `let (mut tx, row) = tx.or_end(found).await?;`
+    pub async fn or_end<T, E: From<StoreError>>(self, result: Result<T, E>) -> Result<(Tx, T), E> {
+        match result {
+            Ok(v) => Ok((self, v)),
+            Err(e) => {
+                self.finish().await?;
+                Err(e)
+            }
+        }
+    }
+
     /// Ends a read-only transaction.
     pub async fn finish(self) -> StoreResult<()> {
         self.tx.rollback().await?;

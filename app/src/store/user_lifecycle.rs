@@ -165,11 +165,10 @@ impl Tx {
         account_id: &str,
         user_id: &str,
     ) -> StoreResult<Option<super::ListedUser>> {
-        Ok(sqlx::query_as(
-            "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
-             AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id \
-             FROM users u WHERE u.account_id = ? AND u.id = ?",
-        )
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT u.*, {} AS role_id FROM users u WHERE u.account_id = ? AND u.id = ?",
+            super::user_list::ROLE_OF_USER
+        )))
         .bind(account_id)
         .bind(user_id)
         .fetch_optional(self.conn())

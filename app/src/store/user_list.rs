@@ -10,12 +10,12 @@ pub enum SortKey {
 }
 
 /// The SQL of a sort key; it matches the expression of the order's index (migration 0004).
-fn key_sql(sort: UserSort) -> (&'static str, bool) {
+fn key_sql(sort: UserSort) -> &'static str {
     match sort {
-        UserSort::Created | UserSort::CreatedDesc => ("u.created_at", true),
-        UserSort::Email => ("u.email_normalized", false),
-        UserSort::Name => ("COALESCE(LOWER(u.name), u.email_normalized)", false),
-        UserSort::LastLogin => ("COALESCE(u.last_login_at, 0)", true),
+        UserSort::Created | UserSort::CreatedDesc => "u.created_at",
+        UserSort::Email => "u.email_normalized",
+        UserSort::Name => "COALESCE(LOWER(u.name), u.email_normalized)",
+        UserSort::LastLogin => "COALESCE(u.last_login_at, 0)",
     }
 }
 
@@ -55,6 +55,11 @@ impl ListedUser {
     }
 }
 
+/// A user's account-scope role id, as a correlated subquery on `users u` (not a join, so
+/// the planner walks the users index in order and stops after LIMIT rows).
+pub(super) const ROLE_OF_USER: &str = "(SELECT ra.role_id FROM role_assignments ra \
+     WHERE ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account')";
+
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -70,15 +75,14 @@ impl Tx {
     ) -> StoreResult<Vec<ListedUser>> {
         // The role comes from a correlated subquery (not a join), so the planner walks the
         // order's index and stops after LIMIT rows.
-        let (key, numeric) = key_sql(f.sort);
-        let (int_col, text_col) = if numeric {
+        let key = key_sql(f.sort);
+        let (int_col, text_col) = if f.sort.numeric_key() {
             (key, "NULL")
         } else {
             ("NULL", key)
         };
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
-             AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id, \
+            "SELECT u.*, {ROLE_OF_USER} AS role_id, \
              {int_col} AS sort_int, {text_col} AS sort_text \
              FROM users u WHERE u.account_id = "
         ));
