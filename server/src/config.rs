@@ -108,6 +108,16 @@ pub struct Config {
     )]
     pub secret_key: Option<String>,
 
+    /// Allow `http` webhook notification URLs (default: `https` only). For development
+    /// receivers on a private network.
+    #[arg(
+        long,
+        env = "CONSOLE_WEBHOOK_ALLOW_HTTP",
+        default_value_t = false,
+        global = true
+    )]
+    pub webhook_allow_http: bool,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CONSOLE_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -138,6 +148,7 @@ impl Config {
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_string())
                 .unwrap_or_else(|| format!("http://{}", self.addr)),
+            webhook_allow_http: self.webhook_allow_http,
             ..Default::default()
         }
     }

@@ -42,6 +42,7 @@ pub async fn create_environment(
     #[server(default)] cloud_name: String,
     #[server(default)] description: String,
     #[server(default)] custom_attributes: String,
+    #[server(default)] copy_settings_from: String,
 ) -> Result<EnvironmentSummary, ApiError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::EnvironmentInput {
@@ -49,6 +50,7 @@ pub async fn create_environment(
         cloud_name,
         description,
         custom_attributes,
+        copy_settings_from,
     };
     req.service
         .create_environment(&p, &input, &req.meta)
@@ -70,6 +72,7 @@ pub async fn update_environment(
         cloud_name,
         description,
         custom_attributes,
+        copy_settings_from: String::new(),
     };
     req.service
         .update_environment(&p, &id, &input, &req.meta)

@@ -1,13 +1,17 @@
 //! Thin server functions over the service: decode, call, map the error once.
 
+mod account;
 #[cfg(feature = "ssr")]
 pub mod context;
 mod environments;
 mod error;
 mod session;
+mod settings;
 mod users;
 
+pub use account::*;
 pub use environments::*;
 pub use error::ApiError;
 pub use session::*;
+pub use settings::*;
 pub use users::*;

@@ -13,6 +13,23 @@ pub fn utc(at: i64) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
+/// `2026-11-23` (UTC), the day `at` falls on.
+pub fn day(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::macros::format_description!("[year]-[month]-[day]"))
+                .ok()
+        })
+        .unwrap_or_else(|| at.to_string())
+}
+
+/// The first day of `at`'s month (UTC), `2026-11-01`: the start of a monthly cycle.
+pub fn month_start(at: i64) -> String {
+    let d = day(at);
+    format!("{}-01", d.get(..7).unwrap_or(&d))
+}
+
 /// Text made safe to place in HTML, in element content or a quoted attribute.
 pub fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -26,6 +43,8 @@ mod tests {
     #[test]
     fn times_and_html() {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::day(1_795_000_000), "2026-11-18");
+        assert_eq!(super::month_start(1_795_000_000), "2026-11-01");
         assert_eq!(
             super::escape_html("<a href=\"x\">&</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"

@@ -1,16 +1,22 @@
 //! Pure types and rules shared by the browser and the server: no I/O.
 
+pub mod account;
+pub mod addons;
 pub mod area;
 pub mod audit;
+pub mod billing;
 pub mod email;
 pub mod environment;
 pub mod format;
+pub mod ip_allowlist;
 pub mod password;
 pub mod permission;
 pub mod plan;
 pub mod profile;
 pub mod role;
+pub mod settings;
 pub mod throttle;
+pub mod usage;
 pub mod user;
 pub mod user_action;
 pub mod validation;
@@ -20,7 +26,7 @@ pub use audit::AuditEntry;
 pub use email::Email;
 pub use environment::{ApiKeySummary, ApiScope, EnvironmentSummary, KeyPermissions, KeySecret};
 pub use permission::{Permission, PermissionScope};
-pub use plan::{Feature, Plan, Tier};
+pub use plan::{Feature, FileSizes, Plan, Tier};
 pub use profile::{EmailPreferences, Me, Theme};
 pub use role::Role;
 pub use throttle::{Policy, ThrottleState, Verdict};

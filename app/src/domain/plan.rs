@@ -31,6 +31,16 @@ pub struct Plan {
     pub seats: u32,
     pub environments: u32,
     pub features: &'static [Feature],
+    /// The largest upload each environment may allow, per resource type *(decision)*.
+    pub max_file_mb: FileSizes,
+}
+
+/// A size per resource type, in MB (Upload settings, product.md §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSizes {
+    pub image: u32,
+    pub video: u32,
+    pub raw: u32,
 }
 
 use Feature::*;
@@ -43,6 +53,11 @@ pub const CATALOGUE: &[Plan] = &[
         seats: 3,
         environments: 1,
         features: &[],
+        max_file_mb: FileSizes {
+            image: 10,
+            video: 100,
+            raw: 10,
+        },
     },
     Plan {
         id: "plus",
@@ -51,6 +66,11 @@ pub const CATALOGUE: &[Plan] = &[
         seats: 10,
         environments: 5,
         features: &[GranularApiKeyPermissions, AdditionalUserSubscriptions],
+        max_file_mb: FileSizes {
+            image: 20,
+            video: 2048,
+            raw: 20,
+        },
     },
     Plan {
         id: "advanced",
@@ -59,6 +79,11 @@ pub const CATALOGUE: &[Plan] = &[
         seats: 25,
         environments: 10,
         features: &[GranularApiKeyPermissions, AdditionalUserSubscriptions],
+        max_file_mb: FileSizes {
+            image: 40,
+            video: 4096,
+            raw: 40,
+        },
     },
     Plan {
         id: "enterprise",
@@ -72,6 +97,11 @@ pub const CATALOGUE: &[Plan] = &[
             SamlSso,
             SamlProvisioning,
         ],
+        max_file_mb: FileSizes {
+            image: 100,
+            video: 40960,
+            raw: 100,
+        },
     },
 ];
 

@@ -20,6 +20,8 @@ pub struct EnvironmentInput {
     pub cloud_name: String,
     pub description: String,
     pub custom_attributes: String,
+    /// On Add: an environment whose §2.1 settings the new one starts with (empty: none).
+    pub copy_settings_from: String,
 }
 
 pub(super) fn summary(e: EnvironmentRow) -> EnvironmentSummary {
@@ -149,13 +151,35 @@ impl Service {
             updated_at: now,
             key_count: 1,
         };
+        let source = match input.copy_settings_from.trim() {
+            "" => None,
+            id => {
+                let found = self.reachable_environment(&mut tx, principal, id).await;
+                let found = found.map_err(|_| {
+                    ServiceError::invalid(
+                        "copy_settings_from",
+                        "Choose a product environment you can access",
+                    )
+                });
+                let (next, env) = tx.or_end(found).await?;
+                tx = next;
+                Some(env)
+            }
+        };
         let key = self.insert_environment_with_root_key(&mut tx, &row).await?;
+        let copied = match &source {
+            Some(from) => Some(json!({
+                "environment": from.cloud_name,
+                "pages": self.copy_environment_settings(&mut tx, from, &row, &principal.email).await?,
+            })),
+            None => None,
+        };
         let record = AuditRecord::new("environment.create", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
             .target(AuditTarget::new("environment", &row.id, &row.cloud_name))
             .change(
                 None,
-                Some(json!({ "name": row.name, "cloud_name": row.cloud_name, "root_key": key })),
+                Some(json!({ "name": row.name, "cloud_name": row.cloud_name, "root_key": key, "settings_copied_from": copied })),
             );
         tx.commit(&record).await?;
         Ok(summary(row))

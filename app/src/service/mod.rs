@@ -2,10 +2,12 @@
 //! before it touches the store: store transactions open only with a [`Permit`], which
 //! nothing outside this module can make, and a write commits only with its audit record.
 
+mod account;
 mod api_keys;
 mod audit;
 mod auth;
 mod authz;
+mod billing;
 mod bootstrap;
 mod crypto;
 mod emails;
@@ -18,10 +20,13 @@ mod reauth;
 mod runtime;
 mod sealing;
 mod seats;
+mod settings;
+mod usage;
 mod user_credentials;
 mod user_lifecycle;
 mod user_links;
 mod users;
+mod webhook_test;
 
 pub use api_keys::KeyChange;
 pub use audit::{Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, RequestMeta};
@@ -36,6 +41,7 @@ pub use sealing::SecretKey;
 pub use user_lifecycle::EditUserInput;
 pub use user_links::FORGOT_PASSWORD_ANSWER;
 pub use users::{AddUsersInput, UserQuery};
+pub use webhook_test::{notification_signature, WebhookTestResult};
 
 use crate::store::Database;
 use password::PasswordHasher;
@@ -64,6 +70,8 @@ pub struct ServiceConfig {
     pub public_url: String,
     /// Seals secrets the console must give back (environment API secrets).
     pub secret_key: SecretKey,
+    /// Webhook notification URLs may use `http` (off: `https` only).
+    pub webhook_allow_http: bool,
 }
 
 impl Default for ServiceConfig {
@@ -76,6 +84,7 @@ impl Default for ServiceConfig {
                 .unwrap_or(2),
             public_url: "http://127.0.0.1:3000".into(),
             secret_key: SecretKey::random(),
+            webhook_allow_http: false,
         }
     }
 }

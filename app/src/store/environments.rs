@@ -123,6 +123,14 @@ impl Tx {
             .bind(id)
             .execute(self.conn())
             .await?;
+        for table in ["environment_settings", "media_usage"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE environment_id = ?"
+            )))
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        }
         sqlx::query("DELETE FROM role_assignments WHERE scope = ?")
             .bind(format!("environment:{id}"))
             .execute(self.conn())

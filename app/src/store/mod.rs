@@ -7,12 +7,15 @@
 
 mod accounts;
 mod audit;
+mod billing;
 mod environments;
 mod outbox;
 mod roles;
 mod sessions;
+mod settings;
 mod throttle;
 mod tokens;
+mod usage;
 mod user_lifecycle;
 mod user_list;
 mod users;
@@ -22,6 +25,7 @@ pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};
 pub use outbox::{OutboxMessage, OutboxRow};
 pub use sessions::{NewSession, SessionRow};
+pub use settings::{SettingsOwner, SettingsRow};
 pub use tokens::UserTokenRow;
 pub use user_list::{ListedUser, SortKey, UserFilter};
 pub use users::{NewUser, UserRow};

@@ -41,6 +41,7 @@ impl Tx {
     }
 
     /// Sets status and `enabled` together (a disabled user remembers where to return).
+    /// Becoming Inactive (deleted) also stamps `deleted_at`, for seat use over time.
     pub async fn set_user_status(
         &mut self,
         id: &str,
@@ -50,12 +51,14 @@ impl Tx {
         now: i64,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE users SET status = ?, status_before_disable = ?, enabled = ?, updated_at = ? \
-             WHERE id = ?",
+            "UPDATE users SET status = ?, status_before_disable = ?, enabled = ?, updated_at = ?, \
+             deleted_at = CASE WHEN ? = 'inactive' THEN ? ELSE deleted_at END WHERE id = ?",
         )
         .bind(status)
         .bind(status_before_disable)
         .bind(enabled)
+        .bind(now)
+        .bind(status)
         .bind(now)
         .bind(id)
         .execute(self.conn())

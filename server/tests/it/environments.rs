@@ -253,23 +253,7 @@ async fn the_plan_limits_environments_and_another_accounts_ids_are_not_found() {
     );
 
     // Another account's environment in the same installation.
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("console.db").display()
-    ))
-    .await
-    .unwrap();
-    sqlx::query("INSERT INTO accounts (id, name, plan, created_at, updated_at) VALUES ('other', 'Other', 'plus', 0, 0)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let foreign = "f".repeat(32);
-    sqlx::query("INSERT INTO environments (id, account_id, name, cloud_name, created_at, updated_at) VALUES (?, 'other', 'Theirs', 'their-cloud', 0, 0)")
-        .bind(&foreign)
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let foreign = foreign_environment(dir.path()).await;
     for (endpoint, form) in [
         (
             "update_environment",

@@ -3,16 +3,6 @@
 use crate::support::*;
 use http::StatusCode;
 
-const ROLES: [&str; 7] = [
-    "master_admin",
-    "admin",
-    "technical_admin",
-    "billing",
-    "reports",
-    "media_library_admin",
-    "media_library_user",
-];
-
 /// Every lifecycle endpoint, allowed for master admins and admins only (users.manage,
 /// users.invite, users.credentials), refused with 403 and nothing changed for the rest.
 #[tokio::test]

@@ -3,6 +3,7 @@
 mod support;
 
 mod auth;
+mod billing;
 mod bootstrap;
 mod csrf_headers;
 mod email;
@@ -10,5 +11,7 @@ mod environments;
 mod lifecycle;
 mod lifecycle_rules;
 mod profile;
+mod settings;
 mod throttle;
 mod users;
+mod webhooks;

@@ -56,6 +56,17 @@ impl Reply {
     }
 }
 
+/// The seven legacy roles, in matrix order.
+pub const ROLES: [&str; 7] = [
+    "master_admin",
+    "admin",
+    "technical_admin",
+    "billing",
+    "reports",
+    "media_library_admin",
+    "media_library_user",
+];
+
 pub fn config() -> server::config::Config {
     server::config::Cli::try_parse_from(["server"])
         .expect("default config")
@@ -69,15 +80,21 @@ impl TestApp {
     }
 
     async fn on(db: Database) -> TestApp {
+        Self::on_with(db, ServiceConfig::default()).await
+    }
+
+    /// A console with an account on `plan` and this service configuration.
+    pub async fn with_config(plan: &str, config: ServiceConfig) -> TestApp {
+        let db = Database::open_in_memory().await.expect("db");
+        let app = Self::on_with(db, config).await;
+        app.bootstrap(plan).await
+    }
+
+    async fn on_with(db: Database, service_config: ServiceConfig) -> TestApp {
         let clock = Arc::new(ManualClock::new(T0));
-        let service = Service::new(
-            db,
-            ServiceConfig::default(),
-            clock.clone(),
-            Arc::new(OsEntropy),
-        )
-        .await
-        .expect("service");
+        let service = Service::new(db, service_config, clock.clone(), Arc::new(OsEntropy))
+            .await
+            .expect("service");
         let router = server::router::build(&config(), service.clone());
         TestApp {
             router,
@@ -104,7 +121,11 @@ impl TestApp {
     }
 
     async fn bootstrapped(db: Database, plan: &str) -> TestApp {
-        let mut app = Self::on(db).await;
+        Self::on(db).await.bootstrap(plan).await
+    }
+
+    async fn bootstrap(mut self, plan: &str) -> TestApp {
+        let app = &mut self;
         let out = app
             .service
             .bootstrap(&BootstrapInput {
@@ -116,7 +137,7 @@ impl TestApp {
             .await
             .expect("bootstrap");
         app.account_id = out.account_id;
-        app
+        self
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -252,6 +273,18 @@ impl TestApp {
         r.session_cookie().expect("session")
     }
 
+    /// One signed-in user of each role (all environments), in matrix order.
+    pub async fn team(&self, admin: &str) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for role in ROLES {
+            let token = self
+                .user_with_role(admin, &format!("{role}.member@example.com"), role)
+                .await;
+            out.push((role, token));
+        }
+        out
+    }
+
     /// The emails of the account's users as the User Management table lists them.
     pub async fn listed_emails(&self, token: &str) -> Vec<String> {
         let r = self.call("users", &[], Some(token)).await;
@@ -332,4 +365,24 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// Writes another account ('other') with one environment into the database in `dir`
+/// (beside a console's own account); returns that environment's id.
+pub async fn foreign_environment(dir: &std::path::Path) -> String {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("console.db").display()))
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO accounts (id, name, plan, created_at, updated_at) VALUES ('other', 'Other', 'plus', 0, 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let foreign = "f".repeat(32);
+    sqlx::query("INSERT INTO environments (id, account_id, name, cloud_name, created_at, updated_at) VALUES (?, 'other', 'Theirs', 'their-cloud', 0, 0)")
+        .bind(&foreign)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    foreign
 }

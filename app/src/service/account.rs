@@ -1,0 +1,199 @@
+//! The Account page (product.md §1): details, name and company, *Change plan* with every
+//! blocker listed.
+
+use super::{
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::account::{plan_change_blockers, AccountDetails, AccountUse, PlanOption};
+use crate::domain::addons::Addon;
+use crate::domain::plan::CATALOGUE;
+use crate::domain::{validation, FieldErrors, Permission, Plan};
+use crate::store::{AccountRow, Tx};
+use serde_json::json;
+
+impl Service {
+    async fn account_row(&self, tx: &mut Tx, id: &str) -> ServiceResult<AccountRow> {
+        tx.account(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))
+    }
+
+    /// The account's use a new plan must still fit.
+    async fn account_use(&self, tx: &mut Tx, account: &AccountRow) -> ServiceResult<AccountUse> {
+        let environments = tx.environments(&account.id).await?.len() as i64;
+        let paid_addons = tx
+            .addons(&account.id)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let addon = Addon::find(&r.addon_id)?;
+                addon
+                    .tier(&r.tier)
+                    .filter(|t| t.paid)
+                    .map(|_| addon.name.to_string())
+            })
+            .collect();
+        Ok(AccountUse {
+            seats_used: account.seats_used,
+            additional_user_subscriptions: account.additional_user_subscriptions,
+            environments,
+            restricted_keys: tx.restricted_api_keys(&account.id).await?,
+            paid_addons,
+            subscribed_via: account.subscribed_via.clone(),
+        })
+    }
+
+    /// The Account page (`account.view`).
+    pub async fn account_details(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<AccountDetails> {
+        let permit = self
+            .authorize(principal, Permission::AccountView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let a = self.account_row(&mut tx, &principal.account_id).await;
+        let (mut tx, a) = tx.or_end(a).await?;
+        let environments = tx.environments(&a.id).await?.len() as i64;
+        tx.finish().await?;
+        Ok(details(&a, environments))
+    }
+
+    /// Edit name and company (`account.manage`).
+    pub async fn update_account(
+        &self,
+        principal: &Principal,
+        name: &str,
+        company: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<AccountDetails> {
+        let permit = self
+            .authorize(principal, Permission::AccountManage, meta)
+            .await?;
+        let mut e = FieldErrors::new();
+        let name = e.check("name", validation::name(name, 1, 100, "Account name"));
+        let company = e.check("company", validation::name(company, 0, 100, "Company"));
+        e.into_result()?;
+        let (Some(name), Some(company)) = (name, company) else {
+            return Err(ServiceError::invalid("name", "Account name is required"));
+        };
+        let company = Some(company).filter(|c| !c.is_empty());
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let before = self.account_row(&mut tx, &principal.account_id).await;
+        let (mut tx, before) = tx.or_end(before).await?;
+        tx.set_account_name_and_company(&before.id, &name, company.as_deref(), now)
+            .await?;
+        let environments = tx.environments(&before.id).await?.len() as i64;
+        let after = AccountRow {
+            name: name.clone(),
+            company: company.clone(),
+            updated_at: now,
+            ..before.clone()
+        };
+        let record = AuditRecord::new("account.update", principal.actor(), now, Some(meta))
+            .account(&before.id)
+            .target(AuditTarget::new("account", &before.id, &name))
+            .change(
+                Some(json!({ "name": before.name, "company": before.company })),
+                Some(json!({ "name": name, "company": company })),
+            );
+        tx.commit(&record).await?;
+        Ok(details(&after, environments))
+    }
+
+    /// Every plan of the catalogue with its blockers (`plan.manage`).
+    pub async fn plan_options(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<PlanOption>> {
+        let permit = self
+            .authorize(principal, Permission::PlanManage, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let a = self.account_row(&mut tx, &principal.account_id).await;
+        let (mut tx, a) = tx.or_end(a).await?;
+        let usage = self.account_use(&mut tx, &a).await?;
+        tx.finish().await?;
+        let current = Plan::find(&a.plan);
+        Ok(CATALOGUE
+            .iter()
+            .map(|p| PlanOption {
+                plan_id: p.id.to_string(),
+                name: p.name.to_string(),
+                seats: p.seats,
+                environments: p.environments,
+                current: p.id == a.plan,
+                blockers: match current {
+                    Some(c) if c.id != p.id => plan_change_blockers(c, p, &usage),
+                    _ => Vec::new(),
+                },
+            })
+            .collect())
+    }
+
+    /// Change plan (`plan.manage`): applies at once, or is refused listing every blocker
+    /// (each a `plan` field error).
+    pub async fn change_plan(
+        &self,
+        principal: &Principal,
+        plan_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<AccountDetails> {
+        let permit = self
+            .authorize(principal, Permission::PlanManage, meta)
+            .await?;
+        let to = Plan::find(plan_id.trim())
+            .ok_or_else(|| ServiceError::invalid("plan", Plan::unknown(plan_id.trim())))?;
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let a = self.account_row(&mut tx, &principal.account_id).await;
+        let (mut tx, a) = tx.or_end(a).await?;
+        let current = self.account_plan(&mut tx, &a.id).await;
+        let (mut tx, current) = tx.or_end(current).await?;
+        let usage = self.account_use(&mut tx, &a).await?;
+        let blockers = plan_change_blockers(current, to, &usage);
+        if !blockers.is_empty() {
+            let mut e = FieldErrors::new();
+            for b in blockers {
+                e.add("plan", b);
+            }
+            tx.finish().await?;
+            return Err(ServiceError::Invalid(e));
+        }
+        tx.set_account_plan(&a.id, to.id, now).await?;
+        let environments = usage.environments;
+        let after = AccountRow {
+            plan: to.id.to_string(),
+            updated_at: now,
+            ..a.clone()
+        };
+        let record = AuditRecord::new("account.plan_change", principal.actor(), now, Some(meta))
+            .account(&a.id)
+            .target(AuditTarget::new("account", &a.id, &a.name))
+            .change(
+                Some(json!({ "plan": a.plan })),
+                Some(json!({ "plan": to.id })),
+            );
+        tx.commit(&record).await?;
+        Ok(details(&after, environments))
+    }
+}
+
+fn details(a: &AccountRow, environments: i64) -> AccountDetails {
+    let plan = Plan::find(&a.plan);
+    AccountDetails {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        company: a.company.clone().unwrap_or_default(),
+        plan_id: a.plan.clone(),
+        subscribed_via: a.subscribed_via.clone(),
+        created_at: a.created_at,
+        seats_used: a.seats_used,
+        seat_limit: plan.map_or(0, |p| i64::from(p.seats)) + a.additional_user_subscriptions,
+        environments_used: environments,
+        environment_limit: plan.map_or(0, |p| i64::from(p.environments)),
+    }
+}
