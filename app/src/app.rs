@@ -3,6 +3,7 @@
 use crate::api::{
     get_session, ApiError, CompleteSetup, SessionInfo, SetTheme, SignIn, SignOut, UpdateProfile,
 };
+use crate::domain::settings::SettingsPage;
 use crate::domain::{Area, Theme};
 use crate::pages;
 use leptos::prelude::*;
@@ -138,17 +139,18 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("groups") view=|| view! { <pages::not_built::NotBuilt area=Area::Groups/> }/>
                     <Route ssr=SsrMode::Async path=path!("environments") view=pages::environments::EnvironmentsPage/>
                     <Route ssr=SsrMode::Async path=path!("api-keys") view=pages::api_keys::ApiKeysPage/>
-                    <Route
-                        ssr=SsrMode::Async
-                        path=path!("account")
-                        view=|| view! { <pages::not_built::NotBuilt area=Area::AccountSettings/> }
-                    />
+                    <Route ssr=SsrMode::Async path=path!("account") view=pages::account::AccountPage/>
                     <Route ssr=SsrMode::Async path=path!("security") view=|| view! { <pages::not_built::NotBuilt area=Area::Security/> }/>
-                    <Route
-                        ssr=SsrMode::Async
-                        path=path!("billing")
-                        view=|| view! { <pages::not_built::NotBuilt area=Area::BillingUsage/> }
-                    />
+                    <Route ssr=SsrMode::Async path=path!("billing") view=pages::billing::BillingPage/>
+                    <Route ssr=SsrMode::Async path=path!("add-ons") view=pages::addons::AddonsPage/>
+                    <Route ssr=SsrMode::Async path=path!("settings") view=pages::settings::SettingsIndex/>
+                    <Route ssr=SsrMode::Async path=path!("settings/upload") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Upload/> }/>
+                    <Route ssr=SsrMode::Async path=path!("settings/backup") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Backup/> }/>
+                    <Route ssr=SsrMode::Async path=path!("settings/optimization") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Optimization/> }/>
+                    <Route ssr=SsrMode::Async path=path!("settings/webhooks") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Webhooks/> }/>
+                    <Route ssr=SsrMode::Async path=path!("settings/security") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Security/> }/>
+                    <Route ssr=SsrMode::Async path=path!("settings/media-library") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::MediaLibrary/> }/>
+                    <Route ssr=SsrMode::Async path=path!("settings/dam-apps") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::DamApps/> }/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The console: pages and server functions (this crate), over a permission-checked
 //! service (`service`, server only) and its store (`store`, server only).
 

@@ -2,6 +2,7 @@
 
 pub mod add_users;
 pub mod environment_switcher;
+pub mod fields;
 pub mod form;
 pub mod layout;
 pub mod reauth;

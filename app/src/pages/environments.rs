@@ -111,7 +111,14 @@ fn Environments() -> impl IntoView {
                     })
             }}
         </Transition>
-        {can_add.then(|| view! { <AddEnvironment create/> })}
+        {can_add.then(|| view! {
+            <Transition fallback=|| ()>
+                {move || ctx.list.get().map(|r| {
+                    let sources = r.map(|e| e.environments).unwrap_or_default();
+                    view! { <AddEnvironment create sources/> }
+                })}
+            </Transition>
+        })}
     }
 }
 
@@ -172,7 +179,11 @@ fn EnvironmentRow(
 }
 
 #[component]
-fn AddEnvironment(create: ServerAction<CreateEnvironment>) -> impl IntoView {
+fn AddEnvironment(
+    create: ServerAction<CreateEnvironment>,
+    /// The environments whose settings a new one may start with.
+    sources: Vec<EnvironmentSummary>,
+) -> impl IntoView {
     let value = create.value();
     let done = Signal::derive(move || {
         value.get().and_then(|r| r.ok()).map(|e| {
@@ -201,6 +212,17 @@ fn AddEnvironment(create: ServerAction<CreateEnvironment>) -> impl IntoView {
                     hint="3–64 of a-z, 0-9, _ and -, starting with a letter. Leave empty to generate one."
                     error=field_error(value, "cloud_name")
                 />
+                <div class="field" class:field-invalid=move || field_error(value, "copy_settings_from").get().is_some()>
+                    <label for="field-copy-settings-from">"Copy settings from"</label>
+                    <p class="field-hint" id="field-copy-settings-from-hint">
+                        "Upload, Backup, Optimization, Webhook notifications and Security settings; not keys, access or users."
+                    </p>
+                    <select id="field-copy-settings-from" name="copy_settings_from" aria-describedby="field-copy-settings-from-hint field-copy-settings-from-error">
+                        <option value="">"Don't copy (defaults)"</option>
+                        {sources.into_iter().map(|e| view! { <option value=e.id.clone()>{format!("{} ({})", e.name, e.cloud_name)}</option> }).collect_view()}
+                    </select>
+                    <p class="field-error" id="field-copy-settings-from-error">{move || field_error(value, "copy_settings_from").get()}</p>
+                </div>
                 <FormStatus error=form_error(value) success=done/>
                 <button type="submit" class="button button-primary">"Add product environment"</button>
             </ActionForm>

@@ -1,7 +1,10 @@
 //! One file per page.
 
+pub mod account;
+pub mod addons;
 pub mod api_keys;
 pub mod audit_log;
+pub mod billing;
 pub mod environments;
 pub mod forgot_password;
 pub mod home;
@@ -11,6 +14,8 @@ pub mod not_built;
 pub mod not_found;
 pub mod profile;
 pub mod role_matrix;
+pub mod settings;
 pub mod setup;
+pub mod usage;
 pub mod user_edit;
 pub mod users;
