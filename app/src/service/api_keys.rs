@@ -34,6 +34,15 @@ fn key_summary(k: &ApiKeyRow) -> ApiKeySummary {
     }
 }
 
+/// The key that signs an environment's notifications: the one dedicated for webhooks,
+/// else the Root key (product.md §2.1).
+pub(super) fn signing_key(keys: &[ApiKeyRow]) -> Option<&ApiKeyRow> {
+    keys.iter()
+        .find(|k| k.dedicated_for.as_deref() == Some("webhooks"))
+        .or_else(|| keys.iter().find(|k| k.root))
+        .or(keys.first())
+}
+
 /// The fields of a key to write.
 pub(super) struct NewKey<'a> {
     pub name: &'a str,

@@ -77,11 +77,7 @@ impl Service {
         };
         let signing_key = if page == SettingsPage::Webhooks {
             let keys = tx.api_keys(&env.id).await?;
-            keys.iter()
-                .find(|k| k.dedicated_for.as_deref() == Some("webhooks"))
-                .or_else(|| keys.iter().find(|k| k.root))
-                .or(keys.first())
-                .map(|k| k.api_key.clone())
+            super::api_keys::signing_key(&keys).map(|k| k.api_key.clone())
         } else {
             None
         };

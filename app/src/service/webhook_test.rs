@@ -69,14 +69,9 @@ impl Service {
         let (mut tx, env) = tx.or_end(found).await?;
         let keys = tx.api_keys(&env.id).await?;
         tx.finish().await?;
-        let key = keys
-            .iter()
-            .find(|k| k.dedicated_for.as_deref() == Some("webhooks"))
-            .or_else(|| keys.iter().find(|k| k.root))
-            .or(keys.first())
-            .ok_or_else(|| {
-                ServiceError::Conflict("The environment has no API key to sign with".into())
-            })?;
+        let key = super::api_keys::signing_key(&keys).ok_or_else(|| {
+            ServiceError::Conflict("The environment has no API key to sign with".into())
+        })?;
         let secret = self
             .config()
             .secret_key
