@@ -22,21 +22,11 @@ pub struct AccountPage {
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn load_account() -> Result<AccountPage, ApiError> {
     let (req, p) = signed_in().await?;
-    let details = req
+    let (details, plans) = req
         .service
-        .account_details(&p, &req.meta)
+        .account_overview(&p, &req.meta)
         .await
         .or_api(&req.meta)?;
-    let plans = if p.role().has(crate::domain::Permission::PlanManage) {
-        Some(
-            req.service
-                .plan_options(&p, &req.meta)
-                .await
-                .or_api(&req.meta)?,
-        )
-    } else {
-        None
-    };
     Ok(AccountPage { details, plans })
 }
 

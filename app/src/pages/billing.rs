@@ -50,45 +50,16 @@ fn Billing() -> impl IntoView {
     }
 }
 
-/// Sends one billing form as its JSON document.
-fn submit(save: ServerAction<SaveBilling>, doc: BillingDocument, revision: i64) {
-    if let Ok(document) = serde_json::to_string(&doc) {
-        save.dispatch(SaveBilling { document, revision });
-    }
-}
-
 #[component]
 fn BillingView(
     o: BillingOverview,
     save: ServerAction<SaveBilling>,
     sent: RwSignal<&'static str>,
 ) -> impl IntoView {
-    let me = use_me();
-    let readonly = Signal::stored(!me.can(Permission::BillingManage));
-    let value = save.value();
-    let errors_for = move |kind: &'static str| {
-        Signal::derive(move || match value.get() {
-            Some(Err(ApiError::Invalid(f))) if sent.get() == kind => f,
-            _ => FieldErrors::new(),
-        })
-    };
-    let status_for = move |kind: &'static str| {
-        (
-            Signal::derive(move || {
-                (sent.get() == kind)
-                    .then(|| {
-                        value
-                            .get()
-                            .and_then(|r| r.err())
-                            .and_then(|e| e.form_message())
-                    })
-                    .flatten()
-            }),
-            Signal::derive(move || {
-                (sent.get() == kind && matches!(value.get(), Some(Ok(_))))
-                    .then(|| "Saved".to_string())
-            }),
-        )
+    let forms = Forms {
+        save,
+        sent,
+        readonly: Signal::stored(!use_me().can(Permission::BillingManage)),
     };
     let features: Vec<String> = o.features.iter().map(|f| format!("{f:?}")).collect();
     view! {
@@ -102,9 +73,9 @@ fn BillingView(
                 <dt>"Renewal"</dt><dd>"Managed by your operator"</dd>
             </dl>
         </section>
-        <ContactForm form=o.contact.clone() save sent errors=errors_for("contact") status=status_for("contact") readonly/>
-        <AddressForm form=o.address.clone() save sent errors=errors_for("address") status=status_for("address") readonly/>
-        <InvoiceForm form=o.invoice_settings.clone() save sent errors=errors_for("invoice") status=status_for("invoice") readonly/>
+        <ContactForm form=o.contact.clone() forms/>
+        <AddressForm form=o.address.clone() forms/>
+        <InvoiceForm form=o.invoice_settings.clone() forms/>
         <section class="panel" aria-labelledby="invoices-title">
             <h2 id="invoices-title">"Invoices"</h2>
             {if o.billing_integration {
@@ -116,64 +87,96 @@ fn BillingView(
     }
 }
 
-type Status = (Signal<Option<String>>, Signal<Option<String>>);
-
-#[component]
-fn ContactForm(
-    form: BillingForm<BillingContact>,
+/// What the three billing forms share: the save action, which form was sent last (so its
+/// messages show under it and nowhere else), and whether the user may change them.
+#[derive(Clone, Copy)]
+struct Forms {
     save: ServerAction<SaveBilling>,
     sent: RwSignal<&'static str>,
-    errors: Signal<FieldErrors>,
-    status: Status,
     readonly: Signal<bool>,
+}
+
+impl Forms {
+    fn errors(self, kind: &'static str) -> Signal<FieldErrors> {
+        let (value, sent) = (self.save.value(), self.sent);
+        Signal::derive(move || match value.get() {
+            Some(Err(ApiError::Invalid(f))) if sent.get() == kind => f,
+            _ => FieldErrors::new(),
+        })
+    }
+}
+
+/// One billing form: its panel, the fields (children), its messages and Save button. Saving
+/// sends the document against the revision the form loaded.
+#[component]
+fn BillingSection(
+    forms: Forms,
+    kind: &'static str,
+    title: &'static str,
+    button: &'static str,
+    revision: i64,
+    document: Callback<(), BillingDocument>,
+    children: Children,
 ) -> impl IntoView {
-    let s = RwSignal::new(form.value);
+    let (value, sent) = (forms.save.value(), forms.sent);
+    let mine = move || sent.get() == kind;
+    let error = Signal::derive(move || {
+        mine()
+            .then(|| {
+                value
+                    .get()
+                    .and_then(|r| r.err())
+                    .and_then(|e| e.form_message())
+            })
+            .flatten()
+    });
+    let success = Signal::derive(move || {
+        (mine() && matches!(value.get(), Some(Ok(_)))).then(|| "Saved".to_string())
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sent.set("contact");
-        submit(
-            save,
-            BillingDocument::Contact(s.get_untracked()),
-            form.revision,
-        );
+        sent.set(kind);
+        if let Ok(document) = serde_json::to_string(&document.run(())) {
+            forms.save.dispatch(SaveBilling { document, revision });
+        }
     };
+    let heading = format!("{kind}-title");
     view! {
-        <section class="panel" aria-labelledby="contact-title">
-            <h2 id="contact-title">"Account information"</h2>
-            <form novalidate=true on:submit=on_submit aria-label="Account information">
-                <div class="field-row">
-                    <TextInput id="billing-company" label="Company" value=Signal::derive(move || s.with(|v| v.company.clone()))
-                        on_input=Callback::new(move |x| s.update(|v| v.company = x)) error=error_of(errors, "company") readonly/>
-                    <TextInput id="billing-contact-email" label="Billing contact email" kind="email"
-                        value=Signal::derive(move || s.with(|v| v.contact_email.clone()))
-                        on_input=Callback::new(move |x| s.update(|v| v.contact_email = x)) error=error_of(errors, "contact_email") readonly/>
-                </div>
-                <FormStatus error=status.0 success=status.1/>
-                {move || (!readonly.get()).then(|| view! { <button type="submit" class="button button-primary">"Save account information"</button> })}
+        <section class="panel" aria-labelledby=heading>
+            <h2 id=format!("{kind}-title")>{title}</h2>
+            <form novalidate=true on:submit=on_submit aria-label=title>
+                {children()}
+                <FormStatus error success/>
+                {move || (!forms.readonly.get()).then(|| view! { <button type="submit" class="button button-primary">{button}</button> })}
             </form>
         </section>
     }
 }
 
 #[component]
-fn AddressForm(
-    form: BillingForm<BillingAddress>,
-    save: ServerAction<SaveBilling>,
-    sent: RwSignal<&'static str>,
-    errors: Signal<FieldErrors>,
-    status: Status,
-    readonly: Signal<bool>,
-) -> impl IntoView {
+fn ContactForm(form: BillingForm<BillingContact>, forms: Forms) -> impl IntoView {
     let s = RwSignal::new(form.value);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        sent.set("address");
-        submit(
-            save,
-            BillingDocument::Address(s.get_untracked()),
-            form.revision,
-        );
-    };
+    let errors = forms.errors("contact");
+    let readonly = forms.readonly;
+    view! {
+        <BillingSection forms kind="contact" title="Account information" button="Save account information"
+            revision=form.revision document=Callback::new(move |_| BillingDocument::Contact(s.get_untracked()))>
+            <div class="field-row">
+                <TextInput id="billing-company" label="Company" value=Signal::derive(move || s.with(|v| v.company.clone()))
+                    on_input=Callback::new(move |x| s.update(|v| v.company = x)) error=error_of(errors, "company") readonly/>
+                <TextInput id="billing-contact-email" label="Billing contact email" kind="email"
+                    value=Signal::derive(move || s.with(|v| v.contact_email.clone()))
+                    on_input=Callback::new(move |x| s.update(|v| v.contact_email = x)) error=error_of(errors, "contact_email") readonly/>
+            </div>
+        </BillingSection>
+    }
+}
+
+#[component]
+fn AddressForm(form: BillingForm<BillingAddress>, forms: Forms) -> impl IntoView {
+    let s = RwSignal::new(form.value);
+    let errors = forms.errors("address");
+    let readonly = forms.readonly;
     let text = move |id: &'static str,
                      label: &'static str,
                      get: fn(&BillingAddress) -> String,
@@ -190,62 +193,40 @@ fn AddressForm(
             .map(|(c, n)| (c.to_string(), n.to_string())),
     );
     view! {
-        <section class="panel" aria-labelledby="address-title">
-            <h2 id="address-title">"Billing address"</h2>
-            <form novalidate=true on:submit=on_submit aria-label="Billing address">
-                {text("name", "Name or company", |v| v.name.clone(), |v, x| v.name = x)}
-                {text("line1", "Address line 1", |v| v.line1.clone(), |v, x| v.line1 = x)}
-                {text("line2", "Address line 2 (optional)", |v| v.line2.clone(), |v, x| v.line2 = x)}
-                <div class="field-row">
-                    {text("city", "City", |v| v.city.clone(), |v, x| v.city = x)}
-                    {text("region", "Region (optional)", |v| v.region.clone(), |v, x| v.region = x)}
-                    {text("postal_code", "Postal code", |v| v.postal_code.clone(), |v, x| v.postal_code = x)}
-                </div>
-                <SelectInput id="address-country" label="Country" options=country_options
-                    value=Signal::derive(move || s.with(|v| v.country.clone()))
-                    on_change=Callback::new(move |x| s.update(|v| v.country = x)) error=error_of(errors, "country") disabled=readonly/>
-                <FormStatus error=status.0 success=status.1/>
-                {move || (!readonly.get()).then(|| view! { <button type="submit" class="button button-primary">"Save billing address"</button> })}
-            </form>
-        </section>
+        <BillingSection forms kind="address" title="Billing address" button="Save billing address"
+            revision=form.revision document=Callback::new(move |_| BillingDocument::Address(s.get_untracked()))>
+            {text("name", "Name or company", |v| v.name.clone(), |v, x| v.name = x)}
+            {text("line1", "Address line 1", |v| v.line1.clone(), |v, x| v.line1 = x)}
+            {text("line2", "Address line 2 (optional)", |v| v.line2.clone(), |v, x| v.line2 = x)}
+            <div class="field-row">
+                {text("city", "City", |v| v.city.clone(), |v, x| v.city = x)}
+                {text("region", "Region (optional)", |v| v.region.clone(), |v, x| v.region = x)}
+                {text("postal_code", "Postal code", |v| v.postal_code.clone(), |v, x| v.postal_code = x)}
+            </div>
+            <SelectInput id="address-country" label="Country" options=country_options
+                value=Signal::derive(move || s.with(|v| v.country.clone()))
+                on_change=Callback::new(move |x| s.update(|v| v.country = x)) error=error_of(errors, "country") disabled=readonly/>
+        </BillingSection>
     }
 }
 
 #[component]
-fn InvoiceForm(
-    form: BillingForm<InvoiceSettings>,
-    save: ServerAction<SaveBilling>,
-    sent: RwSignal<&'static str>,
-    errors: Signal<FieldErrors>,
-    status: Status,
-    readonly: Signal<bool>,
-) -> impl IntoView {
+fn InvoiceForm(form: BillingForm<InvoiceSettings>, forms: Forms) -> impl IntoView {
     let s = RwSignal::new(form.value);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        sent.set("invoice");
-        submit(
-            save,
-            BillingDocument::Invoice(s.get_untracked()),
-            form.revision,
-        );
-    };
+    let errors = forms.errors("invoice");
+    let readonly = forms.readonly;
     view! {
-        <section class="panel" aria-labelledby="invoice-title">
-            <h2 id="invoice-title">"Invoice settings"</h2>
-            <form novalidate=true on:submit=on_submit aria-label="Invoice settings">
-                <LinesInput id="invoice-recipients" label="Invoice recipients" hint="1–5 email addresses, one per line."
-                    value=Signal::derive(move || s.with(|v| v.recipients.clone()))
-                    on_change=Callback::new(move |x| s.update(|v| v.recipients = x)) error=error_of(errors, "recipients") readonly/>
-                <div class="field-row">
-                    <TextInput id="invoice-tax-id" label="Tax/VAT ID" value=Signal::derive(move || s.with(|v| v.tax_id.clone()))
-                        on_input=Callback::new(move |x| s.update(|v| v.tax_id = x)) error=error_of(errors, "tax_id") readonly/>
-                    <TextInput id="invoice-po" label="PO/reference" value=Signal::derive(move || s.with(|v| v.po_reference.clone()))
-                        on_input=Callback::new(move |x| s.update(|v| v.po_reference = x)) error=error_of(errors, "po_reference") readonly/>
-                </div>
-                <FormStatus error=status.0 success=status.1/>
-                {move || (!readonly.get()).then(|| view! { <button type="submit" class="button button-primary">"Save invoice settings"</button> })}
-            </form>
-        </section>
+        <BillingSection forms kind="invoice" title="Invoice settings" button="Save invoice settings"
+            revision=form.revision document=Callback::new(move |_| BillingDocument::Invoice(s.get_untracked()))>
+            <LinesInput id="invoice-recipients" label="Invoice recipients" hint="1–5 email addresses, one per line."
+                value=Signal::derive(move || s.with(|v| v.recipients.clone()))
+                on_change=Callback::new(move |x| s.update(|v| v.recipients = x)) error=error_of(errors, "recipients") readonly/>
+            <div class="field-row">
+                <TextInput id="invoice-tax-id" label="Tax/VAT ID" value=Signal::derive(move || s.with(|v| v.tax_id.clone()))
+                    on_input=Callback::new(move |x| s.update(|v| v.tax_id = x)) error=error_of(errors, "tax_id") readonly/>
+                <TextInput id="invoice-po" label="PO/reference" value=Signal::derive(move || s.with(|v| v.po_reference.clone()))
+                    on_input=Callback::new(move |x| s.update(|v| v.po_reference = x)) error=error_of(errors, "po_reference") readonly/>
+            </div>
+        </BillingSection>
     }
 }

@@ -12,10 +12,21 @@ use crate::store::{AccountRow, Tx};
 use serde_json::json;
 
 impl Service {
-    async fn account_row(&self, tx: &mut Tx, id: &str) -> ServiceResult<AccountRow> {
+    /// The principal's account row, or "Account not found": the one lookup every
+    /// account-level operation starts from.
+    pub(super) async fn account_row(&self, tx: &mut Tx, id: &str) -> ServiceResult<AccountRow> {
         tx.account(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound("Account not found".into()))
+    }
+
+    /// The plan of the principal's account.
+    pub(super) async fn account_plan(
+        &self,
+        tx: &mut Tx,
+        account_id: &str,
+    ) -> ServiceResult<&'static Plan> {
+        plan_of(&self.account_row(tx, account_id).await?)
     }
 
     /// The account's use a new plan must still fit.
@@ -58,6 +69,22 @@ impl Service {
         let environments = tx.environments(&a.id).await?.len() as i64;
         tx.finish().await?;
         Ok(details(&a, environments))
+    }
+
+    /// The Account page: the details (`account.view`), and the plans with their blockers
+    /// when the principal may change plan (`plan.manage`; otherwise `None`, not a refusal).
+    pub async fn account_overview(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(AccountDetails, Option<Vec<PlanOption>>)> {
+        let details = self.account_details(principal, meta).await?;
+        let plans = if principal.role.has(Permission::PlanManage) {
+            Some(self.plan_options(principal, meta).await?)
+        } else {
+            None
+        };
+        Ok((details, plans))
     }
 
     /// Edit name and company (`account.manage`).
@@ -150,8 +177,8 @@ impl Service {
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let a = self.account_row(&mut tx, &principal.account_id).await;
-        let (mut tx, a) = tx.or_end(a).await?;
-        let current = self.account_plan(&mut tx, &a.id).await;
+        let (tx, a) = tx.or_end(a).await?;
+        let current = plan_of(&a);
         let (mut tx, current) = tx.or_end(current).await?;
         let usage = self.account_use(&mut tx, &a).await?;
         let blockers = plan_change_blockers(current, to, &usage);
@@ -180,6 +207,12 @@ impl Service {
         tx.commit(&record).await?;
         Ok(details(&after, environments))
     }
+}
+
+/// The catalogue plan an account row names (an unknown id is a corrupt row).
+pub(super) fn plan_of(a: &AccountRow) -> ServiceResult<&'static Plan> {
+    Plan::find(&a.plan)
+        .ok_or_else(|| crate::store::StoreError::Corrupt(format!("plan {}", a.plan)).into())
 }
 
 fn details(a: &AccountRow, environments: i64) -> AccountDetails {

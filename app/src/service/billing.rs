@@ -38,6 +38,24 @@ async fn form<T: DeserializeOwned + Default>(
     }
 }
 
+/// An add-on of the catalogue, or "Add-on not found".
+fn catalogue_addon(id: &str) -> ServiceResult<&'static Addon> {
+    Addon::find(id).ok_or_else(|| ServiceError::NotFound("Add-on not found".into()))
+}
+
+/// The account's registration of `addon`, if any.
+async fn registered(
+    tx: &mut Tx,
+    account_id: &str,
+    addon: &Addon,
+) -> ServiceResult<Option<AddonRegistration>> {
+    Ok(tx
+        .addons(account_id)
+        .await?
+        .into_iter()
+        .find(|r| r.addon_id == addon.id))
+}
+
 fn inner_json(doc: &BillingDocument) -> serde_json::Value {
     match doc {
         BillingDocument::Contact(c) => json!(c),
@@ -52,11 +70,8 @@ impl Service {
         tx: &mut Tx,
         account_id: &str,
     ) -> ServiceResult<BillingOverview> {
-        let a = tx
-            .account(account_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
-        let plan = self.account_plan(tx, account_id).await?;
+        let a = self.account_row(tx, account_id).await?;
+        let plan = super::account::plan_of(&a)?;
         let mut contact: BillingForm<BillingContact> =
             form(tx, account_id, "billing_contact").await?;
         contact.value.company = a.company.clone().unwrap_or_default();
@@ -113,10 +128,8 @@ impl Service {
             tx.finish().await?;
             return Err(ServiceError::Conflict(STALE_SETTINGS.into()));
         }
-        let a = tx.account(&account_id).await?;
-        let (mut tx, a) = tx
-            .or_end(a.ok_or_else(|| ServiceError::NotFound("Account not found".into())))
-            .await?;
+        let a = self.account_row(&mut tx, &account_id).await;
+        let (mut tx, a) = tx.or_end(a).await?;
         let mut before_json: serde_json::Value = before
             .as_ref()
             .and_then(|r| serde_json::from_str(&r.value_json).ok())
@@ -183,8 +196,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::AddonsManage, meta)
             .await?;
-        let addon = Addon::find(addon_id)
-            .ok_or_else(|| ServiceError::NotFound("Add-on not found".into()))?;
+        let addon = catalogue_addon(addon_id)?;
         let tier = addon.tier(tier_id).ok_or_else(|| {
             ServiceError::invalid("tier", format!("{} has no tier \"{tier_id}\"", addon.name))
         })?;
@@ -196,11 +208,8 @@ impl Service {
             tx.finish().await?;
             return Err(ServiceError::Forbidden(why));
         }
-        let before = tx
-            .addons(&principal.account_id)
+        let before = registered(&mut tx, &principal.account_id, addon)
             .await?
-            .into_iter()
-            .find(|r| r.addon_id == addon.id)
             .map(|r| r.tier);
         tx.put_addon(&principal.account_id, addon.id, tier.id, now)
             .await?;
@@ -226,15 +235,10 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::AddonsManage, meta)
             .await?;
-        let addon = Addon::find(addon_id)
-            .ok_or_else(|| ServiceError::NotFound("Add-on not found".into()))?;
+        let addon = catalogue_addon(addon_id)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let before = tx
-            .addons(&principal.account_id)
-            .await?
-            .into_iter()
-            .find(|r| r.addon_id == addon.id);
+        let before = registered(&mut tx, &principal.account_id, addon).await?;
         let Some(before) = before else {
             tx.finish().await?;
             return Err(ServiceError::Conflict(format!(

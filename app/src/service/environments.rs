@@ -117,10 +117,8 @@ impl Service {
         };
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let account = tx
-            .account(&principal.account_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
+        let account = self.account_row(&mut tx, &principal.account_id).await;
+        let (mut tx, account) = tx.or_end(account).await?;
         let limit = Plan::find(&account.plan)
             .map(|p| i64::from(p.environments))
             .unwrap_or(0);

@@ -41,20 +41,6 @@ fn encode(s: &Settings) -> ServiceResult<String> {
 }
 
 impl Service {
-    pub(super) async fn account_plan(
-        &self,
-        tx: &mut Tx,
-        account_id: &str,
-    ) -> ServiceResult<&'static Plan> {
-        let account = tx
-            .account(account_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
-        Plan::find(&account.plan).ok_or_else(|| {
-            crate::store::StoreError::Corrupt(format!("plan {}", account.plan)).into()
-        })
-    }
-
     fn settings_context(&self, plan: &'static Plan) -> SettingsContext {
         SettingsContext {
             plan,

@@ -299,10 +299,7 @@ impl Service {
 
     /// Seats in use and the limit: plan seats plus additional user subscriptions.
     pub(super) async fn seats(&self, tx: &mut Tx, account_id: &str) -> ServiceResult<Seats> {
-        let account = tx
-            .account(account_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
+        let account = self.account_row(tx, account_id).await?;
         let plan = Plan::find(&account.plan);
         let base = plan.map(|p| i64::from(p.seats)).unwrap_or(0);
         Ok(Seats {
