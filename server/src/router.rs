@@ -12,7 +12,8 @@ use app::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -30,10 +31,20 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The console's pages, walked once per process. Walking the app suppresses resource
+/// loading process-wide (leptos_server's global `SuppressResourceLoad`): a page being
+/// rendered by another router at that moment would wait forever for its data
+/// (leptos-rs/leptos#4773). Building the list once, before any router exists, keeps
+/// every render out of that window — a server has one router, the tests many.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application for one service.
 pub fn build(config: &Config, service: Service) -> Router {
     let options = leptos_options(config);
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let cookies = CookiePolicy {
         secure: config.secure(),
     };

@@ -2,6 +2,9 @@
 
 use crate::support::*;
 use http::StatusCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 #[tokio::test]
 async fn the_display_name_and_theme_are_saved_and_shown() {
@@ -74,4 +77,41 @@ async fn signed_out_callers_get_401() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = app.call("audit_log", &[], None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Pages keep rendering while other consoles in the same process start: starting one
+/// walks the app, and must not leave another's page waiting forever for its data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_consoles_start() {
+    let app = TestApp::with_account().await;
+    let token = app.admin_token().await;
+    let service = app.service.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let starting = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut started = 0;
+            while !stop.load(Ordering::Relaxed) {
+                drop(server::router::build(
+                    &crate::support::config(),
+                    service.clone(),
+                ));
+                started += 1;
+            }
+            started
+        })
+    };
+    for _ in 0..40 {
+        let req = http::Request::get("/profile")
+            .header(http::header::ACCEPT, "text/html")
+            .header(http::header::COOKIE, format!("console_session={token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let page = tokio::time::timeout(Duration::from_secs(20), app.send(req))
+            .await
+            .expect("the page finished rendering");
+        assert!(page.body.contains("My Profile"), "{}", page.body);
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(starting.join().expect("router builder") > 0);
 }
