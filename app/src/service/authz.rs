@@ -64,6 +64,18 @@ pub(super) fn system_roles() -> Vec<(String, String, &'static str, String)> {
             ));
         }
     }
+    // Folder and collection levels are system roles of scope type folder / collection.
+    use crate::domain::sharing::{ItemKind, Level};
+    for kind in [ItemKind::Folder, ItemKind::Collection] {
+        for level in Level::ALL {
+            out.push((
+                level.role_id(kind),
+                format!("{} ({})", level.label(), kind.as_str()),
+                kind.as_str(),
+                level.as_str().to_string(),
+            ));
+        }
+    }
     out
 }
 

@@ -371,6 +371,7 @@ impl Service {
             tx.finish().await?;
             return Err(err);
         }
+        tx.delete_environment_media(&env.id).await?;
         tx.delete_environment(&env.id).await?;
         let record = AuditRecord::new("environment.delete", principal.actor(), now, Some(meta))
             .account(&principal.account_id)

@@ -389,6 +389,7 @@ impl Service {
         tx.delete_user_tokens(&user.id).await?;
         tx.void_user_password(&user.id, now).await?;
         tx.delete_user_grants(&user.id).await?;
+        tx.delete_user_memberships(&user.id).await?;
         tx.set_user_status(&user.id, UserStatus::Inactive.as_str(), None, false, now)
             .await?;
         let record = AuditRecord::new("user.delete", principal.actor(), now, Some(meta))

@@ -12,6 +12,7 @@ mod lifecycle;
 mod lifecycle_rules;
 mod profile;
 mod settings;
+mod sharing;
 mod throttle;
 mod users;
 mod webhooks;
