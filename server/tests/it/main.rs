@@ -8,6 +8,7 @@ mod bootstrap;
 mod csrf_headers;
 mod email;
 mod environments;
+mod groups;
 mod lifecycle;
 mod lifecycle_rules;
 mod profile;
