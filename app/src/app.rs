@@ -136,7 +136,9 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("audit-log") view=pages::audit_log::AuditLogPage/>
                     <Route ssr=SsrMode::Async path=path!("users") view=pages::users::UsersPage/>
                     <Route ssr=SsrMode::Async path=path!("users/:id") view=pages::user_edit::UserEditPage/>
-                    <Route ssr=SsrMode::Async path=path!("groups") view=|| view! { <pages::not_built::NotBuilt area=Area::Groups/> }/>
+                    <Route ssr=SsrMode::Async path=path!("groups") view=pages::groups::GroupsPage/>
+                    <Route ssr=SsrMode::Async path=path!("groups/:id") view=pages::group_edit::GroupEditPage/>
+                    <Route ssr=SsrMode::Async path=path!("media-library") view=pages::media_library::MediaLibraryPage/>
                     <Route ssr=SsrMode::Async path=path!("environments") view=pages::environments::EnvironmentsPage/>
                     <Route ssr=SsrMode::Async path=path!("api-keys") view=pages::api_keys::ApiKeysPage/>
                     <Route ssr=SsrMode::Async path=path!("account") view=pages::account::AccountPage/>

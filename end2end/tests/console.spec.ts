@@ -48,8 +48,8 @@ test("sign in, navigate, dark mode that persists, sign out, wrong password", asy
   }
 
   // Areas not built yet say so plainly.
-  await nav.getByRole("link", { name: "Groups", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Groups" })).toBeVisible();
+  await nav.getByRole("link", { name: "Security", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Security" })).toBeVisible();
   await expect(page.getByText("Not built yet.")).toBeVisible();
 
   // The role matrix comes from the shared domain code.

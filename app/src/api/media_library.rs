@@ -207,3 +207,26 @@ pub async fn explain_access(
         .await
         .or_api(&req.meta)
 }
+
+/// The active environment's Media Library at `folder_id` (empty: the root); `None` when
+/// the user has no product environment to work in.
+#[server(prefix = "/api", endpoint = "active_media")]
+pub async fn active_media(
+    #[server(default)] folder_id: String,
+) -> Result<Option<FolderView>, ApiError> {
+    let (req, p) = signed_in().await?;
+    let Some(env) = req
+        .service
+        .active_environment(&p, &req.meta)
+        .await
+        .or_api(&req.meta)?
+    else {
+        return Ok(None);
+    };
+    let folder = Some(folder_id.as_str()).filter(|f| !f.trim().is_empty());
+    req.service
+        .browse(&p, &env.id, folder, &req.meta)
+        .await
+        .map(Some)
+        .or_api(&req.meta)
+}

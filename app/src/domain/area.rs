@@ -7,6 +7,7 @@ use super::{permission::Permission, role::Role};
 pub enum Area {
     Users,
     Groups,
+    MediaLibrary,
     ProductEnvironments,
     ApiKeys,
     EnvironmentSettings,
@@ -20,9 +21,10 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 12] = [
+    pub const ALL: [Area; 13] = [
         Area::Users,
         Area::Groups,
+        Area::MediaLibrary,
         Area::ProductEnvironments,
         Area::ApiKeys,
         Area::EnvironmentSettings,
@@ -39,6 +41,7 @@ impl Area {
         match self {
             Area::Users => "Users",
             Area::Groups => "Groups",
+            Area::MediaLibrary => "Media Library",
             Area::ProductEnvironments => "Product environments",
             Area::ApiKeys => "API keys",
             Area::EnvironmentSettings => "Environment settings",
@@ -56,6 +59,7 @@ impl Area {
         match self {
             Area::Users => "/users",
             Area::Groups => "/groups",
+            Area::MediaLibrary => "/media-library",
             Area::ProductEnvironments => "/environments",
             Area::ApiKeys => "/api-keys",
             Area::EnvironmentSettings => "/settings",
@@ -75,6 +79,7 @@ impl Area {
         match self {
             Area::Users => &[UsersView],
             Area::Groups => &[GroupsView],
+            Area::MediaLibrary => &[MediaLibraryAccess],
             Area::ProductEnvironments => &[EnvironmentsView],
             Area::ApiKeys => &[ApiKeysView],
             Area::EnvironmentSettings => &[EnvSettingsView, MediaLibraryPreferences, DamAppsManage],
@@ -117,7 +122,7 @@ mod tests {
         );
         assert_eq!(
             labels(Role::MediaLibraryUser),
-            ["Product environments", "My Profile"]
+            ["Media Library", "Product environments", "My Profile"]
         );
         // Admins reach Billing & usage through reports.view (usage), not billing.view.
         assert!(labels(Role::Admin).contains(&"Billing & usage"));

@@ -8,7 +8,6 @@ use leptos_meta::Title;
 pub fn NotBuilt(area: Area) -> impl IntoView {
     let what = match area {
         Area::Users => "the user table, invitations, the user lifecycle and seat licences",
-        Area::Groups => "user groups and their members",
         Area::ProductEnvironments => "product environments and their settings",
         Area::ApiKeys => "the API keys of each product environment",
         Area::AccountSettings => "account details, plan and account API keys",

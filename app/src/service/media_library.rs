@@ -8,7 +8,7 @@ use super::{
 };
 use crate::domain::group::normalized;
 use crate::domain::sharing::{
-    collection_name, folder_name, CollectionEntry, FolderEntry, FolderView, ItemKind, Level,
+    folder_name, CollectionEntry, FolderEntry, FolderView, ItemKind, Level,
 };
 use crate::domain::{Permission, Role};
 use crate::store::{CollectionRow, EnvironmentRow, FolderRow, Tx};
@@ -47,7 +47,7 @@ impl Principal {
     }
 }
 
-fn need(have: Option<Level>, need: Level, what: &str) -> ServiceResult<()> {
+pub(super) fn need(have: Option<Level>, need: Level, what: &str) -> ServiceResult<()> {
     if have >= Some(need) {
         return Ok(());
     }
@@ -128,7 +128,7 @@ impl Service {
 
     /// Whether the viewer may create folders at the root / collections: roles that see
     /// everything may; Media Library users per their options (product.md §4.2).
-    async fn creation_rights(
+    pub(super) async fn creation_rights(
         &self,
         tx: &mut Tx,
         principal: &Principal,
@@ -529,177 +529,6 @@ impl Service {
             .target(AuditTarget::new("folder", &id, &path))
             .change(
                 Some(json!({ "environment": env.cloud_name, "path": path })),
-                None,
-            );
-        tx.commit(&record).await?;
-        Ok(())
-    }
-
-    /// Creates a collection; its creator gets *can manage* on it.
-    pub async fn create_collection(
-        &self,
-        principal: &Principal,
-        environment_id: &str,
-        name: &str,
-        description: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<CollectionEntry> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
-        let name = collection_name(name).map_err(|m| ServiceError::invalid("name", m))?;
-        let description = crate::domain::validation::name(description, 0, 1000, "Description")
-            .map_err(|m| ServiceError::invalid("description", m))?;
-        let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let checked: ServiceResult<_> = async {
-            let env = self
-                .media_environment(&mut tx, principal, environment_id)
-                .await?;
-            if !self.creation_rights(&mut tx, principal).await?.1 {
-                return Err(ServiceError::Forbidden(
-                    "You may not create collections".into(),
-                ));
-            }
-            if tx
-                .collection_name_taken(&env.id, &normalized(&name), "")
-                .await?
-            {
-                return Err(ServiceError::invalid(
-                    "name",
-                    format!("A collection called \"{name}\" already exists"),
-                ));
-            }
-            Ok(env)
-        }
-        .await;
-        let (mut tx, env) = tx.or_end(checked).await?;
-        let row = CollectionRow {
-            id: random_hex(self.inner.entropy.as_ref(), 16),
-            environment_id: env.id.clone(),
-            name,
-            description,
-            owner_id: Some(principal.user_id.clone()),
-            created_at: now,
-            updated_at: now,
-        };
-        tx.insert_collection(&row, &normalized(&row.name)).await?;
-        let scope = ItemKind::Collection.scope(&env.id, &row.id);
-        let grant_id = random_hex(self.inner.entropy.as_ref(), 16);
-        let role_id = Level::Manage.role_id(ItemKind::Collection);
-        tx.put_share(
-            &grant_id,
-            &principal.account_id,
-            "user",
-            &principal.user_id,
-            &role_id,
-            &scope,
-            &principal.user_id,
-            now,
-        )
-        .await?;
-        let record = AuditRecord::new("collection.create", principal.actor(), now, Some(meta))
-            .account(&principal.account_id)
-            .target(AuditTarget::new("collection", &row.id, &row.name))
-            .change(
-                None,
-                Some(json!({ "environment": env.cloud_name, "name": row.name })),
-            );
-        tx.commit(&record).await?;
-        Ok(CollectionEntry {
-            id: row.id,
-            name: row.name,
-            description: row.description,
-            level: Level::Manage,
-            shared: true,
-        })
-    }
-
-    /// Renames and describes a collection (*can edit*).
-    pub async fn update_collection(
-        &self,
-        principal: &Principal,
-        environment_id: &str,
-        id: &str,
-        name: &str,
-        description: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<()> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
-        let name = collection_name(name).map_err(|m| ServiceError::invalid("name", m))?;
-        let description = crate::domain::validation::name(description, 0, 1000, "Description")
-            .map_err(|m| ServiceError::invalid("description", m))?;
-        let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let checked: ServiceResult<_> = async {
-            let env = self
-                .media_environment(&mut tx, principal, environment_id)
-                .await?;
-            let (row, level) = self.seen_collection(&mut tx, principal, &env, id).await?;
-            need(Some(level), Level::Edit, "Renaming a collection")?;
-            if tx
-                .collection_name_taken(&env.id, &normalized(&name), &row.id)
-                .await?
-            {
-                return Err(ServiceError::invalid(
-                    "name",
-                    format!("A collection called \"{name}\" already exists"),
-                ));
-            }
-            Ok(row)
-        }
-        .await;
-        let (mut tx, before) = tx.or_end(checked).await?;
-        let after = CollectionRow {
-            name,
-            description,
-            updated_at: now,
-            ..before.clone()
-        };
-        tx.update_collection(&after, &normalized(&after.name))
-            .await?;
-        let record = AuditRecord::new("collection.update", principal.actor(), now, Some(meta))
-            .account(&principal.account_id)
-            .target(AuditTarget::new("collection", &after.id, &after.name))
-            .change(
-                Some(json!({ "name": before.name, "description": before.description })),
-                Some(json!({ "name": after.name, "description": after.description })),
-            );
-        tx.commit(&record).await?;
-        Ok(())
-    }
-
-    /// Deletes a collection (*can manage*) and its shares; its assets stay.
-    pub async fn delete_collection(
-        &self,
-        principal: &Principal,
-        environment_id: &str,
-        id: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<()> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
-        let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let checked: ServiceResult<_> = async {
-            let env = self
-                .media_environment(&mut tx, principal, environment_id)
-                .await?;
-            let (row, level) = self.seen_collection(&mut tx, principal, &env, id).await?;
-            need(Some(level), Level::Manage, "Deleting a collection")?;
-            Ok((env, row))
-        }
-        .await;
-        let (mut tx, (env, row)) = tx.or_end(checked).await?;
-        tx.delete_collection(&env.id, &row.id).await?;
-        let record = AuditRecord::new("collection.delete", principal.actor(), now, Some(meta))
-            .account(&principal.account_id)
-            .target(AuditTarget::new("collection", &row.id, &row.name))
-            .change(
-                Some(json!({ "environment": env.cloud_name, "name": row.name })),
                 None,
             );
         tx.commit(&record).await?;

@@ -9,6 +9,7 @@ mod auth;
 mod authz;
 mod billing;
 mod bootstrap;
+mod collections;
 mod crypto;
 mod emails;
 mod environments;
