@@ -142,6 +142,39 @@ impl Service {
         }))
     }
 
+    /// The viewer's effective level on one folder (roles.md §4) — the question the media
+    /// platform asks before each action: one read, one query. `None`: no level (a
+    /// folder seen only as the way to something shared deeper, or not seen at all).
+    pub async fn folder_level(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        folder_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Option<Level>> {
+        let permit = self
+            .authorize(principal, Permission::MediaLibraryAccess, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let found = self
+            .media_environment(&mut tx, principal, environment_id)
+            .await;
+        let (mut tx, env) = tx.or_end(found).await?;
+        let level = if principal.sees_all() {
+            tx.folder_chain(&env.id, folder_id.trim())
+                .await?
+                .first()
+                .map(|_| Level::Manage)
+        } else {
+            tx.folder_access(&env.id, folder_id.trim(), &principal.user_id)
+                .await?
+                .and_then(|a| a.rank)
+                .and_then(Level::from_rank)
+        };
+        tx.finish().await?;
+        Ok(level)
+    }
+
     /// One folder (or the root) of the environment as the viewer sees it: a Media
     /// Library user sees what is shared with them or their groups, and the names of the
     /// folders leading to it — nothing else.
