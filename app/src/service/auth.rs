@@ -1,6 +1,6 @@
 //! Signing in and out, and resolving a session token to a principal.
 
-use super::authz::{environments_from_scopes, role_from_assignments, Principal};
+use super::authz::{role_and_access, Principal};
 use super::crypto::{new_token, random_hex, sha256_hex};
 use super::emails;
 use super::{
@@ -236,8 +236,7 @@ impl Service {
         };
         let user = tx.user(&session.user_id).await?;
         let assignments = tx.role_assignments_of("user", &session.user_id).await?;
-        let role = role_from_assignments(&assignments);
-        let environments = environments_from_scopes(assignments.iter().map(|(_, s)| s.as_str()));
+        let (role, environments) = role_and_access(&assignments);
         tx.finish().await?;
 
         let idle_expired = now >= session.last_seen_at + self.config().session_idle_secs;

@@ -99,6 +99,16 @@ pub(super) fn environments_from_scopes<'a>(
     EnvironmentAccess::Only(ids)
 }
 
+/// A user's role and environment access from their assignments.
+pub(super) fn role_and_access(
+    assignments: &[(String, String)],
+) -> (Option<Role>, EnvironmentAccess) {
+    (
+        role_from_assignments(assignments),
+        environments_from_scopes(assignments.iter().map(|(_, s)| s.as_str())),
+    )
+}
+
 /// The legacy role named by an account-scope assignment's role id.
 pub(super) fn role_from_assignments(assignments: &[(String, String)]) -> Option<Role> {
     assignments.iter().find_map(|(role_id, scope)| {

@@ -9,8 +9,35 @@ use super::{
 use crate::domain::group::normalized;
 use crate::domain::sharing::{collection_name, CollectionEntry, ItemKind, Level};
 use crate::domain::Permission;
-use crate::store::CollectionRow;
+use crate::store::{CollectionRow, Tx};
 use serde_json::json;
+
+/// A collection's name (1–255) and description (≤ 1000), each refused on its field.
+fn collection_fields(name: &str, description: &str) -> ServiceResult<(String, String)> {
+    let name = collection_name(name).map_err(|m| ServiceError::invalid("name", m))?;
+    let description = crate::domain::validation::name(description, 0, 1000, "Description")
+        .map_err(|m| ServiceError::invalid("description", m))?;
+    Ok((name, description))
+}
+
+/// No other collection of the environment has this name, ignoring case.
+async fn collection_name_free(
+    tx: &mut Tx,
+    environment_id: &str,
+    name: &str,
+    except_id: &str,
+) -> ServiceResult<()> {
+    if tx
+        .collection_name_taken(environment_id, &normalized(name), except_id)
+        .await?
+    {
+        return Err(ServiceError::invalid(
+            "name",
+            format!("A collection called \"{name}\" already exists"),
+        ));
+    }
+    Ok(())
+}
 
 impl Service {
     /// Creates a collection; its creator gets *can manage* on it.
@@ -25,9 +52,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::MediaLibraryAccess, meta)
             .await?;
-        let name = collection_name(name).map_err(|m| ServiceError::invalid("name", m))?;
-        let description = crate::domain::validation::name(description, 0, 1000, "Description")
-            .map_err(|m| ServiceError::invalid("description", m))?;
+        let (name, description) = collection_fields(name, description)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let checked: ServiceResult<_> = async {
@@ -39,15 +64,7 @@ impl Service {
                     "You may not create collections".into(),
                 ));
             }
-            if tx
-                .collection_name_taken(&env.id, &normalized(&name), "")
-                .await?
-            {
-                return Err(ServiceError::invalid(
-                    "name",
-                    format!("A collection called \"{name}\" already exists"),
-                ));
-            }
+            collection_name_free(&mut tx, &env.id, &name, "").await?;
             Ok(env)
         }
         .await;
@@ -106,9 +123,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::MediaLibraryAccess, meta)
             .await?;
-        let name = collection_name(name).map_err(|m| ServiceError::invalid("name", m))?;
-        let description = crate::domain::validation::name(description, 0, 1000, "Description")
-            .map_err(|m| ServiceError::invalid("description", m))?;
+        let (name, description) = collection_fields(name, description)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let checked: ServiceResult<_> = async {
@@ -117,15 +132,7 @@ impl Service {
                 .await?;
             let (row, level) = self.seen_collection(&mut tx, principal, &env, id).await?;
             need(Some(level), Level::Edit, "Renaming a collection")?;
-            if tx
-                .collection_name_taken(&env.id, &normalized(&name), &row.id)
-                .await?
-            {
-                return Err(ServiceError::invalid(
-                    "name",
-                    format!("A collection called \"{name}\" already exists"),
-                ));
-            }
+            collection_name_free(&mut tx, &env.id, &name, &row.id).await?;
             Ok(row)
         }
         .await;

@@ -40,6 +40,26 @@ impl SeenFolder {
     }
 }
 
+/// No other folder beside it (same parent) has this name, ignoring case.
+async fn folder_name_free(
+    tx: &mut Tx,
+    environment_id: &str,
+    parent_id: Option<&str>,
+    name: &str,
+    except_id: &str,
+) -> ServiceResult<()> {
+    if tx
+        .folder_name_taken(environment_id, parent_id, &normalized(name), except_id)
+        .await?
+    {
+        return Err(ServiceError::invalid(
+            "name",
+            format!("A folder called \"{name}\" already exists here"),
+        ));
+    }
+    Ok(())
+}
+
 impl Principal {
     /// Their role manages every folder and collection (`media_library.all_folders`).
     pub(super) fn sees_all(&self) -> bool {
@@ -402,15 +422,7 @@ impl Service {
             ));
         }
         let parent = parent_chain.first().map(|p| p.id.as_str());
-        if tx
-            .folder_name_taken(&env.id, parent, &normalized(name), moving_id)
-            .await?
-        {
-            return Err(ServiceError::invalid(
-                "name",
-                format!("A folder called \"{name}\" already exists here"),
-            ));
-        }
+        folder_name_free(tx, &env.id, parent, name, moving_id).await?;
         Ok((env, parent_chain))
     }
 
@@ -438,20 +450,7 @@ impl Service {
                 .await?;
             need(seen.level, Level::Manage, "Renaming a folder")?;
             let row = seen.row().clone();
-            if tx
-                .folder_name_taken(
-                    &env.id,
-                    row.parent_id.as_deref(),
-                    &normalized(&name),
-                    &row.id,
-                )
-                .await?
-            {
-                return Err(ServiceError::invalid(
-                    "name",
-                    format!("A folder called \"{name}\" already exists here"),
-                ));
-            }
+            folder_name_free(&mut tx, &env.id, row.parent_id.as_deref(), &name, &row.id).await?;
             Ok(path_of(&seen.chain))
         }
         .await;

@@ -1,7 +1,7 @@
 //! Sharing folders and collections with users and groups (product.md §7, roles.md §4),
 //! and the explainer: a user's effective level on an item and the chain that grants it.
 
-use super::authz::{environments_from_scopes, role_from_assignments};
+use super::authz::role_and_access;
 use super::crypto::random_hex;
 use super::media_library::path_of;
 use super::{
@@ -41,6 +41,18 @@ impl Item {
             .find(|(s, _)| s == scope)
             .map_or_else(String::new, |(_, p)| p.clone())
     }
+}
+
+/// Another user's role (the least, Media Library user, if none is stored) and access.
+async fn role_and_access_of(
+    tx: &mut Tx,
+    user_id: &str,
+) -> ServiceResult<(crate::domain::Role, crate::domain::EnvironmentAccess)> {
+    let (role, access) = role_and_access(&tx.role_assignments_of("user", user_id).await?);
+    Ok((
+        role.unwrap_or(crate::domain::Role::MediaLibraryUser),
+        access,
+    ))
 }
 
 fn grant_of(item: &Item, row: &ShareRow) -> Option<Grant> {
@@ -304,10 +316,7 @@ impl Service {
                         format!("{who} is {state}: nothing can be shared with them"),
                     ));
                 }
-                let scopes = tx.role_assignments_of("user", id).await?;
-                let access = environments_from_scopes(scopes.iter().map(|(_, s)| s.as_str()));
-                let role =
-                    role_from_assignments(&scopes).unwrap_or(crate::domain::Role::MediaLibraryUser);
+                let (role, access) = role_and_access_of(tx, id).await?;
                 if !environment::reaches(role, &access, &env.id, env.enabled) {
                     return Err(ServiceError::invalid(
                         "grantees",
@@ -415,9 +424,7 @@ impl Service {
             .account_user(&principal.account_id, user_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("Cannot find user with id {user_id}")))?;
-        let scopes = tx.role_assignments_of("user", user_id).await?;
-        let role = role_from_assignments(&scopes).unwrap_or(crate::domain::Role::MediaLibraryUser);
-        let access = environments_from_scopes(scopes.iter().map(|(_, s)| s.as_str()));
+        let (role, access) = role_and_access_of(tx, user_id).await?;
         let status = UserStatus::parse(&user.user.status);
         let none_because = if status == Some(UserStatus::Inactive) {
             Some("Inactive users have no access".to_string())
