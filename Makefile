@@ -4,6 +4,11 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
+# CI builds once, from a clean clone: incremental caches would only cost disk there.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
+
 CARGO_LEPTOS_VERSION := 0.3.11
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_OPT_VERSION := 0.116.1

@@ -105,22 +105,30 @@ async fn main() {
         .unwrap();
     }
     let fid = |i: usize| format!("{i:032x}");
+    let mut paths: Vec<String> = Vec::with_capacity(FOLDERS);
     for i in 0..FOLDERS {
+        let path = format!(
+            "{}{}/",
+            parent(i).map_or("/", |p| paths[p].as_str()),
+            fid(i)
+        );
         sqlx::query(
-            "INSERT INTO folders (id, environment_id, parent_id, name, name_normalized, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, 0, 0)",
+            "INSERT INTO folders (id, environment_id, parent_id, path, name, name_normalized, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
         )
         .bind(fid(i))
         .bind(&env)
         .bind(parent(i).map(fid))
+        .bind(&path)
         .bind(format!("f{i}"))
         .bind(format!("f{i}"))
         .execute(&mut *tx)
         .await
         .unwrap();
+        paths.push(path);
     }
     let levels = ["view", "contribute", "edit", "manage"];
-    let mut share = |n: usize, ptype: &'static str, pid: String, folder: usize| {
+    let share = |n: usize, ptype: &'static str, pid: String, folder: usize| {
         let q = sqlx::query(
             "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, scope, created_at) \
              VALUES (?, ?, ?, ?, ?, ?, 0)",
@@ -167,6 +175,15 @@ async fn main() {
     }
     tx.commit().await.unwrap();
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    // A copy to study query plans with the sqlite3 shell.
+    if let Ok(copy) = std::env::var("SHARING_BENCH_DB_COPY") {
+        let _ = std::fs::remove_file(&copy);
+        sqlx::query("VACUUM INTO ?")
+            .bind(&copy)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
     let deepest = FOLDERS - 1;
     println!(
         "{FOLDERS} folders (deepest at depth {}), {GROUPS} groups with a share each, the user in {MEMBER_OF} and with 10 shares of their own",

@@ -42,9 +42,15 @@ impl Principal {
     /// May this principal reach the environment at all (roles.md §3.1)? Disabled ones only
     /// with `environments.manage`.
     pub(super) fn reaches(&self, e: &EnvironmentRow) -> bool {
-        environment::reaches(self.role, &self.environments, &e.id, e.enabled)
+        self.reaches_environment(&e.id, e.enabled)
+    }
+
+    pub(super) fn reaches_environment(&self, id: &str, enabled: bool) -> bool {
+        environment::reaches(self.role, &self.environments, id, enabled)
     }
 }
+
+pub(super) const ENVIRONMENT_NOT_FOUND: &str = "Product environment not found";
 
 impl Service {
     /// The environments the principal may reach, oldest first (`environments.view`).
@@ -77,7 +83,7 @@ impl Service {
         tx.environment(&principal.account_id, id.trim())
             .await?
             .filter(|e| principal.reaches(e))
-            .ok_or_else(|| ServiceError::NotFound("Product environment not found".into()))
+            .ok_or_else(|| ServiceError::NotFound(ENVIRONMENT_NOT_FOUND.into()))
     }
 
     /// Add (`environments.manage` with access to all environments): the environment is

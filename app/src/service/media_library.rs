@@ -3,6 +3,7 @@
 //! decided by the viewer's level there (roles.md §4).
 
 use super::crypto::random_hex;
+use super::environments::ENVIRONMENT_NOT_FOUND;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
@@ -175,23 +176,26 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::MediaLibraryAccess, meta)
             .await?;
-        let mut tx = self.db().read(&permit).await?;
-        let found = self
-            .media_environment(&mut tx, principal, environment_id)
-            .await;
-        let (mut tx, env) = tx.or_end(found).await?;
-        let level = if principal.sees_all() {
-            tx.folder_chain(&env.id, folder_id.trim())
-                .await?
-                .first()
-                .map(|_| Level::Manage)
+        let check = self
+            .db()
+            .one_read(&permit)
+            .await?
+            .folder_check(
+                &principal.account_id,
+                environment_id.trim(),
+                folder_id.trim(),
+                &principal.user_id,
+            )
+            .await?
+            .filter(|c| principal.reaches_environment(environment_id.trim(), c.environment_enabled))
+            .ok_or_else(|| ServiceError::NotFound(ENVIRONMENT_NOT_FOUND.into()))?;
+        let level = if !check.folder_exists {
+            None
+        } else if principal.sees_all() {
+            Some(Level::Manage)
         } else {
-            tx.folder_access(&env.id, folder_id.trim(), &principal.user_id)
-                .await?
-                .and_then(|a| a.rank)
-                .and_then(Level::from_rank)
+            check.rank.and_then(Level::from_rank)
         };
-        tx.finish().await?;
         Ok(level)
     }
 
@@ -233,9 +237,10 @@ impl Service {
             None => None,
         };
         let parent_id = here.as_ref().map(|h| h.row().id.clone());
-        let (rows, inherited) = tx
+        let rows = tx
             .folder_listing(&env.id, parent_id.as_deref(), &principal.user_id)
             .await?;
+        let inherited = here.as_ref().and_then(|h| h.level).map(Level::rank);
         let base = here.as_ref().map_or(String::new(), |h| path_of(&h.chain));
         let folders = rows
             .into_iter()
@@ -509,7 +514,8 @@ impl Service {
         .await;
         let (mut tx, (before, target, row)) = tx.or_end(checked).await?;
         let new_parent = target.first().map(|p| p.id.clone());
-        tx.move_folder(&row.id, new_parent.as_deref(), now).await?;
+        tx.move_folder(&row.environment_id, &row.id, new_parent.as_deref(), now)
+            .await?;
         let after = format!("{}/{}", path_of(&target), row.name);
         let record = AuditRecord::new("folder.move", principal.actor(), now, Some(meta))
             .account(&principal.account_id)

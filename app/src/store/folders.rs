@@ -33,15 +33,25 @@ pub(super) const CHAIN_CTE: &str = "chain (id, parent_id, depth) AS ( \
        SELECT id, parent_id, 0 FROM folders WHERE id = ? AND environment_id = ? \
        UNION ALL SELECT f.id, f.parent_id, c.depth + 1 FROM folders f JOIN chain c ON f.id = c.parent_id)";
 
+/// The first path after every path starting with `path` (which ends with `/`): paths
+/// below a folder are the range `[path, subtree_end(path))`, read from an index.
+pub(super) fn subtree_end(path: &str) -> String {
+    format!("{}0", path.strip_suffix('/').unwrap_or(path))
+}
+
 impl Tx {
+    /// Adds a folder; its path is its parent's (or `/`) followed by its id.
     pub async fn insert_folder(&mut self, f: &FolderRow, normalized: &str) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO folders (id, environment_id, parent_id, name, name_normalized, owner_id, \
-             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO folders (id, environment_id, parent_id, path, name, name_normalized, owner_id, \
+             created_at, updated_at) VALUES (?, ?, ?, \
+             COALESCE((SELECT p.path FROM folders p WHERE p.id = ?), '/') || ? || '/', ?, ?, ?, ?, ?)",
         )
         .bind(&f.id)
         .bind(&f.environment_id)
         .bind(&f.parent_id)
+        .bind(&f.parent_id)
+        .bind(&f.id)
         .bind(&f.name)
         .bind(normalized)
         .bind(&f.owner_id)
@@ -52,16 +62,24 @@ impl Tx {
         Ok(())
     }
 
-    /// A folder and its ancestors, the folder first and the root folder last.
+    /// A folder and its ancestors, the folder first and the root folder last. The walk
+    /// carries the columns (no join back to `folders`, which a planner may turn into a
+    /// scan of the whole tree).
     pub async fn folder_chain(
         &mut self,
         environment_id: &str,
         id: &str,
     ) -> StoreResult<Vec<FolderRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "WITH RECURSIVE {CHAIN_CTE} SELECT {FOLDER_COLUMNS} FROM chain c \
-             JOIN folders f ON f.id = c.id ORDER BY c.depth"
-        )))
+        Ok(sqlx::query_as(
+            "WITH RECURSIVE up (id, environment_id, parent_id, name, owner_id, created_at, \
+               updated_at, depth) AS ( \
+               SELECT id, environment_id, parent_id, name, owner_id, created_at, updated_at, 0 \
+               FROM folders WHERE id = ? AND environment_id = ? \
+               UNION ALL SELECT f.id, f.environment_id, f.parent_id, f.name, f.owner_id, \
+               f.created_at, f.updated_at, u.depth + 1 FROM up u JOIN folders f ON f.id = u.parent_id) \
+             SELECT id, environment_id, parent_id, name, owner_id, created_at, updated_at \
+             FROM up ORDER BY depth",
+        )
         .bind(id)
         .bind(environment_id)
         .fetch_all(self.conn())
@@ -118,18 +136,52 @@ impl Tx {
         Ok(())
     }
 
+    /// Moves a folder under `parent_id` (to the root for `None`); the paths of the folder
+    /// and everything below it follow in one statement.
     pub async fn move_folder(
         &mut self,
+        environment_id: &str,
         id: &str,
         parent_id: Option<&str>,
         now: i64,
     ) -> StoreResult<()> {
+        let old: Option<String> =
+            sqlx::query_scalar("SELECT path FROM folders WHERE id = ? AND environment_id = ?")
+                .bind(id)
+                .bind(environment_id)
+                .fetch_optional(self.conn())
+                .await?;
+        let Some(old) = old else {
+            return Ok(());
+        };
+        let parent_path: Option<String> = match parent_id {
+            Some(p) => {
+                sqlx::query_scalar("SELECT path FROM folders WHERE id = ? AND environment_id = ?")
+                    .bind(p)
+                    .bind(environment_id)
+                    .fetch_optional(self.conn())
+                    .await?
+            }
+            None => None,
+        };
+        let new = format!("{}{id}/", parent_path.as_deref().unwrap_or("/"));
         sqlx::query("UPDATE folders SET parent_id = ?, updated_at = ? WHERE id = ?")
             .bind(parent_id)
             .bind(now)
             .bind(id)
             .execute(self.conn())
             .await?;
+        sqlx::query(
+            "UPDATE folders SET path = ? || SUBSTR(path, ?) \
+             WHERE environment_id = ? AND path >= ? AND path < ?",
+        )
+        .bind(&new)
+        .bind(old.len() as i64 + 1)
+        .bind(environment_id)
+        .bind(&old)
+        .bind(subtree_end(&old))
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 

@@ -29,6 +29,15 @@ pub struct FolderAccess {
     pub leads: bool,
 }
 
+/// Is the environment there (and enabled), is the folder in it, and the user's level
+/// there — for the one-statement level check.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FolderCheck {
+    pub environment_enabled: bool,
+    pub folder_exists: bool,
+    pub rank: Option<i64>,
+}
+
 /// A share reaching an item, with who holds it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ShareRow {
@@ -59,26 +68,98 @@ const PRINCIPALS_CTE: &str = "principals (ptype, pid) AS ( \
        SELECT 'user', ? UNION ALL \
        SELECT 'group', m.group_id FROM user_group_members m WHERE m.user_id = ?)";
 
-/// `granted (folder_id, rank)`: the viewer's best share per folder of the environment
-/// (binds: prefix length, prefix length + 1, prefix).
-fn granted_cte() -> String {
+/// True when the share `ra` is held by the user (`?`) or a group of theirs (`?`).
+const HELD_BY_USER: &str = "(ra.principal_type = 'user' AND ra.principal_id = ? \
+       OR ra.principal_type = 'group' AND EXISTS (SELECT 1 FROM user_group_members m \
+         WHERE m.group_id = ra.principal_id AND m.user_id = ?))";
+
+/// `mine (path, rank)`: the path of every folder of the environment shared with the user
+/// or a group of theirs, with the level — found from the user's side (their shares, their
+/// groups' shares), never by scanning the tree. Binds: prefix length + 1, environment,
+/// prefix length, prefix, user; the same five again for the groups' shares.
+fn mine_cte() -> String {
+    let rank = rank_sql();
+    let from = "JOIN folders sf ON sf.id = SUBSTR(ra.scope, ? + 1) AND sf.environment_id = ? \
+                WHERE SUBSTR(ra.scope, 1, ?) = ?";
     format!(
-        "granted (folder_id, rank) AS ( \
-           SELECT SUBSTR(ra.scope, ? + 1), MAX({}) FROM role_assignments ra \
-           JOIN principals p ON ra.principal_type = p.ptype AND ra.principal_id = p.pid \
-           WHERE SUBSTR(ra.scope, 1, ?) = ? GROUP BY ra.scope)",
+        "mine (path, rank) AS MATERIALIZED ( \
+           SELECT sf.path, {rank} FROM role_assignments ra {from} \
+             AND ra.principal_type = 'user' AND ra.principal_id = ? \
+           UNION ALL \
+           SELECT sf.path, {rank} FROM user_group_members m JOIN role_assignments ra \
+             ON ra.principal_type = 'group' AND ra.principal_id = m.group_id {from} \
+             AND m.user_id = ?)"
+    )
+}
+
+/// Binds `mine_cte`'s parameters.
+fn bind_mine<'q, O>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>,
+    environment_id: &str,
+    prefix: &str,
+    user_id: &str,
+) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+    for _ in 0..2 {
+        q = q
+            .bind(prefix.len() as i64)
+            .bind(environment_id.to_string())
+            .bind(prefix.len() as i64)
+            .bind(prefix.to_string())
+            .bind(user_id.to_string());
+    }
+    q
+}
+
+/// SQL: the user's highest share on folder `f` or one of its ancestors (NULL for none).
+/// The walk up is at most as long as the tree is deep, each step an index lookup.
+/// Binds: folder id, environment, prefix, user, user.
+fn level_sql() -> String {
+    format!(
+        "(WITH RECURSIVE {CHAIN_CTE} SELECT MAX(CASE WHEN {HELD_BY_USER} THEN {} END) \
+           FROM chain c JOIN role_assignments ra ON ra.scope = ? || c.id)",
         rank_sql()
     )
 }
 
-/// `leads (id, parent_id)`: every folder that is, or contains, one in `granted`.
-const LEADS_CTE: &str = "leads (id, parent_id) AS ( \
-       SELECT f.id, f.parent_id FROM folders f JOIN granted g ON f.id = g.folder_id \
-       UNION SELECT f.id, f.parent_id FROM folders f JOIN leads l ON f.id = l.parent_id)";
+/// SQL: something shared with the user lies in folder `f` or below it (`mine` in scope).
+const LEADS_SQL: &str =
+    "EXISTS (SELECT 1 FROM mine WHERE SUBSTR(mine.path, 1, LENGTH(f.path)) = f.path)";
+
+impl super::OneRead {
+    /// The environment of the account, whether the folder is in it, and the user's
+    /// level on it — in one statement (`None` when the account has no such environment).
+    pub async fn folder_check(
+        mut self,
+        account_id: &str,
+        environment_id: &str,
+        folder_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<FolderCheck>> {
+        let prefix = ItemKind::Folder.scope_prefix(environment_id);
+        let sql = format!(
+            "SELECT e.enabled AS environment_enabled, \
+               EXISTS (SELECT 1 FROM folders f WHERE f.id = ? AND f.environment_id = e.id) AS folder_exists, \
+               {} AS rank \
+             FROM environments e WHERE e.account_id = ? AND e.id = ?",
+            level_sql()
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(folder_id)
+            .bind(folder_id)
+            .bind(environment_id)
+            .bind(user_id)
+            .bind(user_id)
+            .bind(&prefix)
+            .bind(account_id)
+            .bind(environment_id)
+            .fetch_optional(&mut *self.conn)
+            .await?)
+    }
+}
 
 impl Tx {
-    /// One folder as the user reaches it: their level (the highest share on it or an
-    /// ancestor, to them or a group of theirs) and whether a share of theirs lies below.
+    /// One folder as the user reaches it: their level (inherited included) and whether a
+    /// share of theirs lies below.
     pub async fn folder_access(
         &mut self,
         environment_id: &str,
@@ -87,21 +168,22 @@ impl Tx {
     ) -> StoreResult<Option<FolderAccess>> {
         let prefix = ItemKind::Folder.scope_prefix(environment_id);
         let sql = format!(
-            "WITH RECURSIVE {PRINCIPALS_CTE}, {granted}, {LEADS_CTE}, {CHAIN_CTE} \
-             SELECT {FOLDER_COLUMNS}, \
-               (SELECT MAX(g.rank) FROM chain c JOIN granted g ON g.folder_id = c.id) AS rank, \
-               EXISTS (SELECT 1 FROM leads l WHERE l.id = f.id) AS leads \
+            "WITH {mine} SELECT {FOLDER_COLUMNS}, {level} AS rank, {LEADS_SQL} AS leads \
              FROM folders f WHERE f.id = ? AND f.environment_id = ?",
-            granted = granted_cte()
+            mine = mine_cte(),
+            level = level_sql(),
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(user_id)
-            .bind(user_id)
-            .bind(prefix.len() as i64)
-            .bind(prefix.len() as i64)
-            .bind(&prefix)
-            .bind(folder_id)
+        let q = bind_mine(
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)),
+            environment_id,
+            &prefix,
+            user_id,
+        );
+        Ok(q.bind(folder_id)
             .bind(environment_id)
+            .bind(user_id)
+            .bind(user_id)
+            .bind(&prefix)
             .bind(folder_id)
             .bind(environment_id)
             .fetch_optional(self.conn())
@@ -109,14 +191,14 @@ impl Tx {
     }
 
     /// The subfolders of `parent_id` (the root folders for `None`), by name, each with
-    /// the user's own shares there and whether a share of theirs lies below; the level
-    /// inherited from `parent_id` and above is the same for all and comes second.
+    /// the user's own shares there and whether a share of theirs lies below. The level
+    /// inherited from `parent_id` and above is the same for all: the caller has it.
     pub async fn folder_listing(
         &mut self,
         environment_id: &str,
         parent_id: Option<&str>,
         user_id: &str,
-    ) -> StoreResult<(Vec<ListedFolder>, Option<i64>)> {
+    ) -> StoreResult<Vec<ListedFolder>> {
         let prefix = ItemKind::Folder.scope_prefix(environment_id);
         let parent_test = if parent_id.is_some() {
             "f.parent_id = ?"
@@ -124,35 +206,32 @@ impl Tx {
             "f.parent_id IS NULL AND COALESCE(?, '') = ''"
         };
         let sql = format!(
-            "WITH RECURSIVE {PRINCIPALS_CTE}, {granted}, {LEADS_CTE} \
-             SELECT {FOLDER_COLUMNS}, g.rank AS direct_rank, \
-               EXISTS (SELECT 1 FROM leads l WHERE l.id = f.id) AS leads, \
+            "WITH {mine} SELECT {FOLDER_COLUMNS}, \
+               (SELECT MAX(CASE WHEN {HELD_BY_USER} THEN {rank} END) FROM role_assignments ra \
+                  WHERE ra.scope = ? || f.id) AS direct_rank, \
+               {LEADS_SQL} AS leads, \
                (SELECT COUNT(*) FROM folders k WHERE k.environment_id = f.environment_id \
                   AND k.parent_id = f.id) AS subfolders, \
                EXISTS (SELECT 1 FROM role_assignments s WHERE s.scope = ? || f.id) AS shared \
-             FROM folders f LEFT JOIN granted g ON g.folder_id = f.id \
-             WHERE f.environment_id = ? AND {parent_test} ORDER BY f.name_normalized, f.id",
-            granted = granted_cte()
+             FROM folders f WHERE f.environment_id = ? AND {parent_test} \
+             ORDER BY f.name_normalized, f.id",
+            mine = mine_cte(),
+            rank = rank_sql(),
         );
-        let rows: Vec<ListedFolder> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let q = bind_mine(
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)),
+            environment_id,
+            &prefix,
+            user_id,
+        );
+        Ok(q.bind(user_id)
             .bind(user_id)
-            .bind(user_id)
-            .bind(prefix.len() as i64)
-            .bind(prefix.len() as i64)
             .bind(&prefix)
             .bind(&prefix)
             .bind(environment_id)
             .bind(parent_id)
             .fetch_all(self.conn())
-            .await?;
-        let inherited = match parent_id {
-            Some(p) => self
-                .folder_access(environment_id, p, user_id)
-                .await?
-                .and_then(|a| a.rank),
-            None => None,
-        };
-        Ok((rows, inherited))
+            .await?)
     }
 
     /// Every share reaching these items (a folder and its ancestors, or one collection),

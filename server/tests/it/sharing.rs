@@ -373,8 +373,8 @@ async fn the_effective_level_is_the_highest_of_direct_group_and_inherited_shares
     }
 }
 
-/// A random tree and random shares: the store's one-query levels and listings agree
-/// with a plain walk up the tree, for every folder.
+/// A random tree, random shares and random moves: the store's one-query levels and
+/// listings agree with a plain walk up the tree, for every folder.
 #[tokio::test]
 async fn levels_and_listings_match_a_walk_up_the_tree_for_random_shares() {
     let app = TestApp::with_account().await;
@@ -416,6 +416,44 @@ async fn levels_and_listings_match_a_walk_up_the_tree_for_random_shares() {
         if counts {
             // Re-sharing replaces that grantee's level; track per grantee.
             direct[f] = direct[f].max(l + 1);
+        }
+    }
+    // Random moves after the shares: a moved folder carries its shares and everything
+    // below it, and inherits from its new ancestors. Moves into the folder's own subtree
+    // are refused and change nothing.
+    for _ in 0..10 {
+        let i = next(ids.len());
+        let target = match next(4) {
+            0 => None,
+            _ => Some(next(ids.len())),
+        };
+        let below_i = |mut t: usize| loop {
+            if t == i {
+                break true;
+            }
+            match parent[t] {
+                Some(p) => t = p,
+                None => break false,
+            }
+        };
+        let into_own_subtree = target.is_some_and(below_i);
+        let pid = target.map_or(String::new(), |t| ids[t].clone());
+        let r = app
+            .call(
+                "move_folder",
+                &[
+                    ("environment_id", &env),
+                    ("folder_id", &ids[i]),
+                    ("parent_id", &pid),
+                ],
+                Some(&admin),
+            )
+            .await;
+        if into_own_subtree {
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "f{i} into f{target:?}");
+        } else {
+            assert_eq!(r.status, StatusCode::OK, "f{i} → {target:?}: {}", r.body);
+            parent[i] = target;
         }
     }
     // Shares to one grantee on one folder replace each other, so recompute what holds
@@ -462,8 +500,38 @@ async fn levels_and_listings_match_a_walk_up_the_tree_for_random_shares() {
             }
         })
     };
+    // The one-statement check the media platform will ask, straight from the service.
+    let viewer = app.service.authenticate(&ml).await.expect("session");
+    let root = app.service.authenticate(&admin).await.expect("session");
+    let meta = app::service::RequestMeta {
+        ip: "127.0.0.1".parse().expect("ip"),
+        user_agent: None,
+        request_id: "test".into(),
+    };
+    let check = |who: &app::service::Principal, env: &str, id: &str| {
+        let (who, env, id, meta) = (who.clone(), env.to_string(), id.to_string(), meta.clone());
+        let service = app.service.clone();
+        async move { service.folder_level(&who, &env, &id, &meta).await }
+    };
+    let unknown = "0".repeat(32);
+    assert_eq!(check(&viewer, &env, &unknown).await.expect("level"), None);
+    assert_eq!(check(&root, &env, &unknown).await.expect("level"), None);
+    assert!(
+        check(&viewer, &unknown, &ids[0]).await.is_err(),
+        "unknown environment"
+    );
     for i in 0..ids.len() {
         let want = effective(i);
+        let checked = check(&viewer, &env, &ids[i]).await.expect("level");
+        assert_eq!(
+            checked.map_or(0, |l| l.rank() as usize),
+            want,
+            "folder_level of f{i}"
+        );
+        assert_eq!(
+            check(&root, &env, &ids[i]).await.expect("level"),
+            Some(app::domain::sharing::Level::Manage)
+        );
         let got = level(&app, &admin, &env, &ids[i], &u).await;
         assert_eq!(
             got,
