@@ -85,3 +85,53 @@ test("an admin shares /campaigns with a group; its Media Library user sees only 
   await expect(why.getByRole("status")).toHaveText("mia@acme.example can view on /campaigns/2026");
   await expect(why.getByText("via group Designers, inherited from /campaigns: can view")).toBeVisible();
 });
+
+test("an admin renames and moves a folder, and edits and deletes a collection", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Media Library" }).click();
+  await expect(page.getByRole("heading", { name: "Media Library" })).toBeVisible();
+
+  // Rename: a clash with a sibling is refused, then a free name is taken.
+  await page.getByLabel("New folder name").fill("drafts");
+  await page.getByRole("button", { name: "Create folder" }).click();
+  await page.getByRole("button", { name: "Edit drafts" }).click();
+  const edit = page.getByRole("region", { name: "Edit /drafts" });
+  await edit.getByLabel("Folder name").fill("secret");
+  await edit.getByRole("button", { name: "Rename" }).click();
+  await expect(edit.getByText(/already/)).toBeVisible();
+  await edit.getByLabel("Folder name").fill("archive");
+  await edit.getByRole("button", { name: "Rename" }).click();
+  await expect(page.getByRole("link", { name: "archive", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "drafts", exact: true })).toHaveCount(0);
+
+  // Move /archive into /campaigns: start the move, open the destination, move it there.
+  await page.getByRole("button", { name: "Edit archive" }).click();
+  await page.getByRole("region", { name: "Edit /archive" }).getByRole("button", { name: "Move…" }).click();
+  const banner = page.getByRole("region", { name: "Moving a folder" });
+  await expect(banner).toContainText("Moving /archive");
+  await page.getByRole("link", { name: "campaigns", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Folders in /campaigns" })).toBeVisible();
+  await banner.getByRole("button", { name: "Move here (/campaigns)" }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "archive", exact: true })).toBeVisible();
+  await page.getByRole("link", { name: "All folders" }).click();
+  await expect(page.getByRole("link", { name: "campaigns", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "archive", exact: true })).toHaveCount(0);
+
+  // A collection: created, renamed and described, then deleted after confirming.
+  await page.getByLabel("New collection name").fill("Spring picks");
+  await page.getByRole("button", { name: "Create collection" }).click();
+  await expect(page.getByRole("row", { name: /Spring picks/ })).toBeVisible();
+  await page.getByRole("button", { name: "Edit Spring picks" }).click();
+  const editCollection = page.getByRole("region", { name: "Edit collection Spring picks" });
+  await editCollection.getByLabel("Collection name").fill("Spring 2026");
+  await editCollection.getByLabel("Description").fill("Hero images for the spring campaign");
+  await editCollection.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("row", { name: /Spring 2026.*Hero images for the spring campaign/ })).toBeVisible();
+  await page.getByRole("button", { name: "Edit Spring 2026" }).click();
+  const again = page.getByRole("region", { name: "Edit collection Spring 2026" });
+  await again.getByRole("button", { name: "Delete collection…" }).click();
+  await again.getByRole("alertdialog").getByRole("button", { name: "Delete Spring 2026" }).click();
+  await expect(page.getByRole("row", { name: /Spring 2026/ })).toHaveCount(0);
+  await expect(page.getByText("No collections to show.")).toBeVisible();
+});

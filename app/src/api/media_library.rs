@@ -1,9 +1,9 @@
 //! The Media Library's folders and collections, sharing, and the access explainer.
 
 use super::ApiError;
-use crate::domain::sharing::{
-    CollectionEntry, Explanation, FolderEntry, FolderView, ItemKind, Shares,
-};
+#[cfg(feature = "ssr")]
+use crate::domain::sharing::ItemKind;
+use crate::domain::sharing::{CollectionEntry, Explanation, FolderEntry, FolderView, Shares};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

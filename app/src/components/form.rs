@@ -41,8 +41,11 @@ pub fn Field(
     #[prop(optional, into)] value: Option<Signal<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
+    /// The input's id when two forms on a page share a field name (default `field-<name>`).
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = {

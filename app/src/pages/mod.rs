@@ -12,6 +12,7 @@ pub mod groups;
 pub mod home;
 pub mod invite;
 pub mod login;
+pub mod media_edit;
 pub mod media_library;
 pub mod media_sharing;
 pub mod not_built;

@@ -555,3 +555,54 @@ async fn levels_and_listings_match_a_walk_up_the_tree_for_random_shares() {
         }
     }
 }
+
+/// Renaming keeps the folder's id, its subfolders' paths follow, shares stay, and the
+/// audit log records the old and new path.
+#[tokio::test]
+async fn a_renamed_folder_keeps_its_shares_and_its_subfolders_follow() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    let env = environment_id(&app, &admin).await;
+    let ml = app
+        .user_with_role(&admin, "r@example.com", "media_library_user")
+        .await;
+    let u = app.user_id(&admin, "r@example.com").await;
+    let drafts = folder(&app, &admin, &env, "", "drafts").await;
+    let inner = folder(&app, &admin, &env, &drafts, "inner").await;
+    let r = share(
+        &app,
+        &admin,
+        &env,
+        "folder",
+        &drafts,
+        &format!("user:{u}"),
+        "edit",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .call(
+            "rename_folder",
+            &[
+                ("environment_id", &env),
+                ("folder_id", &drafts),
+                ("name", "  Final  "),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let root = browse(&app, &ml, &env, "").await;
+    assert_eq!(names(&root.json()), vec!["Final"]);
+    let below = browse(&app, &ml, &env, &inner).await;
+    assert_eq!(below.status, StatusCode::OK, "{}", below.body);
+    assert_eq!(below.json()["folder"]["path"], "/Final/inner");
+    assert_eq!(below.json()["folder"]["level"], "edit");
+    assert_eq!(level(&app, &admin, &env, &inner, &u).await, "edit");
+    let audit = app.call("audit_log", &[], Some(&admin)).await;
+    assert!(
+        audit.body.contains("/drafts") && audit.body.contains("/Final"),
+        "{}",
+        audit.body
+    );
+}
