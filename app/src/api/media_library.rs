@@ -134,10 +134,20 @@ pub async fn load_shares(
     environment_id: String,
     kind: String,
     id: String,
+    /// Offers only the users and groups whose name or email contains it.
+    #[server(default)]
+    search: String,
 ) -> Result<Shares, ApiError> {
     let (req, p) = signed_in().await?;
     req.service
-        .shares(&p, &environment_id, kind_of(&kind)?, &id, &req.meta)
+        .shares(
+            &p,
+            &environment_id,
+            kind_of(&kind)?,
+            &id,
+            &search,
+            &req.meta,
+        )
         .await
         .or_api(&req.meta)
 }

@@ -332,6 +332,8 @@ pub struct Shares {
     pub item_path: String,
     pub grants: Vec<Grant>,
     pub candidates: Vec<Candidate>,
+    /// More users or groups match than are offered: narrow the search.
+    pub more_candidates: bool,
     /// The highest level the viewer may grant here.
     pub may_grant_up_to: Level,
 }

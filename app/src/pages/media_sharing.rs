@@ -10,7 +10,7 @@ use crate::domain::Permission;
 use leptos::prelude::*;
 
 /// Who has what on the item (inherited shares marked with their folder), and the form
-/// to share it with users and groups at a level.
+/// to share it with users and groups at a level, found by searching.
 #[component]
 pub fn SharePanel(
     environment_id: String,
@@ -24,7 +24,20 @@ pub fn SharePanel(
     let (e2, i2) = (environment_id.clone(), id.clone());
     let shares = Resource::new(
         move || (share.version().get(), revoke.version().get()),
-        move |_| load_shares(e2.clone(), kind.as_str().to_string(), i2.clone()),
+        move |_| {
+            load_shares(
+                e2.clone(),
+                kind.as_str().to_string(),
+                i2.clone(),
+                String::new(),
+            )
+        },
+    );
+    let search = RwSignal::new(String::new());
+    let (e3, i3) = (environment_id.clone(), id.clone());
+    let found = Resource::new(
+        move || (search.get(), share.version().get()),
+        move |(q, _)| load_shares(e3.clone(), kind.as_str().to_string(), i3.clone(), q),
     );
     let picked = RwSignal::new(Vec::<String>::new());
     let level = RwSignal::new(Level::View);
@@ -34,87 +47,110 @@ pub fn SharePanel(
             .or_else(|| form_error(revoke.value()).get())
     });
     let title = format!("Share {path}");
+    let grants = {
+        let (environment_id, id) = (environment_id.clone(), id.clone());
+        move || {
+            shares.get().map(|r| match r {
+            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            Ok(s) if s.grants.is_empty() => view! { <Empty message="Not shared with anyone yet."/> }.into_any(),
+            Ok(s) => {
+                let rows = s.grants.into_iter().map(|g| {
+                    let grantee = format!("{}:{}", g.grantee_kind.as_str(), g.grantee_id);
+                    let (env, item) = (environment_id.clone(), id.clone());
+                    let who = format!("{}{}", g.grantee_label, if g.grantee_kind == GranteeKind::Group { " (group)" } else { "" });
+                    let from = if g.inherited { format!("from {}", g.on_path) } else { "here".to_string() };
+                    view! {
+                        <tr>
+                            <th scope="row">{who.clone()}</th>
+                            <td>{g.level.label()}</td>
+                            <td>{from}</td>
+                            <td>{(!g.inherited).then(|| view! {
+                                <button type="button" class="button button-quiet"
+                                    on:click=move |_| { revoke.dispatch(RevokeShare { environment_id: env.clone(), kind: kind.as_str().into(), id: item.clone(), grantee: grantee.clone() }); }>
+                                    {format!("Revoke {who}")}
+                                </button>
+                            })}</td>
+                        </tr>
+                    }
+                }).collect_view();
+                view! {
+                    <table class="table">
+                        <caption>"Shared with"</caption>
+                        <thead><tr><th scope="col">"User or group"</th><th scope="col">"Level"</th><th scope="col">"Granted"</th><th scope="col">"Actions"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }.into_any()
+            }
+        })
+        }
+    };
+    let candidates = move || {
+        found.get().map(|r| match r {
+        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+        Ok(s) if s.candidates.is_empty() => view! { <Empty message="No user or group matches."/> }.into_any(),
+        Ok(s) => {
+            let boxes = s.candidates.into_iter().map(|c| {
+                let value = format!("{}:{}", c.kind.as_str(), c.id);
+                let label = match (c.kind, c.through_role) {
+                    (GranteeKind::Group, _) => format!("{} (group)", c.label),
+                    (GranteeKind::User, true) => format!("{} (has access through role)", c.label),
+                    (GranteeKind::User, false) => c.label.clone(),
+                };
+                let shown = value.clone();
+                view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || picked.with(|p| p.contains(&shown)) on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            picked.update(|p| { p.retain(|x| *x != value); if on { p.push(value.clone()); } });
+                        }/>
+                        {label}
+                    </label>
+                }
+            }).collect_view();
+            view! {
+                {boxes}
+                {s.more_candidates.then(|| view! { <p class="hint">"More match than are shown: type more of the name."</p> })}
+            }.into_any()
+        }
+    })
+    };
+    let level_and_buttons = move || {
+        shares.get().map(|r| r.ok().map(|s| {
+        let up_to = s.may_grant_up_to;
+        let (env, item) = (environment_id.clone(), id.clone());
+        view! {
+            <label for="share-level">"Level"</label>
+            <select id="share-level" on:change=move |ev| {
+                if let Ok(l) = Level::parse(&event_target_value(&ev)) { level.set(l); }
+            }>
+                {Level::ALL.into_iter().filter(|l| *l <= up_to).map(|l| view! {
+                    <option value=l.as_str() selected=move || level.get() == l>{format!("{} — {}", l.label(), l.allows(kind))}</option>
+                }).collect_view()}
+            </select>
+            <div class="button-row">
+                <button type="button" class="button button-primary"
+                    on:click=move |_| { share.dispatch(ShareItem { environment_id: env.clone(), kind: kind.as_str().into(), id: item.clone(), grantees: picked.get_untracked(), level: level.get_untracked().as_str().into() }); }>
+                    "Share"
+                </button>
+                <button type="button" class="button button-quiet" on:click=move |_| close.set(None)>"Close"</button>
+            </div>
+        }
+    }))
+    };
     view! {
         <section class="panel side-panel" aria-labelledby="share-title">
             <h2 id="share-title">{title}</h2>
             <FormStatus error=problem/>
-            <Transition fallback=|| view! { <Loading/> }>
-                {let (environment_id, id) = (environment_id.clone(), id.clone()); move || shares.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(s) => {
-                        let grants = if s.grants.is_empty() {
-                            view! { <Empty message="Not shared with anyone yet."/> }.into_any()
-                        } else {
-                            let rows = s.grants.iter().map(|g| {
-                                let grantee = format!("{}:{}", g.grantee_kind.as_str(), g.grantee_id);
-                                let (env, item) = (environment_id.clone(), id.clone());
-                                let who = format!("{}{}", g.grantee_label, if g.grantee_kind == GranteeKind::Group { " (group)" } else { "" });
-                                view! {
-                                    <tr>
-                                        <th scope="row">{who.clone()}</th>
-                                        <td>{g.level.label()}</td>
-                                        <td>{if g.inherited { format!("from {}", g.on_path) } else { "here".to_string() }}</td>
-                                        <td>{(!g.inherited).then(|| view! {
-                                            <button type="button" class="button button-quiet"
-                                                on:click=move |_| { revoke.dispatch(RevokeShare { environment_id: env.clone(), kind: kind.as_str().into(), id: item.clone(), grantee: grantee.clone() }); }>
-                                                {format!("Revoke {who}")}
-                                            </button>
-                                        })}</td>
-                                    </tr>
-                                }
-                            }).collect_view();
-                            view! {
-                                <table class="table">
-                                    <caption>"Shared with"</caption>
-                                    <thead><tr><th scope="col">"User or group"</th><th scope="col">"Level"</th><th scope="col">"Granted"</th><th scope="col">"Actions"</th></tr></thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            }.into_any()
-                        };
-                        let candidates = s.candidates.iter().map(|c| {
-                            let value = format!("{}:{}", c.kind.as_str(), c.id);
-                            let label = match (c.kind, c.through_role) {
-                                (GranteeKind::Group, _) => format!("{} (group)", c.label),
-                                (GranteeKind::User, true) => format!("{} (has access through role)", c.label),
-                                (GranteeKind::User, false) => c.label.clone(),
-                            };
-                            view! {
-                                <label class="check">
-                                    <input type="checkbox" on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        picked.update(|p| { p.retain(|x| *x != value); if on { p.push(value.clone()); } });
-                                    }/>
-                                    {label}
-                                </label>
-                            }
-                        }).collect_view();
-                        let up_to = s.may_grant_up_to;
-                        let (env, item) = (environment_id.clone(), id.clone());
-                        view! {
-                            {grants}
-                            <fieldset class="choice-group share-with">
-                                <legend>"Share with"</legend>
-                                {candidates}
-                            </fieldset>
-                            <label for="share-level">"Level"</label>
-                            <select id="share-level" on:change=move |ev| {
-                                if let Ok(l) = Level::parse(&event_target_value(&ev)) { level.set(l); }
-                            }>
-                                {Level::ALL.into_iter().filter(|l| *l <= up_to).map(|l| view! {
-                                    <option value=l.as_str() selected=move || level.get() == l>{format!("{} — {}", l.label(), l.allows(kind))}</option>
-                                }).collect_view()}
-                            </select>
-                            <div class="button-row">
-                                <button type="button" class="button button-primary"
-                                    on:click=move |_| { share.dispatch(ShareItem { environment_id: env.clone(), kind: kind.as_str().into(), id: item.clone(), grantees: picked.get_untracked(), level: level.get_untracked().as_str().into() }); }>
-                                    "Share"
-                                </button>
-                                <button type="button" class="button button-quiet" on:click=move |_| close.set(None)>"Close"</button>
-                            </div>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
+            <Transition fallback=|| view! { <Loading/> }>{grants}</Transition>
+            <fieldset class="choice-group share-with">
+                <legend>"Share with"</legend>
+                <label for="share-search">"Find users or groups"</label>
+                <input id="share-search" type="search" autocomplete="off"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))/>
+                <Transition fallback=|| view! { <Loading/> }>{candidates}</Transition>
+            </fieldset>
+            <Transition fallback=|| view! { <Loading/> }>{level_and_buttons}</Transition>
         </section>
     }
 }
@@ -133,13 +169,14 @@ pub fn ExplainPanel(
     let anyone = me.can(Permission::MediaLibraryAllFolders);
     let user = RwSignal::new(me.user_id.clone());
     let (e1, i1) = (environment_id.clone(), id.clone());
+    let search = RwSignal::new(String::new());
     let candidates = Resource::new(
-        || (),
-        move |_| {
+        move || search.get(),
+        move |q| {
             let (e, i) = (e1.clone(), i1.clone());
             async move {
                 if anyone {
-                    load_shares(e, kind.as_str().to_string(), i)
+                    load_shares(e, kind.as_str().to_string(), i, q)
                         .await
                         .map(|s| s.candidates)
                 } else {
@@ -157,18 +194,27 @@ pub fn ExplainPanel(
         <section class="panel side-panel" aria-labelledby="explain-title">
             <h2 id="explain-title">{format!("Who can see {path}?")}</h2>
             {anyone.then(|| view! {
+                <label for="explain-search">"Find a user"</label>
+                <input id="explain-search" type="search" autocomplete="off"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))/>
                 <label for="explain-user">"User"</label>
                 <Transition fallback=|| view! { <Loading/> }>
                     {move || candidates.get().map(|r| match r {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(list) => view! {
+                        Ok(list) => {
+                            let users: Vec<_> = list.into_iter().filter(|c| c.kind == GranteeKind::User).collect();
+                            let chosen_listed = users.iter().any(|c| c.id == user.get_untracked());
+                            view! {
                             <select id="explain-user" on:change=move |ev| user.set(event_target_value(&ev))>
-                                {list.into_iter().filter(|c| c.kind == GranteeKind::User).map(|c| {
+                                {(!chosen_listed).then(|| view! { <option value="" disabled=true selected=true>"Choose a user"</option> })}
+                                {users.into_iter().map(|c| {
                                     let selected = user.get_untracked() == c.id;
                                     view! { <option value=c.id.clone() selected=selected>{c.label}</option> }
                                 }).collect_view()}
                             </select>
-                        }.into_any(),
+                        }.into_any()
+                        }
                     })}
                 </Transition>
             })}

@@ -17,7 +17,8 @@ use crate::store::{EnvironmentRow, ShareRow, Tx};
 use serde_json::json;
 
 /// How many users the share dialog offers.
-const CANDIDATE_LIMIT: i64 = 1000;
+/// How many users, and how many groups, the share dialog offers per search.
+const CANDIDATE_LIMIT: usize = 50;
 
 /// One item being shared: the scopes that reach it (itself first, then ancestors),
 /// their paths, and the viewer's level there.
@@ -139,13 +140,15 @@ impl Service {
     }
 
     /// The share dialog: every share reaching the item (inherited ones marked with the
-    /// folder they come from) and whom it can be shared with.
+    /// folder they come from) and whom it can be shared with — the groups and users whose
+    /// name (or email) contains `search`, at most [`CANDIDATE_LIMIT`] of each.
     pub async fn shares(
         &self,
         principal: &Principal,
         environment_id: &str,
         kind: ItemKind,
         id: &str,
+        search: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<Shares> {
         let permit = self
@@ -158,10 +161,25 @@ impl Service {
         let (mut tx, (env, item)) = tx.or_end(found).await?;
         let scopes: Vec<String> = item.reach.iter().map(|(s, _)| s.clone()).collect();
         let rows = tx.shares_on(&scopes, None).await?;
-        let mut candidates: Vec<Candidate> = tx
+        let needle = search.trim().to_lowercase();
+        let groups: Vec<_> = tx
             .groups(&principal.account_id)
             .await?
             .into_iter()
+            .filter(|g| g.name.to_lowercase().contains(&needle))
+            .collect();
+        let users = tx
+            .share_candidates(
+                &principal.account_id,
+                &env.id,
+                &needle,
+                CANDIDATE_LIMIT as i64 + 1,
+            )
+            .await?;
+        let more_candidates = groups.len() > CANDIDATE_LIMIT || users.len() > CANDIDATE_LIMIT;
+        let mut candidates: Vec<Candidate> = groups
+            .into_iter()
+            .take(CANDIDATE_LIMIT)
             .map(|g| Candidate {
                 kind: GranteeKind::Group,
                 id: g.id,
@@ -169,10 +187,7 @@ impl Service {
                 through_role: false,
             })
             .collect();
-        for u in tx
-            .share_candidates(&principal.account_id, &env.id, CANDIDATE_LIMIT)
-            .await?
-        {
+        for u in users.into_iter().take(CANDIDATE_LIMIT) {
             let role = u
                 .role_id
                 .as_deref()
@@ -194,6 +209,7 @@ impl Service {
             item_path: item.path.clone(),
             grants,
             candidates,
+            more_candidates,
             may_grant_up_to: item.level.unwrap_or(Level::View),
         })
     }
@@ -271,7 +287,7 @@ impl Service {
             .target(AuditTarget::new(kind.as_str(), &item.id, &item.path))
             .change(None, Some(json!({ "environment": env.cloud_name, "level": level.as_str(), "with": labels })));
         tx.commit(&record).await?;
-        self.shares(principal, environment_id, kind, &item.id, meta)
+        self.shares(principal, environment_id, kind, &item.id, "", meta)
             .await
     }
 
@@ -374,7 +390,7 @@ impl Service {
                 None,
             );
         tx.commit(&record).await?;
-        self.shares(principal, environment_id, kind, &item.id, meta)
+        self.shares(principal, environment_id, kind, &item.id, "", meta)
             .await
     }
 

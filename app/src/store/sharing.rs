@@ -380,23 +380,32 @@ pub struct CandidateRow {
 
 impl Tx {
     /// Users of the account who can be shared with in the environment: not inactive,
-    /// not disabled, with access to it; by name, at most `limit`.
+    /// not disabled, with access to it; whose name or email contains `search` (all for
+    /// ""); by name, at most `limit`.
     pub async fn share_candidates(
         &mut self,
         account_id: &str,
         environment_id: &str,
+        search: &str,
         limit: i64,
     ) -> StoreResult<Vec<CandidateRow>> {
+        let pattern = format!(
+            "%{}%",
+            super::user_list::escape_like(&search.trim().to_lowercase())
+        );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT u.id, COALESCE(u.name, u.email) AS label, {} AS role_id FROM users u \
              WHERE u.account_id = ? AND u.status <> 'inactive' AND u.enabled \
              AND EXISTS (SELECT 1 FROM role_assignments e WHERE e.principal_type = 'user' \
                AND e.principal_id = u.id AND e.scope IN ('environment:all', ?)) \
+             AND (u.email_normalized LIKE ? ESCAPE '\\' OR LOWER(u.name) LIKE ? ESCAPE '\\') \
              ORDER BY COALESCE(LOWER(u.name), u.email_normalized), u.id LIMIT ?",
             super::user_list::ROLE_OF_USER
         )))
         .bind(account_id)
         .bind(format!("environment:{environment_id}"))
+        .bind(&pattern)
+        .bind(&pattern)
         .bind(limit)
         .fetch_all(self.conn())
         .await?)

@@ -60,7 +60,7 @@ impl ListedUser {
 pub(super) const ROLE_OF_USER: &str = "(SELECT ra.role_id FROM role_assignments ra \
      WHERE ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account')";
 
-fn escape_like(s: &str) -> String {
+pub(super) fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
