@@ -1,4 +1,5 @@
-//! Operator commands: `server bootstrap` (the first account, headless) and `server outbox`.
+//! Operator commands: `server bootstrap` (the first account, headless), `server outbox`
+//! and `server account-api-key create`.
 
 use app::service::{BootstrapInput, ServiceError};
 use std::io::Read;
@@ -25,18 +26,22 @@ pub async fn run(
     };
     match service.bootstrap(&input).await {
         Ok(outcome) => Ok(serde_json::json!({ "account_id": outcome.account_id }).to_string()),
-        Err(ServiceError::Invalid(fields)) => {
+        Err(e) => Err(refusal("bootstrap refused, nothing was changed", e)),
+    }
+}
+
+/// The message for a refused command: field errors one a line.
+fn refusal(what: &str, e: ServiceError) -> String {
+    match e {
+        ServiceError::Invalid(fields) => {
             let lines: Vec<String> = fields
                 .0
                 .iter()
                 .map(|f| format!("  {}: {}", f.field, f.message))
                 .collect();
-            Err(format!(
-                "bootstrap refused, nothing was changed:\n{}",
-                lines.join("\n")
-            ))
+            format!("{what}:\n{}", lines.join("\n"))
         }
-        Err(e) => Err(format!("bootstrap refused, nothing was changed: {e}")),
+        e => format!("{what}: {e}"),
     }
 }
 
@@ -58,4 +63,21 @@ pub async fn outbox(
         );
     }
     Ok(())
+}
+
+/// `server account-api-key create`: the JSON line with the new key and its secret.
+pub async fn create_account_api_key(
+    config: &crate::config::Config,
+    name: &str,
+    account_id: Option<&str>,
+) -> Result<String, String> {
+    let service = crate::open_service(config).await?;
+    match service
+        .create_account_api_key_as_operator(account_id, name)
+        .await
+    {
+        Ok(k) => Ok(serde_json::json!({ "account_id": k.account_id, "key": k.key.api_key, "secret": k.secret })
+            .to_string()),
+        Err(e) => Err(refusal("no key was created", e)),
+    }
 }

@@ -181,4 +181,21 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
+    /// Account API keys: the Provisioning API's credentials.
+    #[command(subcommand)]
+    AccountApiKey(AccountApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountApiKeyCommand {
+    /// Create a key and print {"account_id","key","secret"} as JSON. The secret is shown
+    /// this once: the console keeps only its hash.
+    Create {
+        /// The key's name (1–100 characters, unique in the account).
+        #[arg(long)]
+        name: String,
+        /// The account; may be left out when the console holds one account.
+        #[arg(long)]
+        account_id: Option<String>,
+    },
 }

@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{Cli, Command};
+use server::config::{AccountApiKeyCommand, Cli, Command};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +23,11 @@ async fn main() -> ExitCode {
             .map(|line| println!("{line}")),
         Some(Command::Outbox { to, limit }) => {
             server::bootstrap_cmd::outbox(&cli.config, to, limit).await
+        }
+        Some(Command::AccountApiKey(AccountApiKeyCommand::Create { name, account_id })) => {
+            server::bootstrap_cmd::create_account_api_key(&cli.config, &name, account_id.as_deref())
+                .await
+                .map(|line| println!("{line}"))
         }
     };
     match result {

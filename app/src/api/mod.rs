@@ -1,6 +1,7 @@
 //! Thin server functions over the service: decode, call, map the error once.
 
 mod account;
+mod account_api_keys;
 #[cfg(feature = "ssr")]
 pub mod context;
 mod environments;
@@ -12,6 +13,7 @@ mod settings;
 mod users;
 
 pub use account::*;
+pub use account_api_keys::*;
 pub use environments::*;
 pub use error::ApiError;
 pub use groups::*;

@@ -1,6 +1,7 @@
 //! Pure types and rules shared by the browser and the server: no I/O.
 
 pub mod account;
+pub mod account_api_key;
 pub mod addons;
 pub mod area;
 pub mod audit;

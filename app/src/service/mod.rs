@@ -3,6 +3,7 @@
 //! nothing outside this module can make, and a write commits only with its audit record.
 
 mod account;
+mod account_api_keys;
 mod api_keys;
 mod audit;
 mod auth;

@@ -23,6 +23,15 @@ impl Tx {
         Ok(n)
     }
 
+    /// Every account's id, oldest first.
+    pub async fn account_ids(&mut self) -> StoreResult<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM accounts ORDER BY created_at, id")
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
     pub async fn insert_account(&mut self, a: &AccountRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO accounts (id, name, company, plan, additional_user_subscriptions, \

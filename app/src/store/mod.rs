@@ -5,6 +5,7 @@
 //! The SQL is portable (no SQLite-only syntax beyond what PostgreSQL also accepts), so a
 //! PostgreSQL store can follow.
 
+mod account_api_keys;
 mod accounts;
 mod audit;
 mod billing;
@@ -23,6 +24,7 @@ mod user_lifecycle;
 mod user_list;
 mod users;
 
+pub use account_api_keys::AccountApiKeyRow;
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod account_api_keys;
 mod auth;
 mod billing;
 mod bootstrap;

@@ -1,0 +1,118 @@
+//! Account API keys and their role assignment (a `provisioning_key` principal).
+
+use super::{StoreResult, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountApiKeyRow {
+    pub api_key: String,
+    pub account_id: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub enabled: bool,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+const COLUMNS: &str = "api_key, account_id, name, secret_hash, enabled, created_by, created_at, \
+     updated_at, last_used_at";
+
+/// What an account API key may do: Master admin over the whole account.
+const KEY_ROLE: &str = "master_admin@account";
+
+impl Tx {
+    /// Adds the key and its Master admin assignment (`assignment_id` names that row).
+    pub async fn insert_account_api_key(
+        &mut self,
+        k: &AccountApiKeyRow,
+        assignment_id: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO account_api_keys (api_key, account_id, name, name_normalized, secret_hash, \
+             enabled, created_by, created_at, updated_at, last_used_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&k.api_key)
+        .bind(&k.account_id)
+        .bind(&k.name)
+        .bind(k.name.to_lowercase())
+        .bind(&k.secret_hash)
+        .bind(k.enabled)
+        .bind(&k.created_by)
+        .bind(k.created_at)
+        .bind(k.updated_at)
+        .bind(k.last_used_at)
+        .execute(self.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, \
+             scope, created_at, granted_by) VALUES (?, ?, 'provisioning_key', ?, ?, 'account', ?, ?)",
+        )
+        .bind(assignment_id)
+        .bind(&k.account_id)
+        .bind(&k.api_key)
+        .bind(KEY_ROLE)
+        .bind(k.created_at)
+        .bind(&k.created_by)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// The account's keys, oldest first.
+    pub async fn account_api_keys(
+        &mut self,
+        account_id: &str,
+    ) -> StoreResult<Vec<AccountApiKeyRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM account_api_keys WHERE account_id = ? ORDER BY created_at, api_key"
+        )))
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    /// One key, of any account (authentication looks the key up before it knows the account).
+    pub async fn account_api_key(
+        &mut self,
+        api_key: &str,
+    ) -> StoreResult<Option<AccountApiKeyRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM account_api_keys WHERE api_key = ?"
+        )))
+        .bind(api_key)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    pub async fn set_account_api_key_enabled(
+        &mut self,
+        api_key: &str,
+        enabled: bool,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE account_api_keys SET enabled = ?, updated_at = ? WHERE api_key = ?")
+            .bind(enabled)
+            .bind(now)
+            .bind(api_key)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the key and every role it held.
+    pub async fn delete_account_api_key(&mut self, api_key: &str) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM role_assignments WHERE principal_type = 'provisioning_key' AND principal_id = ?",
+        )
+        .bind(api_key)
+        .execute(self.conn())
+        .await?;
+        sqlx::query("DELETE FROM account_api_keys WHERE api_key = ?")
+            .bind(api_key)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
