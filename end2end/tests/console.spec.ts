@@ -307,7 +307,7 @@ test("product environments and API keys: add, switch, generate, mask, reveal aft
 
   // Switch to it in the header; the API keys page follows.
   await page.getByRole("combobox", { name: "Product environment" }).selectOption({ label: "Staging (acme-staging)" });
-  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "API keys" }).click();
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "API keys", exact: true }).click();
   await expect(page.getByText("Keys of Staging (acme-staging)")).toBeVisible();
   await expect(page.getByRole("row", { name: /Root/ })).toBeVisible();
 

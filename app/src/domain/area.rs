@@ -12,6 +12,7 @@ pub enum Area {
     ApiKeys,
     EnvironmentSettings,
     AccountSettings,
+    AccountApiKeys,
     Security,
     BillingUsage,
     AddOns,
@@ -21,7 +22,7 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 13] = [
+    pub const ALL: [Area; 14] = [
         Area::Users,
         Area::Groups,
         Area::MediaLibrary,
@@ -29,6 +30,7 @@ impl Area {
         Area::ApiKeys,
         Area::EnvironmentSettings,
         Area::AccountSettings,
+        Area::AccountApiKeys,
         Area::Security,
         Area::BillingUsage,
         Area::AddOns,
@@ -46,6 +48,7 @@ impl Area {
             Area::ApiKeys => "API keys",
             Area::EnvironmentSettings => "Environment settings",
             Area::AccountSettings => "Account settings",
+            Area::AccountApiKeys => "Account API keys",
             Area::Security => "Security",
             Area::BillingUsage => "Billing & usage",
             Area::AddOns => "Add-ons",
@@ -64,6 +67,7 @@ impl Area {
             Area::ApiKeys => "/api-keys",
             Area::EnvironmentSettings => "/settings",
             Area::AccountSettings => "/account",
+            Area::AccountApiKeys => "/account-api-keys",
             Area::Security => "/security",
             Area::BillingUsage => "/billing",
             Area::AddOns => "/add-ons",
@@ -84,6 +88,7 @@ impl Area {
             Area::ApiKeys => &[ApiKeysView],
             Area::EnvironmentSettings => &[EnvSettingsView, MediaLibraryPreferences, DamAppsManage],
             Area::AccountSettings => &[AccountView],
+            Area::AccountApiKeys => &[ProvisioningKeysManage],
             Area::Security => &[SecurityView],
             Area::BillingUsage => &[BillingView, ReportsView],
             Area::AddOns => &[AddonsView],
@@ -128,5 +133,8 @@ mod tests {
         assert!(labels(Role::Admin).contains(&"Billing & usage"));
         assert!(!Role::Admin.has(Permission::BillingView));
         assert!(!labels(Role::TechnicalAdmin).contains(&"Users"));
+        // Account API keys can create Master admins: Master admins only (roles.md).
+        assert!(labels(Role::MasterAdmin).contains(&"Account API keys"));
+        assert!(!labels(Role::Admin).contains(&"Account API keys"));
     }
 }

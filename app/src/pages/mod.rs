@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod account;
+pub mod account_api_keys;
 pub mod addons;
 pub mod api_keys;
 pub mod audit_log;

@@ -17,6 +17,8 @@ use base64::Engine;
 use serde_json::json;
 
 const KEY_NOT_FOUND: &str = "Account API key not found";
+const NOT_IN_PLAN: &str =
+    "The Provisioning API is not part of this account's plan (it comes with Enterprise)";
 
 fn summary(k: &AccountApiKeyRow) -> AccountApiKeySummary {
     AccountApiKeySummary {
@@ -59,6 +61,17 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::ProvisioningKeysManage, meta)
             .await?;
+        // A bad name or a plan without the Provisioning API is said first: confirming
+        // the password wouldn't help them.
+        key_name(name).map_err(|m| ServiceError::invalid("name", m))?;
+        let mut tx = self.db().read(&permit).await?;
+        let has_api = self
+            .plan_has(&mut tx, principal, Feature::ProvisioningApi)
+            .await;
+        tx.finish().await?;
+        if !has_api? {
+            return Err(ServiceError::Forbidden(NOT_IN_PLAN.into()));
+        }
         self.require_recent_reauthentication(principal)?;
         self.insert_account_api_key(
             &permit,
@@ -166,9 +179,7 @@ impl Service {
             .await?
             .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
         if !Plan::find(&account.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
-            return Err(ServiceError::Forbidden(
-                "The Provisioning API is not part of this account's plan".into(),
-            ));
+            return Err(ServiceError::Forbidden(NOT_IN_PLAN.into()));
         }
         let keys = tx.account_api_keys(account_id).await?;
         if keys.len() >= MAX_ACCOUNT_API_KEYS {

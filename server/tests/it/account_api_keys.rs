@@ -140,6 +140,10 @@ async fn only_master_admins_manage_keys_and_only_with_the_provisioning_api() {
     }
     let free = TestApp::with_plan("free").await;
     let root = free.admin_token().await;
+    // Said before a password is asked for: confirming it wouldn't help.
+    let r = create(&free, &root, "CI").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("comes with Enterprise"), "{}", r.body);
     let root = free.reauthenticate(&root, ADMIN_PASSWORD).await;
     let r = create(&free, &root, "CI").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
