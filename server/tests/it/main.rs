@@ -12,6 +12,7 @@ mod environments;
 mod groups;
 mod lifecycle;
 mod lifecycle_rules;
+mod media_edits;
 mod profile;
 mod settings;
 mod sharing;
