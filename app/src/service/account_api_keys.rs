@@ -2,7 +2,8 @@
 //! once, stored as its SHA-256 hash), enable/disable, delete — by a Master admin in the
 //! console, or by the operator at the command line.
 
-use super::crypto::{new_uuid, sha256_hex};
+use super::authz::role_id;
+use super::crypto::{new_api_secret, new_key_digits, random_hex, sha256_hex};
 use super::{
     Actor, AuditRecord, AuditTarget, Permit, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
@@ -11,9 +12,8 @@ use crate::domain::account_api_key::{
     account_url, key_name, AccountApiKeySummary, AccountKeySecret, ACCOUNT_KEY_NAME_TAKEN,
     MAX_ACCOUNT_API_KEYS,
 };
-use crate::domain::{Feature, Permission, Plan};
+use crate::domain::{Feature, Permission, Plan, Role};
 use crate::store::{AccountApiKeyRow, Tx};
-use base64::Engine;
 use serde_json::json;
 
 const KEY_NOT_FOUND: &str = "Account API key not found";
@@ -130,20 +130,12 @@ impl Service {
         let (mut tx, ()) = tx.or_end(checked).await?;
         let entropy = self.inner.entropy.as_ref();
         let api_key = loop {
-            let mut b = [0u8; 15];
-            entropy.fill(&mut b);
-            let digits: String = b
-                .iter()
-                .enumerate()
-                .map(|(i, x)| char::from(b'0' + if i == 0 { 1 + x % 9 } else { x % 10 }))
-                .collect();
+            let digits = new_key_digits(entropy);
             if tx.account_api_key(&digits).await?.is_none() {
                 break digits;
             }
         };
-        let mut raw = [0u8; 24];
-        entropy.fill(&mut raw);
-        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let secret = new_api_secret(entropy);
         let row = AccountApiKeyRow {
             api_key,
             account_id: account_id.to_string(),
@@ -155,7 +147,18 @@ impl Service {
             updated_at: now,
             last_used_at: None,
         };
-        tx.insert_account_api_key(&row, &new_uuid(entropy)).await?;
+        tx.insert_account_api_key(&row).await?;
+        // What the key may do is a role assignment, like a user's.
+        tx.insert_role_assignment(
+            &random_hex(entropy, 16),
+            account_id,
+            "provisioning_key",
+            &row.api_key,
+            &role_id(Role::MasterAdmin, "account"),
+            "account",
+            now,
+        )
+        .await?;
         let record = AuditRecord::new("account_api_key.create", actor, now, meta)
             .account(account_id)
             .target(target(&row))

@@ -2,6 +2,7 @@
 //! reveal (re-authentication, audited), rename, enable/disable, dedicate for webhooks,
 //! granular permissions, delete.
 
+use super::crypto::{new_api_secret, new_key_digits};
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
@@ -10,7 +11,6 @@ use crate::domain::{
     validation, ApiKeySummary, Feature, KeyPermissions, KeySecret, Permission, Plan,
 };
 use crate::store::{ApiKeyRow, EnvironmentRow, Tx};
-use base64::Engine;
 use serde_json::json;
 
 /// One change to a key.
@@ -76,23 +76,12 @@ impl Service {
     ) -> ServiceResult<(ApiKeyRow, String)> {
         let entropy = self.inner.entropy.as_ref();
         let api_key = loop {
-            let mut b = [0u8; 15];
-            entropy.fill(&mut b);
-            let digits: String = b
-                .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    let d = if i == 0 { 1 + x % 9 } else { x % 10 };
-                    char::from(b'0' + d)
-                })
-                .collect();
+            let digits = new_key_digits(entropy);
             if !tx.api_key_exists(&digits).await? {
                 break digits;
             }
         };
-        let mut raw = [0u8; 24];
-        entropy.fill(&mut raw);
-        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let secret = new_api_secret(entropy);
         let mut nonce = [0u8; 24];
         entropy.fill(&mut nonce);
         let sealed = self.config().secret_key.seal(&api_key, &secret, nonce)?;

@@ -15,6 +15,24 @@ pub fn random_hex(entropy: &dyn Entropy, bytes: usize) -> String {
     hex::encode(buf)
 }
 
+/// A public API key: 15 decimal digits, the first not 0 (provisioning-api.md §2).
+pub fn new_key_digits(entropy: &dyn Entropy) -> String {
+    let mut b = [0u8; 15];
+    entropy.fill(&mut b);
+    b.iter()
+        .enumerate()
+        .map(|(i, x)| char::from(b'0' + if i == 0 { 1 + x % 9 } else { x % 10 }))
+        .collect()
+}
+
+/// An API secret: 192 random bits as 32 URL-safe base64 characters.
+pub fn new_api_secret(entropy: &dyn Entropy) -> String {
+    use base64::Engine;
+    let mut raw = [0u8; 24];
+    entropy.fill(&mut raw);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
 /// An account id: a random (version 4) UUID.
 pub fn new_uuid(entropy: &dyn Entropy) -> String {
     let mut b = [0u8; 16];

@@ -1,4 +1,4 @@
-//! Account API keys and their role assignment (a `provisioning_key` principal).
+//! Account API keys; deleting one removes its role assignments (`provisioning_key`).
 
 use super::{StoreResult, Tx};
 
@@ -18,16 +18,9 @@ pub struct AccountApiKeyRow {
 const COLUMNS: &str = "api_key, account_id, name, secret_hash, enabled, created_by, created_at, \
      updated_at, last_used_at";
 
-/// What an account API key may do: Master admin over the whole account.
-const KEY_ROLE: &str = "master_admin@account";
-
 impl Tx {
-    /// Adds the key and its Master admin assignment (`assignment_id` names that row).
-    pub async fn insert_account_api_key(
-        &mut self,
-        k: &AccountApiKeyRow,
-        assignment_id: &str,
-    ) -> StoreResult<()> {
+    /// Adds the key (what it may do is a role assignment the service adds beside it).
+    pub async fn insert_account_api_key(&mut self, k: &AccountApiKeyRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO account_api_keys (api_key, account_id, name, name_normalized, secret_hash, \
              enabled, created_by, created_at, updated_at, last_used_at) \
@@ -43,18 +36,6 @@ impl Tx {
         .bind(k.created_at)
         .bind(k.updated_at)
         .bind(k.last_used_at)
-        .execute(self.conn())
-        .await?;
-        sqlx::query(
-            "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, \
-             scope, created_at, granted_by) VALUES (?, ?, 'provisioning_key', ?, ?, 'account', ?, ?)",
-        )
-        .bind(assignment_id)
-        .bind(&k.account_id)
-        .bind(&k.api_key)
-        .bind(KEY_ROLE)
-        .bind(k.created_at)
-        .bind(&k.created_by)
         .execute(self.conn())
         .await?;
         Ok(())

@@ -136,6 +136,16 @@ impl Tx {
         Ok(())
     }
 
+    async fn folder_path(&mut self, environment_id: &str, id: &str) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT path FROM folders WHERE id = ? AND environment_id = ?")
+                .bind(id)
+                .bind(environment_id)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
     /// Moves a folder under `parent_id` (to the root for `None`); the paths of the folder
     /// and everything below it follow in one statement.
     pub async fn move_folder(
@@ -145,23 +155,11 @@ impl Tx {
         parent_id: Option<&str>,
         now: i64,
     ) -> StoreResult<()> {
-        let old: Option<String> =
-            sqlx::query_scalar("SELECT path FROM folders WHERE id = ? AND environment_id = ?")
-                .bind(id)
-                .bind(environment_id)
-                .fetch_optional(self.conn())
-                .await?;
-        let Some(old) = old else {
+        let Some(old) = self.folder_path(environment_id, id).await? else {
             return Ok(());
         };
-        let parent_path: Option<String> = match parent_id {
-            Some(p) => {
-                sqlx::query_scalar("SELECT path FROM folders WHERE id = ? AND environment_id = ?")
-                    .bind(p)
-                    .bind(environment_id)
-                    .fetch_optional(self.conn())
-                    .await?
-            }
+        let parent_path = match parent_id {
+            Some(p) => self.folder_path(environment_id, p).await?,
             None => None,
         };
         let new = format!("{}{id}/", parent_path.as_deref().unwrap_or("/"));
