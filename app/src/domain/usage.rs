@@ -32,6 +32,8 @@ pub struct EnvironmentUsage {
     pub cloud_name: String,
     pub users_with_access: i64,
     pub api_keys: i64,
+    /// User groups with something shared in the environment.
+    pub groups: i64,
     /// Reported by the media platform; `None` until it reports.
     pub asset_count: Option<i64>,
     /// (metric, total this cycle) for the metrics reported; empty: not reported.

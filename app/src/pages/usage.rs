@@ -54,7 +54,8 @@ fn UsageView(u: UsageReport) -> impl IntoView {
             <caption class="visually-hidden">"Usage per product environment"</caption>
             <thead><tr>
                 <th scope="col">"Environment"</th><th scope="col">"Users with access"</th>
-                <th scope="col">"API keys"</th><th scope="col">"Assets"</th>
+                <th scope="col">"API keys"</th><th scope="col">"User groups"</th>
+                <th scope="col">"Assets"</th>
                 <th scope="col">{format!("Media usage since {}", u.cycle_start)}</th>
             </tr></thead>
             <tbody>
@@ -63,6 +64,7 @@ fn UsageView(u: UsageReport) -> impl IntoView {
                         <th scope="row">{format!("{} ({})", e.name, e.cloud_name)}</th>
                         <td>{e.users_with_access}</td>
                         <td>{e.api_keys}</td>
+                        <td>{e.groups}</td>
                         <td>{e.asset_count.map_or("Not reported".to_string(), |n| n.to_string())}</td>
                         <td>{if e.media.is_empty() {
                             "Not reported yet by the media platform".to_string()

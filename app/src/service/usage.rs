@@ -1,6 +1,6 @@
 //! Usage (product.md §11, `reports.view`): seat use over the last 30 days, and per
-//! environment the principal reaches: users with access, API keys, and the media figures
-//! when the media platform has reported them.
+//! environment the principal reaches: users with access, API keys, user groups with
+//! something shared there, and the media figures when the media platform has reported them.
 
 use super::{Principal, RequestMeta, Service, ServiceResult};
 use crate::domain::format::{day, month_start};
@@ -52,6 +52,10 @@ impl Service {
             .collect();
         let cycle_start = month_start(now);
         let users = tx.users_per_environment(&account_id).await?;
+        let groups = tx.groups_per_environment(&account_id).await?;
+        let count_of = |counts: &[(String, i64)], id: &str| {
+            counts.iter().find(|(e, _)| e == id).map_or(0, |(_, n)| *n)
+        };
         let mut environments = Vec::new();
         for e in tx.environments(&account_id).await? {
             if !principal.reaches(&e) {
@@ -59,10 +63,8 @@ impl Service {
             }
             let (media, reported_through) = tx.media_usage(&e.id, &cycle_start).await?;
             environments.push(EnvironmentUsage {
-                users_with_access: users
-                    .iter()
-                    .find(|(id, _)| *id == e.id)
-                    .map_or(0, |(_, n)| *n),
+                users_with_access: count_of(&users, &e.id),
+                groups: count_of(&groups, &e.id),
                 api_keys: e.key_count,
                 asset_count: e.asset_count,
                 media,

@@ -1,4 +1,4 @@
-//! Counts for the Usage page: seat history, per-environment users and keys, media usage.
+//! Counts for the Usage page: seat history, per-environment users, keys and groups, media usage.
 
 use super::{StoreResult, Tx};
 
@@ -50,6 +50,26 @@ impl Tx {
              JOIN role_assignments ra ON ra.account_id = e.account_id AND ra.principal_type = 'user' \
              AND (ra.scope = 'environment:all' OR ra.scope = 'environment:' || e.id) \
              JOIN users u ON u.id = ra.principal_id AND u.status <> 'inactive' \
+             WHERE e.account_id = ? GROUP BY e.id",
+        )
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    /// User groups holding a share on a folder or collection of each environment of the
+    /// account: (environment id, count). A share's scope is `folder:<env>/<id>` or
+    /// `collection:<env>/<id>`, so each environment is one range of the scope index
+    /// (`/` sorts just before `0`).
+    pub async fn groups_per_environment(
+        &mut self,
+        account_id: &str,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT e.id, COUNT(DISTINCT ra.principal_id) FROM environments e \
+             JOIN role_assignments ra ON ra.principal_type = 'group' AND ( \
+               (ra.scope >= 'folder:' || e.id || '/' AND ra.scope < 'folder:' || e.id || '0') \
+               OR (ra.scope >= 'collection:' || e.id || '/' AND ra.scope < 'collection:' || e.id || '0')) \
              WHERE e.account_id = ? GROUP BY e.id",
         )
         .bind(account_id)

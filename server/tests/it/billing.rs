@@ -1,6 +1,7 @@
 //! The Account page, Change plan, Billing, add-ons and Usage through HTTP (product.md §1,
 //! §11), for all seven roles.
 
+use crate::sharing;
 use crate::support::*;
 use http::StatusCode;
 use serde_json::{json, Value};
@@ -433,6 +434,17 @@ async fn usage_shows_seats_over_time_per_environment_counts_and_says_when_media_
         app.act(&admin, &id, "delete", "b@example.com").await.status,
         StatusCode::OK
     );
+    // Groups count where they hold a share: two shares count once, no share not at all.
+    let env_id = sharing::environment_id(&app, &admin).await;
+    let designers = sharing::group(&app, &admin, "Designers", &[]).await;
+    sharing::group(&app, &admin, "Nothing shared", &[]).await;
+    let campaigns = sharing::folder(&app, &admin, &env_id, "", "campaigns").await;
+    let archive = sharing::folder(&app, &admin, &env_id, "", "archive").await;
+    for folder in [&campaigns, &archive] {
+        let grantee = format!("group:{designers}");
+        let r = sharing::share(&app, &admin, &env_id, "folder", folder, &grantee, "view").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
     let u = app.call("usage", &[], Some(&admin)).await;
     assert_eq!(u.status, StatusCode::OK, "{}", u.body);
     let u = u.json();
@@ -447,8 +459,12 @@ async fn usage_shows_seats_over_time_per_environment_counts_and_says_when_media_
     assert_eq!(u["seats_used"], 2);
     let env = &u["environments"][0];
     assert_eq!(
-        (env["users_with_access"].as_i64(), env["api_keys"].as_i64()),
-        (Some(2), Some(1))
+        (
+            env["users_with_access"].as_i64(),
+            env["api_keys"].as_i64(),
+            env["groups"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1))
     );
     assert_eq!(env["media"], json!([]));
     assert_eq!(env["reported_through"], Value::Null);
