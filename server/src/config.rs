@@ -118,6 +118,16 @@ pub struct Config {
     )]
     pub webhook_allow_http: bool,
 
+    /// Provisioning API: requests per account per hour (then 420).
+    #[arg(long, env = "CONSOLE_PROVISIONING_HOURLY_LIMIT", default_value_t = 5000,
+          value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub provisioning_hourly_limit: u32,
+
+    /// Provisioning API: requests per account API key per second (then 429).
+    #[arg(long, env = "CONSOLE_PROVISIONING_PER_SECOND_LIMIT", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub provisioning_per_second_limit: u32,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CONSOLE_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -137,6 +147,13 @@ impl Config {
         let (scheme, rest) = url.split_once("://")?;
         let authority = rest.split('/').next()?;
         Some(format!("{scheme}://{authority}").to_lowercase())
+    }
+
+    pub fn provisioning_limits(&self) -> crate::provisioning::LimitConfig {
+        crate::provisioning::LimitConfig {
+            per_account_hourly: self.provisioning_hourly_limit,
+            per_key_per_second: self.provisioning_per_second_limit,
+        }
     }
 
     pub fn service_config(&self) -> app::service::ServiceConfig {

@@ -5,6 +5,7 @@ pub mod config;
 pub mod dev_mailbox;
 pub mod mailer;
 pub mod middleware;
+pub mod provisioning;
 pub mod router;
 
 use app::service::{OsEntropy, SecretKey, Service, ServiceResult, SystemClock};

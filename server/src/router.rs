@@ -70,6 +70,12 @@ pub fn build(config: &Config, service: Service) -> Router {
         .with_state(options)
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // The Provisioning API reads its own bodies (too large: its 400, not a bare 413).
+        .merge(crate::provisioning::router(
+            service.clone(),
+            config.provisioning_limits(),
+            config.max_body_bytes,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             CsrfPolicy::new(config.public_origin()),
             refuse_cross_site,

@@ -52,6 +52,7 @@ pub async fn add_users(
     let (req, p) = signed_in().await?;
     let input = crate::service::AddUsersInput {
         emails,
+        names: Vec::new(),
         role,
         all_environments: ticked(&all_environments),
         environment_ids,

@@ -13,6 +13,19 @@ pub fn utc(at: i64) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
+/// `2026-11-23T16:08:05Z` (ISO-8601 UTC to the second), the Provisioning API's form.
+pub fn iso(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| at.to_string())
+}
+
 /// `2026-11-23` (UTC), the day `at` falls on.
 pub fn day(at: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(at)

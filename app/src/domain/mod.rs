@@ -15,6 +15,7 @@ pub mod password;
 pub mod permission;
 pub mod plan;
 pub mod profile;
+pub mod provisioning;
 pub mod role;
 pub mod settings;
 pub mod sharing;

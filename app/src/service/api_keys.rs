@@ -6,7 +6,10 @@ use super::crypto::{new_api_secret, new_key_digits};
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::environment::{cloudinary_url, KEY_NAME_TAKEN, MAX_KEYS_PER_ENVIRONMENT};
+use crate::domain::environment::{
+    cloudinary_url, KEY_LIMIT, KEY_NAME_TAKEN, LAST_KEY, MAX_KEYS_PER_ENVIRONMENT,
+    WEBHOOK_KEY_STAYS_ENABLED,
+};
 use crate::domain::{
     validation, ApiKeySummary, Feature, KeyPermissions, KeySecret, Permission, Plan,
 };
@@ -19,7 +22,12 @@ pub enum KeyChange {
     Rename(String),
     Enabled(bool),
     DedicateForWebhooks,
-    Permissions { mode: String, scopes: Vec<String> },
+    /// The key no longer signs webhook notifications (the Root key does again).
+    ClearDedication,
+    Permissions {
+        mode: String,
+        scopes: Vec<String>,
+    },
 }
 
 fn key_summary(k: &ApiKeyRow) -> ApiKeySummary {
@@ -164,9 +172,7 @@ impl Service {
         let existing = tx.api_keys(&env.id).await?;
         if existing.len() >= MAX_KEYS_PER_ENVIRONMENT {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(format!(
-                "A product environment has at most {MAX_KEYS_PER_ENVIRONMENT} API keys"
-            )));
+            return Err(ServiceError::Conflict(KEY_LIMIT.into()));
         }
         let taken = |n: &str| {
             existing
@@ -271,9 +277,9 @@ impl Service {
                     clash.then(|| ServiceError::invalid("name", KEY_NAME_TAKEN))
                 }
             },
-            KeyChange::Enabled(false) if before.dedicated_for.is_some() => Some(ServiceError::Conflict(
-                "This key signs webhook notifications: dedicate another key for webhooks first".into(),
-            )),
+            KeyChange::Enabled(false) if before.dedicated_for.is_some() => {
+                Some(ServiceError::Conflict(WEBHOOK_KEY_STAYS_ENABLED.into()))
+            }
             KeyChange::Enabled(on) => {
                 after.enabled = *on;
                 None
@@ -284,6 +290,10 @@ impl Service {
             KeyChange::DedicateForWebhooks => {
                 tx.clear_webhook_key(&env.id, now).await?;
                 after.dedicated_for = Some("webhooks".into());
+                None
+            }
+            KeyChange::ClearDedication => {
+                after.dedicated_for = None;
                 None
             }
             KeyChange::Permissions { mode, scopes } => match KeyPermissions::from_form(mode, scopes) {
@@ -337,9 +347,7 @@ impl Service {
         let (mut tx, (env, key)) = tx.or_end(found).await?;
         if tx.api_keys(&env.id).await?.len() <= 1 {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(
-                "A product environment keeps at least one API key".into(),
-            ));
+            return Err(ServiceError::Conflict(LAST_KEY.into()));
         }
         tx.delete_api_key(&env.id, &key.api_key).await?;
         let record = AuditRecord::new("api_key.delete", principal.actor(), now, Some(meta))

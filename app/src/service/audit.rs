@@ -21,6 +21,11 @@ pub enum Actor {
         id: String,
         email: String,
     },
+    /// An account API key calling the Provisioning API.
+    AccountApiKey {
+        api_key: String,
+        name: String,
+    },
     /// Someone not signed in (a failed sign-in, the setup page).
     Anonymous,
     /// The operator at the command line.
@@ -33,6 +38,7 @@ impl Actor {
     pub fn kind(&self) -> &'static str {
         match self {
             Actor::User { .. } => "user",
+            Actor::AccountApiKey { .. } => "account_api_key",
             Actor::Anonymous => "anonymous",
             Actor::Operator => "operator",
             Actor::System => "system",
@@ -42,6 +48,7 @@ impl Actor {
     pub fn id(&self) -> Option<&str> {
         match self {
             Actor::User { id, .. } => Some(id),
+            Actor::AccountApiKey { api_key, .. } => Some(api_key),
             _ => None,
         }
     }
@@ -49,6 +56,7 @@ impl Actor {
     pub fn label(&self) -> Option<&str> {
         match self {
             Actor::User { email, .. } => Some(email),
+            Actor::AccountApiKey { name, .. } => Some(name),
             _ => None,
         }
     }

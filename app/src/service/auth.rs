@@ -258,6 +258,7 @@ impl Service {
             tx.commit_bookkeeping(&permit).await?;
         }
         Ok(Principal {
+            kind: super::authz::PrincipalKind::User,
             user_id: user.id,
             account_id: user.account_id,
             email: user.email,

@@ -5,10 +5,13 @@ use super::{
 };
 use crate::domain::{EnvironmentAccess, Permission, PermissionScope, Role};
 
-/// A signed-in user, as resolved from a live session for this request. Only the service
-/// makes one (its fields are private), so holding one proves the session was valid.
+/// Who acts in a request: a signed-in user (from a live session) or an account API key
+/// (the Provisioning API). Only the service makes one (its fields are private), so holding
+/// one proves the session or the credentials were valid.
 #[derive(Debug, Clone)]
 pub struct Principal {
+    pub(super) kind: PrincipalKind,
+    /// The user's id; for an account API key `key:<api_key>`, which is never a user's.
     pub(super) user_id: String,
     pub(super) account_id: String,
     pub(super) email: String,
@@ -19,6 +22,16 @@ pub struct Principal {
     pub(super) reauthenticated_at: Option<i64>,
     /// The environment the session works in, if chosen.
     pub(super) active_environment_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum PrincipalKind {
+    User,
+    /// Acts as a Master admin over every environment (provisioning-api.md §1).
+    AccountApiKey {
+        api_key: String,
+        name: String,
+    },
 }
 
 impl Principal {
@@ -35,10 +48,20 @@ impl Principal {
     }
 
     pub(super) fn actor(&self) -> Actor {
-        Actor::User {
-            id: self.user_id.clone(),
-            email: self.email.clone(),
+        match &self.kind {
+            PrincipalKind::User => Actor::User {
+                id: self.user_id.clone(),
+                email: self.email.clone(),
+            },
+            PrincipalKind::AccountApiKey { api_key, name } => Actor::AccountApiKey {
+                api_key: api_key.clone(),
+                name: name.clone(),
+            },
         }
+    }
+
+    pub(super) fn is_account_api_key(&self) -> bool {
+        matches!(self.kind, PrincipalKind::AccountApiKey { .. })
     }
 }
 

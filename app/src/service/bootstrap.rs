@@ -185,6 +185,7 @@ impl Service {
             account_id: &account_id,
             email: v.email.as_str(),
             email_normalized: &normalized,
+            name: None,
             status: "active",
             root: true,
             password_hash: Some(&hash),

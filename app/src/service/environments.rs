@@ -5,7 +5,10 @@ use super::crypto::random_hex;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::environment::{self, ASSET_GUARD, CLOUD_NAME_TAKEN, ENVIRONMENT_LIMIT};
+use crate::domain::environment::{
+    self, ASSET_GUARD, CLOUD_NAME_TAKEN, ENVIRONMENT_LIMIT, LAST_ENVIRONMENT,
+    TOO_MANY_ASSETS_TO_DELETE, TOO_MANY_ASSETS_TO_RENAME,
+};
 use crate::domain::{
     validation, EnvironmentSummary, FieldErrors, KeyPermissions, Permission, Plan,
 };
@@ -262,9 +265,7 @@ impl Service {
                 tx.finish().await?;
                 return Err(ServiceError::invalid(
                     "cloud_name",
-                    format!(
-                        "The cloud name can't change once the environment has {ASSET_GUARD} assets"
-                    ),
+                    TOO_MANY_ASSETS_TO_RENAME,
                 ));
             }
             if tx.cloud_name_taken(&cloud, &before.id).await? {
@@ -363,13 +364,9 @@ impl Service {
                 "Type the environment's cloud name to confirm",
             ))
         } else if tx.environments(&principal.account_id).await?.len() <= 1 {
-            Some(ServiceError::Conflict(
-                "The account's last product environment can't be deleted".into(),
-            ))
+            Some(ServiceError::Conflict(LAST_ENVIRONMENT.into()))
         } else if env.asset_count.unwrap_or(0) >= ASSET_GUARD {
-            Some(ServiceError::Conflict(format!(
-                "A product environment with {ASSET_GUARD} or more assets can't be deleted"
-            )))
+            Some(ServiceError::Conflict(TOO_MANY_ASSETS_TO_DELETE.into()))
         } else {
             None
         };

@@ -20,6 +20,7 @@ mod media_library;
 mod outbox;
 mod password;
 mod profile;
+pub mod provisioning;
 mod reauth;
 mod runtime;
 mod sealing;
@@ -45,7 +46,7 @@ pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
 pub use sealing::SecretKey;
 pub use user_lifecycle::EditUserInput;
 pub use user_links::FORGOT_PASSWORD_ANSWER;
-pub use users::{AddUsersInput, UserQuery};
+pub use users::{AddUsersInput, UserQuery, SEAT_LIMIT_REACHED};
 pub use webhook_test::{notification_signature, WebhookTestResult};
 
 use crate::store::Database;
@@ -138,6 +139,11 @@ impl Service {
 
     fn now(&self) -> i64 {
         self.inner.clock.now()
+    }
+
+    /// The service's clock (Unix seconds), for transports that count time (rate limits).
+    pub fn clock_now(&self) -> i64 {
+        self.now()
     }
 
     pub fn config(&self) -> &ServiceConfig {

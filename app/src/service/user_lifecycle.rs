@@ -229,6 +229,12 @@ impl Service {
             user,
             summary,
         } = acted;
+        if let Some(refusal) =
+            super::users::unknown_environment(&mut tx, &user.account_id, &access).await?
+        {
+            tx.finish().await?;
+            return Err(refusal);
+        }
         let now = self.now();
         let email_changed = email.normalized() != user.email_normalized;
         if email_changed && tx.live_user_by_email(&email.normalized()).await?.is_some() {

@@ -8,6 +8,7 @@ use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
+use crate::domain::validation;
 use crate::domain::{
     Email, EnvironmentAccess, Feature, FieldErrors, LinkPurpose, MediaLibraryOptions, Permission,
     Plan, Role, Tier, UserPage, UserSort, UserStatus, UserSummary,
@@ -36,6 +37,8 @@ pub struct UserQuery {
 #[derive(Debug, Clone, Default)]
 pub struct AddUsersInput {
     pub emails: Vec<String>,
+    /// Each row's name (same index as `emails`); missing or empty: none yet.
+    pub names: Vec<String>,
     pub role: String,
     /// All product environments (including later ones), or only `environment_ids`.
     pub all_environments: bool,
@@ -125,18 +128,42 @@ pub(super) fn role_and_access(
             "environments",
             "You can only give access to the product environments you can access",
         ),
-        (_, EnvironmentAccess::Only(ids)) => {
-            // No product environment exists until the environments work lands.
-            if let Some(id) = ids.first() {
-                e.add(
-                    "environments",
-                    format!("Product environment \"{id}\" doesn't exist"),
-                );
-            }
+        (EnvironmentAccess::Only(mine), EnvironmentAccess::Only(ids))
+            if ids.iter().any(|id| !mine.contains(id)) =>
+        {
+            e.add(
+                "environments",
+                "You can only give access to the product environments you can access",
+            )
         }
         _ => {}
     }
     (role, access)
+}
+
+/// The first environment of `access` the account doesn't have (checked inside the
+/// writing transaction), as the refusal to return.
+pub(super) async fn unknown_environment(
+    tx: &mut Tx,
+    account_id: &str,
+    access: &EnvironmentAccess,
+) -> ServiceResult<Option<ServiceError>> {
+    let EnvironmentAccess::Only(ids) = access else {
+        return Ok(None);
+    };
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let known = tx.environments(account_id).await?;
+    Ok(ids
+        .iter()
+        .find(|id| !known.iter().any(|e| &e.id == *id))
+        .map(|id| {
+            ServiceError::invalid(
+                "environments",
+                format!("Product environment \"{id}\" doesn't exist"),
+            )
+        }))
 }
 
 /// A page cursor: `<id>:i:<number>` or `<id>:t:<text>` (the text may hold colons).
@@ -356,6 +383,12 @@ impl Service {
                 }
             }
         }
+        let mut names: Vec<Option<String>> = Vec::new();
+        for (i, _) in &emails {
+            let raw = input.names.get(*i).map_or("", String::as_str);
+            let name = e.check("name", validation::name(raw, 0, 128, "Name"));
+            names.push(name.filter(|n| !n.is_empty()));
+        }
         let (role, access) = role_and_access(
             principal,
             &input.role,
@@ -370,6 +403,10 @@ impl Service {
         let now = self.now();
         let account_id = principal.account_id().to_string();
         let mut tx = self.db().write(&permit).await?;
+        if let Some(refusal) = unknown_environment(&mut tx, &account_id, &access).await? {
+            tx.finish().await?;
+            return Err(refusal);
+        }
         let mut taken = FieldErrors::new();
         for (i, email) in &emails {
             if tx.live_user_by_email(&email.normalized()).await?.is_some() {
@@ -396,9 +433,10 @@ impl Service {
         let entropy = self.inner.entropy.as_ref();
         let mut created = Vec::new();
         let mut records = Vec::new();
-        for (_, email) in &emails {
+        for ((_, email), name) in emails.iter().zip(&names) {
             let user_id = random_hex(entropy, 16);
             tx.insert_user(&NewUser {
+                name: name.as_deref(),
                 media_library: options,
                 id: &user_id,
                 account_id: &account_id,

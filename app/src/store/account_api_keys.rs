@@ -83,6 +83,16 @@ impl Tx {
     }
 
     /// Deletes the key and every role it held.
+    /// Records a successful authentication (written at most once a minute per key).
+    pub async fn touch_account_api_key(&mut self, api_key: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE account_api_keys SET last_used_at = ? WHERE api_key = ?")
+            .bind(now)
+            .bind(api_key)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     pub async fn delete_account_api_key(&mut self, api_key: &str) -> StoreResult<()> {
         sqlx::query(
             "DELETE FROM role_assignments WHERE principal_type = 'provisioning_key' AND principal_id = ?",

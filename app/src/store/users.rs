@@ -32,6 +32,7 @@ pub struct NewUser<'a> {
     pub account_id: &'a str,
     pub email: &'a str,
     pub email_normalized: &'a str,
+    pub name: Option<&'a str>,
     pub status: &'a str,
     pub root: bool,
     pub password_hash: Option<&'a str>,
@@ -42,15 +43,16 @@ pub struct NewUser<'a> {
 impl Tx {
     pub async fn insert_user(&mut self, u: &NewUser<'_>) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO users (id, account_id, email, email_normalized, status, enabled, root, \
+            "INSERT INTO users (id, account_id, email, email_normalized, name, status, enabled, root, \
              password_hash, providers, theme, ml_create_root_folders, ml_create_collections, \
              created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, 'password', 'system', ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?, 'password', 'system', ?, ?, ?, ?)",
         )
         .bind(u.id)
         .bind(u.account_id)
         .bind(u.email)
         .bind(u.email_normalized)
+        .bind(u.name)
         .bind(u.status)
         .bind(u.root)
         .bind(u.password_hash)

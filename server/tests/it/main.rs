@@ -14,6 +14,7 @@ mod lifecycle;
 mod lifecycle_rules;
 mod media_edits;
 mod profile;
+mod provisioning;
 mod settings;
 mod sharing;
 mod throttle;

@@ -1,0 +1,201 @@
+//! The Provisioning API's records (provisioning-api.md §3–§6), field for field in the
+//! contract's order (SDK tests compare key lists), and its user filter.
+
+use serde::{Deserialize, Serialize};
+
+/// `{key, secret, enabled}` inside a product environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentKey {
+    pub key: String,
+    pub secret: String,
+    pub enabled: bool,
+}
+
+/// A product environment (`sub_account`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductEnvironment {
+    pub cloud_name: String,
+    pub name: String,
+    pub enabled: bool,
+    pub id: String,
+    /// Every key of the environment, oldest first.
+    pub api_access_keys: Vec<EnvironmentKey>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub description: Option<String>,
+    pub custom_attributes: serde_json::Value,
+}
+
+/// An access key of a product environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKey {
+    pub name: Option<String>,
+    pub api_key: String,
+    pub api_secret: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub enabled: bool,
+    /// `["webhooks"]`; absent when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub dedicated_for: Vec<String>,
+    pub root: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailPreferenceFlags {
+    pub usage_alerts: bool,
+    pub weekly_report: bool,
+    pub product_updates: bool,
+    pub billing_notifications: bool,
+}
+
+/// A user as the Provisioning API shows one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiUser {
+    pub id: String,
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: String,
+    pub email: String,
+    pub pending: bool,
+    pub enabled: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_login: Option<String>,
+    pub all_sub_accounts: bool,
+    pub providers: Vec<String>,
+    pub email_preferences: EmailPreferenceFlags,
+    pub account_id: String,
+    pub two_factor: bool,
+    pub root: bool,
+    pub status: String,
+    pub technical_role: Option<String>,
+    pub group_count: i64,
+    pub sub_account_count: i64,
+}
+
+/// `{id, name}` of a group a user belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// `{id, name, description, cloud_name, enabled}` of an environment a user reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentRef {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub cloud_name: String,
+    pub enabled: bool,
+}
+
+/// `{id, name, email}` of a group member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: String,
+}
+
+/// A user group; `users`, `created_at` and `updated_at` only with `extended_details`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserGroup {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub users: Option<Vec<Member>>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub created_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub updated_at: Option<String>,
+}
+
+/// Which statuses `GET /users` returns (provisioning-api.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every status except `inactive`.
+    Live,
+    /// `pending=false`: every status except `pending` and `inactive`.
+    NotPending,
+    /// Exactly this status (`status=…`, or `pending=true`).
+    Only(crate::domain::UserStatus),
+}
+
+/// The last-login filter: in the day range, or not in it (never-logged-in included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginFilter {
+    pub inside: bool,
+    /// Inclusive bounds as instants: `[from, to)`, either open.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiUserSort {
+    Name,
+    Role,
+    Status,
+    Activity,
+    CreatedAt,
+}
+
+impl ApiUserSort {
+    pub fn parse(s: &str) -> Option<ApiUserSort> {
+        Some(match s {
+            "name" => ApiUserSort::Name,
+            "role" => ApiUserSort::Role,
+            "status" => ApiUserSort::Status,
+            "activity" | "last_login" => ApiUserSort::Activity,
+            "created_at" => ApiUserSort::CreatedAt,
+            _ => return None,
+        })
+    }
+}
+
+/// `GET /users`, every filter parsed and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiUserFilter {
+    pub ids: Vec<String>,
+    pub emails: Vec<String>,
+    pub status: StatusFilter,
+    pub prefix: Option<String>,
+    pub environment_id: Option<String>,
+    pub last_login: Option<LoginFilter>,
+    pub sort: ApiUserSort,
+    pub descending: bool,
+    /// `(page, page_size)`, 1-based; `None`: every match.
+    pub page: Option<(u32, u32)>,
+}
+
+impl Default for ApiUserFilter {
+    fn default() -> Self {
+        ApiUserFilter {
+            ids: Vec::new(),
+            emails: Vec::new(),
+            status: StatusFilter::Live,
+            prefix: None,
+            environment_id: None,
+            last_login: None,
+            sort: ApiUserSort::CreatedAt,
+            descending: true,
+            page: None,
+        }
+    }
+}
+
+/// `GET /sub_accounts` filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvironmentFilter {
+    pub enabled: Option<bool>,
+    /// When given, the other filters are ignored.
+    pub ids: Vec<String>,
+    pub cloud_names: Vec<String>,
+    /// Case-insensitive start of the name.
+    pub prefix: Option<String>,
+}
+
+/// The most values a list parameter (`ids`, `emails`, `cloud_names`) may carry.
+pub const MAX_LIST_VALUES: usize = 100;

@@ -1,0 +1,486 @@
+//! The Provisioning API's door (provisioning-api.md): account API key authentication, and
+//! the reads shaped as the API's records. Writes go through the console's own operations
+//! with the key as the acting principal.
+
+use super::authz::{role_and_access, role_from_assignments, PrincipalKind};
+use super::crypto::sha256_hex;
+use super::environments::ENVIRONMENT_NOT_FOUND;
+use super::{Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult};
+use crate::domain::format::iso;
+use crate::domain::provisioning::{
+    AccessKey, ApiUser, ApiUserFilter, EmailPreferenceFlags, EnvironmentFilter, EnvironmentKey,
+    EnvironmentRef, GroupRef, Member, ProductEnvironment, UserGroup,
+};
+use crate::domain::{EnvironmentAccess, Feature, Permission, Plan, Role, UserStatus};
+use crate::store::{ApiKeyRow, ApiUserRow, EnvironmentRow, GroupRow, Tx};
+use subtle::ConstantTimeEq;
+
+/// A key's `last_used_at` is written at most this often (seconds): not a write per call.
+const LAST_USED_EVERY_SECS: i64 = 60;
+
+pub const PROVISIONING_NOT_ENABLED: &str = "Provisioning API is not enabled for this account";
+
+pub fn environment_not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("Cannot find sub account with id {id}"))
+}
+
+pub fn user_not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("Cannot find user with id {id}"))
+}
+
+pub fn group_not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("Cannot find user group with id {id}"))
+}
+
+/// An environment id the service called unknown in its own words, in the API's.
+pub fn environment_error(e: ServiceError, id: &str) -> ServiceError {
+    match e {
+        ServiceError::NotFound(m) if m == ENVIRONMENT_NOT_FOUND => environment_not_found(id),
+        other => other,
+    }
+}
+
+fn access_key(k: &ApiKeyRow, secret: String) -> AccessKey {
+    AccessKey {
+        name: Some(k.name.clone()),
+        api_key: k.api_key.clone(),
+        api_secret: secret,
+        created_at: iso(k.created_at),
+        updated_at: iso(k.updated_at),
+        enabled: k.enabled,
+        dedicated_for: k.dedicated_for.iter().cloned().collect(),
+        root: k.root,
+    }
+}
+
+impl Service {
+    /// HTTP Basic credentials of the Provisioning API: the key must exist, be enabled and
+    /// belong to `account_id`, and its secret's SHA-256 must match (compared in constant
+    /// time — the secret is high-entropy, no slow hash). Any failure is
+    /// [`ServiceError::Unauthenticated`]; an account without the plan feature is refused.
+    pub async fn authenticate_account_api_key(
+        &self,
+        account_id: &str,
+        api_key: &str,
+        secret: &str,
+    ) -> ServiceResult<Principal> {
+        if api_key.len() != 15 || !api_key.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ServiceError::Unauthenticated);
+        }
+        let permit = Permit::granted();
+        let mut tx = self.db().read(&permit).await?;
+        let Some(key) = tx.account_api_key(api_key).await? else {
+            tx.finish().await?;
+            return Err(ServiceError::Unauthenticated);
+        };
+        let given = sha256_hex(secret);
+        let matches: bool = given.as_bytes().ct_eq(key.secret_hash.as_bytes()).into();
+        if !(matches && key.enabled && key.account_id == account_id) {
+            tx.finish().await?;
+            return Err(ServiceError::Unauthenticated);
+        }
+        let assignments = tx.role_assignments_of("provisioning_key", api_key).await?;
+        let account = tx.account(account_id).await?;
+        tx.finish().await?;
+        let (Some(role), Some(account)) = (role_from_assignments(&assignments), account) else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        if !Plan::find(&account.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
+            return Err(ServiceError::Forbidden(PROVISIONING_NOT_ENABLED.into()));
+        }
+        let now = self.now();
+        if key
+            .last_used_at
+            .is_none_or(|t| now - t >= LAST_USED_EVERY_SECS)
+        {
+            let mut tx = self.db().write(&permit).await?;
+            tx.touch_account_api_key(api_key, now).await?;
+            tx.commit_bookkeeping(&permit).await?;
+        }
+        let (_, environments) = role_and_access(&assignments);
+        Ok(Principal {
+            kind: PrincipalKind::AccountApiKey {
+                api_key: key.api_key.clone(),
+                name: key.name.clone(),
+            },
+            user_id: format!("key:{}", key.api_key),
+            account_id: key.account_id,
+            email: format!("Account API key {}", key.name),
+            role,
+            // A key reaches every environment (provisioning-api.md §1).
+            environments: match role {
+                Role::MasterAdmin => EnvironmentAccess::All,
+                _ => environments,
+            },
+            session_token_hash: String::new(),
+            reauthenticated_at: None,
+            active_environment_id: None,
+        })
+    }
+
+    fn api_user(&self, row: ApiUserRow, environment_total: i64) -> ApiUser {
+        let u = row.user;
+        let role = row
+            .role_id
+            .as_deref()
+            .and_then(|r| r.split_once('@'))
+            .map(|(r, _)| r.to_string())
+            .unwrap_or_default();
+        let all = row.all_environments || role == Role::MasterAdmin.api_str();
+        let status = UserStatus::parse(&u.status);
+        ApiUser {
+            id: u.id,
+            name: u.name,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            role,
+            email: u.email,
+            pending: status == Some(UserStatus::Pending),
+            enabled: !matches!(
+                status,
+                Some(UserStatus::Disabled) | Some(UserStatus::Inactive)
+            ),
+            created_at: iso(u.created_at),
+            updated_at: iso(u.updated_at),
+            last_login: u.last_login_at.map(iso),
+            all_sub_accounts: all,
+            providers: u
+                .providers
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(String::from)
+                .collect(),
+            email_preferences: EmailPreferenceFlags {
+                usage_alerts: u.email_usage_alerts,
+                weekly_report: u.email_weekly_report,
+                product_updates: u.email_product_updates,
+                billing_notifications: u.email_billing_notifications,
+            },
+            account_id: u.account_id,
+            two_factor: false,
+            root: u.root,
+            status: u.status,
+            technical_role: None,
+            group_count: row.group_count,
+            sub_account_count: if all {
+                environment_total
+            } else {
+                row.environment_count
+            },
+        }
+    }
+
+    /// `GET /users` (`users.view`).
+    pub async fn api_users(
+        &self,
+        principal: &Principal,
+        filter: &ApiUserFilter,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<ApiUser>> {
+        let permit = self
+            .authorize(principal, Permission::UsersView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let environments = tx.environments(&principal.account_id).await?;
+        if let Some(id) = &filter.environment_id {
+            if !environments.iter().any(|e| &e.id == id) {
+                tx.finish().await?;
+                return Err(environment_not_found(id));
+            }
+        }
+        let rows = tx.api_users(&principal.account_id, filter).await?;
+        tx.finish().await?;
+        let total = environments.len() as i64;
+        Ok(rows.into_iter().map(|r| self.api_user(r, total)).collect())
+    }
+
+    /// `GET /users/{id}`, whatever the user's status (`users.view`).
+    pub async fn api_user_by_id(
+        &self,
+        principal: &Principal,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<ApiUser> {
+        let permit = self
+            .authorize(principal, Permission::UsersView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let row = tx.api_user(&principal.account_id, id).await?;
+        let total = tx.environments(&principal.account_id).await?.len() as i64;
+        tx.finish().await?;
+        row.map(|r| self.api_user(r, total))
+            .ok_or_else(|| user_not_found(id))
+    }
+
+    /// `GET /users/{id}/groups` (`groups.view`).
+    pub async fn api_user_groups(
+        &self,
+        principal: &Principal,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<GroupRef>> {
+        let permit = self
+            .authorize(principal, Permission::GroupsView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        if tx.api_user(&principal.account_id, id).await?.is_none() {
+            tx.finish().await?;
+            return Err(user_not_found(id));
+        }
+        let groups = tx.groups_of_user(id).await?;
+        tx.finish().await?;
+        Ok(groups
+            .into_iter()
+            .map(|g| GroupRef {
+                id: g.id,
+                name: g.name,
+            })
+            .collect())
+    }
+
+    /// `GET /users/{id}/sub_accounts`: the environments the user reaches (`users.view`).
+    pub async fn api_user_environments(
+        &self,
+        principal: &Principal,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<EnvironmentRef>> {
+        let permit = self
+            .authorize(principal, Permission::UsersView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        if tx.api_user(&principal.account_id, id).await?.is_none() {
+            tx.finish().await?;
+            return Err(user_not_found(id));
+        }
+        let assignments = tx.role_assignments_of("user", id).await?;
+        let environments = tx.environments(&principal.account_id).await?;
+        tx.finish().await?;
+        let (role, access) = role_and_access(&assignments);
+        let all = role == Some(Role::MasterAdmin) || access == EnvironmentAccess::All;
+        Ok(environments
+            .into_iter()
+            .filter(|e| {
+                all || matches!(&access, EnvironmentAccess::Only(ids) if ids.contains(&e.id))
+            })
+            .map(|e| EnvironmentRef {
+                id: e.id,
+                name: e.name,
+                description: Some(e.description).filter(|d| !d.is_empty()),
+                cloud_name: e.cloud_name,
+                enabled: e.enabled,
+            })
+            .collect())
+    }
+
+    fn product_environment(
+        &self,
+        e: EnvironmentRow,
+        keys: &[ApiKeyRow],
+    ) -> ServiceResult<ProductEnvironment> {
+        let mut api_access_keys = Vec::new();
+        for k in keys.iter().filter(|k| k.environment_id == e.id) {
+            api_access_keys.push(EnvironmentKey {
+                key: k.api_key.clone(),
+                secret: self
+                    .config()
+                    .secret_key
+                    .open(&k.api_key, &k.secret_sealed)?,
+                enabled: k.enabled,
+            });
+        }
+        Ok(ProductEnvironment {
+            cloud_name: e.cloud_name,
+            name: e.name,
+            enabled: e.enabled,
+            id: e.id,
+            api_access_keys,
+            created_at: iso(e.created_at),
+            updated_at: iso(e.updated_at),
+            description: Some(e.description).filter(|d| !d.is_empty()),
+            custom_attributes: serde_json::from_str(&e.custom_attributes)
+                .unwrap_or_else(|_| serde_json::json!({})),
+        })
+    }
+
+    /// `GET /sub_accounts`, oldest first, with every key and its secret (an account API
+    /// key's view: `api_keys.manage`, re-authenticated — a key proves its secret each call).
+    pub async fn api_environments(
+        &self,
+        principal: &Principal,
+        filter: &EnvironmentFilter,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<ProductEnvironment>> {
+        let permit = self.authorize_secrets(principal, meta).await?;
+        let mut tx = self.db().read(&permit).await?;
+        let environments = tx.environments(&principal.account_id).await?;
+        let keys = tx.account_environment_keys(&principal.account_id).await?;
+        tx.finish().await?;
+        let prefix = filter.prefix.as_ref().map(|p| p.to_lowercase());
+        environments
+            .into_iter()
+            .filter(|e| principal.reaches(e))
+            .filter(|e| {
+                if !filter.ids.is_empty() {
+                    return filter.ids.contains(&e.id);
+                }
+                filter.enabled.is_none_or(|on| e.enabled == on)
+                    && (filter.cloud_names.is_empty() || filter.cloud_names.contains(&e.cloud_name))
+                    && prefix
+                        .as_ref()
+                        .is_none_or(|p| e.name.to_lowercase().starts_with(p.as_str()))
+            })
+            .map(|e| self.product_environment(e, &keys))
+            .collect()
+    }
+
+    /// `GET /sub_accounts/{id}`.
+    pub async fn api_environment(
+        &self,
+        principal: &Principal,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<ProductEnvironment> {
+        let permit = self.authorize_secrets(principal, meta).await?;
+        let mut tx = self.db().read(&permit).await?;
+        let found = self.reachable_environment(&mut tx, principal, id).await;
+        let (mut tx, env) = tx
+            .or_end(found)
+            .await
+            .map_err(|e| environment_error(e, id))?;
+        let keys = tx.api_keys(&env.id).await?;
+        tx.finish().await?;
+        self.product_environment(env, &keys)
+    }
+
+    /// `GET /sub_accounts/{id}/access_keys`: every key, oldest first, with its secret.
+    pub async fn api_access_keys(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<AccessKey>> {
+        let permit = self.authorize_secrets(principal, meta).await?;
+        let mut tx = self.db().read(&permit).await?;
+        let found = self
+            .reachable_environment(&mut tx, principal, environment_id)
+            .await;
+        let (mut tx, env) = tx
+            .or_end(found)
+            .await
+            .map_err(|e| environment_error(e, environment_id))?;
+        let keys = tx.api_keys(&env.id).await?;
+        tx.finish().await?;
+        keys.iter()
+            .map(|k| {
+                let secret = self
+                    .config()
+                    .secret_key
+                    .open(&k.api_key, &k.secret_sealed)?;
+                Ok(access_key(k, secret))
+            })
+            .collect()
+    }
+
+    /// Secrets leave the server only for a principal that may manage keys and proved its
+    /// password (a session) or secret (an account API key) just now.
+    async fn authorize_secrets(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Permit> {
+        let permit = self
+            .authorize(principal, Permission::ApiKeysManage, meta)
+            .await?;
+        self.require_recent_reauthentication(principal)?;
+        Ok(permit)
+    }
+
+    /// `GET /user_groups` (`groups.view`), oldest first.
+    pub async fn api_groups(
+        &self,
+        principal: &Principal,
+        extended: bool,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<UserGroup>> {
+        let permit = self
+            .authorize(principal, Permission::GroupsView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let rows = tx.groups(&principal.account_id).await?;
+        let mut out = Vec::new();
+        for g in rows {
+            out.push(api_group(&mut tx, g, extended).await?);
+        }
+        tx.finish().await?;
+        Ok(out)
+    }
+
+    /// `GET /user_groups/{id}` (`groups.view`).
+    pub async fn api_group(
+        &self,
+        principal: &Principal,
+        id: &str,
+        extended: bool,
+        meta: &RequestMeta,
+    ) -> ServiceResult<UserGroup> {
+        let permit = self
+            .authorize(principal, Permission::GroupsView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let Some(row) = tx.group(&principal.account_id, id).await? else {
+            tx.finish().await?;
+            return Err(group_not_found(id));
+        };
+        let group = api_group(&mut tx, row, extended).await?;
+        tx.finish().await?;
+        Ok(group)
+    }
+
+    /// Is this id a user of the principal's account? (`GET /user_groups/{id}` answers for
+    /// a user id like `GET /users/{id}/groups`, as an SDK release called it.)
+    pub async fn is_account_user(
+        &self,
+        principal: &Principal,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<bool> {
+        let permit = self
+            .authorize(principal, Permission::UsersView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let found = tx.api_user(&principal.account_id, id).await?.is_some();
+        tx.finish().await?;
+        Ok(found)
+    }
+}
+
+async fn api_group(tx: &mut Tx, g: GroupRow, extended: bool) -> ServiceResult<UserGroup> {
+    if !extended {
+        return Ok(UserGroup {
+            id: g.id,
+            name: g.name,
+            users: None,
+            created_at: None,
+            updated_at: None,
+        });
+    }
+    let members = tx.group_members(&g.id).await?;
+    Ok(UserGroup {
+        users: Some(
+            members
+                .into_iter()
+                .map(|m| Member {
+                    id: m.id,
+                    name: m.name,
+                    email: m.email,
+                })
+                .collect(),
+        ),
+        created_at: Some(iso(g.created_at)),
+        updated_at: Some(iso(g.updated_at)),
+        id: g.id,
+        name: g.name,
+    })
+}

@@ -1,0 +1,141 @@
+//! The Provisioning API's reads: users with their role, environment access and counts in
+//! one statement, filtered, sorted and paged as the API asks; keys of many environments.
+
+use super::user_list::{escape_like, ROLE_OF_USER};
+use super::{ApiKeyRow, StoreResult, Tx, UserRow};
+use crate::domain::provisioning::{ApiUserFilter, ApiUserSort, StatusFilter};
+use sqlx::{QueryBuilder, Sqlite};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiUserRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub role_id: Option<String>,
+    /// Holds `environment:all`.
+    pub all_environments: bool,
+    /// Environments named one by one (when not all).
+    pub environment_count: i64,
+    pub group_count: i64,
+}
+
+/// The columns of [`ApiUserRow`] over `users u`: correlated subqueries, so a page walks
+/// the order's index and stops after LIMIT rows.
+const API_USER_COLUMNS: &str = "u.*, \
+    (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
+     AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id, \
+    EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.principal_type = 'user' \
+     AND ra.principal_id = u.id AND ra.scope = 'environment:all') AS all_environments, \
+    (SELECT COUNT(*) FROM role_assignments ra JOIN environments e ON ra.scope = 'environment:' || e.id \
+     WHERE ra.principal_type = 'user' AND ra.principal_id = u.id) AS environment_count, \
+    (SELECT COUNT(*) FROM user_group_members m WHERE m.user_id = u.id) AS group_count";
+
+fn sort_sql(sort: ApiUserSort) -> String {
+    match sort {
+        ApiUserSort::Name => "COALESCE(LOWER(u.name), u.email_normalized)".into(),
+        ApiUserSort::Role => ROLE_OF_USER.into(),
+        ApiUserSort::Status => "u.status".into(),
+        ApiUserSort::Activity => "COALESCE(u.last_login_at, 0)".into(),
+        ApiUserSort::CreatedAt => "u.created_at".into(),
+    }
+}
+
+fn push_list(q: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
+    q.push(format!(" AND {column} IN ("));
+    let mut sep = q.separated(", ");
+    for v in values {
+        sep.push_bind(v.clone());
+    }
+    q.push(")");
+}
+
+impl Tx {
+    /// The account's users matching the filter, in its order (`GET /users`).
+    pub async fn api_users(
+        &mut self,
+        account_id: &str,
+        f: &ApiUserFilter,
+    ) -> StoreResult<Vec<ApiUserRow>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {API_USER_COLUMNS} FROM users u WHERE u.account_id = "
+        ));
+        q.push_bind(account_id.to_string());
+        if !f.ids.is_empty() {
+            push_list(&mut q, "u.id", &f.ids);
+        }
+        if !f.emails.is_empty() {
+            let emails: Vec<String> = f.emails.iter().map(|e| e.to_lowercase()).collect();
+            push_list(&mut q, "u.email_normalized", &emails);
+        }
+        match f.status {
+            StatusFilter::Live => q.push(" AND u.status <> 'inactive'"),
+            StatusFilter::NotPending => q.push(" AND u.status NOT IN ('pending', 'inactive')"),
+            StatusFilter::Only(s) => q.push(" AND u.status = ").push_bind(s.as_str()),
+        };
+        if let Some(prefix) = &f.prefix {
+            let pattern = format!("{}%", escape_like(&prefix.to_lowercase()));
+            q.push(" AND (u.email_normalized LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\' OR LOWER(u.name) LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+        if let Some(env) = &f.environment_id {
+            q.push(
+                " AND EXISTS (SELECT 1 FROM role_assignments rf WHERE rf.principal_type = 'user' \
+                 AND rf.principal_id = u.id AND rf.scope IN ('environment:all', ",
+            )
+            .push_bind(format!("environment:{env}"))
+            .push("))");
+        }
+        if let Some(login) = f.last_login {
+            let from = login.from.unwrap_or(i64::MIN);
+            let to = login.to.unwrap_or(i64::MAX);
+            q.push(if login.inside {
+                " AND u.last_login_at IS NOT NULL AND u.last_login_at >= "
+            } else {
+                " AND (u.last_login_at IS NULL OR NOT (u.last_login_at >= "
+            })
+            .push_bind(from)
+            .push(" AND u.last_login_at < ")
+            .push_bind(to)
+            .push(if login.inside { "" } else { "))" });
+        }
+        let dir = if f.descending { "DESC" } else { "ASC" };
+        q.push(format!(" ORDER BY {} {dir}, u.id {dir}", sort_sql(f.sort)));
+        if let Some((page, size)) = f.page {
+            q.push(" LIMIT ")
+                .push_bind(i64::from(size))
+                .push(" OFFSET ")
+                .push_bind(i64::from(page.saturating_sub(1)) * i64::from(size));
+        }
+        Ok(q.build_query_as().fetch_all(self.conn()).await?)
+    }
+
+    /// One user of the account, whatever their status.
+    pub async fn api_user(
+        &mut self,
+        account_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<ApiUserRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {API_USER_COLUMNS} FROM users u WHERE u.account_id = ? AND u.id = ?"
+        )))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    /// Every key of the account's environments, oldest first.
+    pub async fn account_environment_keys(
+        &mut self,
+        account_id: &str,
+    ) -> StoreResult<Vec<ApiKeyRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, api_key",
+        )
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+}

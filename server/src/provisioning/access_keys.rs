@@ -1,0 +1,216 @@
+//! Access keys of a product environment (provisioning-api.md §4).
+
+use super::environments::{path_id, Ids};
+use super::request::Caller;
+use super::{ok, ApiError, ApiResult, Params, Shared};
+use app::domain::provisioning::AccessKey;
+use app::service::provisioning::environment_error;
+use app::service::{KeyChange, ServiceError};
+use axum::extract::{Path, State};
+use serde_json::json;
+
+const NAMES: &[(&str, &str)] = &[];
+
+fn refusal(e: ServiceError, params: &Params, environment_id: &str, key: &str) -> ApiError {
+    match e {
+        ServiceError::NotFound(m) if m == "API key not found" => ApiError::new(
+            http::StatusCode::NOT_FOUND,
+            format!("Cannot find access key {key}"),
+        ),
+        e => ApiError::from_service(environment_error(e, environment_id), params, NAMES),
+    }
+}
+
+async fn keys(api: &Shared, c: &Caller, environment_id: &str) -> Result<Vec<AccessKey>, ApiError> {
+    api.service
+        .api_access_keys(&c.principal, environment_id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &Params::default(), environment_id, ""))
+}
+
+async fn one(api: &Shared, c: &Caller, environment_id: &str, key: &str) -> ApiResult {
+    let all = keys(api, c, environment_id).await?;
+    match all.into_iter().find(|k| k.api_key == key) {
+        Some(k) => ok(&k),
+        None => Err(ApiError::new(
+            http::StatusCode::NOT_FOUND,
+            format!("Cannot find access key {key}"),
+        )),
+    }
+}
+
+pub async fn list(
+    State(api): State<Shared>,
+    c: Caller,
+    Path(ids): Ids,
+    params: Params,
+) -> ApiResult {
+    let env = path_id(&ids, "sub_account_id");
+    let page_size = params.int("page_size", 1, 100)?;
+    let page = params.int("page", 1, 100)?.unwrap_or(1);
+    let sort_by = params
+        .string("sort_by")?
+        .unwrap_or_else(|| "created_at".into());
+    let descending = match params.string("sort_order")?.as_deref() {
+        None | Some("desc") => true,
+        Some("asc") => false,
+        Some(other) => return Err(ApiError::invalid_value(other, "sort_order")),
+    };
+    let mut all = keys(&api, &c, env).await?;
+    let total = all.len();
+    match sort_by.as_str() {
+        "api_key" => all.sort_by(|a, b| a.api_key.cmp(&b.api_key)),
+        // Keys created in one second keep their creation order.
+        "created_at" => {}
+        "name" => all.sort_by(|a, b| a.name.cmp(&b.name)),
+        "enabled" => all.sort_by_key(|k| k.enabled),
+        other => return Err(ApiError::invalid_value(other, "sort_by")),
+    }
+    if descending {
+        all.reverse();
+    }
+    let shown: Vec<AccessKey> = match page_size {
+        Some(size) => all
+            .into_iter()
+            .skip(((page - 1) * size) as usize)
+            .take(size as usize)
+            .collect(),
+        None => all,
+    };
+    ok(&json!({ "access_keys": shown, "total": total }))
+}
+
+pub async fn create(
+    State(api): State<Shared>,
+    c: Caller,
+    Path(ids): Ids,
+    params: Params,
+) -> ApiResult {
+    let env = path_id(&ids, "sub_account_id");
+    let name = params.string("name")?.unwrap_or_default();
+    if name.chars().count() > 64 {
+        return Err(ApiError::invalid_value(&name, "name"));
+    }
+    let enabled = params.bool("enabled")?.unwrap_or(true);
+    let made = api
+        .service
+        .generate_api_key(&c.principal, env, &name, enabled, "full", &[], &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params, env, ""))?;
+    one(&api, &c, env, &made.key.api_key).await
+}
+
+/// `dedicated_for`: `webhooks` or `["webhooks"]` dedicates; `""` or `[]` clears.
+fn dedication(params: &Params) -> Result<Option<bool>, ApiError> {
+    let Some(values) = params.list("dedicated_for")? else {
+        return Ok(None);
+    };
+    match values.as_slice() {
+        [] => Ok(Some(false)),
+        [one] if one == "webhooks" => Ok(Some(true)),
+        _ => Err(ApiError::invalid_value(
+            &params.shown("dedicated_for").unwrap_or_default(),
+            "dedicated_for",
+        )),
+    }
+}
+
+pub async fn update(
+    State(api): State<Shared>,
+    c: Caller,
+    Path(ids): Ids,
+    params: Params,
+) -> ApiResult {
+    let env = path_id(&ids, "sub_account_id");
+    let key = path_id(&ids, "key");
+    let name = params.string("name")?;
+    if name.as_ref().is_some_and(|n| n.chars().count() > 64) {
+        return Err(ApiError::invalid_value(&name.unwrap_or_default(), "name"));
+    }
+    let enabled = params.bool("enabled")?;
+    // An empty string clears the dedication: read it before "empty means not given".
+    let dedicate = match params.shown("dedicated_for").as_deref() {
+        Some("") | Some("[]") => Some(false),
+        _ => dedication(&params)?,
+    };
+    let current = keys(&api, &c, env)
+        .await?
+        .into_iter()
+        .find(|k| k.api_key == key)
+        .ok_or_else(|| {
+            ApiError::new(
+                http::StatusCode::NOT_FOUND,
+                format!("Cannot find access key {key}"),
+            )
+        })?;
+    // Enable before dedicating, clear a dedication before disabling.
+    let mut changes = Vec::new();
+    if let Some(n) = name.filter(|n| Some(n) != current.name.as_ref()) {
+        changes.push(KeyChange::Rename(n));
+    }
+    if enabled == Some(true) && !current.enabled {
+        changes.push(KeyChange::Enabled(true));
+    }
+    let dedicated = !current.dedicated_for.is_empty();
+    match dedicate {
+        Some(true) if !dedicated => changes.push(KeyChange::DedicateForWebhooks),
+        Some(false) if dedicated => changes.push(KeyChange::ClearDedication),
+        _ => {}
+    }
+    if enabled == Some(false) && current.enabled {
+        changes.push(KeyChange::Enabled(false));
+    }
+    for change in &changes {
+        api.service
+            .change_api_key(&c.principal, env, key, change, &c.meta)
+            .await
+            .map_err(|e| refusal(e, &params, env, key))?;
+    }
+    one(&api, &c, env, key).await
+}
+
+pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
+    let env = path_id(&ids, "sub_account_id");
+    let key = path_id(&ids, "key");
+    let exists = keys(&api, &c, env).await?.iter().any(|k| k.api_key == key);
+    if !exists {
+        return Err(ApiError::new(
+            http::StatusCode::NOT_FOUND,
+            format!("Cannot find access key {key}"),
+        ));
+    }
+    api.service
+        .delete_api_key(&c.principal, env, key, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &Params::default(), env, key))?;
+    ok(&json!({ "message": "ok" }))
+}
+
+pub async fn delete_by_name(
+    State(api): State<Shared>,
+    c: Caller,
+    Path(ids): Ids,
+    params: Params,
+) -> ApiResult {
+    let env = path_id(&ids, "sub_account_id");
+    let name = params.required("name")?;
+    let key = keys(&api, &c, env)
+        .await?
+        .into_iter()
+        .find(|k| {
+            k.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name.trim()))
+        })
+        .ok_or_else(|| {
+            ApiError::new(
+                http::StatusCode::NOT_FOUND,
+                format!("Cannot find access key with name {name}"),
+            )
+        })?;
+    api.service
+        .delete_api_key(&c.principal, env, &key.api_key, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params, env, &key.api_key))?;
+    ok(&json!({ "message": "ok" }))
+}

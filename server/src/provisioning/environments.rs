@@ -1,0 +1,156 @@
+//! Product environments (`sub_accounts`, provisioning-api.md §3).
+
+use super::request::Caller;
+use super::{ok, ApiError, ApiResult, Params, Shared};
+use app::domain::provisioning::EnvironmentFilter;
+use app::service::provisioning::{environment_error, environment_not_found};
+use app::service::{EnvironmentInput, ServiceError};
+use axum::extract::{Path, State};
+use serde_json::json;
+use std::collections::HashMap;
+
+pub type Ids = Path<HashMap<String, String>>;
+
+/// A path parameter by name (always present: the route names it).
+pub fn path_id<'a>(ids: &'a HashMap<String, String>, name: &str) -> &'a str {
+    ids.get(name).map_or("", String::as_str)
+}
+
+/// The service's field names on environments, as the API's parameters.
+const FIELDS: &[(&str, &str)] = &[("copy_settings_from", "base_sub_account_id")];
+
+fn refusal(e: ServiceError, params: &Params, id: &str) -> ApiError {
+    ApiError::from_service(environment_error(e, id), params, FIELDS)
+}
+
+fn attributes(params: &Params) -> Result<Option<String>, ApiError> {
+    Ok(params
+        .object("custom_attributes")?
+        .map(|m| serde_json::Value::Object(m).to_string()))
+}
+
+pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
+    let filter = EnvironmentFilter {
+        enabled: params.bool("enabled")?,
+        ids: params.list("ids")?.unwrap_or_default(),
+        cloud_names: params.list("cloud_names")?.unwrap_or_default(),
+        prefix: params.string("prefix")?,
+    };
+    let list = api
+        .service
+        .api_environments(&c.principal, &filter, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params, ""))?;
+    ok(&json!({ "sub_accounts": list }))
+}
+
+pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
+    let id = path_id(&ids, "sub_account_id");
+    let env = api
+        .service
+        .api_environment(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &Params::default(), id))?;
+    ok(&env)
+}
+
+pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
+    let name = params.required("name")?;
+    let base = params.string("base_sub_account_id")?.unwrap_or_default();
+    let enabled = params.bool("enabled")?.unwrap_or(true);
+    let input = EnvironmentInput {
+        name,
+        cloud_name: params.string("cloud_name")?.unwrap_or_default(),
+        description: params.string("description")?.unwrap_or_default(),
+        custom_attributes: attributes(&params)?.unwrap_or_default(),
+        copy_settings_from: base.clone(),
+    };
+    let created = api
+        .service
+        .create_environment(&c.principal, &input, &c.meta)
+        .await
+        .map_err(|e| match e {
+            ServiceError::Invalid(f) if f.0.iter().any(|f| f.field == "copy_settings_from") => {
+                ApiError::from_service(environment_not_found(&base), &params, FIELDS)
+            }
+            e => refusal(e, &params, ""),
+        })?;
+    if !enabled {
+        api.service
+            .set_environment_enabled(&c.principal, &created.id, false, &c.meta)
+            .await
+            .map_err(|e| refusal(e, &params, &created.id))?;
+    }
+    let env = api
+        .service
+        .api_environment(&c.principal, &created.id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params, &created.id))?;
+    ok(&env)
+}
+
+pub async fn update(
+    State(api): State<Shared>,
+    c: Caller,
+    Path(ids): Ids,
+    params: Params,
+) -> ApiResult {
+    let id = path_id(&ids, "sub_account_id");
+    let current = api
+        .service
+        .api_environment(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params, id))?;
+    let name = params.string("name")?;
+    let cloud_name = params.string("cloud_name")?;
+    let description = params.string("description")?;
+    let custom_attributes = attributes(&params)?;
+    let enabled = params.bool("enabled")?;
+    let edits = name.is_some()
+        || cloud_name.is_some()
+        || description.is_some()
+        || custom_attributes.is_some();
+    if edits {
+        let input = EnvironmentInput {
+            name: name.unwrap_or(current.name.clone()),
+            cloud_name: cloud_name.unwrap_or(current.cloud_name.clone()),
+            description: description
+                .or(current.description.clone())
+                .unwrap_or_default(),
+            custom_attributes: custom_attributes
+                .unwrap_or_else(|| current.custom_attributes.to_string()),
+            copy_settings_from: String::new(),
+        };
+        api.service
+            .update_environment(&c.principal, id, &input, &c.meta)
+            .await
+            .map_err(|e| refusal(e, &params, id))?;
+    }
+    if let Some(on) = enabled.filter(|on| *on != current.enabled) {
+        api.service
+            .set_environment_enabled(&c.principal, id, on, &c.meta)
+            .await
+            .map_err(|e| refusal(e, &params, id))?;
+    }
+    let env = api
+        .service
+        .api_environment(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params, id))?;
+    ok(&env)
+}
+
+pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
+    let id = path_id(&ids, "sub_account_id");
+    let none = Params::default();
+    let env = api
+        .service
+        .api_environment(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &none, id))?;
+    api.service
+        .delete_environment(&c.principal, id, &env.cloud_name, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &none, id))?;
+    ok(&json!({ "message": "ok" }))
+}

@@ -1,0 +1,118 @@
+//! The Provisioning API (provisioning-api.md): `/v1_1/provisioning/accounts/{account_id}/…`
+//! over HTTP Basic with an account API key, wire-compatible with Cloudinary's so its
+//! official SDKs work unchanged. Thin handlers over the service; one error type
+//! ([`ApiError`]) mapped to the contract's statuses in one place.
+
+mod access_keys;
+mod environments;
+pub mod error;
+mod groups;
+pub mod limits;
+pub mod params;
+mod request;
+mod users;
+
+pub use error::ApiError;
+pub use limits::LimitConfig;
+pub use params::Params;
+
+use app::service::Service;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post, put};
+use axum::Router;
+use http::header::CONTENT_TYPE;
+use http::HeaderValue;
+use std::sync::Arc;
+
+/// What every handler shares.
+pub struct Api {
+    pub service: Service,
+    pub limits: limits::Limits,
+    /// Largest request body read, in bytes (larger: 400 `Invalid request body`).
+    pub max_body_bytes: usize,
+}
+
+pub type Shared = Arc<Api>;
+pub type ApiResult = Result<Response, ApiError>;
+
+/// A JSON body with the contract's content type.
+pub fn json_body(value: &serde_json::Value) -> impl IntoResponse {
+    (
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
+        value.to_string(),
+    )
+}
+
+/// 200 with a record serialized in its fields' order.
+pub fn ok<T: serde::Serialize>(value: &T) -> ApiResult {
+    let value = serde_json::to_value(value).map_err(|e| {
+        tracing::error!(error = %e, "provisioning response didn't serialize");
+        ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
+    })?;
+    Ok(json_body(&value).into_response())
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// The API's routes; unknown paths and methods under its prefixes answer 404 `not found`.
+pub fn router(service: Service, limits: LimitConfig, max_body_bytes: usize) -> Router {
+    let api = Arc::new(Api {
+        service,
+        limits: limits::Limits::new(limits),
+        max_body_bytes,
+    });
+    let account = Router::new()
+        .route(
+            "/sub_accounts",
+            get(environments::list).post(environments::create),
+        )
+        .route(
+            "/sub_accounts/{sub_account_id}",
+            get(environments::get)
+                .put(environments::update)
+                .delete(environments::delete),
+        )
+        .route(
+            "/sub_accounts/{sub_account_id}/access_keys",
+            get(access_keys::list)
+                .post(access_keys::create)
+                .delete(access_keys::delete_by_name),
+        )
+        .route(
+            "/sub_accounts/{sub_account_id}/access_keys/{key}",
+            put(access_keys::update).delete(access_keys::delete),
+        )
+        .route("/users", get(users::list).post(users::create))
+        .route(
+            "/users/{user_id}",
+            get(users::get).put(users::update).delete(users::delete),
+        )
+        .route("/users/{user_id}/groups", get(users::groups))
+        .route("/users/{user_id}/sub_accounts", get(users::environments))
+        .route("/user_groups", get(groups::list).post(groups::create))
+        .route(
+            "/user_groups/{group_id}",
+            get(groups::get).put(groups::update).delete(groups::delete),
+        )
+        .route("/user_groups/{group_id}/users", get(groups::members))
+        .route(
+            "/user_groups/{group_id}/users/{user_id}",
+            post(groups::add_member).delete(groups::remove_member),
+        )
+        .method_not_allowed_fallback(not_found)
+        .route_layer(axum::middleware::from_fn_with_state(
+            api.clone(),
+            request::authenticate,
+        ))
+        .fallback(not_found)
+        .with_state(api);
+    Router::new()
+        .nest("/v1_1/provisioning/accounts/{account_id}", account)
+        .route("/v1_1/provisioning/{*rest}", any(not_found))
+        .route("/v2/accounts/{*rest}", any(not_found))
+}

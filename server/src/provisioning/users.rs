@@ -1,0 +1,295 @@
+//! Users (provisioning-api.md §5).
+
+use super::environments::{path_id, Ids};
+use super::request::Caller;
+use super::{ok, ApiError, ApiResult, Params, Shared};
+use app::domain::provisioning::{ApiUser, ApiUserFilter, ApiUserSort, LoginFilter, StatusFilter};
+use app::domain::{MediaLibraryOptions, Role, UserStatus};
+use app::service::provisioning::{environment_not_found, user_not_found};
+use app::service::{AddUsersInput, EditUserInput, ServiceError};
+use axum::extract::{Path, State};
+use serde_json::json;
+
+/// The service's field names on users, as the API's parameters.
+const FIELDS: &[(&str, &str)] = &[
+    ("emails", "email"),
+    ("environments", "sub_account_ids"),
+    ("environment_ids", "sub_account_ids"),
+];
+
+fn refusal(e: ServiceError, params: &Params) -> ApiError {
+    ApiError::from_service(e, params, FIELDS)
+}
+
+const DAY: i64 = 86_400;
+
+/// The day of `yyyy-mm-dd`, an ISO-8601 date-time or `yyyy-mm-dd hh:mm:ss[.ffffff]`, as
+/// the instant it starts (UTC).
+fn day_start(params: &Params, name: &str) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = params.string(name)? else {
+        return Ok(None);
+    };
+    let day = raw.trim().get(..10).unwrap_or("");
+    time::Date::parse(
+        day,
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
+    .map_err(|_| ApiError::invalid_value(&raw, name))
+}
+
+fn filter(params: &Params) -> Result<ApiUserFilter, ApiError> {
+    let status = match (params.string("status")?, params.bool("pending")?) {
+        (Some(s), _) => StatusFilter::Only(
+            UserStatus::parse(s.trim()).ok_or_else(|| ApiError::invalid_value(&s, "status"))?,
+        ),
+        (None, Some(true)) => StatusFilter::Only(UserStatus::Pending),
+        (None, Some(false)) => StatusFilter::NotPending,
+        (None, None) => StatusFilter::Live,
+    };
+    let from = day_start(params, "from")?;
+    let to = day_start(params, "to")?.map(|d| d + DAY);
+    let exclude = match params.string("union_type")?.as_deref() {
+        None | Some("include") => false,
+        Some("exclude") => true,
+        Some(other) => return Err(ApiError::invalid_value(other, "union_type")),
+    };
+    let last_login = params.bool("last_login")?.map(|on| LoginFilter {
+        inside: on && !exclude,
+        from,
+        to,
+    });
+    let sort = match params.string("sort_by")? {
+        None => ApiUserSort::CreatedAt,
+        Some(s) => ApiUserSort::parse(&s).ok_or_else(|| ApiError::invalid_value(&s, "sort_by"))?,
+    };
+    let descending = match params.string("sort_order")?.as_deref() {
+        None | Some("desc") => true,
+        Some("asc") => false,
+        Some(other) => return Err(ApiError::invalid_value(other, "sort_order")),
+    };
+    let page = params.int("page", 1, i64::from(u32::MAX))?;
+    let page_size = params.int("page_size", 1, 500)?;
+    let page = match (page, page_size) {
+        (None, None) => None,
+        (p, s) => Some((p.unwrap_or(1) as u32, s.unwrap_or(50) as u32)),
+    };
+    Ok(ApiUserFilter {
+        ids: params.list("ids")?.unwrap_or_default(),
+        emails: params.list("emails")?.unwrap_or_default(),
+        status,
+        prefix: params.string("prefix")?,
+        environment_id: params.string("sub_account_id")?,
+        last_login,
+        sort,
+        descending,
+        page,
+    })
+}
+
+pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
+    let f = filter(&params)?;
+    let users = api
+        .service
+        .api_users(&c.principal, &f, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params))?;
+    ok(&json!({ "users": users }))
+}
+
+async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser, ApiError> {
+    api.service
+        .api_user_by_id(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &Params::default()))
+}
+
+pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
+    ok(&user(&api, &c, path_id(&ids, "user_id")).await?)
+}
+
+/// `sub_account_ids` (every id must be an environment of the account: 404 otherwise) and
+/// `all_sub_accounts`, as (all, ids); `None` when neither is given.
+async fn access(
+    api: &Shared,
+    c: &Caller,
+    params: &Params,
+) -> Result<Option<(bool, Vec<String>)>, ApiError> {
+    let ids = params.list("sub_account_ids")?;
+    let all = params.bool("all_sub_accounts")?;
+    if let Some(ids) = &ids {
+        let known = api
+            .service
+            .environments(&c.principal, &c.meta)
+            .await
+            .map_err(|e| refusal(e, params))?;
+        if let Some(unknown) = ids.iter().find(|id| !known.iter().any(|e| &e.id == *id)) {
+            return Err(ApiError::from_service(
+                environment_not_found(unknown),
+                params,
+                FIELDS,
+            ));
+        }
+    }
+    Ok(match (all, ids) {
+        (Some(true), _) => Some((true, Vec::new())),
+        (_, Some(ids)) => Some((false, ids)),
+        (Some(false), None) => Some((false, Vec::new())),
+        (None, None) => None,
+    })
+}
+
+fn role(params: &Params) -> Result<Option<String>, ApiError> {
+    match params.string("role")? {
+        Some(r) if Role::from_api_str(r.trim()).is_none() => {
+            Err(ApiError::invalid_value(&r, "role"))
+        }
+        r => Ok(r.map(|r| r.trim().to_string())),
+    }
+}
+
+pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
+    let name = params.required("name")?;
+    let email = params.required("email")?;
+    let role = role(&params)?.unwrap_or_else(|| Role::MediaLibraryUser.api_str().to_string());
+    let enabled = params.bool("enabled")?.unwrap_or(true);
+    let (all, ids) = access(&api, &c, &params)
+        .await?
+        .unwrap_or((true, Vec::new()));
+    let input = AddUsersInput {
+        emails: vec![email],
+        names: vec![name],
+        role,
+        all_environments: all,
+        environment_ids: ids,
+        media_library: MediaLibraryOptions::default(),
+    };
+    let created = api
+        .service
+        .add_users(&c.principal, &input, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params))?;
+    let id = created.into_iter().next().ok_or_else(ApiError::bad_body)?;
+    if !enabled {
+        api.service
+            .disable_user(&c.principal, &id, &c.meta)
+            .await
+            .map_err(|e| refusal(e, &params))?;
+    }
+    ok(&user(&api, &c, &id).await?)
+}
+
+pub async fn update(
+    State(api): State<Shared>,
+    c: Caller,
+    Path(ids): Ids,
+    params: Params,
+) -> ApiResult {
+    let id = path_id(&ids, "user_id");
+    let name = params.string("name")?;
+    let email = params.string("email")?;
+    let role = role(&params)?;
+    let enabled = params.bool("enabled")?;
+    let access = access(&api, &c, &params).await?;
+    let (current, _) = api
+        .service
+        .user(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(not_found(e, id), &params))?;
+    if current.status == UserStatus::Inactive {
+        return Err(ApiError::new(
+            http::StatusCode::CONFLICT,
+            "User is inactive",
+        ));
+    }
+    if current.root
+        && (enabled == Some(false) || role.as_deref().is_some_and(|r| r != current.role.api_str()))
+    {
+        return Err(ApiError::new(
+            http::StatusCode::FORBIDDEN,
+            super::error::ROOT_USER,
+        ));
+    }
+    if name.is_some() || email.is_some() || role.is_some() || access.is_some() {
+        let (all, environment_ids) = match (access, &current.environments) {
+            (Some(a), _) => a,
+            (None, app::domain::EnvironmentAccess::All) => (true, Vec::new()),
+            (None, app::domain::EnvironmentAccess::Only(ids)) => (false, ids.clone()),
+        };
+        let input = EditUserInput {
+            name: name.or(current.name.clone()).unwrap_or_default(),
+            email: email.unwrap_or(current.email.clone()),
+            role: role.unwrap_or_else(|| current.role.api_str().to_string()),
+            all_environments: all,
+            environment_ids,
+            media_library: current.media_library,
+        };
+        api.service
+            .edit_user(&c.principal, id, &input, &c.meta)
+            .await
+            .map_err(|e| refusal(e, &params))?;
+    }
+    let disabled = current.status == UserStatus::Disabled;
+    match enabled {
+        Some(false) if !disabled => api
+            .service
+            .disable_user(&c.principal, id, &c.meta)
+            .await
+            .map_err(|e| refusal(e, &params))?,
+        Some(true) if disabled => {
+            api.service
+                .enable_user(&c.principal, id, &c.meta)
+                .await
+                .map_err(|e| refusal(e, &params))?;
+        }
+        _ => {}
+    }
+    ok(&user(&api, &c, id).await?)
+}
+
+pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
+    let id = path_id(&ids, "user_id");
+    let current = user(&api, &c, id).await?;
+    if current.status == UserStatus::Inactive.as_str() {
+        return ok(&json!({ "message": "ok" }));
+    }
+    if current.root {
+        return Err(ApiError::new(
+            http::StatusCode::FORBIDDEN,
+            super::error::ROOT_USER,
+        ));
+    }
+    api.service
+        .delete_user(&c.principal, id, None, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &Params::default()))?;
+    ok(&json!({ "message": "ok" }))
+}
+
+pub async fn groups(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
+    let id = path_id(&ids, "user_id");
+    let groups = api
+        .service
+        .api_user_groups(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &Params::default()))?;
+    ok(&json!({ "groups": groups }))
+}
+
+pub async fn environments(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
+    let id = path_id(&ids, "user_id");
+    let list = api
+        .service
+        .api_user_environments(&c.principal, id, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &Params::default()))?;
+    ok(&json!({ "sub_accounts": list }))
+}
+
+/// An unknown user id in the service's words, in the API's.
+pub fn not_found(e: ServiceError, id: &str) -> ServiceError {
+    match e {
+        ServiceError::NotFound(_) => user_not_found(id),
+        e => e,
+    }
+}

@@ -1,0 +1,399 @@
+//! Users through the Provisioning API: create (JSON and multipart), the record's fields,
+//! filters, update, the protected root, delete → inactive.
+
+use super::*;
+use app::service::Clock;
+use serde_json::json;
+
+const USER_FIELDS: [&str; 21] = [
+    "id",
+    "name",
+    "first_name",
+    "last_name",
+    "role",
+    "email",
+    "pending",
+    "enabled",
+    "created_at",
+    "updated_at",
+    "last_login",
+    "all_sub_accounts",
+    "providers",
+    "email_preferences",
+    "account_id",
+    "two_factor",
+    "root",
+    "status",
+    "technical_role",
+    "group_count",
+    "sub_account_count",
+];
+
+async fn environment_ids(c: &Client) -> Vec<String> {
+    let env = c.ok("GET", "/sub_accounts", Body_::None).await;
+    let mut ids: Vec<String> = env["sub_accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    if ids.len() < 2 {
+        let made = c
+            .ok(
+                "POST",
+                "/sub_accounts",
+                Body_::Json(json!({"name": "Second"})),
+            )
+            .await;
+        ids.push(made["id"].as_str().unwrap().to_string());
+    }
+    ids
+}
+
+#[tokio::test]
+async fn users_are_created_from_json_and_multipart_with_the_contracts_fields() {
+    let c = Client::new("enterprise").await;
+    let envs = environment_ids(&c).await;
+    let john = c
+        .ok(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "John", "email": "john@example.com",
+                "role": "technical_admin", "sub_account_ids": [envs[0], envs[1]]})),
+        )
+        .await;
+    assert_eq!(keys(&john), USER_FIELDS);
+    assert_eq!(john["status"], "pending");
+    assert_eq!(
+        (john["pending"].as_bool(), john["enabled"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(john["sub_account_count"], 2);
+    assert_eq!(john["all_sub_accounts"], false);
+    assert_eq!(john["account_id"], c.app.account_id.as_str());
+    assert_eq!(john["last_login"], json!(null));
+    assert_eq!(john["providers"], json!(["password"]));
+    // The invitation the console would send went out.
+    assert_eq!(c.app.emails_to("john@example.com").await, 1);
+
+    // Python 1.44: multipart with indexed fields, in index order.
+    let mary = c
+        .ok(
+            "POST",
+            "/users",
+            multipart(&[
+                ("name", "Mary"),
+                ("email", "mary@example.com"),
+                ("role", "admin"),
+                ("sub_account_ids[1]", &envs[1]),
+                ("sub_account_ids[0]", &envs[0]),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        (mary["role"].as_str(), mary["sub_account_count"].as_i64()),
+        (Some("admin"), Some(2))
+    );
+    let subs = c
+        .ok(
+            "GET",
+            &format!("/users/{}/sub_accounts", mary["id"].as_str().unwrap()),
+            Body_::None,
+        )
+        .await;
+    assert_eq!(
+        keys(&subs["sub_accounts"][0]),
+        ["id", "name", "description", "cloud_name", "enabled"]
+    );
+    // Default role; no sub_account_ids: every environment.
+    let ml = c
+        .ok(
+            "POST",
+            "/users",
+            form(&[("name", "Lee"), ("email", "lee@example.com")]),
+        )
+        .await;
+    assert_eq!(
+        (ml["role"].as_str(), ml["all_sub_accounts"].as_bool()),
+        (Some("media_library_user"), Some(true))
+    );
+
+    // Refusals change nothing.
+    let before = c.ok("GET", "/users", Body_::None).await["users"]
+        .as_array()
+        .unwrap()
+        .len();
+    refused(
+        &c.send(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "J", "email": "JOHN@example.com"})),
+        )
+        .await,
+        409,
+        "This email already exists",
+    );
+    refused(
+        &c.send(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "J", "email": "j@example.com", "role": "boss"})),
+        )
+        .await,
+        400,
+        "Invalid value boss for parameter role",
+    );
+    refused(
+        &c.send(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "J", "email": "not-an-email"})),
+        )
+        .await,
+        400,
+        "Invalid value not-an-email for parameter email",
+    );
+    refused(
+        &c.send(
+            "POST",
+            "/users",
+            Body_::Json(json!({"email": "j@example.com"})),
+        )
+        .await,
+        400,
+        "Missing required parameter - name",
+    );
+    let ghost = "a".repeat(32);
+    refused(
+        &c.send(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "J", "email": "j@example.com", "sub_account_ids": [ghost]})),
+        )
+        .await,
+        404,
+        &format!("Cannot find sub account with id {ghost}"),
+    );
+    let after = c.ok("GET", "/users", Body_::None).await["users"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn the_user_list_filters_combine_and_page() {
+    let c = Client::new("enterprise").await;
+    let envs = environment_ids(&c).await;
+    c.app.clock.advance(1);
+    for (name, email, env) in [
+        ("Jo Adams", "jo@example.com", &envs[0]),
+        ("Joan Baker", "joan@example.com", &envs[1]),
+        ("Kim Chan", "kim@example.com", &envs[1]),
+    ] {
+        c.ok(
+            "POST",
+            "/users",
+            Body_::Json(
+                json!({"name": name, "email": email, "role": "admin", "sub_account_ids": [env]}),
+            ),
+        )
+        .await;
+        c.app.clock.advance(1);
+    }
+    let names = |v: &Value| -> Vec<String> {
+        v["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["email"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Every live user, newest first by default; the root user too.
+    let all = c.ok("GET", "/users", Body_::None).await;
+    assert_eq!(
+        names(&all),
+        [
+            "kim@example.com",
+            "joan@example.com",
+            "jo@example.com",
+            ADMIN_EMAIL
+        ]
+    );
+    let ids: Vec<String> = all["users"].as_array().unwrap()[..2]
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    // ids comma-joined (Python) and repeated (Node) combine with the other filters.
+    let q = format!("/users?ids={}%2C{}&pending=false", ids[0], ids[1]);
+    assert_eq!(
+        names(&c.ok("GET", &q, Body_::None).await),
+        Vec::<String>::new()
+    );
+    let q = format!(
+        "/users?ids={}&ids={}&status=pending&sort_order=asc",
+        ids[0], ids[1]
+    );
+    assert_eq!(
+        names(&c.ok("GET", &q, Body_::None).await),
+        ["joan@example.com", "kim@example.com"]
+    );
+    // Prefix on name or email, case-insensitive; sub_account_id; sort by name.
+    let q = "/users?prefix=JO&sort_by=name&sort_order=asc";
+    assert_eq!(
+        names(&c.ok("GET", q, Body_::None).await),
+        ["jo@example.com", "joan@example.com"]
+    );
+    let q = format!("/users?sub_account_id={}&pending=true", envs[1]);
+    assert_eq!(
+        names(&c.ok("GET", &q, Body_::None).await),
+        ["kim@example.com", "joan@example.com"]
+    );
+    let q = "/users?emails=kim@example.com,JO@example.com&sort_order=asc";
+    assert_eq!(
+        names(&c.ok("GET", q, Body_::None).await),
+        ["jo@example.com", "kim@example.com"]
+    );
+    // Last login in a range: only the root user ever signed in (at T0's day).
+    c.app.admin_token().await;
+    let day = app::domain::format::day(c.app.clock.now());
+    let q = format!("/users?last_login=true&from={day}&to={day}");
+    assert_eq!(names(&c.ok("GET", &q, Body_::None).await), [ADMIN_EMAIL]);
+    let q = format!("/users?last_login=true&union_type=exclude&from={day}&to={day}T10:00:00Z");
+    assert_eq!(names(&c.ok("GET", &q, Body_::None).await).len(), 3);
+    // Pages of two.
+    let p2 = c.ok("GET", "/users?page=2&page_size=2", Body_::None).await;
+    assert_eq!(names(&p2), ["jo@example.com", ADMIN_EMAIL]);
+    // Bad filters are named.
+    refused(
+        &c.get("/users?status=gone").await,
+        400,
+        "Invalid value gone for parameter status",
+    );
+    refused(
+        &c.get("/users?page_size=501").await,
+        400,
+        "Invalid value 501 for parameter page_size",
+    );
+    refused(
+        &c.get("/users?from=yesterday&last_login=true").await,
+        400,
+        "Invalid value yesterday for parameter from",
+    );
+    let ghost = "b".repeat(32);
+    refused(
+        &c.get(&format!("/users?sub_account_id={ghost}")).await,
+        404,
+        &format!("Cannot find sub account with id {ghost}"),
+    );
+    let many: String = (0..101).map(|i| format!("ids[]={i}&")).collect();
+    refused(
+        &c.get(&format!("/users?{many}")).await,
+        400,
+        "Too many values for ids (maximum 100)",
+    );
+}
+
+#[tokio::test]
+async fn users_are_updated_disabled_and_deleted_but_the_root_user_is_protected() {
+    let c = Client::new("enterprise").await;
+    let envs = environment_ids(&c).await;
+    let u = c
+        .ok(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "Ann", "email": "ann@example.com", "role": "admin"})),
+        )
+        .await;
+    let id = u["id"].as_str().unwrap().to_string();
+    let path = format!("/users/{id}");
+    let changed = c
+        .ok(
+            "PUT",
+            &path,
+            Body_::Json(json!({"name": "Ann B", "role": "billing", "sub_account_ids": [envs[1]], "enabled": "false"})),
+        )
+        .await;
+    assert_eq!(changed["name"], "Ann B");
+    assert_eq!(changed["role"], "billing");
+    assert_eq!(changed["sub_account_count"], 1);
+    assert_eq!(
+        (changed["enabled"].as_bool(), changed["status"].as_str()),
+        (Some(false), Some("disabled"))
+    );
+    let back = c
+        .ok("PUT", &path, Body_::Json(json!({"enabled": true})))
+        .await;
+    assert_eq!(back["status"], "pending");
+    let promoted = c
+        .ok("PUT", &path, Body_::Json(json!({"role": "master_admin"})))
+        .await;
+    assert_eq!(promoted["all_sub_accounts"], true);
+    assert_eq!(promoted["sub_account_count"], 2);
+
+    // The root user: no role change, no disabling, no delete.
+    let root = c.ok("GET", "/users?prefix=root", Body_::None).await["users"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let root_path = format!("/users/{root}");
+    for body in [json!({"role": "admin"}), json!({"enabled": false})] {
+        refused(
+            &c.send("PUT", &root_path, Body_::Json(body)).await,
+            403,
+            "The root user can't be changed or deleted",
+        );
+    }
+    refused(
+        &c.send("DELETE", &root_path, Body_::None).await,
+        403,
+        "The root user can't be changed or deleted",
+    );
+
+    // Delete → inactive (seat freed); again → ok, unchanged; updates now conflict.
+    assert_eq!(
+        c.ok("DELETE", &path, Body_::Json(json!({}))).await,
+        json!({"message": "ok"})
+    );
+    let gone = c.ok("GET", &path, Body_::None).await;
+    assert_eq!(
+        (gone["status"].as_str(), gone["enabled"].as_bool()),
+        (Some("inactive"), Some(false))
+    );
+    assert_eq!(
+        c.ok("DELETE", &path, Body_::None).await,
+        json!({"message": "ok"})
+    );
+    refused(
+        &c.send("PUT", &path, Body_::Json(json!({"name": "X"})))
+            .await,
+        409,
+        "User is inactive",
+    );
+    let unknown = "c".repeat(32);
+    refused(
+        &c.get(&format!("/users/{unknown}")).await,
+        404,
+        &format!("Cannot find user with id {unknown}"),
+    );
+    refused(
+        &c.send(
+            "PUT",
+            &format!("/users/{unknown}"),
+            Body_::Json(json!({"name": "X"})),
+        )
+        .await,
+        404,
+        &format!("Cannot find user with id {unknown}"),
+    );
+    // Not listed without a status filter; listed with status=inactive.
+    let live = c.ok("GET", "/users", Body_::None).await.to_string();
+    assert!(!live.contains("ann@example.com"));
+    let inactive = c.ok("GET", "/users?status=inactive", Body_::None).await;
+    assert_eq!(inactive["users"][0]["id"], id.as_str());
+    let audit = c.audit().await;
+    assert!(
+        audit.contains("user.create") && audit.contains("user.delete"),
+        "{audit}"
+    );
+}
