@@ -17,16 +17,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SMTP_VENV := $(CURDIR)/target/smtp-venv
 AIOSMTPD_VERSION := 1.4.6
 
-.PHONY: run test tools rust-tools npm-deps chromium smtp-sink test-cargo test-e2e bench fmt clean-e2e
+.PHONY: run test tools rust-tools npm-deps chromium smtp-sink sdk-deps test-cargo test-e2e test-sdk bench fmt clean-e2e
 
 ## make run: build in release and serve the console at http://127.0.0.1:3000 (data in ./data).
 run: rust-tools
 	cargo leptos serve --release
 
-## make test: every test — cargo (unit + HTTP integration) and Playwright in Chromium.
-test: tools test-cargo test-e2e
+## make test: every test — cargo (unit + HTTP integration), Playwright in Chromium, and
+## Cloudinary's official SDKs (Python, Node) against the Provisioning API.
+test: tools test-cargo test-e2e test-sdk
 
-tools: rust-tools npm-deps chromium smtp-sink
+tools: rust-tools npm-deps chromium smtp-sink sdk-deps
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -38,7 +39,8 @@ rust-tools:
 		cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked
 
 npm-deps:
-	@[ -x end2end/node_modules/.bin/playwright ] || (cd end2end && npm ci --no-audit --no-fund)
+	@[ -x end2end/node_modules/.bin/playwright ] && [ -f end2end/node_modules/cloudinary/package.json ] || \
+		(cd end2end && npm ci --no-audit --no-fund)
 
 chromium:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
@@ -50,6 +52,17 @@ smtp-sink:
 			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SMTP_VENV))) && \
 		$(SMTP_VENV)/bin/pip install -q aiosmtpd==$(AIOSMTPD_VERSION))
 
+# The official Python SDK, in the release that sends JSON and the one that sends multipart.
+SDK_PYTHON_VERSIONS := 1.46.3 1.44.1
+sdk-deps:
+	@for v in $(SDK_PYTHON_VERSIONS); do \
+		venv=$(CURDIR)/target/sdk-python-$$v; \
+		$$venv/bin/python -c "import cloudinary, sys; sys.exit(cloudinary.VERSION != '$$v')" 2>/dev/null || ( \
+			(python3 -m venv $$venv 2>/dev/null || \
+				($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $$venv)) && \
+			$$venv/bin/pip install -q cloudinary==$$v) || exit 1; \
+	done
+
 test-cargo: smtp-sink
 	CONSOLE_TEST_SMTP_PYTHON=$(SMTP_VENV)/bin/python cargo test --workspace --exclude frontend
 
@@ -59,6 +72,11 @@ test-e2e: tools
 	rm -rf $(E2E_DATA) && mkdir -p $(E2E_DATA)
 	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SETUP_TOKEN=e2e-$$RANDOM$$RANDOM RUST_LOG=warn \
 		cargo leptos end-to-end
+
+# The SDKs against the server binary on a spare port, with its own data directory.
+test-sdk: sdk-deps npm-deps
+	cargo build -p server
+	bash end2end/sdk/run.sh $(CURDIR)/target/debug/server
 
 ## make bench: sign-in throughput and the other benchmarks (run on demand, not in make test).
 bench:

@@ -173,7 +173,7 @@ impl Tx {
 
     pub async fn api_keys(&mut self, environment_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
         Ok(sqlx::query_as(
-            "SELECT * FROM api_keys WHERE environment_id = ? ORDER BY created_at, api_key",
+            "SELECT * FROM api_keys WHERE environment_id = ? ORDER BY created_at, root DESC, api_key",
         )
         .bind(environment_id)
         .fetch_all(self.conn())

@@ -132,7 +132,7 @@ impl Tx {
         account_id: &str,
     ) -> StoreResult<Vec<ApiKeyRow>> {
         Ok(sqlx::query_as(
-            "SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, api_key",
+            "SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, root DESC, api_key",
         )
         .bind(account_id)
         .fetch_all(self.conn())

@@ -60,7 +60,7 @@ pub async fn list(
     let total = all.len();
     match sort_by.as_str() {
         "api_key" => all.sort_by(|a, b| a.api_key.cmp(&b.api_key)),
-        // Keys created in one second keep their creation order.
+        // Oldest first (the Root key first among keys of one second).
         "created_at" => {}
         "name" => all.sort_by(|a, b| a.name.cmp(&b.name)),
         "enabled" => all.sort_by_key(|k| k.enabled),
