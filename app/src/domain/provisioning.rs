@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// `{key, secret, enabled}` inside a product environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EnvironmentKey {
     pub key: String,
     pub secret: String,
@@ -13,6 +14,7 @@ pub struct EnvironmentKey {
 
 /// A product environment (`sub_account`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductEnvironment {
     pub cloud_name: String,
     pub name: String,
@@ -23,11 +25,13 @@ pub struct ProductEnvironment {
     pub created_at: String,
     pub updated_at: String,
     pub description: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub custom_attributes: serde_json::Value,
 }
 
 /// An access key of a product environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccessKey {
     pub name: Option<String>,
     pub api_key: String,
@@ -42,6 +46,7 @@ pub struct AccessKey {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EmailPreferenceFlags {
     pub usage_alerts: bool,
     pub weekly_report: bool,
@@ -51,6 +56,7 @@ pub struct EmailPreferenceFlags {
 
 /// A user as the Provisioning API shows one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApiUser {
     pub id: String,
     pub name: Option<String>,
@@ -77,6 +83,7 @@ pub struct ApiUser {
 
 /// `{id, name}` of a group a user belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GroupRef {
     pub id: String,
     pub name: String,
@@ -84,6 +91,7 @@ pub struct GroupRef {
 
 /// `{id, name, description, cloud_name, enabled}` of an environment a user reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EnvironmentRef {
     pub id: String,
     pub name: String,
@@ -94,6 +102,7 @@ pub struct EnvironmentRef {
 
 /// `{id, name, email}` of a group member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Member {
     pub id: String,
     pub name: Option<String>,
@@ -102,6 +111,7 @@ pub struct Member {
 
 /// A user group; `users`, `created_at` and `updated_at` only with `extended_details`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserGroup {
     pub id: String,
     pub name: String,

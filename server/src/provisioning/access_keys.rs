@@ -1,5 +1,6 @@
 //! Access keys of a product environment (provisioning-api.md §4).
 
+use super::doc::*;
 use super::environments::{path_id, Ids};
 use super::request::Caller;
 use super::{ok, ApiError, ApiResult, Params, Shared};
@@ -39,6 +40,23 @@ async fn one(api: &Shared, c: &Caller, environment_id: &str, key: &str) -> ApiRe
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys",
+    tag = "access keys",
+    summary = "List access keys",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment"), AccessKeyQuery),
+    responses(
+        (status = 200, description = "The keys and their total", body = AccessKeyList),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(api): State<Shared>,
     c: Caller,
@@ -80,6 +98,24 @@ pub async fn list(
     ok(&json!({ "access_keys": shown, "total": total }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys",
+    tag = "access keys",
+    summary = "Generate an access key",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment")),
+    request_body = AccessKeyCreate,
+    responses(
+        (status = 200, description = "The new key", body = AccessKey),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(api): State<Shared>,
     c: Caller,
@@ -115,6 +151,24 @@ fn dedication(params: &Params) -> Result<Option<bool>, ApiError> {
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys/{key}",
+    tag = "access keys",
+    summary = "Rename, enable/disable, dedicate for webhooks",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment"), ("key" = String, Path, description = "The api_key")),
+    request_body = AccessKeyUpdate,
+    responses(
+        (status = 200, description = "The updated key", body = AccessKey),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn update(
     State(api): State<Shared>,
     c: Caller,
@@ -169,6 +223,23 @@ pub async fn update(
     one(&api, &c, env, key).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys/{key}",
+    tag = "access keys",
+    summary = "Delete an access key",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment"), ("key" = String, Path, description = "The api_key")),
+    responses(
+        (status = 200, description = "Deleted", body = MessageOk),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let env = path_id(&ids, "sub_account_id");
     let key = path_id(&ids, "key");
@@ -186,6 +257,24 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     ok(&json!({ "message": "ok" }))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys",
+    tag = "access keys",
+    summary = "Delete an access key by name",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment"), NameQuery),
+    request_body = AccessKeyName,
+    responses(
+        (status = 200, description = "Deleted", body = MessageOk),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn delete_by_name(
     State(api): State<Shared>,
     c: Caller,

@@ -1,8 +1,9 @@
 //! Product environments (`sub_accounts`, provisioning-api.md §3).
 
+use super::doc::*;
 use super::request::Caller;
 use super::{ok, ApiError, ApiResult, Params, Shared};
-use app::domain::provisioning::EnvironmentFilter;
+use app::domain::provisioning::{EnvironmentFilter, ProductEnvironment};
 use app::service::provisioning::{environment_error, environment_not_found};
 use app::service::{EnvironmentInput, ServiceError};
 use axum::extract::{Path, State};
@@ -29,6 +30,23 @@ fn attributes(params: &Params) -> Result<Option<String>, ApiError> {
         .map(|m| serde_json::Value::Object(m).to_string()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts",
+    tag = "product environments",
+    summary = "List product environments, oldest first",
+    params(("account_id" = String, Path, description = "The account"), EnvironmentQuery),
+    responses(
+        (status = 200, description = "The environments", body = EnvironmentList),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let filter = EnvironmentFilter {
         enabled: params.bool("enabled")?,
@@ -44,6 +62,23 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
     ok(&json!({ "sub_accounts": list }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}",
+    tag = "product environments",
+    summary = "Get a product environment",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment")),
+    responses(
+        (status = 200, description = "The environment", body = ProductEnvironment),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let id = path_id(&ids, "sub_account_id");
     let env = api
@@ -54,6 +89,24 @@ pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiRes
     ok(&env)
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts",
+    tag = "product environments",
+    summary = "Create a product environment (born with one enabled key)",
+    params(("account_id" = String, Path, description = "The account")),
+    request_body = EnvironmentCreate,
+    responses(
+        (status = 200, description = "The new environment", body = ProductEnvironment),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let name = params.required("name")?;
     let base = params.string("base_sub_account_id")?.unwrap_or_default();
@@ -89,6 +142,24 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     ok(&env)
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}",
+    tag = "product environments",
+    summary = "Update a product environment",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment")),
+    request_body = EnvironmentUpdate,
+    responses(
+        (status = 200, description = "The updated environment", body = ProductEnvironment),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn update(
     State(api): State<Shared>,
     c: Caller,
@@ -140,6 +211,23 @@ pub async fn update(
     ok(&env)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}",
+    tag = "product environments",
+    summary = "Delete a product environment",
+    params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment")),
+    responses(
+        (status = 200, description = "Deleted", body = MessageOk),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let id = path_id(&ids, "sub_account_id");
     let none = Params::default();

@@ -1,10 +1,11 @@
 //! User groups and their members (provisioning-api.md §6).
 
+use super::doc::*;
 use super::environments::{path_id, Ids};
 use super::request::Caller;
 use super::{ok, ApiError, ApiResult, Params, Shared};
 use app::domain::group::GroupMember;
-use app::domain::provisioning::Member;
+use app::domain::provisioning::{Member, UserGroup};
 use app::service::provisioning::group_not_found;
 use app::service::ServiceError;
 use axum::extract::{Path, State};
@@ -29,6 +30,23 @@ fn as_members(list: Vec<GroupMember>) -> Vec<Member> {
         .collect()
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups",
+    tag = "user groups",
+    summary = "List user groups",
+    params(("account_id" = String, Path, description = "The account"), ExtendedQuery),
+    responses(
+        (status = 200, description = "The groups", body = UserGroupList),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let extended = params.bool("extended_details")?.unwrap_or(false);
     let groups = api
@@ -39,6 +57,23 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
     ok(&json!({ "user_groups": groups }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}",
+    tag = "user groups",
+    summary = "Get a user group",
+    params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group"), ExtendedQuery),
+    responses(
+        (status = 200, description = "The group", body = UserGroup),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn get(
     State(api): State<Shared>,
     c: Caller,
@@ -72,6 +107,24 @@ pub async fn get(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups",
+    tag = "user groups",
+    summary = "Create a user group",
+    params(("account_id" = String, Path, description = "The account")),
+    request_body = UserGroupBody,
+    responses(
+        (status = 200, description = "The new group", body = UserGroup),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let name = params.required("name")?;
     let extended = params.bool("extended_details")?.unwrap_or(false);
@@ -88,6 +141,24 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     ok(&g)
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}",
+    tag = "user groups",
+    summary = "Rename a user group",
+    params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group")),
+    request_body = UserGroupBody,
+    responses(
+        (status = 200, description = "The group", body = UserGroup),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn update(
     State(api): State<Shared>,
     c: Caller,
@@ -110,6 +181,23 @@ pub async fn update(
     ok(&g)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}",
+    tag = "user groups",
+    summary = "Delete a user group",
+    params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group")),
+    responses(
+        (status = 200, description = "Deleted", body = OkTrue),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let id = path_id(&ids, "group_id");
     api.service
@@ -128,15 +216,66 @@ pub async fn members_of(api: &Shared, c: &Caller, id: &str) -> Result<Vec<Member
     Ok(g.users.unwrap_or_default())
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users",
+    tag = "user groups",
+    summary = "A group's members, in joining order",
+    params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group")),
+    responses(
+        (status = 200, description = "The members", body = Members),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn members(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let users = members_of(&api, &c, path_id(&ids, "group_id")).await?;
     ok(&json!({ "users": users }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}",
+    tag = "user groups",
+    summary = "Add a member",
+    params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group"), ("user_id" = String, Path, description = "The user")),
+    responses(
+        (status = 200, description = "Every member", body = Members),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn add_member(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     change(&api, &c, &ids, true).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}",
+    tag = "user groups",
+    summary = "Remove a member",
+    params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group"), ("user_id" = String, Path, description = "The user")),
+    responses(
+        (status = 200, description = "The remaining members", body = Members),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn remove_member(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     change(&api, &c, &ids, false).await
 }

@@ -4,6 +4,7 @@
 //! ([`ApiError`]) mapped to the contract's statuses in one place.
 
 mod access_keys;
+pub mod doc;
 mod environments;
 pub mod error;
 mod groups;
@@ -115,4 +116,8 @@ pub fn router(service: Service, limits: LimitConfig, max_body_bytes: usize) -> R
         .nest("/v1_1/provisioning/accounts/{account_id}", account)
         .route("/v1_1/provisioning/{*rest}", any(not_found))
         .route("/v2/accounts/{*rest}", any(not_found))
+        .route(
+            "/api/openapi.json",
+            get(|| async { ([(CONTENT_TYPE, "application/json")], doc::document()) }),
+        )
 }

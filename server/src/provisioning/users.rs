@@ -1,5 +1,6 @@
 //! Users (provisioning-api.md §5).
 
+use super::doc::*;
 use super::environments::{path_id, Ids};
 use super::request::Caller;
 use super::{ok, ApiError, ApiResult, Params, Shared};
@@ -87,6 +88,23 @@ fn filter(params: &Params) -> Result<ApiUserFilter, ApiError> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/users",
+    tag = "users",
+    summary = "List users",
+    params(("account_id" = String, Path, description = "The account"), UserQuery),
+    responses(
+        (status = 200, description = "The users", body = UserList),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let f = filter(&params)?;
     let users = api
@@ -104,6 +122,23 @@ async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser, ApiError> {
         .map_err(|e| refusal(e, &Params::default()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/users/{user_id}",
+    tag = "users",
+    summary = "Get a user (any status)",
+    params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
+    responses(
+        (status = 200, description = "The user", body = ApiUser),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     ok(&user(&api, &c, path_id(&ids, "user_id")).await?)
 }
@@ -148,6 +183,24 @@ fn role(params: &Params) -> Result<Option<String>, ApiError> {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1_1/provisioning/accounts/{account_id}/users",
+    tag = "users",
+    summary = "Create (invite) a user",
+    params(("account_id" = String, Path, description = "The account")),
+    request_body = UserCreate,
+    responses(
+        (status = 200, description = "The new user, pending", body = ApiUser),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let name = params.required("name")?;
     let email = params.required("email")?;
@@ -179,6 +232,24 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     ok(&user(&api, &c, &id).await?)
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1_1/provisioning/accounts/{account_id}/users/{user_id}",
+    tag = "users",
+    summary = "Update a user",
+    params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
+    request_body = UserUpdate,
+    responses(
+        (status = 200, description = "The updated user", body = ApiUser),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn update(
     State(api): State<Shared>,
     c: Caller,
@@ -247,6 +318,23 @@ pub async fn update(
     ok(&user(&api, &c, id).await?)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1_1/provisioning/accounts/{account_id}/users/{user_id}",
+    tag = "users",
+    summary = "Delete a user (becomes inactive)",
+    params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
+    responses(
+        (status = 200, description = "Deleted", body = MessageOk),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let id = path_id(&ids, "user_id");
     let current = user(&api, &c, id).await?;
@@ -266,6 +354,23 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     ok(&json!({ "message": "ok" }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/users/{user_id}/groups",
+    tag = "users",
+    summary = "A user's groups",
+    params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
+    responses(
+        (status = 200, description = "The groups", body = GroupsOfUser),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn groups(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let id = path_id(&ids, "user_id");
     let groups = api
@@ -276,6 +381,23 @@ pub async fn groups(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     ok(&json!({ "groups": groups }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1_1/provisioning/accounts/{account_id}/users/{user_id}/sub_accounts",
+    tag = "users",
+    summary = "The product environments a user can access",
+    params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
+    responses(
+        (status = 200, description = "The environments", body = EnvironmentsOfUser),
+        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
+        (status = 420, description = "Hourly quota used up", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
 pub async fn environments(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let id = path_id(&ids, "user_id");
     let list = api

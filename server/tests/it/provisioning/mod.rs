@@ -4,6 +4,7 @@
 mod auth_and_limits;
 mod environments;
 mod groups;
+mod openapi;
 mod users;
 
 use crate::support::*;
