@@ -143,6 +143,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("api-keys") view=pages::api_keys::ApiKeysPage/>
                     <Route ssr=SsrMode::Async path=path!("account") view=pages::account::AccountPage/>
                     <Route ssr=SsrMode::Async path=path!("account-api-keys") view=pages::account_api_keys::AccountApiKeysPage/>
+                    <Route ssr=SsrMode::Async path=path!("provisioning-api") view=pages::provisioning_api::ProvisioningApiPage/>
                     <Route ssr=SsrMode::Async path=path!("security") view=|| view! { <pages::not_built::NotBuilt area=Area::Security/> }/>
                     <Route ssr=SsrMode::Async path=path!("billing") view=pages::billing::BillingPage/>
                     <Route ssr=SsrMode::Async path=path!("add-ons") view=pages::addons::AddonsPage/>

@@ -2,6 +2,7 @@
 
 mod account;
 mod account_api_keys;
+mod api_reference;
 #[cfg(feature = "ssr")]
 pub mod context;
 mod environments;
@@ -14,6 +15,7 @@ mod users;
 
 pub use account::*;
 pub use account_api_keys::*;
+pub use api_reference::*;
 pub use environments::*;
 pub use error::ApiError;
 pub use groups::*;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_api_key;
 pub mod addons;
+pub mod api_reference;
 pub mod area;
 pub mod audit;
 pub mod billing;

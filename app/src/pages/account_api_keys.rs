@@ -58,7 +58,7 @@ pub fn AccountApiKeysPage() -> impl IntoView {
             <p class="lead">{format!(
                 "Credentials for the Provisioning API. A key acts as a Master admin over every product environment; an account has at most {MAX_ACCOUNT_API_KEYS}."
             )}</p>
-            <p>"Account ID: "<code>{me.account_id.clone()}</code></p>
+            <p>"Account ID: "<code>{me.account_id.clone()}</code>" · "<a href="/provisioning-api">"Provisioning API reference"</a></p>
             <FormStatus error=problems/>
             <ReauthPrompt needed=reauth on_done=again/>
             {move || created.get().map(|s| view! { <NewKeySecret secret=s/> })}

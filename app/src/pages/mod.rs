@@ -19,6 +19,7 @@ pub mod media_sharing;
 pub mod not_built;
 pub mod not_found;
 pub mod profile;
+pub mod provisioning_api;
 pub mod role_matrix;
 pub mod settings;
 pub mod setup;
