@@ -54,6 +54,9 @@ smtp-sink:
 
 # The official Python SDK, in the release that sends JSON and the one that sends multipart.
 SDK_PYTHON_VERSIONS := 1.46.3 1.44.1
+# Fuzzes the Provisioning API from its OpenAPI document.
+SCHEMATHESIS_VENV := $(CURDIR)/target/schemathesis-venv
+SCHEMATHESIS_VERSION := 4.32.5
 sdk-deps:
 	@for v in $(SDK_PYTHON_VERSIONS); do \
 		venv=$(CURDIR)/target/sdk-python-$$v; \
@@ -62,6 +65,10 @@ sdk-deps:
 				($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $$venv)) && \
 			$$venv/bin/pip install -q cloudinary==$$v) || exit 1; \
 	done
+	@$(SCHEMATHESIS_VENV)/bin/st --version 2>/dev/null | grep -q " $(SCHEMATHESIS_VERSION)$$" || ( \
+		(python3 -m venv $(SCHEMATHESIS_VENV) 2>/dev/null || \
+			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SCHEMATHESIS_VENV))) && \
+		$(SCHEMATHESIS_VENV)/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION))
 
 test-cargo: smtp-sink
 	CONSOLE_TEST_SMTP_PYTHON=$(SMTP_VENV)/bin/python cargo test --workspace --exclude frontend
@@ -73,7 +80,8 @@ test-e2e: tools
 	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SETUP_TOKEN=e2e-$$RANDOM$$RANDOM RUST_LOG=warn \
 		cargo leptos end-to-end
 
-# The SDKs against the server binary on a spare port, with its own data directory.
+# The SDKs, then schemathesis, against the server binary on a spare port, with its own
+# data directory.
 test-sdk: sdk-deps npm-deps
 	cargo build -p server
 	bash end2end/sdk/run.sh $(CURDIR)/target/debug/server

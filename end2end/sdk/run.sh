@@ -2,7 +2,8 @@
 # The official Cloudinary SDKs against a running console: a fresh data directory, an
 # Enterprise account and an account API key made with the server's CLI, the server on a
 # spare port, then Python (cloudinary 1.46.3 and 1.44.1) and Node (cloudinary 2.11.0).
-# Called by `make test-sdk` with the server binary as $1.
+# Then schemathesis fuzzes the API from its OpenAPI document. Called by `make test-sdk`
+# with the server binary as $1.
 set -euo pipefail
 
 SERVER=${1:?usage: run.sh path/to/server}
@@ -40,3 +41,14 @@ done
 # Node picks http or https when the module loads: the prefix is in the URL before then.
 CLOUDINARY_ACCOUNT_URL="account://$KEY:$SECRET@$ACCOUNT_ID?upload_prefix=$URL" \
   node "$HERE/node_sdk.js"
+
+# Fuzz the API from its OpenAPI document (schemathesis, bounded): no answer may be a 5xx.
+# The path's account is this account, so requests get past authentication.
+cat > "$DATA/schemathesis.toml" <<TOML
+[parameters]
+"path.account_id" = "$ACCOUNT_ID"
+TOML
+"$ROOT/target/schemathesis-venv/bin/st" --config-file "$DATA/schemathesis.toml" run \
+  "$ROOT/server/openapi.json" --url "$URL" --auth "$KEY:$SECRET" \
+  --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-30}" --seed 20261125 \
+  --max-time "${FUZZ_SECONDS:-120}" --workers 2 --warnings off

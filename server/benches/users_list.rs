@@ -4,6 +4,8 @@
 //! Run with `make bench` (or `cargo bench -p server --bench users_list`). The rows are
 //! seeded straight into the benchmark's own database file.
 
+mod seed;
+
 use app::service::{BootstrapInput, OsEntropy, RequestMeta, Service, SystemClock, UserQuery};
 use app::store::Database;
 use axum::body::Body;
@@ -71,50 +73,7 @@ async fn main() {
 
     // Seed 100k users (half admins, half media library users) with their role assignments.
     let seed_start = Instant::now();
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("console.db").display()
-    ))
-    .await
-    .unwrap();
-    let mut tx = pool.begin().await.unwrap();
-    for i in 0..USERS {
-        let id = format!("{:032x}", i + 1);
-        let role = if i % 2 == 0 {
-            "admin"
-        } else {
-            "media_library_user"
-        };
-        sqlx::query(
-            "INSERT INTO users (id, account_id, email, email_normalized, status, enabled, root, providers, theme, \
-             created_at, updated_at) VALUES (?, ?, ?, ?, 'active', TRUE, FALSE, 'password', 'system', ?, ?)",
-        )
-        .bind(&id)
-        .bind(&out.account_id)
-        .bind(format!("user{i:06}@bench.example"))
-        .bind(format!("user{i:06}@bench.example"))
-        .bind(1_700_000_000 + i as i64)
-        .bind(1_700_000_000 + i as i64)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        for (suffix, scope) in [("account", "account"), ("environment", "environment:all")] {
-            sqlx::query(
-                "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, scope, created_at) \
-                 VALUES (?, ?, 'user', ?, ?, ?, 0)",
-            )
-            .bind(format!("{id}{suffix}"))
-            .bind(&out.account_id)
-            .bind(&id)
-            .bind(format!("{role}@{suffix}"))
-            .bind(scope)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        }
-    }
-    tx.commit().await.unwrap();
-    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    let pool = seed::users(dir.path(), &out.account_id, USERS).await;
     // The bare SQL of a first page, as the ceiling the service is measured against.
     let list_sql = "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
         AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id FROM users u WHERE u.account_id = ? \

@@ -1,0 +1,53 @@
+//! Seeding for the benchmarks: many users written straight into the database file.
+
+use std::path::Path;
+
+/// Inserts `n` active users (half admins, half Media Library users, all environments)
+/// created one second apart, with their role assignments; then ANALYZE.
+pub async fn users(data_dir: &Path, account_id: &str, n: usize) -> sqlx::SqlitePool {
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        data_dir.join("console.db").display()
+    ))
+    .await
+    .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..n {
+        let id = format!("{:032x}", i + 1);
+        let role = if i % 2 == 0 {
+            "admin"
+        } else {
+            "media_library_user"
+        };
+        sqlx::query(
+            "INSERT INTO users (id, account_id, email, email_normalized, status, enabled, root, providers, theme, \
+             created_at, updated_at) VALUES (?, ?, ?, ?, 'active', TRUE, FALSE, 'password', 'system', ?, ?)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .bind(format!("user{i:06}@bench.example"))
+        .bind(format!("user{i:06}@bench.example"))
+        .bind(1_700_000_000 + i as i64)
+        .bind(1_700_000_000 + i as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        for (suffix, scope) in [("account", "account"), ("environment", "environment:all")] {
+            sqlx::query(
+                "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, scope, created_at) \
+                 VALUES (?, ?, 'user', ?, ?, ?, 0)",
+            )
+            .bind(format!("{id}{suffix}"))
+            .bind(account_id)
+            .bind(&id)
+            .bind(format!("{role}@{suffix}"))
+            .bind(scope)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    pool
+}
