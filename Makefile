@@ -82,8 +82,9 @@ test-e2e: tools
 
 # The SDKs, then schemathesis, against the server binary on a spare port, with its own
 # data directory.
-test-sdk: sdk-deps npm-deps
-	cargo build -p server
+# `cargo leptos build` is what `test-e2e` built already (then a no-op).
+test-sdk: rust-tools sdk-deps npm-deps
+	cargo leptos build
 	bash end2end/sdk/run.sh $(CURDIR)/target/debug/server
 
 ## make bench: sign-in throughput and the other benchmarks (run on demand, not in make test).

@@ -1,6 +1,7 @@
 //! The Provisioning API at scale: `GET …/users?page_size=50` on an account with 100,000
 //! users, over real HTTP (Basic auth with an account API key) from 16 concurrent clients,
-//! against the same SQL run bare from 16 concurrent loops as the ceiling.
+//! against the same SQL run bare from 16 concurrent loops as the ceiling; and the latency of
+//! one client alone (no queueing behind the others).
 //!
 //! Run with `make bench` (or `cargo bench -p server --bench provisioning`);
 //! `BENCH_SECONDS` sets each phase's length (default 10).
@@ -22,8 +23,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Runs `CLIENTS` loops of `one` for `secs`; prints and returns requests per second.
-async fn load<F, Fut>(what: &str, secs: u64, one: F) -> f64
+/// Runs `clients` loops of `one` for `secs`; prints and returns requests per second.
+async fn load<F, Fut>(what: &str, clients: usize, secs: u64, one: F) -> f64
 where
     F: Fn() -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
@@ -31,7 +32,7 @@ where
     let start = Instant::now();
     let until = start + Duration::from_secs(secs);
     let mut tasks = Vec::new();
-    for _ in 0..CLIENTS {
+    for _ in 0..clients {
         let one = one.clone();
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
@@ -51,7 +52,7 @@ where
     all.sort();
     let rate = all.len() as f64 / elapsed;
     println!(
-        "{what}: {rate:.0}/s  p50 {:.3?}  p99 {:.3?}  ({} requests, {CLIENTS} concurrent)",
+        "{what}: {rate:.0}/s  p50 {:.3?}  p99 {:.3?}  ({} requests, {clients} concurrent)",
         percentile(&all, 0.5),
         percentile(&all, 0.99),
         all.len()
@@ -106,24 +107,30 @@ async fn main() {
          AND ra.principal_id = u.id AND ra.scope = 'environment:all') AS all_environments, \
          (SELECT COUNT(*) FROM role_assignments ra JOIN environments e ON ra.scope = 'environment:' || e.id \
          WHERE ra.principal_type = 'user' AND ra.principal_id = u.id) AS environment_count, \
-         (SELECT COUNT(*) FROM user_group_members m WHERE m.user_id = u.id) AS group_count \
+         (SELECT COUNT(*) FROM user_group_members m WHERE m.user_id = u.id) AS group_count, \
+         (SELECT COUNT(*) FROM environments et WHERE et.account_id = u.account_id) AS environment_total \
          FROM users u WHERE u.account_id = '{}' AND u.status <> 'inactive' \
          ORDER BY u.created_at DESC, u.id DESC LIMIT 50 OFFSET 0",
         out.account_id
     );
     let bare_pool = pool.clone();
     let bare_sql = Arc::new(sql);
-    let ceiling = load("bare SQL, the page's statement (ceiling)", secs, move || {
-        let pool = bare_pool.clone();
-        let sql = bare_sql.clone();
-        async move {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .fetch_all(&pool)
-                .await
-                .unwrap();
-            assert_eq!(rows.len(), 50);
-        }
-    })
+    let ceiling = load(
+        "bare SQL, the page's statement (ceiling)",
+        CLIENTS,
+        secs,
+        move || {
+            let pool = bare_pool.clone();
+            let sql = bare_sql.clone();
+            async move {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+                assert_eq!(rows.len(), 50);
+            }
+        },
+    )
     .await;
     pool.close().await;
 
@@ -145,10 +152,11 @@ async fn main() {
     ));
     let auth = Arc::new(format!(
         "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", key.key.api_key, key.secret))
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", key.key.api_key, key.secret))
     ));
     let client = reqwest::Client::new();
-    let api = load("GET /users?page_size=50 over HTTP", secs, move || {
+    let one_page = move || {
         let client = client.clone();
         let url = url.clone();
         let auth = auth.clone();
@@ -163,7 +171,20 @@ async fn main() {
             let body = res.bytes().await.unwrap();
             assert!(body.len() > 1000);
         }
-    })
+    };
+    let api = load(
+        "GET /users?page_size=50 over HTTP",
+        CLIENTS,
+        secs,
+        one_page.clone(),
+    )
+    .await;
+    load(
+        "GET /users?page_size=50 over HTTP, one client",
+        1,
+        secs,
+        one_page,
+    )
     .await;
     println!("API / ceiling: {:.0}%", api / ceiling * 100.0);
 }

@@ -68,24 +68,24 @@ impl Service {
             return Err(ServiceError::Unauthenticated);
         }
         let permit = Permit::granted();
-        let mut tx = self.db().read(&permit).await?;
-        let Some(key) = tx.account_api_key(api_key).await? else {
-            tx.finish().await?;
+        let read = self.db().one_read(&permit).await?;
+        let Some(key) = read.key_credentials(api_key).await? else {
             return Err(ServiceError::Unauthenticated);
         };
         let given = sha256_hex(secret);
         let matches: bool = given.as_bytes().ct_eq(key.secret_hash.as_bytes()).into();
         if !(matches && key.enabled && key.account_id == account_id) {
-            tx.finish().await?;
             return Err(ServiceError::Unauthenticated);
         }
-        let assignments = tx.role_assignments_of("provisioning_key", api_key).await?;
-        let account = tx.account(account_id).await?;
-        tx.finish().await?;
-        let (Some(role), Some(account)) = (role_from_assignments(&assignments), account) else {
+        let assignments: Vec<(String, String)> = key
+            .role_id
+            .iter()
+            .map(|r| (r.clone(), "account".to_string()))
+            .collect();
+        let Some(role) = role_from_assignments(&assignments) else {
             return Err(ServiceError::Unauthenticated);
         };
-        if !Plan::find(&account.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
+        if !Plan::find(&key.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
             return Err(ServiceError::Forbidden(PROVISIONING_NOT_ENABLED.into()));
         }
         let now = self.now();
@@ -97,7 +97,16 @@ impl Service {
             tx.touch_account_api_key(api_key, now).await?;
             tx.commit_bookkeeping(&permit).await?;
         }
-        let (_, environments) = role_and_access(&assignments);
+        // Other roles than Master admin (custom roles, later) name their environments.
+        let environments = match role {
+            Role::MasterAdmin => EnvironmentAccess::All,
+            _ => {
+                let mut tx = self.db().read(&permit).await?;
+                let held = tx.role_assignments_of("provisioning_key", api_key).await?;
+                tx.finish().await?;
+                role_and_access(&held).1
+            }
+        };
         Ok(Principal {
             kind: PrincipalKind::AccountApiKey {
                 api_key: key.api_key.clone(),
@@ -107,18 +116,15 @@ impl Service {
             account_id: key.account_id,
             email: format!("Account API key {}", key.name),
             role,
-            // A key reaches every environment (provisioning-api.md §1).
-            environments: match role {
-                Role::MasterAdmin => EnvironmentAccess::All,
-                _ => environments,
-            },
+            // A Master admin key reaches every environment (provisioning-api.md §1).
+            environments,
             session_token_hash: String::new(),
             reauthenticated_at: None,
             active_environment_id: None,
         })
     }
 
-    fn api_user(&self, row: ApiUserRow, environment_total: i64) -> ApiUser {
+    fn api_user(&self, row: ApiUserRow) -> ApiUser {
         let u = row.user;
         let role = row
             .role_id
@@ -164,7 +170,7 @@ impl Service {
             technical_role: None,
             group_count: row.group_count,
             sub_account_count: if all {
-                environment_total
+                row.environment_total
             } else {
                 row.environment_count
             },
@@ -181,18 +187,17 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::UsersView, meta)
             .await?;
-        let mut tx = self.db().read(&permit).await?;
-        let environments = tx.environments(&principal.account_id).await?;
         if let Some(id) = &filter.environment_id {
-            if !environments.iter().any(|e| &e.id == id) {
-                tx.finish().await?;
+            let mut tx = self.db().read(&permit).await?;
+            let found = tx.environment(&principal.account_id, id).await?;
+            tx.finish().await?;
+            if found.is_none() {
                 return Err(environment_not_found(id));
             }
         }
-        let rows = tx.api_users(&principal.account_id, filter).await?;
-        tx.finish().await?;
-        let total = environments.len() as i64;
-        Ok(rows.into_iter().map(|r| self.api_user(r, total)).collect())
+        let read = self.db().one_read(&permit).await?;
+        let rows = read.api_users(&principal.account_id, filter).await?;
+        Ok(rows.into_iter().map(|r| self.api_user(r)).collect())
     }
 
     /// `GET /users/{id}`, whatever the user's status (`users.view`).
@@ -207,9 +212,8 @@ impl Service {
             .await?;
         let mut tx = self.db().read(&permit).await?;
         let row = tx.api_user(&principal.account_id, id).await?;
-        let total = tx.environments(&principal.account_id).await?.len() as i64;
         tx.finish().await?;
-        row.map(|r| self.api_user(r, total))
+        row.map(|r| self.api_user(r))
             .ok_or_else(|| user_not_found(id))
     }
 

@@ -18,6 +18,36 @@ pub struct AccountApiKeyRow {
 const COLUMNS: &str = "api_key, account_id, name, secret_hash, enabled, created_by, created_at, \
      updated_at, last_used_at";
 
+/// What authenticating an account API key needs, read in one statement.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyCredentials {
+    pub api_key: String,
+    pub account_id: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub enabled: bool,
+    pub last_used_at: Option<i64>,
+    /// The account's plan.
+    pub plan: String,
+    /// The key's account-scope role (`master_admin@account`).
+    pub role_id: Option<String>,
+}
+
+impl super::OneRead {
+    /// The key, its account's plan and its account-scope role, in one statement.
+    pub async fn key_credentials(mut self, api_key: &str) -> StoreResult<Option<KeyCredentials>> {
+        Ok(sqlx::query_as(
+            "SELECT k.api_key, k.account_id, k.name, k.secret_hash, k.enabled, k.last_used_at, \
+             a.plan, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'provisioning_key' \
+               AND ra.principal_id = k.api_key AND ra.scope = 'account') AS role_id \
+             FROM account_api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.api_key = ?",
+        )
+        .bind(api_key)
+        .fetch_optional(&mut *self.conn)
+        .await?)
+    }
+}
+
 impl Tx {
     /// Adds the key (what it may do is a role assignment the service adds beside it).
     pub async fn insert_account_api_key(&mut self, k: &AccountApiKeyRow) -> StoreResult<()> {

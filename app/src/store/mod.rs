@@ -25,7 +25,7 @@ mod user_lifecycle;
 mod user_list;
 mod users;
 
-pub use account_api_keys::AccountApiKeyRow;
+pub use account_api_keys::{AccountApiKeyRow, KeyCredentials};
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};
@@ -140,7 +140,7 @@ impl Database {
 /// One read statement outside a transaction (see [`Database::one_read`]); its methods
 /// consume it.
 pub struct OneRead {
-    conn: sqlx::pool::PoolConnection<Sqlite>,
+    pub(super) conn: sqlx::pool::PoolConnection<Sqlite>,
 }
 
 /// One transaction of the store. Query methods live in the submodules.

@@ -16,6 +16,8 @@ pub struct ApiUserRow {
     /// Environments named one by one (when not all).
     pub environment_count: i64,
     pub group_count: i64,
+    /// Environments of the account (what "all" amounts to).
+    pub environment_total: i64,
 }
 
 /// The columns of [`ApiUserRow`] over `users u`: correlated subqueries, so a page walks
@@ -27,7 +29,8 @@ const API_USER_COLUMNS: &str = "u.*, \
      AND ra.principal_id = u.id AND ra.scope = 'environment:all') AS all_environments, \
     (SELECT COUNT(*) FROM role_assignments ra JOIN environments e ON ra.scope = 'environment:' || e.id \
      WHERE ra.principal_type = 'user' AND ra.principal_id = u.id) AS environment_count, \
-    (SELECT COUNT(*) FROM user_group_members m WHERE m.user_id = u.id) AS group_count";
+    (SELECT COUNT(*) FROM user_group_members m WHERE m.user_id = u.id) AS group_count, \
+    (SELECT COUNT(*) FROM environments et WHERE et.account_id = u.account_id) AS environment_total";
 
 fn sort_sql(sort: ApiUserSort) -> String {
     match sort {
@@ -48,10 +51,11 @@ fn push_list(q: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
     q.push(")");
 }
 
-impl Tx {
-    /// The account's users matching the filter, in its order (`GET /users`).
+impl super::OneRead {
+    /// The account's users matching the filter, in its order (`GET /users`), in one
+    /// statement outside a transaction.
     pub async fn api_users(
-        &mut self,
+        mut self,
         account_id: &str,
         f: &ApiUserFilter,
     ) -> StoreResult<Vec<ApiUserRow>> {
@@ -108,9 +112,11 @@ impl Tx {
                 .push(" OFFSET ")
                 .push_bind(i64::from(page.saturating_sub(1)) * i64::from(size));
         }
-        Ok(q.build_query_as().fetch_all(self.conn()).await?)
+        Ok(q.build_query_as().fetch_all(&mut *self.conn).await?)
     }
+}
 
+impl Tx {
     /// One user of the account, whatever their status.
     pub async fn api_user(
         &mut self,

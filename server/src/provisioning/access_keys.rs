@@ -48,13 +48,7 @@ async fn one(api: &Shared, c: &Caller, environment_id: &str, key: &str) -> ApiRe
     params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment"), AccessKeyQuery),
     responses(
         (status = 200, description = "The keys and their total", body = AccessKeyList),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn list(
@@ -107,13 +101,7 @@ pub async fn list(
     request_body = AccessKeyCreate,
     responses(
         (status = 200, description = "The new key", body = AccessKey),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn create(
@@ -160,13 +148,7 @@ fn dedication(params: &Params) -> Result<Option<bool>, ApiError> {
     request_body = AccessKeyUpdate,
     responses(
         (status = 200, description = "The updated key", body = AccessKey),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn update(
@@ -231,13 +213,7 @@ pub async fn update(
     params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment"), ("key" = String, Path, description = "The api_key")),
     responses(
         (status = 200, description = "Deleted", body = MessageOk),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -266,13 +242,7 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     request_body = AccessKeyName,
     responses(
         (status = 200, description = "Deleted", body = MessageOk),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn delete_by_name(

@@ -22,6 +22,33 @@ pub struct ErrorMessage {
     pub message: String,
 }
 
+/// The errors every operation may answer, each `{"error":{"message":…}}`.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ApiErrors {
+    /// Bad parameter or a rule broken
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// Invalid credentials
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Plan, seats or a protected user
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// Unknown id
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// Name, email or cloud name taken; user inactive
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// Hourly quota used up
+    #[response(status = 420)]
+    QuotaUsedUp(ErrorBody),
+    /// Too many requests
+    #[response(status = 429)]
+    TooManyRequests(ErrorBody),
+}
+
 /// `{"message":"ok"}`.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct MessageOk {

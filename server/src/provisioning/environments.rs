@@ -38,13 +38,7 @@ fn attributes(params: &Params) -> Result<Option<String>, ApiError> {
     params(("account_id" = String, Path, description = "The account"), EnvironmentQuery),
     responses(
         (status = 200, description = "The environments", body = EnvironmentList),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
@@ -70,13 +64,7 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
     params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment")),
     responses(
         (status = 200, description = "The environment", body = ProductEnvironment),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -98,13 +86,7 @@ pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiRes
     request_body = EnvironmentCreate,
     responses(
         (status = 200, description = "The new environment", body = ProductEnvironment),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
@@ -151,13 +133,7 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     request_body = EnvironmentUpdate,
     responses(
         (status = 200, description = "The updated environment", body = ProductEnvironment),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn update(
@@ -219,13 +195,7 @@ pub async fn update(
     params(("account_id" = String, Path, description = "The account"), ("sub_account_id" = String, Path, description = "The product environment")),
     responses(
         (status = 200, description = "Deleted", body = MessageOk),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {

@@ -38,13 +38,7 @@ fn as_members(list: Vec<GroupMember>) -> Vec<Member> {
     params(("account_id" = String, Path, description = "The account"), ExtendedQuery),
     responses(
         (status = 200, description = "The groups", body = UserGroupList),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
@@ -65,13 +59,7 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
     params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group"), ExtendedQuery),
     responses(
         (status = 200, description = "The group", body = UserGroup),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn get(
@@ -116,13 +104,7 @@ pub async fn get(
     request_body = UserGroupBody,
     responses(
         (status = 200, description = "The new group", body = UserGroup),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
@@ -150,13 +132,7 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     request_body = UserGroupBody,
     responses(
         (status = 200, description = "The group", body = UserGroup),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn update(
@@ -189,13 +165,7 @@ pub async fn update(
     params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group")),
     responses(
         (status = 200, description = "Deleted", body = OkTrue),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -224,13 +194,7 @@ pub async fn members_of(api: &Shared, c: &Caller, id: &str) -> Result<Vec<Member
     params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group")),
     responses(
         (status = 200, description = "The members", body = Members),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn members(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -246,13 +210,7 @@ pub async fn members(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Ap
     params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group"), ("user_id" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "Every member", body = Members),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn add_member(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -267,13 +225,7 @@ pub async fn add_member(State(api): State<Shared>, c: Caller, Path(ids): Ids) ->
     params(("account_id" = String, Path, description = "The account"), ("group_id" = String, Path, description = "The user group"), ("user_id" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "The remaining members", body = Members),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn remove_member(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {

@@ -47,13 +47,21 @@ pub fn json_body(value: &serde_json::Value) -> impl IntoResponse {
     )
 }
 
-/// 200 with a record serialized in its fields' order.
+/// 200 with a record serialized in its fields' order (straight to text, no detour
+/// through a JSON tree).
 pub fn ok<T: serde::Serialize>(value: &T) -> ApiResult {
-    let value = serde_json::to_value(value).map_err(|e| {
+    let body = serde_json::to_string(value).map_err(|e| {
         tracing::error!(error = %e, "provisioning response didn't serialize");
         ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
     })?;
-    Ok(json_body(&value).into_response())
+    Ok((
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 async fn not_found() -> ApiError {

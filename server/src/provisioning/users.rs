@@ -96,13 +96,7 @@ fn filter(params: &Params) -> Result<ApiUserFilter, ApiError> {
     params(("account_id" = String, Path, description = "The account"), UserQuery),
     responses(
         (status = 200, description = "The users", body = UserList),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
@@ -112,7 +106,7 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
         .api_users(&c.principal, &f, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
-    ok(&json!({ "users": users }))
+    ok(&UserList { users })
 }
 
 async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser, ApiError> {
@@ -130,13 +124,7 @@ async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser, ApiError> {
     params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "The user", body = ApiUser),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -192,13 +180,7 @@ fn role(params: &Params) -> Result<Option<String>, ApiError> {
     request_body = UserCreate,
     responses(
         (status = 200, description = "The new user, pending", body = ApiUser),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
@@ -241,13 +223,7 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     request_body = UserUpdate,
     responses(
         (status = 200, description = "The updated user", body = ApiUser),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn update(
@@ -326,13 +302,7 @@ pub async fn update(
     params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "Deleted", body = MessageOk),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -362,13 +332,7 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "The groups", body = GroupsOfUser),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn groups(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
@@ -389,13 +353,7 @@ pub async fn groups(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     params(("account_id" = String, Path, description = "The account"), ("user_id" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "The environments", body = EnvironmentsOfUser),
-        (status = 400, description = "Bad parameter or a rule broken", body = ErrorBody),
-        (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 403, description = "Plan, seats or a protected user", body = ErrorBody),
-        (status = 404, description = "Unknown id", body = ErrorBody),
-        (status = 409, description = "Name, email or cloud name taken; user inactive", body = ErrorBody),
-        (status = 420, description = "Hourly quota used up", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
+        ApiErrors,
     )
 )]
 pub async fn environments(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
