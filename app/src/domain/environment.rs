@@ -13,6 +13,7 @@ pub const ASSET_GUARD: i64 = 1000;
 pub const CLOUD_NAME_TAKEN: &str = "Cloud name already exists";
 pub const ENVIRONMENT_LIMIT: &str = "Product environment limit reached for your plan";
 pub const KEY_NAME_TAKEN: &str = "Access key name already exists";
+pub const KEY_NOT_FOUND: &str = "API key not found";
 pub const LAST_ENVIRONMENT: &str = "The account's last product environment can't be deleted";
 pub const TOO_MANY_ASSETS_TO_DELETE: &str =
     "A product environment with 1000 or more assets can't be deleted";

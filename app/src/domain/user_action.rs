@@ -26,6 +26,8 @@ pub const ROOT_REFUSED: &str =
     "The root user can't be demoted, disabled or deleted; they may first transfer root";
 pub const LAST_MASTER_ADMIN: &str = "The account must keep at least one active master admin";
 pub const INACTIVE_REFUSED: &str = "Inactive users can't be changed";
+/// An inactive user can't join a group (and the Provisioning API's word for both).
+pub const USER_INACTIVE: &str = "User is inactive";
 pub const PASSWORD_ONLY: &str =
     "Password reset is only available for users who sign in with a password";
 

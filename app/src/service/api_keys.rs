@@ -7,7 +7,7 @@ use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::environment::{
-    cloudinary_url, KEY_LIMIT, KEY_NAME_TAKEN, LAST_KEY, MAX_KEYS_PER_ENVIRONMENT,
+    cloudinary_url, KEY_LIMIT, KEY_NAME_TAKEN, KEY_NOT_FOUND, LAST_KEY, MAX_KEYS_PER_ENVIRONMENT,
     WEBHOOK_KEY_STAYS_ENABLED,
 };
 use crate::domain::{
@@ -378,7 +378,7 @@ impl Service {
             .await?
             .into_iter()
             .find(|k| k.api_key == wanted || k.name_normalized == wanted.to_lowercase())
-            .ok_or_else(|| ServiceError::NotFound("API key not found".into()))?;
+            .ok_or_else(|| ServiceError::NotFound(KEY_NOT_FOUND.into()))?;
         Ok((env, key))
     }
 

@@ -6,9 +6,10 @@ use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::group::{
-    self, GroupDetail, GroupMember, GroupShare, GroupSummary, GROUP_NAME_TAKEN,
+    self, GroupDetail, GroupMember, GroupShare, GroupSummary, GROUP_NAME_TAKEN, GROUP_NOT_FOUND,
 };
 use crate::domain::sharing::{ItemKind, Level};
+use crate::domain::user_action::USER_INACTIVE;
 use crate::domain::{Permission, UserStatus};
 use crate::store::{GroupRow, MemberRow, Tx};
 use serde_json::json;
@@ -31,8 +32,6 @@ fn member(m: MemberRow) -> GroupMember {
         status: m.status,
     }
 }
-
-const NOT_FOUND: &str = "User group not found";
 
 impl Service {
     /// The account's groups with member counts (`groups.view`).
@@ -58,7 +57,7 @@ impl Service {
     ) -> ServiceResult<GroupRow> {
         tx.group(&principal.account_id, id.trim())
             .await?
-            .ok_or_else(|| ServiceError::NotFound(NOT_FOUND.into()))
+            .ok_or_else(|| ServiceError::NotFound(GROUP_NOT_FOUND.into()))
     }
 
     /// A group, its members in joining order and, per environment the viewer reaches,
@@ -300,7 +299,7 @@ impl Service {
             let done = if add {
                 if UserStatus::parse(&user.user.status) == Some(UserStatus::Inactive) {
                     tx.finish().await?;
-                    return Err(ServiceError::Conflict("User is inactive".into()));
+                    return Err(ServiceError::Conflict(USER_INACTIVE.into()));
                 }
                 tx.add_group_member(&row.id, user_id, now).await?
             } else {

@@ -228,7 +228,7 @@ impl Service {
             .authorize(principal, Permission::GroupsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        if tx.api_user(&principal.account_id, id).await?.is_none() {
+        if tx.account_user(&principal.account_id, id).await?.is_none() {
             tx.finish().await?;
             return Err(user_not_found(id));
         }
@@ -254,7 +254,7 @@ impl Service {
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        if tx.api_user(&principal.account_id, id).await?.is_none() {
+        if tx.account_user(&principal.account_id, id).await?.is_none() {
             tx.finish().await?;
             return Err(user_not_found(id));
         }
@@ -454,7 +454,7 @@ impl Service {
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let found = tx.api_user(&principal.account_id, id).await?.is_some();
+        let found = tx.account_user(&principal.account_id, id).await?.is_some();
         tx.finish().await?;
         Ok(found)
     }

@@ -8,6 +8,7 @@ use super::{
     AuditRecord, AuditResult, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
+use crate::domain::email::EMAIL_TAKEN;
 use crate::domain::user_action::{
     self, Acting, Target, LAST_MASTER_ADMIN, ROOT_REFUSED, SELF_REFUSED,
 };
@@ -239,7 +240,7 @@ impl Service {
         let email_changed = email.normalized() != user.email_normalized;
         if email_changed && tx.live_user_by_email(&email.normalized()).await?.is_some() {
             tx.finish().await?;
-            return Err(ServiceError::invalid("email", "This email already exists"));
+            return Err(ServiceError::invalid("email", EMAIL_TAKEN));
         }
         let new_name = (!name.is_empty()).then_some(name);
         tx.set_user_name_and_email(&user.id, new_name, email.as_str(), &email.normalized(), now)

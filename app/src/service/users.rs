@@ -7,6 +7,7 @@ use super::emails;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
+use crate::domain::email::EMAIL_TAKEN;
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
 use crate::domain::validation;
 use crate::domain::{
@@ -410,7 +411,7 @@ impl Service {
         let mut taken = FieldErrors::new();
         for (i, email) in &emails {
             if tx.live_user_by_email(&email.normalized()).await?.is_some() {
-                taken.add(&format!("emails[{i}]"), "This email already exists");
+                taken.add(&format!("emails[{i}]"), EMAIL_TAKEN);
             }
         }
         if !taken.is_empty() {

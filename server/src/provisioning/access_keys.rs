@@ -4,20 +4,24 @@ use super::doc::*;
 use super::environments::{path_id, Ids};
 use super::request::Caller;
 use super::{ok, ApiError, ApiResult, Params, Shared};
+use app::domain::environment::KEY_NOT_FOUND;
 use app::domain::provisioning::AccessKey;
 use app::service::provisioning::environment_error;
 use app::service::{KeyChange, ServiceError};
 use axum::extract::{Path, State};
-use serde_json::json;
 
 const NAMES: &[(&str, &str)] = &[];
 
+fn key_not_found(key: &str) -> ApiError {
+    ApiError::new(
+        http::StatusCode::NOT_FOUND,
+        format!("Cannot find access key {key}"),
+    )
+}
+
 fn refusal(e: ServiceError, params: &Params, environment_id: &str, key: &str) -> ApiError {
     match e {
-        ServiceError::NotFound(m) if m == "API key not found" => ApiError::new(
-            http::StatusCode::NOT_FOUND,
-            format!("Cannot find access key {key}"),
-        ),
+        ServiceError::NotFound(m) if m == KEY_NOT_FOUND => key_not_found(key),
         e => ApiError::from_service(environment_error(e, environment_id), params, NAMES),
     }
 }
@@ -29,15 +33,19 @@ async fn keys(api: &Shared, c: &Caller, environment_id: &str) -> Result<Vec<Acce
         .map_err(|e| refusal(e, &Params::default(), environment_id, ""))
 }
 
-async fn one(api: &Shared, c: &Caller, environment_id: &str, key: &str) -> ApiResult {
-    let all = keys(api, c, environment_id).await?;
-    match all.into_iter().find(|k| k.api_key == key) {
-        Some(k) => ok(&k),
-        None => Err(ApiError::new(
-            http::StatusCode::NOT_FOUND,
-            format!("Cannot find access key {key}"),
-        )),
-    }
+/// The key whose `api_key` is `key` (the service also finds keys by name; the path
+/// names them by number only).
+async fn key_of(
+    api: &Shared,
+    c: &Caller,
+    environment_id: &str,
+    key: &str,
+) -> Result<AccessKey, ApiError> {
+    keys(api, c, environment_id)
+        .await?
+        .into_iter()
+        .find(|k| k.api_key == key)
+        .ok_or_else(|| key_not_found(key))
 }
 
 #[utoipa::path(
@@ -89,7 +97,10 @@ pub async fn list(
             .collect(),
         None => all,
     };
-    ok(&json!({ "access_keys": shown, "total": total }))
+    ok(&AccessKeyList {
+        access_keys: shown,
+        total: total as i64,
+    })
 }
 
 #[utoipa::path(
@@ -121,7 +132,7 @@ pub async fn create(
         .generate_api_key(&c.principal, env, &name, enabled, "full", &[], &c.meta)
         .await
         .map_err(|e| refusal(e, &params, env, ""))?;
-    one(&api, &c, env, &made.key.api_key).await
+    ok(&key_of(&api, &c, env, &made.key.api_key).await?)
 }
 
 /// `dedicated_for`: `webhooks` or `["webhooks"]` dedicates; `""` or `[]` clears.
@@ -169,16 +180,7 @@ pub async fn update(
         Some("") | Some("[]") => Some(false),
         _ => dedication(&params)?,
     };
-    let current = keys(&api, &c, env)
-        .await?
-        .into_iter()
-        .find(|k| k.api_key == key)
-        .ok_or_else(|| {
-            ApiError::new(
-                http::StatusCode::NOT_FOUND,
-                format!("Cannot find access key {key}"),
-            )
-        })?;
+    let current = key_of(&api, &c, env, key).await?;
     // Enable before dedicating, clear a dedication before disabling.
     let mut changes = Vec::new();
     if let Some(n) = name.filter(|n| Some(n) != current.name.as_ref()) {
@@ -202,7 +204,7 @@ pub async fn update(
             .await
             .map_err(|e| refusal(e, &params, env, key))?;
     }
-    one(&api, &c, env, key).await
+    ok(&key_of(&api, &c, env, key).await?)
 }
 
 #[utoipa::path(
@@ -219,18 +221,12 @@ pub async fn update(
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let env = path_id(&ids, "sub_account_id");
     let key = path_id(&ids, "key");
-    let exists = keys(&api, &c, env).await?.iter().any(|k| k.api_key == key);
-    if !exists {
-        return Err(ApiError::new(
-            http::StatusCode::NOT_FOUND,
-            format!("Cannot find access key {key}"),
-        ));
-    }
+    key_of(&api, &c, env, key).await?;
     api.service
         .delete_api_key(&c.principal, env, key, &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default(), env, key))?;
-    ok(&json!({ "message": "ok" }))
+    ok(&MessageOk::ok())
 }
 
 #[utoipa::path(
@@ -271,5 +267,5 @@ pub async fn delete_by_name(
         .delete_api_key(&c.principal, env, &key.api_key, &c.meta)
         .await
         .map_err(|e| refusal(e, &params, env, &key.api_key))?;
-    ok(&json!({ "message": "ok" }))
+    ok(&MessageOk::ok())
 }

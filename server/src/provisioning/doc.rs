@@ -55,6 +55,14 @@ pub struct MessageOk {
     pub message: String,
 }
 
+impl MessageOk {
+    pub fn ok() -> MessageOk {
+        MessageOk {
+            message: "ok".into(),
+        }
+    }
+}
+
 /// `{"ok":true}` (deleting a user group).
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct OkTrue {

@@ -7,7 +7,6 @@ use app::domain::provisioning::{EnvironmentFilter, ProductEnvironment};
 use app::service::provisioning::{environment_error, environment_not_found};
 use app::service::{EnvironmentInput, ServiceError};
 use axum::extract::{Path, State};
-use serde_json::json;
 use std::collections::HashMap;
 
 pub type Ids = Path<HashMap<String, String>>;
@@ -53,7 +52,7 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
         .api_environments(&c.principal, &filter, &c.meta)
         .await
         .map_err(|e| refusal(e, &params, ""))?;
-    ok(&json!({ "sub_accounts": list }))
+    ok(&EnvironmentList { sub_accounts: list })
 }
 
 #[utoipa::path(
@@ -210,5 +209,5 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
         .delete_environment(&c.principal, id, &env.cloud_name, &c.meta)
         .await
         .map_err(|e| refusal(e, &none, id))?;
-    ok(&json!({ "message": "ok" }))
+    ok(&MessageOk::ok())
 }

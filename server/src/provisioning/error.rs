@@ -1,16 +1,18 @@
 //! The Provisioning API's one error type and its one mapping from the service's errors to
 //! the contract's statuses and stable messages (provisioning-api.md §2).
 
+use app::domain::email::EMAIL_TAKEN;
 use app::domain::environment::{
     CLOUD_NAME_TAKEN, ENVIRONMENT_LIMIT, KEY_LIMIT, KEY_NAME_TAKEN, LAST_ENVIRONMENT, LAST_KEY,
     TOO_MANY_ASSETS_TO_DELETE, TOO_MANY_ASSETS_TO_RENAME, WEBHOOK_KEY_STAYS_ENABLED,
 };
 use app::domain::group::GROUP_NAME_TAKEN;
-use app::domain::user_action::{INACTIVE_REFUSED, LAST_MASTER_ADMIN, ROOT_REFUSED};
+use app::domain::user_action::{INACTIVE_REFUSED, LAST_MASTER_ADMIN, ROOT_REFUSED, USER_INACTIVE};
 use app::service::ServiceError;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode};
 
+use super::doc::{ErrorBody, ErrorMessage};
 use super::params::Params;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,8 +88,8 @@ impl ApiError {
                 CLOUD_NAME_TAKEN => (S::CONFLICT, CLOUD_NAME_TAKEN),
                 KEY_NAME_TAKEN => (S::CONFLICT, KEY_NAME_TAKEN),
                 GROUP_NAME_TAKEN => (S::CONFLICT, GROUP_NAME_TAKEN),
-                "This email already exists" => (S::CONFLICT, "This email already exists"),
-                INACTIVE_REFUSED | "User is inactive" => (S::CONFLICT, "User is inactive"),
+                EMAIL_TAKEN => (S::CONFLICT, EMAIL_TAKEN),
+                INACTIVE_REFUSED | USER_INACTIVE => (S::CONFLICT, USER_INACTIVE),
                 LAST_MASTER_ADMIN => (S::BAD_REQUEST, LAST_MASTER_ADMIN),
                 ROOT_REFUSED => (S::FORBIDDEN, ROOT_USER),
                 LAST_ENVIRONMENT => (
@@ -141,14 +143,11 @@ impl ApiError {
             ServiceError::Unauthenticated | ServiceError::InvalidCredentials => {
                 ApiError::unauthorized()
             }
-            ServiceError::Forbidden(m) | ServiceError::Conflict(m) | ServiceError::NotFound(m)
-                if rule(&m).is_some() =>
-            {
-                rule(&m).unwrap_or_else(ApiError::bad_body)
+            ServiceError::Forbidden(m) => {
+                rule(&m).unwrap_or_else(|| ApiError::new(S::FORBIDDEN, m))
             }
-            ServiceError::Forbidden(m) => ApiError::new(S::FORBIDDEN, m),
-            ServiceError::Conflict(m) => ApiError::new(S::CONFLICT, m),
-            ServiceError::NotFound(m) => ApiError::new(S::NOT_FOUND, m),
+            ServiceError::Conflict(m) => rule(&m).unwrap_or_else(|| ApiError::new(S::CONFLICT, m)),
+            ServiceError::NotFound(m) => rule(&m).unwrap_or_else(|| ApiError::new(S::NOT_FOUND, m)),
             ServiceError::ReauthenticationRequired => ApiError::unauthorized(),
             ServiceError::Throttled { retry_after }
             | ServiceError::RateLimited { retry_after, .. } => {
@@ -164,8 +163,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": { "message": self.message } });
-        let mut res = (self.status, super::json_body(&body)).into_response();
+        let body = ErrorBody {
+            error: ErrorMessage {
+                message: self.message,
+            },
+        };
+        let text = serde_json::to_string(&body).unwrap_or_default();
+        let mut res = super::json_response(self.status, text);
         if let Some(secs) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 res.headers_mut().insert(http::header::RETRY_AFTER, v);

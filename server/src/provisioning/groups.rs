@@ -4,17 +4,16 @@ use super::doc::*;
 use super::environments::{path_id, Ids};
 use super::request::Caller;
 use super::{ok, ApiError, ApiResult, Params, Shared};
-use app::domain::group::GroupMember;
+use app::domain::group::{GroupMember, GROUP_NOT_FOUND};
 use app::domain::provisioning::{Member, UserGroup};
 use app::service::provisioning::group_not_found;
 use app::service::ServiceError;
 use axum::extract::{Path, State};
-use serde_json::json;
 
-/// The service's "User group not found" as the API's message for this id.
+/// The service's unknown group as the API's message for this id.
 fn refusal(e: ServiceError, params: &Params, id: &str) -> ApiError {
     let e = match e {
-        ServiceError::NotFound(m) if m == "User group not found" => group_not_found(id),
+        ServiceError::NotFound(m) if m == GROUP_NOT_FOUND => group_not_found(id),
         e => e,
     };
     ApiError::from_service(e, params, &[])
@@ -48,7 +47,9 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
         .api_groups(&c.principal, extended, &c.meta)
         .await
         .map_err(|e| refusal(e, &params, ""))?;
-    ok(&json!({ "user_groups": groups }))
+    ok(&UserGroupList {
+        user_groups: groups,
+    })
 }
 
 #[utoipa::path(
@@ -89,7 +90,7 @@ pub async fn get(
                 .api_user_groups(&c.principal, id, &c.meta)
                 .await
                 .map_err(|e| refusal(e, &params, id))?;
-            ok(&json!({ "groups": groups }))
+            ok(&GroupsOfUser { groups })
         }
         Err(e) => Err(refusal(e, &params, id)),
     }
@@ -174,7 +175,7 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
         .delete_group(&c.principal, id, &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default(), id))?;
-    ok(&json!({ "ok": true }))
+    ok(&OkTrue { ok: true })
 }
 
 pub async fn members_of(api: &Shared, c: &Caller, id: &str) -> Result<Vec<Member>, ApiError> {
@@ -199,7 +200,7 @@ pub async fn members_of(api: &Shared, c: &Caller, id: &str) -> Result<Vec<Member
 )]
 pub async fn members(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let users = members_of(&api, &c, path_id(&ids, "group_id")).await?;
-    ok(&json!({ "users": users }))
+    ok(&Members { users })
 }
 
 #[utoipa::path(
@@ -250,5 +251,7 @@ async fn change(
             .await
     };
     let list = result.map_err(|e| refusal(e, &Params::default(), id))?;
-    ok(&json!({ "users": as_members(list) }))
+    ok(&Members {
+        users: as_members(list),
+    })
 }

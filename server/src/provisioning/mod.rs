@@ -36,15 +36,17 @@ pub struct Api {
 pub type Shared = Arc<Api>;
 pub type ApiResult = Result<Response, ApiError>;
 
-/// A JSON body with the contract's content type.
-pub fn json_body(value: &serde_json::Value) -> impl IntoResponse {
+/// A JSON answer with the contract's content type.
+fn json_response(status: http::StatusCode, body: String) -> Response {
     (
+        status,
         [(
             CONTENT_TYPE,
             HeaderValue::from_static("application/json; charset=utf-8"),
         )],
-        value.to_string(),
+        body,
     )
+        .into_response()
 }
 
 /// 200 with a record serialized in its fields' order (straight to text, no detour
@@ -54,14 +56,7 @@ pub fn ok<T: serde::Serialize>(value: &T) -> ApiResult {
         tracing::error!(error = %e, "provisioning response didn't serialize");
         ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
     })?;
-    Ok((
-        [(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        )],
-        body,
-    )
-        .into_response())
+    Ok(json_response(http::StatusCode::OK, body))
 }
 
 async fn not_found() -> ApiError {

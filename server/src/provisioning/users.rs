@@ -5,11 +5,11 @@ use super::environments::{path_id, Ids};
 use super::request::Caller;
 use super::{ok, ApiError, ApiResult, Params, Shared};
 use app::domain::provisioning::{ApiUser, ApiUserFilter, ApiUserSort, LoginFilter, StatusFilter};
+use app::domain::user_action::USER_INACTIVE;
 use app::domain::{MediaLibraryOptions, Role, UserStatus};
 use app::service::provisioning::{environment_not_found, user_not_found};
 use app::service::{AddUsersInput, EditUserInput, ServiceError};
 use axum::extract::{Path, State};
-use serde_json::json;
 
 /// The service's field names on users, as the API's parameters.
 const FIELDS: &[(&str, &str)] = &[
@@ -244,11 +244,10 @@ pub async fn update(
         .await
         .map_err(|e| refusal(not_found(e, id), &params))?;
     if current.status == UserStatus::Inactive {
-        return Err(ApiError::new(
-            http::StatusCode::CONFLICT,
-            "User is inactive",
-        ));
+        return Err(ApiError::new(http::StatusCode::CONFLICT, USER_INACTIVE));
     }
+    // The service refuses these too, but only at the second write of an edit + disable:
+    // refused here, the request changes nothing.
     if current.root
         && (enabled == Some(false) || role.as_deref().is_some_and(|r| r != current.role.api_str()))
     {
@@ -309,19 +308,13 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     let id = path_id(&ids, "user_id");
     let current = user(&api, &c, id).await?;
     if current.status == UserStatus::Inactive.as_str() {
-        return ok(&json!({ "message": "ok" }));
-    }
-    if current.root {
-        return Err(ApiError::new(
-            http::StatusCode::FORBIDDEN,
-            super::error::ROOT_USER,
-        ));
+        return ok(&MessageOk::ok());
     }
     api.service
         .delete_user(&c.principal, id, None, &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default()))?;
-    ok(&json!({ "message": "ok" }))
+    ok(&MessageOk::ok())
 }
 
 #[utoipa::path(
@@ -342,7 +335,7 @@ pub async fn groups(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
         .api_user_groups(&c.principal, id, &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default()))?;
-    ok(&json!({ "groups": groups }))
+    ok(&GroupsOfUser { groups })
 }
 
 #[utoipa::path(
@@ -363,7 +356,7 @@ pub async fn environments(State(api): State<Shared>, c: Caller, Path(ids): Ids) 
         .api_user_environments(&c.principal, id, &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default()))?;
-    ok(&json!({ "sub_accounts": list }))
+    ok(&EnvironmentsOfUser { sub_accounts: list })
 }
 
 /// An unknown user id in the service's words, in the API's.
