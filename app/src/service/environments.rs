@@ -27,6 +27,40 @@ pub struct EnvironmentInput {
     pub copy_settings_from: String,
 }
 
+/// An Edit form, validated.
+struct ValidEdit {
+    name: String,
+    cloud_name: String,
+    description: String,
+    custom_attributes: String,
+}
+
+fn validate_edit(input: &EnvironmentInput) -> ServiceResult<ValidEdit> {
+    let mut e = FieldErrors::new();
+    let name = e.check("name", validation::name(&input.name, 1, 100, "Name"));
+    let cloud = e.check("cloud_name", environment::cloud_name(&input.cloud_name));
+    let description = e.check(
+        "description",
+        validation::name(&input.description, 0, 500, "Description"),
+    );
+    let attributes = e.check(
+        "custom_attributes",
+        environment::custom_attributes(&input.custom_attributes),
+    );
+    e.into_result()?;
+    match (name, cloud, description, attributes) {
+        (Some(name), Some(cloud_name), Some(description), Some(custom_attributes)) => {
+            Ok(ValidEdit {
+                name,
+                cloud_name,
+                description,
+                custom_attributes,
+            })
+        }
+        _ => Err(ServiceError::invalid("name", "Name is required")),
+    }
+}
+
 pub(super) fn summary(e: EnvironmentRow) -> EnvironmentSummary {
     EnvironmentSummary {
         id: e.id,
@@ -236,61 +270,8 @@ impl Service {
         input: &EnvironmentInput,
         meta: &RequestMeta,
     ) -> ServiceResult<EnvironmentSummary> {
-        let permit = self
-            .authorize(principal, Permission::EnvironmentsManage, meta)
-            .await?;
-        let mut e = FieldErrors::new();
-        let name = e.check("name", validation::name(&input.name, 1, 100, "Name"));
-        let cloud = e.check("cloud_name", environment::cloud_name(&input.cloud_name));
-        let description = e.check(
-            "description",
-            validation::name(&input.description, 0, 500, "Description"),
-        );
-        let attributes = e.check(
-            "custom_attributes",
-            environment::custom_attributes(&input.custom_attributes),
-        );
-        e.into_result()?;
-        let (Some(name), Some(cloud), Some(description), Some(attributes)) =
-            (name, cloud, description, attributes)
-        else {
-            return Err(ServiceError::invalid("name", "Name is required"));
-        };
-        let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let found = self.reachable_environment(&mut tx, principal, id).await;
-        let (mut tx, before) = tx.or_end(found).await?;
-        if cloud != before.cloud_name {
-            if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
-                tx.finish().await?;
-                return Err(ServiceError::invalid(
-                    "cloud_name",
-                    TOO_MANY_ASSETS_TO_RENAME,
-                ));
-            }
-            if tx.cloud_name_taken(&cloud, &before.id).await? {
-                tx.finish().await?;
-                return Err(ServiceError::invalid("cloud_name", CLOUD_NAME_TAKEN));
-            }
-        }
-        let after = EnvironmentRow {
-            name,
-            cloud_name: cloud,
-            description,
-            custom_attributes: attributes,
-            updated_at: now,
-            ..before.clone()
-        };
-        tx.update_environment(&after).await?;
-        let record = AuditRecord::new("environment.update", principal.actor(), now, Some(meta))
-            .account(&principal.account_id)
-            .target(AuditTarget::new("environment", &after.id, &after.cloud_name))
-            .change(
-                Some(json!({ "name": before.name, "cloud_name": before.cloud_name, "description": before.description, "custom_attributes": before.custom_attributes })),
-                Some(json!({ "name": after.name, "cloud_name": after.cloud_name, "description": after.description, "custom_attributes": after.custom_attributes })),
-            );
-        tx.commit(&record).await?;
-        Ok(summary(after))
+        self.change_environment(principal, id, Some(input), None, meta)
+            .await
     }
 
     /// Disable / Enable (`environments.manage`, access to it). A disabled environment's keys
@@ -302,36 +283,95 @@ impl Service {
         enabled: bool,
         meta: &RequestMeta,
     ) -> ServiceResult<EnvironmentSummary> {
+        self.change_environment(principal, id, None, Some(enabled), meta)
+            .await
+    }
+
+    /// An edit and/or Disable / Enable in one transaction (the Provisioning API's PUT):
+    /// every rule is checked before anything is written, and each action keeps its audit
+    /// record.
+    pub async fn change_environment(
+        &self,
+        principal: &Principal,
+        id: &str,
+        input: Option<&EnvironmentInput>,
+        enabled: Option<bool>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<EnvironmentSummary> {
         let permit = self
             .authorize(principal, Permission::EnvironmentsManage, meta)
             .await?;
+        let edit = input.map(validate_edit).transpose()?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let found = self.reachable_environment(&mut tx, principal, id).await;
         let (mut tx, before) = tx.or_end(found).await?;
-        let after = EnvironmentRow {
-            enabled,
+        let mut after = EnvironmentRow {
             updated_at: now,
             ..before.clone()
         };
-        tx.update_environment(&after).await?;
-        let action = if enabled {
-            "environment.enable"
-        } else {
-            "environment.disable"
-        };
-        let record = AuditRecord::new(action, principal.actor(), now, Some(meta))
-            .account(&principal.account_id)
-            .target(AuditTarget::new(
-                "environment",
-                &after.id,
-                &after.cloud_name,
-            ))
-            .change(
-                Some(json!({ "enabled": before.enabled })),
-                Some(json!({ "enabled": enabled })),
+        let mut records = Vec::new();
+        if let Some(edit) = edit {
+            if edit.cloud_name != before.cloud_name {
+                let refusal = if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
+                    Some(TOO_MANY_ASSETS_TO_RENAME)
+                } else if tx.cloud_name_taken(&edit.cloud_name, &before.id).await? {
+                    Some(CLOUD_NAME_TAKEN)
+                } else {
+                    None
+                };
+                if let Some(why) = refusal {
+                    tx.finish().await?;
+                    return Err(ServiceError::invalid("cloud_name", why));
+                }
+            }
+            after = EnvironmentRow {
+                name: edit.name,
+                cloud_name: edit.cloud_name,
+                description: edit.description,
+                custom_attributes: edit.custom_attributes,
+                ..after
+            };
+            records.push(
+                AuditRecord::new("environment.update", principal.actor(), now, Some(meta))
+                    .account(&principal.account_id)
+                    .target(AuditTarget::new("environment", &after.id, &after.cloud_name))
+                    .change(
+                        Some(json!({ "name": before.name, "cloud_name": before.cloud_name, "description": before.description, "custom_attributes": before.custom_attributes })),
+                        Some(json!({ "name": after.name, "cloud_name": after.cloud_name, "description": after.description, "custom_attributes": after.custom_attributes })),
+                    ),
             );
-        tx.commit(&record).await?;
+        }
+        if let Some(enabled) = enabled {
+            after.enabled = enabled;
+            let action = if enabled {
+                "environment.enable"
+            } else {
+                "environment.disable"
+            };
+            records.push(
+                AuditRecord::new(action, principal.actor(), now, Some(meta))
+                    .account(&principal.account_id)
+                    .target(AuditTarget::new(
+                        "environment",
+                        &after.id,
+                        &after.cloud_name,
+                    ))
+                    .change(
+                        Some(json!({ "enabled": before.enabled })),
+                        Some(json!({ "enabled": enabled })),
+                    ),
+            );
+        }
+        let Some(last) = records.pop() else {
+            tx.finish().await?;
+            return Ok(summary(before));
+        };
+        tx.update_environment(&after).await?;
+        for record in &records {
+            tx.append_audit(record).await?;
+        }
+        tx.commit(&last).await?;
         Ok(summary(after))
     }
 

@@ -31,6 +31,7 @@ mod usage;
 mod user_credentials;
 mod user_lifecycle;
 mod user_links;
+mod user_update;
 mod users;
 mod webhook_test;
 

@@ -1,20 +1,16 @@
-//! The user lifecycle of User Management (product.md §4.2): one user's details, Edit,
-//! Resend invite, Reset password, Force logout, Disable / Enable and Delete, each under
-//! the rules of roles.md §3.2.
+//! The user lifecycle of User Management (product.md §4.2): one user's details, Resend
+//! invite, Reset password, Force logout and Delete, each under the rules of roles.md §3.2;
+//! the rules' shared steps (the checked write transaction, refusals, the last master
+//! admin). Edit, Disable and Enable are in `user_update`.
 
-use super::emails;
-use super::users::{media_library_options, role_and_access, summary_of};
+use super::users::summary_of;
 use super::{
     AuditRecord, AuditResult, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
-use crate::domain::email::EMAIL_TAKEN;
-use crate::domain::user_action::{
-    self, Acting, Target, LAST_MASTER_ADMIN, ROOT_REFUSED, SELF_REFUSED,
-};
+use crate::domain::user_action::{self, Acting, Target, LAST_MASTER_ADMIN};
 use crate::domain::{
-    validation, Email, EnvironmentAccess, FieldErrors, MediaLibraryOptions, Permission, Role,
-    UserAction, UserStatus, UserSummary,
+    EnvironmentAccess, MediaLibraryOptions, Permission, Role, UserAction, UserStatus, UserSummary,
 };
 use crate::store::{Tx, UserRow};
 use serde_json::{json, Value};
@@ -40,7 +36,7 @@ pub(super) struct Acted {
     pub(super) summary: UserSummary,
 }
 
-fn acting(principal: &Principal) -> Acting<'_> {
+pub(super) fn acting(principal: &Principal) -> Acting<'_> {
     Acting {
         user_id: &principal.user_id,
         role: principal.role,
@@ -48,7 +44,7 @@ fn acting(principal: &Principal) -> Acting<'_> {
     }
 }
 
-fn access_json(access: &EnvironmentAccess) -> Value {
+pub(super) fn access_json(access: &EnvironmentAccess) -> Value {
     match access {
         EnvironmentAccess::All => json!("all"),
         EnvironmentAccess::Only(ids) => json!(ids),
@@ -113,7 +109,7 @@ impl Service {
     }
 
     /// Commits only the audit record of a refusal and returns the refusal.
-    async fn refuse(
+    pub(super) async fn refuse(
         &self,
         tx: Tx,
         principal: &Principal,
@@ -139,7 +135,7 @@ impl Service {
 
     /// Rule 4: an active master admin who is the last one can't be demoted, disabled or
     /// deleted.
-    async fn keep_a_master_admin(
+    pub(super) async fn keep_a_master_admin(
         &self,
         acted: Acted,
         principal: &Principal,
@@ -167,201 +163,6 @@ impl Service {
                 .await);
         }
         Ok(Acted { tx, user, summary })
-    }
-
-    /// Edit: name, email, role and product environment access (`users.manage`). An email
-    /// change voids the user's open links and notifies the old address; role and access
-    /// changes apply from the user's next request.
-    pub async fn edit_user(
-        &self,
-        principal: &Principal,
-        user_id: &str,
-        input: &EditUserInput,
-        meta: &RequestMeta,
-    ) -> ServiceResult<UserSummary> {
-        // Who may edit at all comes before what they typed.
-        self.authorize(principal, UserAction::Edit.permission(), meta)
-            .await?;
-        let mut e = FieldErrors::new();
-        let name = e
-            .check("name", validation::name(&input.name, 0, 128, "Name"))
-            .unwrap_or_default();
-        let name = name.as_str();
-        let email = e.check("email", Email::parse(&input.email));
-        let (role, access) = role_and_access(
-            principal,
-            &input.role,
-            input.all_environments,
-            &input.environment_ids,
-            &mut e,
-        );
-        e.into_result()?;
-        let (Some(email), Some(role)) = (email, role) else {
-            return Err(ServiceError::invalid("role", "Choose a role"));
-        };
-        let acted = self
-            .begin_action(principal, user_id, UserAction::Edit, meta)
-            .await?;
-        let access_changed = role != acted.summary.role || access != acted.summary.environments;
-        if access_changed {
-            let why = if acted.summary.id == principal.user_id {
-                Some(SELF_REFUSED)
-            } else if acted.summary.root && role != Role::MasterAdmin {
-                Some(ROOT_REFUSED)
-            } else {
-                None
-            };
-            if let Some(why) = why {
-                let Acted { tx, summary, .. } = acted;
-                return Err(self
-                    .refuse(tx, principal, &summary, UserAction::Edit, why.into(), meta)
-                    .await);
-            }
-        }
-        let demoted = acted.summary.role == Role::MasterAdmin && role != Role::MasterAdmin;
-        let acted = if demoted {
-            self.keep_a_master_admin(acted, principal, UserAction::Edit, meta)
-                .await?
-        } else {
-            acted
-        };
-        let Acted {
-            mut tx,
-            user,
-            summary,
-        } = acted;
-        if let Some(refusal) =
-            super::users::unknown_environment(&mut tx, &user.account_id, &access).await?
-        {
-            tx.finish().await?;
-            return Err(refusal);
-        }
-        let now = self.now();
-        let email_changed = email.normalized() != user.email_normalized;
-        if email_changed && tx.live_user_by_email(&email.normalized()).await?.is_some() {
-            tx.finish().await?;
-            return Err(ServiceError::invalid("email", EMAIL_TAKEN));
-        }
-        let new_name = (!name.is_empty()).then_some(name);
-        tx.set_user_name_and_email(&user.id, new_name, email.as_str(), &email.normalized(), now)
-            .await?;
-        let options = media_library_options(role, input.media_library);
-        tx.set_media_library_options(&user.id, &options).await?;
-        if access_changed {
-            tx.delete_user_role_assignments(&user.id).await?;
-            self.write_access(&mut tx, &user.account_id, &user.id, role, &access, now)
-                .await?;
-        }
-        if email_changed {
-            tx.delete_user_tokens(&user.id).await?;
-            let account = self.account_name(&mut tx, &user.account_id).await?;
-            let notice = emails::security_notice(
-                &account,
-                &format!(
-                    "The email address of your account was changed from {} to {} by {}",
-                    user.email,
-                    email.as_str(),
-                    principal.email
-                ),
-                &emails::utc(now),
-                &meta.ip.to_string(),
-            );
-            emails::send_to_user(&mut tx, &user, &notice, now).await?;
-        }
-        let before = json!({
-            "name": user.name, "email": user.email, "role": summary.role.api_str(),
-            "environments": access_json(&summary.environments),
-            "media_library": summary.media_library,
-        });
-        let after = json!({
-            "name": new_name, "email": email.as_str(), "role": role.api_str(),
-            "environments": access_json(&access),
-            "media_library": options,
-        });
-        let record = AuditRecord::new("user.update", principal.actor(), now, Some(meta))
-            .account(&user.account_id)
-            .target(AuditTarget::new("user", &user.id, email.as_str()))
-            .change(Some(before), Some(after));
-        tx.commit(&record).await?;
-        Ok(UserSummary {
-            name: new_name.map(str::to_string),
-            email: email.as_str().to_string(),
-            role,
-            environments: access,
-            media_library: options,
-            ..summary
-        })
-    }
-
-    /// Disable (`users.manage`): sessions end and links die at once; the seat stays taken
-    /// and the user returns to their previous status when enabled.
-    pub async fn disable_user(
-        &self,
-        principal: &Principal,
-        user_id: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<()> {
-        let acted = self
-            .begin_action(principal, user_id, UserAction::Disable, meta)
-            .await?;
-        let Acted {
-            mut tx,
-            user,
-            summary,
-        } = self
-            .keep_a_master_admin(acted, principal, UserAction::Disable, meta)
-            .await?;
-        let now = self.now();
-        let ended = tx.delete_sessions_of_user(&user.id).await?;
-        tx.delete_user_tokens(&user.id).await?;
-        tx.set_user_status(
-            &user.id,
-            UserStatus::Disabled.as_str(),
-            Some(summary.status.as_str()),
-            false,
-            now,
-        )
-        .await?;
-        let record = AuditRecord::new("user.disable", principal.actor(), now, Some(meta))
-            .account(&user.account_id)
-            .target(AuditTarget::new("user", &user.id, &user.email))
-            .change(
-                Some(json!({ "status": summary.status.as_str(), "enabled": true })),
-                Some(json!({ "status": "disabled", "enabled": false, "sessions_ended": ended })),
-            );
-        tx.commit(&record).await?;
-        Ok(())
-    }
-
-    /// Enable (`users.manage`): back to the status before disabling. A pending user needs
-    /// Resend invite (their link died when they were disabled).
-    pub async fn enable_user(
-        &self,
-        principal: &Principal,
-        user_id: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<UserStatus> {
-        let Acted { mut tx, user, .. } = self
-            .begin_action(principal, user_id, UserAction::Enable, meta)
-            .await?;
-        let now = self.now();
-        let back = user
-            .status_before_disable
-            .as_deref()
-            .and_then(UserStatus::parse)
-            .filter(|s| !matches!(s, UserStatus::Disabled | UserStatus::Inactive))
-            .unwrap_or(UserStatus::Active);
-        tx.set_user_status(&user.id, back.as_str(), None, true, now)
-            .await?;
-        let record = AuditRecord::new("user.enable", principal.actor(), now, Some(meta))
-            .account(&user.account_id)
-            .target(AuditTarget::new("user", &user.id, &user.email))
-            .change(
-                Some(json!({ "status": "disabled", "enabled": false })),
-                Some(json!({ "status": back.as_str(), "enabled": true })),
-            );
-        tx.commit(&record).await?;
-        Ok(back)
     }
 
     /// Delete (`users.manage`): the user becomes `inactive` for good. Sessions end, links

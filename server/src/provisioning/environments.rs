@@ -156,25 +156,20 @@ pub async fn update(
         || cloud_name.is_some()
         || description.is_some()
         || custom_attributes.is_some();
-    if edits {
-        let input = EnvironmentInput {
-            name: name.unwrap_or(current.name.clone()),
-            cloud_name: cloud_name.unwrap_or(current.cloud_name.clone()),
-            description: description
-                .or(current.description.clone())
-                .unwrap_or_default(),
-            custom_attributes: custom_attributes
-                .unwrap_or_else(|| current.custom_attributes.to_string()),
-            copy_settings_from: String::new(),
-        };
+    let input = edits.then(|| EnvironmentInput {
+        name: name.unwrap_or(current.name.clone()),
+        cloud_name: cloud_name.unwrap_or(current.cloud_name.clone()),
+        description: description
+            .or(current.description.clone())
+            .unwrap_or_default(),
+        custom_attributes: custom_attributes
+            .unwrap_or_else(|| current.custom_attributes.to_string()),
+        copy_settings_from: String::new(),
+    });
+    let enabled = enabled.filter(|on| *on != current.enabled);
+    if input.is_some() || enabled.is_some() {
         api.service
-            .update_environment(&c.principal, id, &input, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params, id))?;
-    }
-    if let Some(on) = enabled.filter(|on| *on != current.enabled) {
-        api.service
-            .set_environment_enabled(&c.principal, id, on, &c.meta)
+            .change_environment(&c.principal, id, input.as_ref(), enabled, &c.meta)
             .await
             .map_err(|e| refusal(e, &params, id))?;
     }

@@ -246,50 +246,31 @@ pub async fn update(
     if current.status == UserStatus::Inactive {
         return Err(ApiError::new(http::StatusCode::CONFLICT, USER_INACTIVE));
     }
-    // The service refuses these too, but only at the second write of an edit + disable:
-    // refused here, the request changes nothing.
-    if current.root
-        && (enabled == Some(false) || role.as_deref().is_some_and(|r| r != current.role.api_str()))
-    {
-        return Err(ApiError::new(
-            http::StatusCode::FORBIDDEN,
-            super::error::ROOT_USER,
-        ));
-    }
-    if name.is_some() || email.is_some() || role.is_some() || access.is_some() {
+    let edit = if name.is_some() || email.is_some() || role.is_some() || access.is_some() {
         let (all, environment_ids) = match (access, &current.environments) {
             (Some(a), _) => a,
             (None, app::domain::EnvironmentAccess::All) => (true, Vec::new()),
             (None, app::domain::EnvironmentAccess::Only(ids)) => (false, ids.clone()),
         };
-        let input = EditUserInput {
+        Some(EditUserInput {
             name: name.or(current.name.clone()).unwrap_or_default(),
             email: email.unwrap_or(current.email.clone()),
             role: role.unwrap_or_else(|| current.role.api_str().to_string()),
             all_environments: all,
             environment_ids,
             media_library: current.media_library,
-        };
-        api.service
-            .edit_user(&c.principal, id, &input, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params))?;
-    }
+        })
+    } else {
+        None
+    };
+    // An `enabled` the user has already changes nothing (the service's Disable and
+    // Enable would refuse it as not offered).
     let disabled = current.status == UserStatus::Disabled;
-    match enabled {
-        Some(false) if !disabled => api
-            .service
-            .disable_user(&c.principal, id, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params))?,
-        Some(true) if disabled => {
-            api.service
-                .enable_user(&c.principal, id, &c.meta)
-                .await
-                .map_err(|e| refusal(e, &params))?;
-        }
-        _ => {}
-    }
+    let enabled = enabled.filter(|on| *on == disabled);
+    api.service
+        .update_user(&c.principal, id, edit.as_ref(), enabled, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params))?;
     ok(&user(&api, &c, id).await?)
 }
 

@@ -98,6 +98,19 @@ async fn environments_are_created_listed_filtered_updated_and_deleted() {
         (updated["name"].as_str(), updated["enabled"].as_bool()),
         (Some("New"), Some(false))
     );
+    // A refused edit with a status change: neither happens.
+    let r = c
+        .send(
+            "PUT",
+            &format!("/sub_accounts/{id}"),
+            Body_::Json(json!({"cloud_name": first["cloud_name"], "enabled": true})),
+        )
+        .await;
+    refused(&r, 409, "Cloud name already exists");
+    let unchanged = c
+        .ok("GET", &format!("/sub_accounts/{id}"), Body_::None)
+        .await;
+    assert_eq!(unchanged, updated);
     let updated = c
         .ok(
             "PUT",

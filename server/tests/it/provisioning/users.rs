@@ -337,13 +337,20 @@ async fn users_are_updated_disabled_and_deleted_but_the_root_user_is_protected()
         .unwrap()
         .to_string();
     let root_path = format!("/users/{root}");
-    for body in [json!({"role": "admin"}), json!({"enabled": false})] {
+    let root_before = c.ok("GET", &root_path, Body_::None).await;
+    for body in [
+        json!({"role": "admin"}),
+        json!({"enabled": false}),
+        // An allowed edit with a refused disable: neither happens.
+        json!({"name": "Renamed root", "enabled": false}),
+    ] {
         refused(
             &c.send("PUT", &root_path, Body_::Json(body)).await,
             403,
             "The root user can't be changed or deleted",
         );
     }
+    assert_eq!(c.ok("GET", &root_path, Body_::None).await, root_before);
     refused(
         &c.send("DELETE", &root_path, Body_::None).await,
         403,

@@ -1,0 +1,399 @@
+//! Changing a user in place (product.md §4.2): Edit (name, email, role, product
+//! environment access), Disable and Enable — each on its own from the console, or an edit
+//! and a status change together in one transaction (the Provisioning API's PUT), so that
+//! a refusal of either leaves the user as they were.
+
+use super::emails;
+use super::user_lifecycle::{access_json, acting, Acted, EditUserInput};
+use super::users::{media_library_options, role_and_access};
+use super::{
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+};
+use crate::domain::email::EMAIL_TAKEN;
+use crate::domain::user_action::{self, Target, ROOT_REFUSED, SELF_REFUSED};
+use crate::domain::{
+    validation, Email, EnvironmentAccess, FieldErrors, MediaLibraryOptions, Role, UserAction,
+    UserStatus, UserSummary,
+};
+use crate::store::{Tx, UserRow};
+use serde_json::json;
+
+/// An Edit's input, validated.
+struct ValidEdit {
+    name: String,
+    email: Email,
+    role: Role,
+    access: EnvironmentAccess,
+    media_library: MediaLibraryOptions,
+}
+
+fn validate_edit(principal: &Principal, input: &EditUserInput) -> ServiceResult<ValidEdit> {
+    let mut e = FieldErrors::new();
+    let name = e
+        .check("name", validation::name(&input.name, 0, 128, "Name"))
+        .unwrap_or_default();
+    let email = e.check("email", Email::parse(&input.email));
+    let (role, access) = role_and_access(
+        principal,
+        &input.role,
+        input.all_environments,
+        &input.environment_ids,
+        &mut e,
+    );
+    e.into_result()?;
+    let (Some(email), Some(role)) = (email, role) else {
+        return Err(ServiceError::invalid("role", "Choose a role"));
+    };
+    Ok(ValidEdit {
+        name,
+        email,
+        role,
+        access,
+        media_library: input.media_library,
+    })
+}
+
+/// Disable or Enable, as the user's status asks for `enabled`; `None` when it holds already.
+fn status_action(status: UserStatus, enabled: bool) -> Option<UserAction> {
+    match (enabled, status == UserStatus::Disabled) {
+        (false, false) => Some(UserAction::Disable),
+        (true, true) => Some(UserAction::Enable),
+        _ => None,
+    }
+}
+
+impl Service {
+    /// Edit: name, email, role and product environment access (`users.manage`). An email
+    /// change voids the user's open links and notifies the old address; role and access
+    /// changes apply from the user's next request.
+    pub async fn edit_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        input: &EditUserInput,
+        meta: &RequestMeta,
+    ) -> ServiceResult<UserSummary> {
+        // Who may edit at all comes before what they typed.
+        self.authorize(principal, UserAction::Edit.permission(), meta)
+            .await?;
+        let edit = validate_edit(principal, input)?;
+        let acted = self
+            .begin_action(principal, user_id, UserAction::Edit, meta)
+            .await?;
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = self
+            .check_edit(acted, principal, &edit, false, meta)
+            .await?;
+        let now = self.now();
+        let (record, edited) = self
+            .write_edit(&mut tx, &user, &summary, &edit, principal, meta, now)
+            .await?;
+        tx.commit(&record).await?;
+        Ok(edited)
+    }
+
+    /// An edit and `enabled` together (`users.manage`), in one transaction: the rules of
+    /// both are checked on the user as read there before anything is written, and each
+    /// action keeps its own audit record. Without an edit, only the status changes; an
+    /// `enabled` the user has already changes nothing.
+    pub async fn update_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        input: Option<&EditUserInput>,
+        enabled: Option<bool>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let Some(input) = input else {
+            return match enabled {
+                Some(true) => self.enable_user(principal, user_id, meta).await.map(|_| ()),
+                Some(false) => self.disable_user(principal, user_id, meta).await,
+                None => Ok(()),
+            };
+        };
+        self.authorize(principal, UserAction::Edit.permission(), meta)
+            .await?;
+        let edit = validate_edit(principal, input)?;
+        let acted = self
+            .begin_action(principal, user_id, UserAction::Edit, meta)
+            .await?;
+        let then = enabled.and_then(|on| status_action(acted.summary.status, on));
+        if let Some(action) = then {
+            let allowed =
+                user_action::may_act(&acting(principal), &Target::from(&acted.summary), action);
+            if let Err(why) = allowed {
+                let Acted { tx, summary, .. } = acted;
+                return Err(self
+                    .refuse(tx, principal, &summary, action, why, meta)
+                    .await);
+            }
+        }
+        let disabling = then == Some(UserAction::Disable);
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = self
+            .check_edit(acted, principal, &edit, disabling, meta)
+            .await?;
+        let now = self.now();
+        let (edit_record, _) = self
+            .write_edit(&mut tx, &user, &summary, &edit, principal, meta, now)
+            .await?;
+        let record = match then {
+            Some(UserAction::Disable) => {
+                self.write_disable(&mut tx, &user, &summary, principal, meta, now)
+                    .await?
+            }
+            Some(_) => {
+                self.write_enable(&mut tx, &user, principal, meta, now)
+                    .await?
+                    .0
+            }
+            None => {
+                tx.commit(&edit_record).await?;
+                return Ok(());
+            }
+        };
+        tx.append_audit(&edit_record).await?;
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    /// Edit's rules on the user as read in the writing transaction (a refusal ends it):
+    /// no change of one's own or the root user's role and access, the last active master
+    /// admin kept (`disabling` too counts), known environments, a free email.
+    async fn check_edit(
+        &self,
+        acted: Acted,
+        principal: &Principal,
+        edit: &ValidEdit,
+        disabling: bool,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Acted> {
+        let access_changed =
+            edit.role != acted.summary.role || edit.access != acted.summary.environments;
+        if access_changed {
+            let why = if acted.summary.id == principal.user_id {
+                Some(SELF_REFUSED)
+            } else if acted.summary.root && edit.role != Role::MasterAdmin {
+                Some(ROOT_REFUSED)
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                let Acted { tx, summary, .. } = acted;
+                return Err(self
+                    .refuse(tx, principal, &summary, UserAction::Edit, why.into(), meta)
+                    .await);
+            }
+        }
+        let demoted = acted.summary.role == Role::MasterAdmin && edit.role != Role::MasterAdmin;
+        let acted = if demoted || disabling {
+            let action = if demoted {
+                UserAction::Edit
+            } else {
+                UserAction::Disable
+            };
+            self.keep_a_master_admin(acted, principal, action, meta)
+                .await?
+        } else {
+            acted
+        };
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = acted;
+        if let Some(refusal) =
+            super::users::unknown_environment(&mut tx, &user.account_id, &edit.access).await?
+        {
+            tx.finish().await?;
+            return Err(refusal);
+        }
+        let email_changed = edit.email.normalized() != user.email_normalized;
+        if email_changed
+            && tx
+                .live_user_by_email(&edit.email.normalized())
+                .await?
+                .is_some()
+        {
+            tx.finish().await?;
+            return Err(ServiceError::invalid("email", EMAIL_TAKEN));
+        }
+        Ok(Acted { tx, user, summary })
+    }
+
+    /// Edit's writes, once its rules hold: the audit record to commit and the user as
+    /// edited.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_edit(
+        &self,
+        tx: &mut Tx,
+        user: &UserRow,
+        summary: &UserSummary,
+        edit: &ValidEdit,
+        principal: &Principal,
+        meta: &RequestMeta,
+        now: i64,
+    ) -> ServiceResult<(AuditRecord, UserSummary)> {
+        let email = &edit.email;
+        let access_changed = edit.role != summary.role || edit.access != summary.environments;
+        let email_changed = email.normalized() != user.email_normalized;
+        let new_name = (!edit.name.is_empty()).then_some(edit.name.as_str());
+        tx.set_user_name_and_email(&user.id, new_name, email.as_str(), &email.normalized(), now)
+            .await?;
+        let options = media_library_options(edit.role, edit.media_library);
+        tx.set_media_library_options(&user.id, &options).await?;
+        if access_changed {
+            tx.delete_user_role_assignments(&user.id).await?;
+            self.write_access(tx, &user.account_id, &user.id, edit.role, &edit.access, now)
+                .await?;
+        }
+        if email_changed {
+            tx.delete_user_tokens(&user.id).await?;
+            let account = self.account_name(tx, &user.account_id).await?;
+            let notice = emails::security_notice(
+                &account,
+                &format!(
+                    "The email address of your account was changed from {} to {} by {}",
+                    user.email,
+                    email.as_str(),
+                    principal.email
+                ),
+                &emails::utc(now),
+                &meta.ip.to_string(),
+            );
+            emails::send_to_user(tx, user, &notice, now).await?;
+        }
+        let before = json!({
+            "name": user.name, "email": user.email, "role": summary.role.api_str(),
+            "environments": access_json(&summary.environments),
+            "media_library": summary.media_library,
+        });
+        let after = json!({
+            "name": new_name, "email": email.as_str(), "role": edit.role.api_str(),
+            "environments": access_json(&edit.access),
+            "media_library": options,
+        });
+        let record = AuditRecord::new("user.update", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, email.as_str()))
+            .change(Some(before), Some(after));
+        let edited = UserSummary {
+            name: new_name.map(str::to_string),
+            email: email.as_str().to_string(),
+            role: edit.role,
+            environments: edit.access.clone(),
+            media_library: options,
+            ..summary.clone()
+        };
+        Ok((record, edited))
+    }
+
+    /// Disable (`users.manage`): sessions end and links die at once; the seat stays taken
+    /// and the user returns to their previous status when enabled.
+    pub async fn disable_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let acted = self
+            .begin_action(principal, user_id, UserAction::Disable, meta)
+            .await?;
+        let Acted {
+            mut tx,
+            user,
+            summary,
+        } = self
+            .keep_a_master_admin(acted, principal, UserAction::Disable, meta)
+            .await?;
+        let now = self.now();
+        let record = self
+            .write_disable(&mut tx, &user, &summary, principal, meta, now)
+            .await?;
+        tx.commit(&record).await?;
+        Ok(())
+    }
+
+    async fn write_disable(
+        &self,
+        tx: &mut Tx,
+        user: &UserRow,
+        summary: &UserSummary,
+        principal: &Principal,
+        meta: &RequestMeta,
+        now: i64,
+    ) -> ServiceResult<AuditRecord> {
+        let ended = tx.delete_sessions_of_user(&user.id).await?;
+        tx.delete_user_tokens(&user.id).await?;
+        tx.set_user_status(
+            &user.id,
+            UserStatus::Disabled.as_str(),
+            Some(summary.status.as_str()),
+            false,
+            now,
+        )
+        .await?;
+        Ok(
+            AuditRecord::new("user.disable", principal.actor(), now, Some(meta))
+                .account(&user.account_id)
+                .target(AuditTarget::new("user", &user.id, &user.email))
+                .change(
+                    Some(json!({ "status": summary.status.as_str(), "enabled": true })),
+                    Some(
+                        json!({ "status": "disabled", "enabled": false, "sessions_ended": ended }),
+                    ),
+                ),
+        )
+    }
+
+    /// Enable (`users.manage`): back to the status before disabling. A pending user needs
+    /// Resend invite (their link died when they were disabled).
+    pub async fn enable_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<UserStatus> {
+        let Acted { mut tx, user, .. } = self
+            .begin_action(principal, user_id, UserAction::Enable, meta)
+            .await?;
+        let now = self.now();
+        let (record, back) = self
+            .write_enable(&mut tx, &user, principal, meta, now)
+            .await?;
+        tx.commit(&record).await?;
+        Ok(back)
+    }
+
+    async fn write_enable(
+        &self,
+        tx: &mut Tx,
+        user: &UserRow,
+        principal: &Principal,
+        meta: &RequestMeta,
+        now: i64,
+    ) -> ServiceResult<(AuditRecord, UserStatus)> {
+        let back = user
+            .status_before_disable
+            .as_deref()
+            .and_then(UserStatus::parse)
+            .filter(|s| !matches!(s, UserStatus::Disabled | UserStatus::Inactive))
+            .unwrap_or(UserStatus::Active);
+        tx.set_user_status(&user.id, back.as_str(), None, true, now)
+            .await?;
+        let record = AuditRecord::new("user.enable", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(
+                Some(json!({ "status": "disabled", "enabled": false })),
+                Some(json!({ "status": back.as_str(), "enabled": true })),
+            );
+        Ok((record, back))
+    }
+}
