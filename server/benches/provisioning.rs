@@ -9,7 +9,7 @@
 mod seed;
 
 use app::service::{BootstrapInput, OsEntropy, Service, SystemClock};
-use app::store::Database;
+use app::store::{Database, API_USER_COLUMNS};
 use base64::Engine;
 use clap::Parser;
 use std::net::SocketAddr;
@@ -99,22 +99,15 @@ async fn main() {
     let pool = seed::users(dir.path(), &out.account_id, USERS).await;
     println!("seeded {USERS} users in {:.1?}", seeded.elapsed());
 
-    // The ceiling: the statement the store runs for the page, bare, on its own pool.
+    // The ceiling: the statement the store runs for the page, its parameters bound as the
+    // store binds them, bare, on its own pool.
     let sql = format!(
-        "SELECT u.*, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
-         AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id, \
-         EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.principal_type = 'user' \
-         AND ra.principal_id = u.id AND ra.scope = 'environment:all') AS all_environments, \
-         (SELECT COUNT(*) FROM role_assignments ra JOIN environments e ON ra.scope = 'environment:' || e.id \
-         WHERE ra.principal_type = 'user' AND ra.principal_id = u.id) AS environment_count, \
-         (SELECT COUNT(*) FROM user_group_members m WHERE m.user_id = u.id) AS group_count, \
-         (SELECT COUNT(*) FROM environments et WHERE et.account_id = u.account_id) AS environment_total \
-         FROM users u WHERE u.account_id = '{}' AND u.status <> 'inactive' \
-         ORDER BY u.created_at DESC, u.id DESC LIMIT 50 OFFSET 0",
-        out.account_id
+        "SELECT {API_USER_COLUMNS} FROM users u WHERE u.account_id = ? \
+         AND u.status <> 'inactive' ORDER BY u.created_at DESC, u.id DESC LIMIT 50 OFFSET 0"
     );
     let bare_pool = pool.clone();
     let bare_sql = Arc::new(sql);
+    let account = Arc::new(out.account_id.clone());
     let ceiling = load(
         "bare SQL, the page's statement (ceiling)",
         CLIENTS,
@@ -122,8 +115,10 @@ async fn main() {
         move || {
             let pool = bare_pool.clone();
             let sql = bare_sql.clone();
+            let account = account.clone();
             async move {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(account.as_str())
                     .fetch_all(&pool)
                     .await
                     .unwrap();

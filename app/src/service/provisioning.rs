@@ -124,15 +124,14 @@ impl Service {
         })
     }
 
-    fn api_user(&self, row: ApiUserRow) -> ApiUser {
-        let u = row.user;
-        let role = row
+    fn api_user(&self, u: ApiUserRow) -> ApiUser {
+        let role = u
             .role_id
             .as_deref()
             .and_then(|r| r.split_once('@'))
             .map(|(r, _)| r.to_string())
             .unwrap_or_default();
-        let all = row.all_environments || role == Role::MasterAdmin.api_str();
+        let all = u.all_environments || role == Role::MasterAdmin.api_str();
         let status = UserStatus::parse(&u.status);
         ApiUser {
             id: u.id,
@@ -168,11 +167,11 @@ impl Service {
             root: u.root,
             status: u.status,
             technical_role: None,
-            group_count: row.group_count,
+            group_count: u.group_count,
             sub_account_count: if all {
-                row.environment_total
+                u.environment_total
             } else {
-                row.environment_count
+                u.environment_count
             },
         }
     }

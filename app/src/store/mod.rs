@@ -32,7 +32,7 @@ pub use environments::{ApiKeyRow, EnvironmentRow};
 pub use folders::{CollectionRow, FolderRow};
 pub use groups::{GroupRow, HeldShare, MemberRow};
 pub use outbox::{OutboxMessage, OutboxRow};
-pub use provisioning::ApiUserRow;
+pub use provisioning::{ApiUserRow, API_USER_COLUMNS};
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{SettingsOwner, SettingsRow};
 pub use sharing::{CandidateRow, FolderAccess, FolderCheck, ListedFolder, ShareRow};

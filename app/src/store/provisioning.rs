@@ -2,14 +2,30 @@
 //! one statement, filtered, sorted and paged as the API asks; keys of many environments.
 
 use super::user_list::{escape_like, ROLE_OF_USER};
-use super::{ApiKeyRow, StoreResult, Tx, UserRow};
+use super::{ApiKeyRow, StoreResult, Tx};
 use crate::domain::provisioning::{ApiUserFilter, ApiUserSort, StatusFilter};
 use sqlx::{QueryBuilder, Sqlite};
 
+/// A user as the API shows them: only the columns its record needs (no credentials,
+/// no console preferences), with role, environment access and counts.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiUserRow {
-    #[sqlx(flatten)]
-    pub user: UserRow,
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub status: String,
+    pub root: bool,
+    pub providers: String,
+    pub last_login_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub email_usage_alerts: bool,
+    pub email_weekly_report: bool,
+    pub email_product_updates: bool,
+    pub email_billing_notifications: bool,
     pub role_id: Option<String>,
     /// Holds `environment:all`.
     pub all_environments: bool,
@@ -22,7 +38,10 @@ pub struct ApiUserRow {
 
 /// The columns of [`ApiUserRow`] over `users u`: correlated subqueries, so a page walks
 /// the order's index and stops after LIMIT rows.
-const API_USER_COLUMNS: &str = "u.*, \
+pub const API_USER_COLUMNS: &str = "u.id, u.account_id, u.email, u.name, u.first_name, \
+    u.last_name, u.status, u.root, u.providers, u.last_login_at, u.created_at, u.updated_at, \
+    u.email_usage_alerts, u.email_weekly_report, u.email_product_updates, \
+    u.email_billing_notifications, \
     (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'user' \
      AND ra.principal_id = u.id AND ra.scope = 'account') AS role_id, \
     EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.principal_type = 'user' \
@@ -106,11 +125,13 @@ impl super::OneRead {
         }
         let dir = if f.descending { "DESC" } else { "ASC" };
         q.push(format!(" ORDER BY {} {dir}, u.id {dir}", sort_sql(f.sort)));
+        // LIMIT and OFFSET as literals (integers, never text). SQLite plans a bound LIMIT
+        // from its value, so binding one expires the prepared statement and every execution
+        // would be parsed and planned again; a literal keeps the page's statement prepared
+        // (one cache entry per page size and number).
         if let Some((page, size)) = f.page {
-            q.push(" LIMIT ")
-                .push_bind(i64::from(size))
-                .push(" OFFSET ")
-                .push_bind(i64::from(page.saturating_sub(1)) * i64::from(size));
+            let offset = i64::from(page.saturating_sub(1)) * i64::from(size);
+            q.push(format!(" LIMIT {size} OFFSET {offset}"));
         }
         Ok(q.build_query_as().fetch_all(&mut *self.conn).await?)
     }

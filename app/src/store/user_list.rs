@@ -119,8 +119,12 @@ impl Tx {
             };
             q.push(", ").push_bind(id.to_string()).push(")");
         }
-        q.push(format!(" ORDER BY {key} {dir}, u.id {dir} LIMIT "))
-            .push_bind(f.limit);
+        // The limit as a literal (an integer, never text): a bound LIMIT makes SQLite
+        // re-plan the statement at every execution (as in provisioning.rs).
+        q.push(format!(
+            " ORDER BY {key} {dir}, u.id {dir} LIMIT {}",
+            f.limit
+        ));
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }
 
