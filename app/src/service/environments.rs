@@ -27,18 +27,23 @@ pub struct EnvironmentInput {
     pub copy_settings_from: String,
 }
 
-/// An Edit form, validated.
-struct ValidEdit {
+/// The Add or Edit form, validated.
+struct ValidForm {
     name: String,
-    cloud_name: String,
+    /// `None` on Add when left empty (generated).
+    cloud_name: Option<String>,
     description: String,
     custom_attributes: String,
 }
 
-fn validate_edit(input: &EnvironmentInput) -> ServiceResult<ValidEdit> {
+/// Every field checked at once; the cloud name may be left empty only on Add.
+fn validate_form(input: &EnvironmentInput, adding: bool) -> ServiceResult<ValidForm> {
     let mut e = FieldErrors::new();
     let name = e.check("name", validation::name(&input.name, 1, 100, "Name"));
-    let cloud = e.check("cloud_name", environment::cloud_name(&input.cloud_name));
+    let cloud = match input.cloud_name.trim() {
+        "" if adding => None,
+        _ => e.check("cloud_name", environment::cloud_name(&input.cloud_name)),
+    };
     let description = e.check(
         "description",
         validation::name(&input.description, 0, 500, "Description"),
@@ -48,15 +53,13 @@ fn validate_edit(input: &EnvironmentInput) -> ServiceResult<ValidEdit> {
         environment::custom_attributes(&input.custom_attributes),
     );
     e.into_result()?;
-    match (name, cloud, description, attributes) {
-        (Some(name), Some(cloud_name), Some(description), Some(custom_attributes)) => {
-            Ok(ValidEdit {
-                name,
-                cloud_name,
-                description,
-                custom_attributes,
-            })
-        }
+    match (name, description, attributes) {
+        (Some(name), Some(description), Some(custom_attributes)) => Ok(ValidForm {
+            name,
+            cloud_name: cloud,
+            description,
+            custom_attributes,
+        }),
         _ => Err(ServiceError::invalid("name", "Name is required")),
     }
 }
@@ -139,25 +142,12 @@ impl Service {
                 "Only users with access to all product environments can add one".into(),
             ));
         }
-        let mut e = FieldErrors::new();
-        let name = e.check("name", validation::name(&input.name, 1, 100, "Name"));
-        let cloud = match input.cloud_name.trim() {
-            "" => None,
-            c => e.check("cloud_name", environment::cloud_name(c)),
-        };
-        let description = e.check(
-            "description",
-            validation::name(&input.description, 0, 500, "Description"),
-        );
-        let attributes = e.check(
-            "custom_attributes",
-            environment::custom_attributes(&input.custom_attributes),
-        );
-        e.into_result()?;
-        let (Some(name), Some(description), Some(attributes)) = (name, description, attributes)
-        else {
-            return Err(ServiceError::invalid("name", "Name is required"));
-        };
+        let ValidForm {
+            name,
+            cloud_name: cloud,
+            description,
+            custom_attributes: attributes,
+        } = validate_form(input, true)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let account = self.account_row(&mut tx, &principal.account_id).await;
@@ -301,7 +291,7 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::EnvironmentsManage, meta)
             .await?;
-        let edit = input.map(validate_edit).transpose()?;
+        let edit = input.map(|i| validate_form(i, false)).transpose()?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let found = self.reachable_environment(&mut tx, principal, id).await;
@@ -312,10 +302,12 @@ impl Service {
         };
         let mut records = Vec::new();
         if let Some(edit) = edit {
-            if edit.cloud_name != before.cloud_name {
+            // Always present on Edit (validate_form).
+            let cloud_name = edit.cloud_name.unwrap_or_else(|| before.cloud_name.clone());
+            if cloud_name != before.cloud_name {
                 let refusal = if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
                     Some(TOO_MANY_ASSETS_TO_RENAME)
-                } else if tx.cloud_name_taken(&edit.cloud_name, &before.id).await? {
+                } else if tx.cloud_name_taken(&cloud_name, &before.id).await? {
                     Some(CLOUD_NAME_TAKEN)
                 } else {
                     None
@@ -327,7 +319,7 @@ impl Service {
             }
             after = EnvironmentRow {
                 name: edit.name,
-                cloud_name: edit.cloud_name,
+                cloud_name,
                 description: edit.description,
                 custom_attributes: edit.custom_attributes,
                 ..after

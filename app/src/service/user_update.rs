@@ -73,26 +73,8 @@ impl Service {
         input: &EditUserInput,
         meta: &RequestMeta,
     ) -> ServiceResult<UserSummary> {
-        // Who may edit at all comes before what they typed.
-        self.authorize(principal, UserAction::Edit.permission(), meta)
-            .await?;
-        let edit = validate_edit(principal, input)?;
-        let acted = self
-            .begin_action(principal, user_id, UserAction::Edit, meta)
-            .await?;
-        let Acted {
-            mut tx,
-            user,
-            summary,
-        } = self
-            .check_edit(acted, principal, &edit, false, meta)
-            .await?;
-        let now = self.now();
-        let (record, edited) = self
-            .write_edit(&mut tx, &user, &summary, &edit, principal, meta, now)
-            .await?;
-        tx.commit(&record).await?;
-        Ok(edited)
+        self.edit_with_status(principal, user_id, input, None, meta)
+            .await
     }
 
     /// An edit and `enabled` together (`users.manage`), in one transaction: the rules of
@@ -107,13 +89,27 @@ impl Service {
         enabled: Option<bool>,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        let Some(input) = input else {
-            return match enabled {
-                Some(true) => self.enable_user(principal, user_id, meta).await.map(|_| ()),
-                Some(false) => self.disable_user(principal, user_id, meta).await,
-                None => Ok(()),
-            };
-        };
+        match (input, enabled) {
+            (Some(input), _) => self
+                .edit_with_status(principal, user_id, input, enabled, meta)
+                .await
+                .map(|_| ()),
+            (None, Some(true)) => self.enable_user(principal, user_id, meta).await.map(|_| ()),
+            (None, Some(false)) => self.disable_user(principal, user_id, meta).await,
+            (None, None) => Ok(()),
+        }
+    }
+
+    /// Edit, then Disable or Enable when `enabled` asks for a change, in one transaction.
+    async fn edit_with_status(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        input: &EditUserInput,
+        enabled: Option<bool>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<UserSummary> {
+        // Who may edit at all comes before what they typed.
         self.authorize(principal, UserAction::Edit.permission(), meta)
             .await?;
         let edit = validate_edit(principal, input)?;
@@ -140,27 +136,29 @@ impl Service {
             .check_edit(acted, principal, &edit, disabling, meta)
             .await?;
         let now = self.now();
-        let (edit_record, _) = self
+        let (edit_record, edited) = self
             .write_edit(&mut tx, &user, &summary, &edit, principal, meta, now)
             .await?;
-        let record = match then {
-            Some(UserAction::Disable) => {
+        let status_record = match then {
+            Some(UserAction::Disable) => Some(
                 self.write_disable(&mut tx, &user, &summary, principal, meta, now)
-                    .await?
-            }
-            Some(_) => {
+                    .await?,
+            ),
+            Some(_) => Some(
                 self.write_enable(&mut tx, &user, principal, meta, now)
                     .await?
-                    .0
-            }
-            None => {
-                tx.commit(&edit_record).await?;
-                return Ok(());
-            }
+                    .0,
+            ),
+            None => None,
         };
-        tx.append_audit(&edit_record).await?;
-        tx.commit(&record).await?;
-        Ok(())
+        match status_record {
+            Some(record) => {
+                tx.append_audit(&edit_record).await?;
+                tx.commit(&record).await?;
+            }
+            None => tx.commit(&edit_record).await?,
+        }
+        Ok(edited)
     }
 
     /// Edit's rules on the user as read in the writing transaction (a refusal ends it):
