@@ -132,14 +132,20 @@ pub(super) fn role_and_access(
     )
 }
 
+/// The legacy role an account-scope role id names (`admin@account`): the inverse of
+/// [`role_id`] with the `account` suffix.
+pub(super) fn account_role_of(role_id: &str) -> Option<Role> {
+    match role_id.split_once('@')? {
+        (name, "account") => Role::from_api_str(name),
+        _ => None,
+    }
+}
+
 /// The legacy role named by an account-scope assignment's role id.
 pub(super) fn role_from_assignments(assignments: &[(String, String)]) -> Option<Role> {
-    assignments.iter().find_map(|(role_id, scope)| {
-        let (name, suffix) = role_id.split_once('@')?;
-        (suffix == "account" && scope == "account")
-            .then(|| Role::from_api_str(name))
-            .flatten()
-    })
+    assignments
+        .iter()
+        .find_map(|(role_id, scope)| (scope == "account").then(|| account_role_of(role_id))?)
 }
 
 impl Service {

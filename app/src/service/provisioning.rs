@@ -2,7 +2,7 @@
 //! the reads shaped as the API's records. Writes go through the console's own operations
 //! with the key as the acting principal.
 
-use super::authz::{role_and_access, role_from_assignments, PrincipalKind};
+use super::authz::{account_role_of, role_and_access, PrincipalKind};
 use super::crypto::sha256_hex;
 use super::environments::ENVIRONMENT_NOT_FOUND;
 use super::{Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult};
@@ -77,12 +77,7 @@ impl Service {
         if !(matches && key.enabled && key.account_id == account_id) {
             return Err(ServiceError::Unauthenticated);
         }
-        let assignments: Vec<(String, String)> = key
-            .role_id
-            .iter()
-            .map(|r| (r.clone(), "account".to_string()))
-            .collect();
-        let Some(role) = role_from_assignments(&assignments) else {
+        let Some(role) = key.role_id.as_deref().and_then(account_role_of) else {
             return Err(ServiceError::Unauthenticated);
         };
         if !Plan::find(&key.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
@@ -125,20 +120,15 @@ impl Service {
     }
 
     fn api_user(&self, u: ApiUserRow) -> ApiUser {
-        let role = u
-            .role_id
-            .as_deref()
-            .and_then(|r| r.split_once('@'))
-            .map(|(r, _)| r.to_string())
-            .unwrap_or_default();
-        let all = u.all_environments || role == Role::MasterAdmin.api_str();
+        let role = u.role_id.as_deref().and_then(account_role_of);
+        let all = u.all_environments || role == Some(Role::MasterAdmin);
         let status = UserStatus::parse(&u.status);
         ApiUser {
             id: u.id,
             name: u.name,
             first_name: u.first_name,
             last_name: u.last_name,
-            role,
+            role: role.map(|r| r.api_str().to_string()).unwrap_or_default(),
             email: u.email,
             pending: status == Some(UserStatus::Pending),
             enabled: !matches!(

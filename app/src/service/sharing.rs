@@ -1,7 +1,7 @@
 //! Sharing folders and collections with users and groups (product.md §7, roles.md §4),
 //! and the explainer: a user's effective level on an item and the chain that grants it.
 
-use super::authz::role_and_access;
+use super::authz::{account_role_of, role_and_access};
 use super::crypto::random_hex;
 use super::media_library::path_of;
 use super::{
@@ -188,11 +188,7 @@ impl Service {
             })
             .collect();
         for u in users.into_iter().take(CANDIDATE_LIMIT) {
-            let role = u
-                .role_id
-                .as_deref()
-                .and_then(|r| r.split_once('@'))
-                .and_then(|(r, _)| crate::domain::Role::from_api_str(r));
+            let role = u.role_id.as_deref().and_then(account_role_of);
             candidates.push(Candidate {
                 kind: GranteeKind::User,
                 id: u.id,

@@ -94,8 +94,15 @@ impl Service {
                 .edit_with_status(principal, user_id, input, enabled, meta)
                 .await
                 .map(|_| ()),
-            (None, Some(true)) => self.enable_user(principal, user_id, meta).await.map(|_| ()),
-            (None, Some(false)) => self.disable_user(principal, user_id, meta).await,
+            (None, Some(on)) => {
+                let (current, _) = self.user(principal, user_id, meta).await?;
+                // Disable and Enable check their rules again in their own transaction.
+                match status_action(current.status, on) {
+                    Some(UserAction::Disable) => self.disable_user(principal, user_id, meta).await,
+                    Some(_) => self.enable_user(principal, user_id, meta).await.map(|_| ()),
+                    None => Ok(()),
+                }
+            }
             (None, None) => Ok(()),
         }
     }

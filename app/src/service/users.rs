@@ -1,7 +1,7 @@
 //! User Management (product.md §4): the table, adding users with invitations, and
 //! accepting an invitation.
 
-use super::authz::{environments_from_scopes, role_from_assignments, role_id};
+use super::authz::{account_role_of, environments_from_scopes, role_id};
 use super::crypto::random_hex;
 use super::emails;
 use super::{
@@ -58,7 +58,7 @@ pub(super) struct Seats {
 
 /// A table row from the stored user, their account role and environment scopes.
 pub(super) fn summary_of(r: ListedUser, env_scopes: &[String]) -> Option<UserSummary> {
-    let role = role_from_assignments(&[(r.role_id.clone(), "account".into())])?;
+    let role = account_role_of(&r.role_id)?;
     let environments = environments_from_scopes(env_scopes.iter().map(String::as_str));
     Some(UserSummary {
         status: UserStatus::parse(&r.user.status)?,

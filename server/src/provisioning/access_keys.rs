@@ -1,8 +1,7 @@
 //! Access keys of a product environment (provisioning-api.md §4).
 
 use super::doc::*;
-use super::environments::{path_id, Ids};
-use super::request::Caller;
+use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiError, ApiResult, Params, Shared};
 use app::domain::environment::KEY_NOT_FOUND;
 use app::domain::provisioning::AccessKey;

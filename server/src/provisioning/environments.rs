@@ -1,20 +1,12 @@
 //! Product environments (`sub_accounts`, provisioning-api.md §3).
 
 use super::doc::*;
-use super::request::Caller;
+use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiError, ApiResult, Params, Shared};
 use app::domain::provisioning::{EnvironmentFilter, ProductEnvironment};
 use app::service::provisioning::{environment_error, environment_not_found};
 use app::service::{EnvironmentInput, ServiceError};
 use axum::extract::{Path, State};
-use std::collections::HashMap;
-
-pub type Ids = Path<HashMap<String, String>>;
-
-/// A path parameter by name (always present: the route names it).
-pub fn path_id<'a>(ids: &'a HashMap<String, String>, name: &str) -> &'a str {
-    ids.get(name).map_or("", String::as_str)
-}
 
 /// The service's field names on environments, as the API's parameters.
 const FIELDS: &[(&str, &str)] = &[("copy_settings_from", "base_sub_account_id")];

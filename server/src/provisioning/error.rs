@@ -25,7 +25,7 @@ pub struct ApiError {
 }
 
 pub const INVALID_CREDENTIALS: &str = "Invalid credentials";
-pub const ROOT_USER: &str = "The root user can't be changed or deleted";
+const ROOT_USER: &str = "The root user can't be changed or deleted";
 
 /// The hourly quota is used up: Cloudinary's 420.
 pub fn enhance_your_calm() -> StatusCode {

@@ -1,8 +1,7 @@
 //! User groups and their members (provisioning-api.md §6).
 
 use super::doc::*;
-use super::environments::{path_id, Ids};
-use super::request::Caller;
+use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiError, ApiResult, Params, Shared};
 use app::domain::group::{GroupMember, GROUP_NOT_FOUND};
 use app::domain::provisioning::{Member, UserGroup};

@@ -18,6 +18,14 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 
+/// A handler's path parameters, by name.
+pub type Ids = Path<HashMap<String, String>>;
+
+/// A path parameter by name (always present: the route names it).
+pub fn path_id<'a>(ids: &'a HashMap<String, String>, name: &str) -> &'a str {
+    ids.get(name).map_or("", String::as_str)
+}
+
 /// The principal and request facts a handler acts with.
 pub struct Caller {
     pub principal: Principal,

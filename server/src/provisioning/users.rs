@@ -1,8 +1,7 @@
 //! Users (provisioning-api.md §5).
 
 use super::doc::*;
-use super::environments::{path_id, Ids};
-use super::request::Caller;
+use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiError, ApiResult, Params, Shared};
 use app::domain::provisioning::{ApiUser, ApiUserFilter, ApiUserSort, LoginFilter, StatusFilter};
 use app::domain::user_action::USER_INACTIVE;
@@ -263,10 +262,6 @@ pub async fn update(
     } else {
         None
     };
-    // An `enabled` the user has already changes nothing (the service's Disable and
-    // Enable would refuse it as not offered).
-    let disabled = current.status == UserStatus::Disabled;
-    let enabled = enabled.filter(|on| *on == disabled);
     api.service
         .update_user(&c.principal, id, edit.as_ref(), enabled, &c.meta)
         .await
