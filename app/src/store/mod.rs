@@ -67,6 +67,9 @@ impl StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The embedded database: one pool for the whole server.
+/// Rows a statement may send ahead of its reader (see [`Database::connect`]).
+pub const ROW_BUFFER: usize = 512;
+
 #[derive(Clone)]
 pub struct Database {
     pool: SqlitePool,
@@ -96,7 +99,11 @@ impl Database {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
             // Every query of the console, prepared once per connection.
-            .statement_cache_capacity(512);
+            .statement_cache_capacity(512)
+            // Rows a statement may send ahead of its reader: a whole page (the API's pages
+            // go up to 500), so the connection's thread never stops mid-page waiting to be
+            // woken (its default of 50 is less than a page of 50 and its end marker).
+            .row_buffer_size(ROW_BUFFER);
         // An embedded database's connections don't go stale: no ping before each use.
         let pool = SqlitePoolOptions::new()
             .max_connections(max)

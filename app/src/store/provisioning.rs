@@ -4,11 +4,13 @@
 use super::user_list::{escape_like, ROLE_OF_USER};
 use super::{ApiKeyRow, StoreResult, Tx};
 use crate::domain::provisioning::{ApiUserFilter, ApiUserSort, StatusFilter};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, QueryBuilder, Row, Sqlite};
 
 /// A user as the API shows them: only the columns its record needs (no credentials,
-/// no console preferences), with role, environment access and counts.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// no console preferences), with role, environment access and counts. Read from
+/// [`API_USER_COLUMNS`], by position (see its `FromRow`).
+#[derive(Debug, Clone)]
 pub struct ApiUserRow {
     pub id: String,
     pub account_id: String,
@@ -36,8 +38,9 @@ pub struct ApiUserRow {
     pub environment_total: i64,
 }
 
-/// The columns of [`ApiUserRow`] over `users u`: correlated subqueries, so a page walks
-/// the order's index and stops after LIMIT rows.
+/// The columns of [`ApiUserRow`] over `users u`, in its fields' order (it reads them by
+/// position): correlated subqueries, so a page walks the order's index and stops after
+/// LIMIT rows.
 pub const API_USER_COLUMNS: &str = "u.id, u.account_id, u.email, u.name, u.first_name, \
     u.last_name, u.status, u.root, u.providers, u.last_login_at, u.created_at, u.updated_at, \
     u.email_usage_alerts, u.email_weekly_report, u.email_product_updates, \
@@ -50,6 +53,37 @@ pub const API_USER_COLUMNS: &str = "u.id, u.account_id, u.email, u.name, u.first
      WHERE ra.principal_type = 'user' AND ra.principal_id = u.id) AS environment_count, \
     (SELECT COUNT(*) FROM user_group_members m WHERE m.user_id = u.id) AS group_count, \
     (SELECT COUNT(*) FROM environments et WHERE et.account_id = u.account_id) AS environment_total";
+
+impl<'r> FromRow<'r, SqliteRow> for ApiUserRow {
+    /// By position, in [`API_USER_COLUMNS`]' order: a page of the API decodes 21 columns
+    /// of up to 500 rows, and finding each column by name (a hash of its name per value)
+    /// was a sixth of a page's decoding.
+    fn from_row(r: &'r SqliteRow) -> Result<Self, sqlx::Error> {
+        Ok(ApiUserRow {
+            id: r.try_get(0)?,
+            account_id: r.try_get(1)?,
+            email: r.try_get(2)?,
+            name: r.try_get(3)?,
+            first_name: r.try_get(4)?,
+            last_name: r.try_get(5)?,
+            status: r.try_get(6)?,
+            root: r.try_get(7)?,
+            providers: r.try_get(8)?,
+            last_login_at: r.try_get(9)?,
+            created_at: r.try_get(10)?,
+            updated_at: r.try_get(11)?,
+            email_usage_alerts: r.try_get(12)?,
+            email_weekly_report: r.try_get(13)?,
+            email_product_updates: r.try_get(14)?,
+            email_billing_notifications: r.try_get(15)?,
+            role_id: r.try_get(16)?,
+            all_environments: r.try_get(17)?,
+            environment_count: r.try_get(18)?,
+            group_count: r.try_get(19)?,
+            environment_total: r.try_get(20)?,
+        })
+    }
+}
 
 fn sort_sql(sort: ApiUserSort) -> String {
     match sort {

@@ -404,3 +404,83 @@ async fn users_are_updated_disabled_and_deleted_but_the_root_user_is_protected()
         "{audit}"
     );
 }
+
+#[tokio::test]
+async fn every_column_of_the_record_lands_in_its_field() {
+    // Values no two fields share, set where the console sets them (My Profile).
+    let c = Client::new("enterprise").await;
+    let admin = c.app.admin_token().await;
+    let r = c
+        .app
+        .call(
+            "profile",
+            &[
+                ("name", "Robin Root"),
+                ("first_name", "Robin"),
+                ("last_name", "Rootsworth"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+    let r = c
+        .app
+        .call(
+            "email_preferences",
+            &[("weekly_report", "on"), ("billing_notifications", "on")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+    let group = c
+        .ok(
+            "POST",
+            "/user_groups",
+            Body_::Json(json!({"name": "Editors"})),
+        )
+        .await;
+    let listed = c.ok("GET", "/users", Body_::None).await;
+    let root = listed["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["root"] == true)
+        .unwrap()
+        .clone();
+    let id = root["id"].as_str().unwrap().to_string();
+    c.ok(
+        "POST",
+        &format!("/user_groups/{}/users/{id}", group["id"].as_str().unwrap()),
+        Body_::None,
+    )
+    .await;
+    let environments = environment_ids(&c).await.len();
+    // The list (one statement outside a transaction) and the single read agree.
+    let listed = c.ok("GET", &format!("/users?ids={id}"), Body_::None).await["users"][0].clone();
+    let single = c.ok("GET", &format!("/users/{id}"), Body_::None).await;
+    for user in [listed, single] {
+        assert_eq!(keys(&user), USER_FIELDS);
+        assert_eq!(user["id"], id.as_str());
+        assert_eq!(user["account_id"], c.app.account_id.as_str());
+        assert_eq!(
+            (&user["name"], &user["first_name"], &user["last_name"]),
+            (&json!("Robin Root"), &json!("Robin"), &json!("Rootsworth"))
+        );
+        assert_eq!(user["email"], crate::support::ADMIN_EMAIL);
+        assert_eq!(
+            (&user["role"], &user["status"], &user["root"]),
+            (&json!("master_admin"), &json!("active"), &json!(true))
+        );
+        assert_eq!(user["providers"], json!(["password"]));
+        assert_eq!(
+            user["email_preferences"],
+            json!({"usage_alerts": false, "weekly_report": true,
+                   "product_updates": false, "billing_notifications": true})
+        );
+        assert_eq!(user["all_sub_accounts"], true);
+        assert_eq!(user["sub_account_count"], environments);
+        assert_eq!(user["group_count"], 1);
+        assert!(user["last_login"].is_string(), "{user}");
+        assert!(user["created_at"].as_str().unwrap() <= user["updated_at"].as_str().unwrap());
+    }
+}
