@@ -148,7 +148,7 @@ impl Service {
             .await?;
         let status_record = match then {
             Some(UserAction::Disable) => Some(
-                self.write_disable(&mut tx, &user, &summary, principal, meta, now)
+                self.write_disable(&mut tx, &user, summary.status, principal, meta, now)
                     .await?,
             ),
             Some(_) => Some(
@@ -319,17 +319,18 @@ impl Service {
             .await?;
         let now = self.now();
         let record = self
-            .write_disable(&mut tx, &user, &summary, principal, meta, now)
+            .write_disable(&mut tx, &user, summary.status, principal, meta, now)
             .await?;
         tx.commit(&record).await?;
         Ok(())
     }
 
-    async fn write_disable(
+    /// Disables `user` (whose status was `from`): ends their sessions, voids their links.
+    pub(super) async fn write_disable(
         &self,
         tx: &mut Tx,
         user: &UserRow,
-        summary: &UserSummary,
+        from: UserStatus,
         principal: &Principal,
         meta: &RequestMeta,
         now: i64,
@@ -339,7 +340,7 @@ impl Service {
         tx.set_user_status(
             &user.id,
             UserStatus::Disabled.as_str(),
-            Some(summary.status.as_str()),
+            Some(from.as_str()),
             false,
             now,
         )
@@ -349,7 +350,7 @@ impl Service {
                 .account(&user.account_id)
                 .target(AuditTarget::new("user", &user.id, &user.email))
                 .change(
-                    Some(json!({ "status": summary.status.as_str(), "enabled": true })),
+                    Some(json!({ "status": from.as_str(), "enabled": true })),
                     Some(
                         json!({ "status": "disabled", "enabled": false, "sessions_ended": ended }),
                     ),

@@ -350,9 +350,28 @@ impl Service {
         input: &AddUsersInput,
         meta: &RequestMeta,
     ) -> ServiceResult<Vec<String>> {
+        self.add_users_with_status(principal, input, true, meta)
+            .await
+    }
+
+    /// [`Service::add_users`], or adds them disabled (`enabled: false`, which also takes
+    /// `users.manage`) in the same transaction: each keeps its `user.create` record and
+    /// gets a `user.disable` one, and no invitation goes out (its link couldn't be used;
+    /// enabling the user makes them pending again, to be invited then).
+    pub async fn add_users_with_status(
+        &self,
+        principal: &Principal,
+        input: &AddUsersInput,
+        enabled: bool,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<String>> {
         let permit = self
             .authorize(principal, Permission::UsersInvite, meta)
             .await?;
+        if !enabled {
+            self.authorize(principal, Permission::UsersManage, meta)
+                .await?;
+        }
         let mut e = FieldErrors::new();
         let rows: Vec<(usize, &str)> = input
             .emails
@@ -451,19 +470,21 @@ impl Service {
             .await?;
             self.write_access(&mut tx, &account_id, &user_id, role, &access, now)
                 .await?;
-            let link = self
-                .new_link(&mut tx, &user_id, LinkPurpose::Invitation, now)
+            if enabled {
+                let link = self
+                    .new_link(&mut tx, &user_id, LinkPurpose::Invitation, now)
+                    .await?;
+                let message = emails::invitation(&account_name, &principal.email, role, &link);
+                emails::enqueue(
+                    &mut tx,
+                    &account_id,
+                    Some(&user_id),
+                    email.as_str(),
+                    &message,
+                    now,
+                )
                 .await?;
-            let message = emails::invitation(&account_name, &principal.email, role, &link);
-            emails::enqueue(
-                &mut tx,
-                &account_id,
-                Some(&user_id),
-                email.as_str(),
-                &message,
-                now,
-            )
-            .await?;
+            }
             records.push(
                 AuditRecord::new("user.create", principal.actor(), now, Some(meta))
                     .account(&account_id)
@@ -476,6 +497,16 @@ impl Service {
                         })),
                     ),
             );
+            if !enabled {
+                let user = tx
+                    .user(&user_id)
+                    .await?
+                    .ok_or_else(|| ServiceError::NotFound("User not found".into()))?;
+                records.push(
+                    self.write_disable(&mut tx, &user, UserStatus::Pending, principal, meta, now)
+                        .await?,
+                );
+            }
             created.push(user_id);
         }
         let last = records

@@ -200,16 +200,10 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     };
     let created = api
         .service
-        .add_users(&c.principal, &input, &c.meta)
+        .add_users_with_status(&c.principal, &input, enabled, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
     let id = created.into_iter().next().ok_or_else(ApiError::bad_body)?;
-    if !enabled {
-        api.service
-            .disable_user(&c.principal, &id, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params))?;
-    }
     ok(&user(&api, &c, &id).await?)
 }
 

@@ -118,6 +118,41 @@ async fn users_are_created_from_json_and_multipart_with_the_contracts_fields() {
         (Some("media_library_user"), Some(true))
     );
 
+    // Created disabled, in one transaction: no invitation (its link couldn't be used);
+    // enabled later, the user is pending again.
+    let off = c
+        .ok(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "Off", "email": "off@example.com", "enabled": "false"})),
+        )
+        .await;
+    assert_eq!(
+        (
+            off["status"].as_str(),
+            off["enabled"].as_bool(),
+            off["pending"].as_bool()
+        ),
+        (Some("disabled"), Some(false), Some(false))
+    );
+    assert_eq!(c.app.emails_to("off@example.com").await, 0);
+    let audit = c.audit().await;
+    assert!(
+        audit.contains("user.create") && audit.contains("user.disable"),
+        "{audit}"
+    );
+    let on = c
+        .ok(
+            "PUT",
+            &format!("/users/{}", off["id"].as_str().unwrap()),
+            Body_::Json(json!({"enabled": true})),
+        )
+        .await;
+    assert_eq!(
+        (on["status"].as_str(), on["enabled"].as_bool()),
+        (Some("pending"), Some(true))
+    );
+
     // Refusals change nothing.
     let before = c.ok("GET", "/users", Body_::None).await["users"]
         .as_array()
