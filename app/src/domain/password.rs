@@ -104,7 +104,9 @@ fn is_common_word_core(lower: &str) -> bool {
     }
     COMMON_WORDS.iter().any(|w| {
         let w: String = w.chars().filter(|c| c.is_alphabetic()).collect();
-        !w.is_empty() && core.len() % w.len() == 0 && core == w.repeat(core.len() / w.len())
+        !w.is_empty()
+            && core.len().is_multiple_of(w.len())
+            && core == w.repeat(core.len() / w.len())
     })
 }
 

@@ -212,7 +212,7 @@ impl Service {
                     &emails::utc(now),
                     &meta.ip.to_string(),
                 );
-                emails::send_to_user(&mut tx, &u, &notice, now).await?;
+                emails::send_to_user(&mut tx, u, &notice, now).await?;
             }
         }
         tx.commit(&record).await?;

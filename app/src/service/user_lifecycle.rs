@@ -236,7 +236,7 @@ async fn load(
         .await?
         .ok_or_else(not_found)?;
     let scopes: Vec<String> = tx
-        .environment_scopes_of(&[row.user.id.clone()])
+        .environment_scopes_of(std::slice::from_ref(&row.user.id))
         .await?
         .into_iter()
         .map(|(_, s)| s)

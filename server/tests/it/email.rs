@@ -48,7 +48,7 @@ impl SmtpSink {
         );
         let maildir = tempfile::tempdir().expect("maildir");
         let port = free_port();
-        let child = Command::new(&python)
+        let mut child = Command::new(&python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir.path().join("mail"))
@@ -69,6 +69,8 @@ impl SmtpSink {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd didn't start on port {port}");
     }
 
