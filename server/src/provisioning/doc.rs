@@ -169,7 +169,8 @@ pub struct UserCreate {
     /// Default: every environment; `[]`: none; ignored for `master_admin`.
     pub sub_account_ids: Option<Vec<String>>,
     pub all_sub_accounts: Option<bool>,
-    /// Default true.
+    /// Default true. `false`: created disabled, with no invitation (enabled later, the user
+    /// is pending, to be invited then).
     pub enabled: Option<bool>,
 }
 
