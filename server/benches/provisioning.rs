@@ -12,7 +12,7 @@
 mod seed;
 
 use app::service::{BootstrapInput, OsEntropy, Service, SystemClock};
-use app::store::{ApiUserRow, Database, KeyCredentials, API_USER_COLUMNS};
+use app::store::{ApiUserRow, Database, KeyCredentials, API_USER_COLUMNS, KEY_CREDENTIALS_SQL};
 use base64::Engine;
 use clap::Parser;
 use http_body_util::{BodyExt, Empty};
@@ -195,14 +195,7 @@ async fn main() {
     .await;
     // Where the API's time goes beyond the page's statement: its key check (a second
     // statement), then decoding the page's rows into the API's records.
-    let key_sql = Arc::new(String::from(
-        "SELECT k.api_key, k.account_id, k.name, k.secret_hash, k.enabled, k.last_used_at, \
-         a.plan, (SELECT ra.role_id FROM role_assignments ra \
-           WHERE ra.principal_type = 'provisioning_key' AND ra.principal_id = k.api_key \
-           AND ra.scope = 'account') AS role_id \
-         FROM account_api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.api_key = ?",
-    ));
-    let both = (bare, key_sql, Arc::new(key.key.api_key.clone()));
+    let both = (bare, Arc::new(key.key.api_key.clone()));
     for decode in [false, true] {
         load(
             if decode {
@@ -213,9 +206,9 @@ async fn main() {
             CLIENTS,
             secs,
             || std::future::ready(both.clone()),
-            move |((pool, sql, account), key_sql, api_key)| {
+            move |((pool, sql, account), api_key)| {
                 Box::pin(async move {
-                    let key: KeyCredentials = sqlx::query_as(sqlx::AssertSqlSafe(key_sql.as_str()))
+                    let key: KeyCredentials = sqlx::query_as(KEY_CREDENTIALS_SQL)
                         .bind(api_key.as_str())
                         .fetch_one(&*pool)
                         .await

@@ -279,7 +279,7 @@ impl Service {
 
     /// An edit and/or Disable / Enable in one transaction (the Provisioning API's PUT):
     /// every rule is checked before anything is written, and each action keeps its audit
-    /// record.
+    /// record. An `enabled` the environment has already changes nothing.
     pub async fn change_environment(
         &self,
         principal: &Principal,
@@ -334,7 +334,7 @@ impl Service {
                     ),
             );
         }
-        if let Some(enabled) = enabled {
+        if let Some(enabled) = enabled.filter(|on| *on != before.enabled) {
             after.enabled = enabled;
             let action = if enabled {
                 "environment.enable"
@@ -355,15 +355,12 @@ impl Service {
                     ),
             );
         }
-        let Some(last) = records.pop() else {
+        let Some((first, rest)) = records.split_first() else {
             tx.finish().await?;
             return Ok(summary(before));
         };
         tx.update_environment(&after).await?;
-        for record in &records {
-            tx.append_audit(record).await?;
-        }
-        tx.commit(&last).await?;
+        tx.commit_many(first, rest).await?;
         Ok(summary(after))
     }
 

@@ -53,6 +53,17 @@ fn validate_edit(principal: &Principal, input: &EditUserInput) -> ServiceResult<
     })
 }
 
+impl ValidEdit {
+    /// The role or the environment access differs from the user's.
+    fn changes_access(&self, user: &UserSummary) -> bool {
+        self.role != user.role || self.access != user.environments
+    }
+
+    fn changes_email(&self, user: &UserRow) -> bool {
+        self.email.normalized() != user.email_normalized
+    }
+}
+
 /// Disable or Enable, as the user's status asks for `enabled`; `None` when it holds already.
 fn status_action(status: UserStatus, enabled: bool) -> Option<UserAction> {
     match (enabled, status == UserStatus::Disabled) {
@@ -158,13 +169,8 @@ impl Service {
             ),
             None => None,
         };
-        match status_record {
-            Some(record) => {
-                tx.append_audit(&edit_record).await?;
-                tx.commit(&record).await?;
-            }
-            None => tx.commit(&edit_record).await?,
-        }
+        tx.commit_many(&edit_record, status_record.as_slice())
+            .await?;
         Ok(edited)
     }
 
@@ -179,9 +185,7 @@ impl Service {
         disabling: bool,
         meta: &RequestMeta,
     ) -> ServiceResult<Acted> {
-        let access_changed =
-            edit.role != acted.summary.role || edit.access != acted.summary.environments;
-        if access_changed {
+        if edit.changes_access(&acted.summary) {
             let why = if acted.summary.id == principal.user_id {
                 Some(SELF_REFUSED)
             } else if acted.summary.root && edit.role != Role::MasterAdmin {
@@ -219,8 +223,7 @@ impl Service {
             tx.finish().await?;
             return Err(refusal);
         }
-        let email_changed = edit.email.normalized() != user.email_normalized;
-        if email_changed
+        if edit.changes_email(&user)
             && tx
                 .live_user_by_email(&edit.email.normalized())
                 .await?
@@ -246,8 +249,8 @@ impl Service {
         now: i64,
     ) -> ServiceResult<(AuditRecord, UserSummary)> {
         let email = &edit.email;
-        let access_changed = edit.role != summary.role || edit.access != summary.environments;
-        let email_changed = email.normalized() != user.email_normalized;
+        let access_changed = edit.changes_access(summary);
+        let email_changed = edit.changes_email(user);
         let new_name = (!edit.name.is_empty()).then_some(edit.name.as_str());
         tx.set_user_name_and_email(&user.id, new_name, email.as_str(), &email.normalized(), now)
             .await?;

@@ -509,13 +509,13 @@ impl Service {
             }
             created.push(user_id);
         }
-        let last = records
-            .pop()
-            .ok_or_else(|| ServiceError::invalid("emails", "Enter at least one email address"))?;
-        for r in &records {
-            tx.append_audit(r).await?;
-        }
-        tx.commit(&last).await?;
+        let Some((first, rest)) = records.split_first() else {
+            return Err(ServiceError::invalid(
+                "emails",
+                "Enter at least one email address",
+            ));
+        };
+        tx.commit_many(first, rest).await?;
         Ok(created)
     }
 }

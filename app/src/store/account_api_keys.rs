@@ -33,18 +33,21 @@ pub struct KeyCredentials {
     pub role_id: Option<String>,
 }
 
+/// The statement of [`OneRead::key_credentials`](super::OneRead::key_credentials) (its one
+/// parameter: the key), public for the benchmark's bare run of it.
+pub const KEY_CREDENTIALS_SQL: &str =
+    "SELECT k.api_key, k.account_id, k.name, k.secret_hash, k.enabled, k.last_used_at, \
+     a.plan, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'provisioning_key' \
+       AND ra.principal_id = k.api_key AND ra.scope = 'account') AS role_id \
+     FROM account_api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.api_key = ?";
+
 impl super::OneRead {
     /// The key, its account's plan and its account-scope role, in one statement.
     pub async fn key_credentials(mut self, api_key: &str) -> StoreResult<Option<KeyCredentials>> {
-        Ok(sqlx::query_as(
-            "SELECT k.api_key, k.account_id, k.name, k.secret_hash, k.enabled, k.last_used_at, \
-             a.plan, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'provisioning_key' \
-               AND ra.principal_id = k.api_key AND ra.scope = 'account') AS role_id \
-             FROM account_api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.api_key = ?",
-        )
-        .bind(api_key)
-        .fetch_optional(&mut *self.conn)
-        .await?)
+        Ok(sqlx::query_as(KEY_CREDENTIALS_SQL)
+            .bind(api_key)
+            .fetch_optional(&mut *self.conn)
+            .await?)
     }
 }
 

@@ -25,7 +25,7 @@ mod user_lifecycle;
 mod user_list;
 mod users;
 
-pub use account_api_keys::{AccountApiKeyRow, KeyCredentials};
+pub use account_api_keys::{AccountApiKeyRow, KeyCredentials, KEY_CREDENTIALS_SQL};
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};
@@ -67,9 +67,6 @@ impl StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The embedded database: one pool for the whole server.
-/// Rows a statement may send ahead of its reader (see [`Database::connect`]).
-pub const ROW_BUFFER: usize = 512;
-
 #[derive(Clone)]
 pub struct Database {
     pool: SqlitePool,
@@ -85,6 +82,13 @@ impl Database {
         Self::connect(options, 8).await
     }
 
+    /// A bare pool on the database in `data_dir`, configured as [`Database::open`]'s, for
+    /// the benchmarks' seeding and their bare-SQL ceilings (no migrations, no permits).
+    pub async fn bare_pool(data_dir: &Path) -> StoreResult<SqlitePool> {
+        let options = SqliteConnectOptions::new().filename(data_dir.join("console.db"));
+        Self::pool(options, 8).await
+    }
+
     /// A private in-memory database, for tests and benchmarks.
     pub async fn open_in_memory() -> StoreResult<Database> {
         // One connection: each in-memory connection would be a database of its own.
@@ -93,6 +97,12 @@ impl Database {
     }
 
     async fn connect(options: SqliteConnectOptions, max: u32) -> StoreResult<Database> {
+        let pool = Self::pool(options, max).await?;
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Database { pool })
+    }
+
+    async fn pool(options: SqliteConnectOptions, max: u32) -> StoreResult<SqlitePool> {
         let options = options
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -103,15 +113,13 @@ impl Database {
             // Rows a statement may send ahead of its reader: a whole page (the API's pages
             // go up to 500), so the connection's thread never stops mid-page waiting to be
             // woken (its default of 50 is less than a page of 50 and its end marker).
-            .row_buffer_size(ROW_BUFFER);
+            .row_buffer_size(512);
         // An embedded database's connections don't go stale: no ping before each use.
-        let pool = SqlitePoolOptions::new()
+        Ok(SqlitePoolOptions::new()
             .max_connections(max)
             .test_before_acquire(false)
             .connect_with(options)
-            .await?;
-        sqlx::migrate!("../migrations").run(&pool).await?;
-        Ok(Database { pool })
+            .await?)
     }
 
     /// Opens a read-only transaction (a consistent snapshot). Only the service holds
@@ -162,8 +170,19 @@ impl Tx {
 
     /// Appends the audit record and commits, atomically: a mutation without its audit
     /// record never lands.
-    pub async fn commit(mut self, record: &AuditRecord) -> StoreResult<()> {
-        self.append_audit(record).await?;
+    pub async fn commit(self, record: &AuditRecord) -> StoreResult<()> {
+        self.commit_many(record, &[]).await
+    }
+
+    /// [`Tx::commit`] for a transaction of several actions, each with its record, in order.
+    pub async fn commit_many(
+        mut self,
+        first: &AuditRecord,
+        rest: &[AuditRecord],
+    ) -> StoreResult<()> {
+        for record in std::iter::once(first).chain(rest) {
+            self.append_audit(record).await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

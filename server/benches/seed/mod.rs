@@ -1,25 +1,13 @@
 //! Seeding for the benchmarks: many users written straight into the database file.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 
 /// Inserts `n` active users (half admins, half Media Library users, all environments)
 /// created one second apart, with their role assignments; then ANALYZE. The pool it
-/// returns is configured as the store's (8 connections, no ping before each use, the same
-/// statement cache and row buffer), so a bare-SQL ceiling run on it has no handicap the store lacks.
+/// returns is configured as the store's, so a bare-SQL ceiling run on it has no handicap
+/// the store lacks.
 pub async fn users(data_dir: &Path, account_id: &str, n: usize) -> sqlx::SqlitePool {
-    let options = SqliteConnectOptions::new()
-        .filename(data_dir.join("console.db"))
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .statement_cache_capacity(512)
-        .row_buffer_size(app::store::ROW_BUFFER);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .test_before_acquire(false)
-        .connect_with(options)
-        .await
-        .unwrap();
+    let pool = app::store::Database::bare_pool(data_dir).await.unwrap();
     let mut tx = pool.begin().await.unwrap();
     for i in 0..n {
         let id = format!("{:032x}", i + 1);

@@ -158,7 +158,6 @@ pub async fn update(
             .unwrap_or_else(|| current.custom_attributes.to_string()),
         copy_settings_from: String::new(),
     });
-    let enabled = enabled.filter(|on| *on != current.enabled);
     if input.is_some() || enabled.is_some() {
         api.service
             .change_environment(&c.principal, id, input.as_ref(), enabled, &c.meta)
