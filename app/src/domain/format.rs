@@ -14,16 +14,37 @@ pub fn utc(at: i64) -> String {
 }
 
 /// `2026-11-23T16:08:05Z` (ISO-8601 UTC to the second), the Provisioning API's form.
+/// Written digit by digit: a page of the API writes a hundred of them, and a generic
+/// format description was a twentieth of the page's time.
 pub fn iso(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| at.to_string())
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(at) else {
+        return at.to_string();
+    };
+    let Ok(year) = u16::try_from(t.year()) else {
+        return at.to_string();
+    };
+    if year > 9999 {
+        return at.to_string();
+    }
+    fn two(out: &mut String, n: u8) {
+        out.push(char::from(b'0' + n / 10));
+        out.push(char::from(b'0' + n % 10));
+    }
+    let mut out = String::with_capacity(20);
+    two(&mut out, (year / 100) as u8);
+    two(&mut out, (year % 100) as u8);
+    for (sep, n) in [
+        ('-', u8::from(t.month())),
+        ('-', t.day()),
+        ('T', t.hour()),
+        (':', t.minute()),
+        (':', t.second()),
+    ] {
+        out.push(sep);
+        two(&mut out, n);
+    }
+    out.push('Z');
+    out
 }
 
 /// `2026-11-23` (UTC), the day `at` falls on.
@@ -57,6 +78,13 @@ mod tests {
     fn times_and_html() {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(super::day(1_795_000_000), "2026-11-18");
+        assert_eq!(super::iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso(1_795_000_000), "2026-11-18T11:06:40Z");
+        assert_eq!(super::iso(-62_135_596_800), "0001-01-01T00:00:00Z");
+        assert_eq!(super::iso(253_402_300_799), "9999-12-31T23:59:59Z");
+        // Beyond what the form can say: the raw number.
+        assert_eq!(super::iso(253_402_300_800), "253402300800");
+        assert_eq!(super::iso(i64::MAX), i64::MAX.to_string());
         assert_eq!(super::month_start(1_795_000_000), "2026-11-01");
         assert_eq!(
             super::escape_html("<a href=\"x\">&</a>"),

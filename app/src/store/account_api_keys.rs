@@ -46,7 +46,7 @@ impl super::OneRead {
     pub async fn key_credentials(mut self, api_key: &str) -> StoreResult<Option<KeyCredentials>> {
         Ok(sqlx::query_as(KEY_CREDENTIALS_SQL)
             .bind(api_key)
-            .fetch_optional(&mut *self.conn)
+            .fetch_optional(self.conn()?)
             .await?)
     }
 }

@@ -12,6 +12,7 @@ mod billing;
 mod environments;
 mod folders;
 mod groups;
+mod one_read;
 mod outbox;
 mod provisioning;
 mod roles;
@@ -31,6 +32,7 @@ pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};
 pub use folders::{CollectionRow, FolderRow};
 pub use groups::{GroupRow, HeldShare, MemberRow};
+pub use one_read::{request_scope, OneRead};
 pub use outbox::{OutboxMessage, OutboxRow};
 pub use provisioning::{ApiUserRow, API_USER_COLUMNS};
 pub use sessions::{NewSession, SessionRow};
@@ -45,6 +47,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +73,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Clone)]
 pub struct Database {
     pool: SqlitePool,
+    /// Tells this database's connections from another's in a request's keeping (tests
+    /// and benchmarks open several in one process).
+    id: u64,
 }
 
 impl Database {
@@ -97,9 +103,13 @@ impl Database {
     }
 
     async fn connect(options: SqliteConnectOptions, max: u32) -> StoreResult<Database> {
+        static OPENED: AtomicU64 = AtomicU64::new(0);
         let pool = Self::pool(options, max).await?;
         sqlx::migrate!("../migrations").run(&pool).await?;
-        Ok(Database { pool })
+        Ok(Database {
+            pool,
+            id: OPENED.fetch_add(1, Ordering::Relaxed),
+        })
     }
 
     async fn pool(options: SqliteConnectOptions, max: u32) -> StoreResult<SqlitePool> {
@@ -126,6 +136,7 @@ impl Database {
     /// permits. Don't write in it: upgrading a read to a write fails at once when another
     /// writer committed meanwhile (SQLite's busy snapshot) — use [`Database::write`].
     pub async fn read(&self, _permit: &Permit) -> StoreResult<Tx> {
+        one_read::give_back_kept();
         Ok(Tx {
             tx: self.pool.begin().await?,
         })
@@ -134,28 +145,15 @@ impl Database {
     /// Opens a transaction that takes the write lock at once (waiting up to the busy
     /// timeout), so what it reads holds until commit: counts, uniqueness, last-of-a-kind.
     pub async fn write(&self, _permit: &Permit) -> StoreResult<Tx> {
+        one_read::give_back_kept();
         Ok(Tx {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
-        })
-    }
-
-    /// A connection for one read statement, which is a consistent snapshot on its own:
-    /// no BEGIN and ROLLBACK round trips on the hottest checks. It can't write.
-    pub async fn one_read(&self, _permit: &Permit) -> StoreResult<OneRead> {
-        Ok(OneRead {
-            conn: self.pool.acquire().await?,
         })
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// One read statement outside a transaction (see [`Database::one_read`]); its methods
-/// consume it.
-pub struct OneRead {
-    pub(super) conn: sqlx::pool::PoolConnection<Sqlite>,
 }
 
 /// One transaction of the store. Query methods live in the submodules.

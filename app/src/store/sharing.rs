@@ -152,7 +152,7 @@ impl super::OneRead {
             .bind(&prefix)
             .bind(account_id)
             .bind(environment_id)
-            .fetch_optional(&mut *self.conn)
+            .fetch_optional(self.conn()?)
             .await?)
     }
 }

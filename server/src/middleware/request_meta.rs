@@ -21,7 +21,12 @@ pub async fn attach_request_meta(mut req: Request, next: Next) -> Response {
         .map(|s| s.chars().take(512).collect());
     let mut id = [0u8; 12];
     app::service::Entropy::fill(&app::service::OsEntropy, &mut id);
-    let request_id = id.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let request_id: String = id
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect();
     req.extensions_mut().insert(RequestMeta {
         ip,
         user_agent,

@@ -6,7 +6,7 @@ use super::error::{enhance_your_calm, ApiError};
 use super::limits::{Quota, Verdict};
 use super::params::Params;
 use super::Shared;
-use app::service::{Principal, RequestMeta, ServiceError};
+use app::service::{request_scope, Principal, RequestMeta, ServiceError};
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
 use axum::middleware::Next;
@@ -36,10 +36,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Taken, not copied: the caller is extracted once per request.
         let principal = parts
             .extensions
-            .get::<Principal>()
-            .cloned()
+            .remove::<Principal>()
             .ok_or_else(ApiError::unauthorized)?;
         Ok(Caller {
             principal,
@@ -98,10 +98,20 @@ fn quota_headers(res: &mut Response, q: &Quota) {
 }
 
 /// Authenticates the key for the path's account, applies the rate limits, and lets the
-/// handler run with the principal; every answer carries the quota headers.
+/// handler run with the principal; every answer carries the quota headers. The key check
+/// and the handler's reads share one connection ([`request_scope`]).
 pub async fn authenticate(
     State(api): State<Shared>,
     Path(path): Path<HashMap<String, String>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    request_scope(authenticated(api, path, req, next)).await
+}
+
+async fn authenticated(
+    api: Shared,
+    path: HashMap<String, String>,
     mut req: Request,
     next: Next,
 ) -> Response {

@@ -107,7 +107,11 @@ async fn pages_carry_a_nonce_csp_and_security_headers() {
     );
     assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
     assert_eq!(r.headers.get("referrer-policy").unwrap(), "same-origin");
-    assert!(r.headers.get("x-request-id").is_some());
+    let request_id = r.headers.get("x-request-id").unwrap().to_str().unwrap();
+    assert_eq!(request_id.len(), 24, "12 random bytes in hex: {request_id}");
+    assert!(request_id
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
     // Another response, another nonce.
     let req = Request::get("/login")
         .header(header::ACCEPT, "text/html")
