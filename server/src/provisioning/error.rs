@@ -168,7 +168,7 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        let text = serde_json::to_string(&body).unwrap_or_default();
+        let text = serde_json::to_vec(&body).unwrap_or_default();
         let mut res = super::json_response(self.status, text);
         if let Some(secs) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
