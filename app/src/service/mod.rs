@@ -43,6 +43,8 @@ pub use audit::{Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, Reques
 pub use auth::SignedIn;
 pub use authz::Principal;
 pub use bootstrap::{BootstrapInput, BootstrapOutcome};
+/// Random bytes as lowercase hex (request ids, tokens).
+pub use crypto::random_hex;
 pub use environments::EnvironmentInput;
 pub use error::{InternalError, ServiceError, ServiceResult};
 pub use profile::ProfileInput;
@@ -69,7 +71,7 @@ impl Permit {
     /// For the store's own unit tests.
     #[cfg(test)]
     pub(crate) const fn for_store_tests() -> Permit {
-        Permit(())
+        Permit::granted()
     }
 }
 

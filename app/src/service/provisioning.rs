@@ -3,7 +3,7 @@
 //! with the key as the acting principal.
 
 use super::authz::{account_role_of, role_and_access, PrincipalKind};
-use super::crypto::sha256_hex;
+use super::crypto::matches_hash;
 use super::environments::ENVIRONMENT_NOT_FOUND;
 use super::{Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::format::iso;
@@ -13,7 +13,6 @@ use crate::domain::provisioning::{
 };
 use crate::domain::{EnvironmentAccess, Feature, Permission, Plan, Role, UserStatus};
 use crate::store::{ApiKeyRow, ApiUserRow, EnvironmentRow, GroupRow, Tx};
-use subtle::ConstantTimeEq;
 
 /// A key's `last_used_at` is written at most this often (seconds): not a write per call.
 const LAST_USED_EVERY_SECS: i64 = 60;
@@ -72,9 +71,8 @@ impl Service {
         let Some(key) = read.key_credentials(api_key).await? else {
             return Err(ServiceError::Unauthenticated);
         };
-        let given = sha256_hex(secret);
-        let matches: bool = given.as_bytes().ct_eq(key.secret_hash.as_bytes()).into();
-        if !(matches && key.enabled && key.account_id == account_id) {
+        if !(matches_hash(secret, &key.secret_hash) && key.enabled && key.account_id == account_id)
+        {
             return Err(ServiceError::Unauthenticated);
         }
         let Some(role) = key.role_id.as_deref().and_then(account_role_of) else {

@@ -19,14 +19,7 @@ pub async fn attach_request_meta(mut req: Request, next: Next) -> Response {
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(512).collect());
-    let mut id = [0u8; 12];
-    app::service::Entropy::fill(&app::service::OsEntropy, &mut id);
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let request_id: String = id
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
-        .map(char::from)
-        .collect();
+    let request_id = app::service::random_hex(&app::service::OsEntropy, 12);
     req.extensions_mut().insert(RequestMeta {
         ip,
         user_agent,
