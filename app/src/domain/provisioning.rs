@@ -2,6 +2,7 @@
 //! contract's order (SDK tests compare key lists), and its user filter.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// `{key, secret, enabled}` inside a product environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,16 +55,18 @@ pub struct EmailPreferenceFlags {
     pub billing_notifications: bool,
 }
 
+// Its text borrows from where it was read (a page of users is written straight from the
+// database's rows, never copied into records first); `ApiUser::into_owned` detaches one.
 /// A user as the Provisioning API shows one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ApiUser {
-    pub id: String,
-    pub name: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub role: String,
-    pub email: String,
+pub struct ApiUser<'a> {
+    pub id: Cow<'a, str>,
+    pub name: Option<Cow<'a, str>>,
+    pub first_name: Option<Cow<'a, str>>,
+    pub last_name: Option<Cow<'a, str>>,
+    pub role: Cow<'a, str>,
+    pub email: Cow<'a, str>,
     pub pending: bool,
     pub enabled: bool,
     pub created_at: String,
@@ -72,13 +75,46 @@ pub struct ApiUser {
     pub all_sub_accounts: bool,
     pub providers: Vec<String>,
     pub email_preferences: EmailPreferenceFlags,
-    pub account_id: String,
+    pub account_id: Cow<'a, str>,
     pub two_factor: bool,
     pub root: bool,
-    pub status: String,
+    pub status: Cow<'a, str>,
     pub technical_role: Option<String>,
     pub group_count: i64,
     pub sub_account_count: i64,
+}
+
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl ApiUser<'_> {
+    /// The same record, owning its text.
+    pub fn into_owned(self) -> ApiUser<'static> {
+        ApiUser {
+            id: owned(self.id),
+            name: self.name.map(owned),
+            first_name: self.first_name.map(owned),
+            last_name: self.last_name.map(owned),
+            role: owned(self.role),
+            email: owned(self.email),
+            pending: self.pending,
+            enabled: self.enabled,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            last_login: self.last_login,
+            all_sub_accounts: self.all_sub_accounts,
+            providers: self.providers,
+            email_preferences: self.email_preferences,
+            account_id: owned(self.account_id),
+            two_factor: self.two_factor,
+            root: self.root,
+            status: owned(self.status),
+            technical_role: self.technical_role,
+            group_count: self.group_count,
+            sub_account_count: self.sub_account_count,
+        }
+    }
 }
 
 /// `{id, name}` of a group a user belongs to.
@@ -209,3 +245,54 @@ pub struct EnvironmentFilter {
 
 /// The most values a list parameter (`ids`, `emails`, `cloud_names`) may carry.
 pub const MAX_LIST_VALUES: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_owning_its_text_is_the_same_record() {
+        let (id, email, status) = (
+            String::from("u1"),
+            String::from("ann@example.com"),
+            String::from("active"),
+        );
+        let borrowed = ApiUser {
+            id: Cow::Borrowed(&id),
+            name: Some(Cow::Borrowed("Ann Lee")),
+            first_name: Some(Cow::Borrowed("Ann")),
+            last_name: None,
+            role: Cow::Borrowed("admin"),
+            email: Cow::Borrowed(&email),
+            pending: false,
+            enabled: true,
+            created_at: "2026-01-02T03:04:05Z".into(),
+            updated_at: "2026-01-02T03:04:06Z".into(),
+            last_login: None,
+            all_sub_accounts: true,
+            providers: vec!["saml".into()],
+            email_preferences: EmailPreferenceFlags {
+                usage_alerts: true,
+                weekly_report: false,
+                product_updates: true,
+                billing_notifications: false,
+            },
+            account_id: Cow::Borrowed("a1"),
+            two_factor: false,
+            root: false,
+            status: Cow::Borrowed(&status),
+            technical_role: None,
+            group_count: 2,
+            sub_account_count: 3,
+        };
+        let text = serde_json::to_string(&borrowed).unwrap();
+        let owned: ApiUser<'static> = borrowed.clone().into_owned();
+        drop((id, email, status));
+        assert!(matches!(owned.id, Cow::Owned(_)));
+        assert_eq!(serde_json::to_string(&owned).unwrap(), text);
+        assert_eq!(owned.email, "ann@example.com");
+        assert_eq!(owned.first_name.as_deref(), Some("Ann"));
+        assert_eq!(owned.status, "active");
+        assert_eq!(owned.sub_account_count, 3);
+    }
+}

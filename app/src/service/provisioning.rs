@@ -12,7 +12,8 @@ use crate::domain::provisioning::{
     EnvironmentRef, GroupRef, Member, ProductEnvironment, UserGroup,
 };
 use crate::domain::{EnvironmentAccess, Feature, Permission, Plan, Role, UserStatus};
-use crate::store::{ApiKeyRow, ApiUserRow, EnvironmentRow, GroupRow, Tx};
+use crate::store::{ApiKeyRow, ApiUserRow, ApiUserRows, EnvironmentRow, GroupRow, Tx};
+use std::borrow::Cow;
 
 /// A key's `last_used_at` is written at most this often (seconds): not a write per call.
 const LAST_USED_EVERY_SECS: i64 = 60;
@@ -29,6 +30,65 @@ pub fn user_not_found(id: &str) -> ServiceError {
 
 pub fn group_not_found(id: &str) -> ServiceError {
     ServiceError::NotFound(format!("Cannot find user group with id {id}"))
+}
+
+/// A user's row as the API's record, borrowing its text from the row.
+fn api_user(u: ApiUserRow<'_>) -> ApiUser<'_> {
+    let role = u.role_id.and_then(account_role_of);
+    let all = u.all_environments || role == Some(Role::MasterAdmin);
+    let status = UserStatus::parse(u.status);
+    ApiUser {
+        id: Cow::Borrowed(u.id),
+        name: u.name.map(Cow::Borrowed),
+        first_name: u.first_name.map(Cow::Borrowed),
+        last_name: u.last_name.map(Cow::Borrowed),
+        role: Cow::Borrowed(role.map_or("", Role::api_str)),
+        email: Cow::Borrowed(u.email),
+        pending: status == Some(UserStatus::Pending),
+        enabled: !matches!(
+            status,
+            Some(UserStatus::Disabled) | Some(UserStatus::Inactive)
+        ),
+        created_at: iso(u.created_at),
+        updated_at: iso(u.updated_at),
+        last_login: u.last_login_at.map(iso),
+        all_sub_accounts: all,
+        providers: u
+            .providers
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect(),
+        email_preferences: EmailPreferenceFlags {
+            usage_alerts: u.email_usage_alerts,
+            weekly_report: u.email_weekly_report,
+            product_updates: u.email_product_updates,
+            billing_notifications: u.email_billing_notifications,
+        },
+        account_id: Cow::Borrowed(u.account_id),
+        two_factor: false,
+        root: u.root,
+        status: Cow::Borrowed(u.status),
+        technical_role: None,
+        group_count: u.group_count,
+        sub_account_count: if all {
+            u.environment_total
+        } else {
+            u.environment_count
+        },
+    }
+}
+
+/// A page of users for the API, as read; [`ApiUserPage::users`] shows them as records
+/// that borrow their text from it.
+#[derive(Debug)]
+pub struct ApiUserPage(ApiUserRows);
+
+impl ApiUserPage {
+    pub fn users(&self) -> ServiceResult<Vec<ApiUser<'_>>> {
+        Ok(self.0.read()?.into_iter().map(api_user).collect())
+    }
 }
 
 /// An environment id the service called unknown in its own words, in the API's.
@@ -117,60 +177,13 @@ impl Service {
         })
     }
 
-    fn api_user(&self, u: ApiUserRow) -> ApiUser {
-        let role = u.role_id.as_deref().and_then(account_role_of);
-        let all = u.all_environments || role == Some(Role::MasterAdmin);
-        let status = UserStatus::parse(&u.status);
-        ApiUser {
-            id: u.id,
-            name: u.name,
-            first_name: u.first_name,
-            last_name: u.last_name,
-            role: role.map(|r| r.api_str().to_string()).unwrap_or_default(),
-            email: u.email,
-            pending: status == Some(UserStatus::Pending),
-            enabled: !matches!(
-                status,
-                Some(UserStatus::Disabled) | Some(UserStatus::Inactive)
-            ),
-            created_at: iso(u.created_at),
-            updated_at: iso(u.updated_at),
-            last_login: u.last_login_at.map(iso),
-            all_sub_accounts: all,
-            providers: u
-                .providers
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(String::from)
-                .collect(),
-            email_preferences: EmailPreferenceFlags {
-                usage_alerts: u.email_usage_alerts,
-                weekly_report: u.email_weekly_report,
-                product_updates: u.email_product_updates,
-                billing_notifications: u.email_billing_notifications,
-            },
-            account_id: u.account_id,
-            two_factor: false,
-            root: u.root,
-            status: u.status,
-            technical_role: None,
-            group_count: u.group_count,
-            sub_account_count: if all {
-                u.environment_total
-            } else {
-                u.environment_count
-            },
-        }
-    }
-
     /// `GET /users` (`users.view`).
     pub async fn api_users(
         &self,
         principal: &Principal,
         filter: &ApiUserFilter,
         meta: &RequestMeta,
-    ) -> ServiceResult<Vec<ApiUser>> {
+    ) -> ServiceResult<ApiUserPage> {
         let permit = self
             .authorize(principal, Permission::UsersView, meta)
             .await?;
@@ -183,8 +196,9 @@ impl Service {
             }
         }
         let read = self.db().one_read(&permit).await?;
-        let rows = read.api_users(&principal.account_id, filter).await?;
-        Ok(rows.into_iter().map(|r| self.api_user(r)).collect())
+        Ok(ApiUserPage(
+            read.api_users(&principal.account_id, filter).await?,
+        ))
     }
 
     /// `GET /users/{id}`, whatever the user's status (`users.view`).
@@ -193,14 +207,15 @@ impl Service {
         principal: &Principal,
         id: &str,
         meta: &RequestMeta,
-    ) -> ServiceResult<ApiUser> {
+    ) -> ServiceResult<ApiUser<'static>> {
         let permit = self
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let row = tx.api_user(&principal.account_id, id).await?;
+        let rows = tx.api_user(&principal.account_id, id).await?;
         tx.finish().await?;
-        row.map(|r| self.api_user(r))
+        let user = rows.read()?.into_iter().next();
+        user.map(|r| api_user(r).into_owned())
             .ok_or_else(|| user_not_found(id))
     }
 

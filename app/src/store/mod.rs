@@ -34,7 +34,7 @@ pub use folders::{CollectionRow, FolderRow};
 pub use groups::{GroupRow, HeldShare, MemberRow};
 pub use one_read::{request_scope, OneRead};
 pub use outbox::{OutboxMessage, OutboxRow};
-pub use provisioning::{ApiUserRow, API_USER_COLUMNS};
+pub use provisioning::{ApiUserRow, ApiUserRows, API_USER_COLUMNS};
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{SettingsOwner, SettingsRow};
 pub use sharing::{CandidateRow, FolderAccess, FolderCheck, ListedFolder, ShareRow};

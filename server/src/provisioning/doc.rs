@@ -82,8 +82,8 @@ pub struct AccessKeyList {
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
-pub struct UserList {
-    pub users: Vec<ApiUser>,
+pub struct UserList<'a> {
+    pub users: Vec<ApiUser<'a>>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

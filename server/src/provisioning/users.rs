@@ -100,15 +100,16 @@ fn filter(params: &Params) -> Result<ApiUserFilter, ApiError> {
 )]
 pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let f = filter(&params)?;
-    let users = api
+    let page = api
         .service
         .api_users(&c.principal, &f, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
+    let users = page.users().map_err(|e| refusal(e, &params))?;
     ok(&UserList { users })
 }
 
-async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser, ApiError> {
+async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser<'static>, ApiError> {
     api.service
         .api_user_by_id(&c.principal, id, &c.meta)
         .await
