@@ -13,38 +13,18 @@ pub fn utc(at: i64) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
-/// `2026-11-23T16:08:05Z` (ISO-8601 UTC to the second), the Provisioning API's form.
-/// Written digit by digit: a page of the API writes a hundred of them, and a generic
-/// format description was a twentieth of the page's time.
+/// `2026-11-23T16:08:05Z` (ISO-8601 UTC to the second), the Provisioning API's form, or
+/// the raw number beyond year 9999. RFC 3339's own writer (a Unix time has no fraction of
+/// a second to add): a page of the API writes a hundred of them, and interpreting a format
+/// description for each was a twentieth of the page's time.
 pub fn iso(at: i64) -> String {
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(at) else {
-        return at.to_string();
-    };
-    let Ok(year) = u16::try_from(t.year()) else {
-        return at.to_string();
-    };
-    if year > 9999 {
-        return at.to_string();
-    }
-    fn two(out: &mut String, n: u8) {
-        out.push(char::from(b'0' + n / 10));
-        out.push(char::from(b'0' + n % 10));
-    }
-    let mut out = String::with_capacity(20);
-    two(&mut out, (year / 100) as u8);
-    two(&mut out, (year % 100) as u8);
-    for (sep, n) in [
-        ('-', u8::from(t.month())),
-        ('-', t.day()),
-        ('T', t.hour()),
-        (':', t.minute()),
-        (':', t.second()),
-    ] {
-        out.push(sep);
-        two(&mut out, n);
-    }
-    out.push('Z');
-    out
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| at.to_string())
 }
 
 /// `2026-11-23` (UTC), the day `at` falls on.

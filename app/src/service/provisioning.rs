@@ -87,7 +87,11 @@ pub struct ApiUserPage(ApiUserRows);
 
 impl ApiUserPage {
     pub fn users(&self) -> ServiceResult<Vec<ApiUser<'_>>> {
-        Ok(self.0.read()?.into_iter().map(api_user).collect())
+        Ok(self
+            .0
+            .read()
+            .map(|row| row.map(api_user))
+            .collect::<Result<_, _>>()?)
     }
 }
 
@@ -214,7 +218,7 @@ impl Service {
         let mut tx = self.db().read(&permit).await?;
         let rows = tx.api_user(&principal.account_id, id).await?;
         tx.finish().await?;
-        let user = rows.read()?.into_iter().next();
+        let user = rows.read().next().transpose()?;
         user.map(|r| api_user(r).into_owned())
             .ok_or_else(|| user_not_found(id))
     }

@@ -47,11 +47,10 @@ pub struct ApiUserRows(Vec<SqliteRow>);
 
 impl ApiUserRows {
     /// Each row as a user, in the statement's order.
-    pub fn read(&self) -> StoreResult<Vec<ApiUserRow<'_>>> {
+    pub fn read(&self) -> impl Iterator<Item = StoreResult<ApiUserRow<'_>>> {
         self.0
             .iter()
             .map(|r| ApiUserRow::from_row(r).map_err(Into::into))
-            .collect()
     }
 }
 
