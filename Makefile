@@ -89,7 +89,7 @@ test-sdk: rust-tools sdk-deps npm-deps
 
 ## make bench: sign-in throughput and the other benchmarks (run on demand, not in make test).
 bench:
-	cargo bench -p server
+	cargo bench -p server --features bench
 
 fmt:
 	cargo fmt --all

@@ -1,10 +1,9 @@
-//! The document shell, the router and the session context every page reads.
+//! The document shell and the router. The session context every page reads is
+//! `components::auth`.
 
-use crate::api::{
-    get_session, ApiError, CompleteSetup, SessionInfo, SetTheme, SignIn, SignOut, UpdateProfile,
-};
+use crate::components::auth::provide_auth;
 use crate::domain::settings::SettingsPage;
-use crate::domain::{Area, Theme};
+use crate::domain::Area;
 use crate::pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
@@ -54,66 +53,10 @@ fn set_content_security_policy() {
     }
 }
 
-/// The session and the actions that change it, shared by every page.
-#[derive(Clone, Copy)]
-pub struct Auth {
-    pub session: Resource<Result<SessionInfo, ApiError>>,
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_out: ServerAction<SignOut>,
-    pub setup: ServerAction<CompleteSetup>,
-    pub profile: ServerAction<UpdateProfile>,
-    pub theme: ServerAction<SetTheme>,
-    /// The theme just picked, applied before the server has answered.
-    pub theme_choice: RwSignal<Option<Theme>>,
-}
-
-impl Auth {
-    /// The theme to show: the one just picked, else the signed-in user's, else the device's.
-    pub fn theme(&self) -> Theme {
-        self.theme_choice.get().unwrap_or_else(|| {
-            self.session
-                .get()
-                .and_then(|r| r.ok())
-                .and_then(|s| s.me)
-                .map(|m| m.theme)
-                .unwrap_or_default()
-        })
-    }
-}
-
-pub fn use_auth() -> Auth {
-    expect_context::<Auth>()
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let sign_in = ServerAction::<SignIn>::new();
-    let sign_out = ServerAction::<SignOut>::new();
-    let setup = ServerAction::<CompleteSetup>::new();
-    let profile = ServerAction::<UpdateProfile>::new();
-    let theme = ServerAction::<SetTheme>::new();
-    let session = Resource::new(
-        move || {
-            (
-                sign_in.version().get(),
-                sign_out.version().get(),
-                setup.version().get(),
-                profile.version().get(),
-            )
-        },
-        |_| get_session(),
-    );
-    let auth = Auth {
-        session,
-        sign_in,
-        sign_out,
-        setup,
-        profile,
-        theme,
-        theme_choice: RwSignal::new(None),
-    };
-    provide_context(auth);
+    let auth = provide_auth();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/console.css"/>

@@ -1,6 +1,6 @@
 //! The Account page, Billing, add-ons and usage.
 
-use super::ApiError;
+use super::ConsoleError;
 use crate::domain::account::{AccountDetails, PlanOption};
 use crate::domain::addons::AddonRegistration;
 use crate::domain::billing::BillingOverview;
@@ -20,7 +20,7 @@ pub struct AccountPage {
 }
 
 #[server(prefix = "/api", endpoint = "account")]
-pub async fn load_account() -> Result<AccountPage, ApiError> {
+pub async fn load_account() -> Result<AccountPage, ConsoleError> {
     let (req, p) = signed_in().await?;
     let (details, plans) = req
         .service
@@ -34,7 +34,7 @@ pub async fn load_account() -> Result<AccountPage, ApiError> {
 pub async fn update_account(
     #[server(default)] name: String,
     #[server(default)] company: String,
-) -> Result<AccountDetails, ApiError> {
+) -> Result<AccountDetails, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .update_account(&p, &name, &company, &req.meta)
@@ -43,7 +43,7 @@ pub async fn update_account(
 }
 
 #[server(prefix = "/api", endpoint = "change_plan")]
-pub async fn change_plan(#[server(default)] plan: String) -> Result<AccountDetails, ApiError> {
+pub async fn change_plan(#[server(default)] plan: String) -> Result<AccountDetails, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .change_plan(&p, &plan, &req.meta)
@@ -52,20 +52,23 @@ pub async fn change_plan(#[server(default)] plan: String) -> Result<AccountDetai
 }
 
 #[server(prefix = "/api", endpoint = "billing")]
-pub async fn load_billing() -> Result<BillingOverview, ApiError> {
+pub async fn load_billing() -> Result<BillingOverview, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service.billing(&p, &req.meta).await.or_api(&req.meta)
 }
 
 /// Saves one billing form; `document` is a JSON [`BillingDocument`].
 #[server(prefix = "/api", endpoint = "save_billing")]
-pub async fn save_billing(document: String, revision: i64) -> Result<BillingOverview, ApiError> {
+pub async fn save_billing(
+    document: String,
+    revision: i64,
+) -> Result<BillingOverview, ConsoleError> {
     let (req, p) = signed_in().await?;
     let document: crate::domain::billing::BillingDocument = serde_json::from_str(&document)
         .map_err(|e| {
             let mut f = crate::domain::FieldErrors::new();
             f.add("document", format!("The form couldn't be read: {e}"));
-            ApiError::Invalid(f)
+            ConsoleError::Invalid(f)
         })?;
     req.service
         .save_billing(&p, document, revision, &req.meta)
@@ -74,7 +77,7 @@ pub async fn save_billing(document: String, revision: i64) -> Result<BillingOver
 }
 
 #[server(prefix = "/api", endpoint = "addons")]
-pub async fn list_addons() -> Result<Vec<AddonRegistration>, ApiError> {
+pub async fn list_addons() -> Result<Vec<AddonRegistration>, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service.addons(&p, &req.meta).await.or_api(&req.meta)
 }
@@ -83,7 +86,7 @@ pub async fn list_addons() -> Result<Vec<AddonRegistration>, ApiError> {
 pub async fn register_addon(
     addon: String,
     tier: String,
-) -> Result<Vec<AddonRegistration>, ApiError> {
+) -> Result<Vec<AddonRegistration>, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .register_addon(&p, &addon, &tier, &req.meta)
@@ -92,7 +95,7 @@ pub async fn register_addon(
 }
 
 #[server(prefix = "/api", endpoint = "cancel_addon")]
-pub async fn cancel_addon(addon: String) -> Result<Vec<AddonRegistration>, ApiError> {
+pub async fn cancel_addon(addon: String) -> Result<Vec<AddonRegistration>, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .cancel_addon(&p, &addon, &req.meta)
@@ -101,7 +104,7 @@ pub async fn cancel_addon(addon: String) -> Result<Vec<AddonRegistration>, ApiEr
 }
 
 #[server(prefix = "/api", endpoint = "usage")]
-pub async fn load_usage() -> Result<UsageReport, ApiError> {
+pub async fn load_usage() -> Result<UsageReport, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service.usage(&p, &req.meta).await.or_api(&req.meta)
 }

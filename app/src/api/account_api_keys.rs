@@ -1,6 +1,6 @@
 //! Account API keys (the Provisioning API's credentials) on the settings page.
 
-use super::ApiError;
+use super::ConsoleError;
 use crate::domain::account_api_key::{AccountApiKeySummary, AccountKeySecret};
 use leptos::prelude::*;
 
@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::context::{signed_in, OrApi};
 
 #[server(prefix = "/api", endpoint = "account_api_keys")]
-pub async fn list_account_api_keys() -> Result<Vec<AccountApiKeySummary>, ApiError> {
+pub async fn list_account_api_keys() -> Result<Vec<AccountApiKeySummary>, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .account_api_keys(&p, &req.meta)
@@ -20,7 +20,7 @@ pub async fn list_account_api_keys() -> Result<Vec<AccountApiKeySummary>, ApiErr
 #[server(prefix = "/api", endpoint = "create_account_api_key")]
 pub async fn create_account_api_key(
     #[server(default)] name: String,
-) -> Result<AccountKeySecret, ApiError> {
+) -> Result<AccountKeySecret, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .create_account_api_key(&p, &name, &req.meta)
@@ -33,7 +33,7 @@ pub async fn create_account_api_key(
 pub async fn set_account_api_key_enabled(
     api_key: String,
     enabled: bool,
-) -> Result<AccountApiKeySummary, ApiError> {
+) -> Result<AccountApiKeySummary, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .set_account_api_key_enabled(&p, &api_key, enabled, &req.meta)
@@ -42,7 +42,7 @@ pub async fn set_account_api_key_enabled(
 }
 
 #[server(prefix = "/api", endpoint = "delete_account_api_key")]
-pub async fn delete_account_api_key(api_key: String) -> Result<(), ApiError> {
+pub async fn delete_account_api_key(api_key: String) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .delete_account_api_key(&p, &api_key, &req.meta)

@@ -1,7 +1,7 @@
 //! The Provisioning API reference page's data: the committed OpenAPI document (a test
 //! keeps it equal to what the code generates), read into operations.
 
-use super::ApiError;
+use super::ConsoleError;
 use crate::domain::api_reference::ApiOperation;
 use leptos::prelude::*;
 
@@ -72,7 +72,7 @@ pub fn operations() -> Vec<ApiOperation> {
 }
 
 #[server(prefix = "/api", endpoint = "provisioning_api_reference")]
-pub async fn provisioning_api_reference() -> Result<Vec<ApiOperation>, ApiError> {
+pub async fn provisioning_api_reference() -> Result<Vec<ApiOperation>, ConsoleError> {
     super::context::signed_in().await?;
     Ok(operations())
 }

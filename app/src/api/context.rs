@@ -1,7 +1,8 @@
 //! What a server function learns about its request: the service, the caller's address
 //! and session, and how to set the session cookie.
 
-use super::ApiError;
+use super::ConsoleError;
+use crate::domain::Refusal;
 use crate::service::{Principal, RequestMeta, Service, ServiceError};
 use http::header::{HeaderValue, COOKIE, SET_COOKIE};
 use http::request::Parts;
@@ -59,8 +60,8 @@ pub struct Request {
 }
 
 /// The request as the server's middleware described it.
-pub async fn request() -> Result<Request, ApiError> {
-    let internal = || ApiError::Internal {
+pub async fn request() -> Result<Request, ConsoleError> {
+    let internal = || ConsoleError::Internal {
         request_id: "-".into(),
     };
     let service = use_context::<Service>().ok_or_else(internal)?;
@@ -81,15 +82,15 @@ pub async fn request() -> Result<Request, ApiError> {
 }
 
 /// The signed-in principal of this request; when the session is gone the cookie is cleared.
-pub async fn signed_in() -> Result<(Request, Principal), ApiError> {
+pub async fn signed_in() -> Result<(Request, Principal), ConsoleError> {
     let req = request().await?;
     let Some(token) = req.token.clone() else {
-        return Err(ApiError::Unauthenticated);
+        return Err(ConsoleError::Refused(Refusal::Unauthenticated));
     };
     match req.service.authenticate(&token).await {
         Ok(p) => Ok((req, p)),
         Err(e) => {
-            if matches!(e, ServiceError::Unauthenticated) {
+            if matches!(e, ServiceError::Refused(Refusal::Unauthenticated)) {
                 set_cookie(&req.cookies.clear());
             }
             Err(from_service(e, &req.meta))
@@ -106,26 +107,13 @@ pub fn set_cookie(value: &str) {
     }
 }
 
-pub fn from_service(e: ServiceError, meta: &RequestMeta) -> ApiError {
+pub fn from_service(e: ServiceError, meta: &RequestMeta) -> ConsoleError {
     match e {
-        ServiceError::Invalid(f) => ApiError::Invalid(f),
-        ServiceError::Unauthenticated => ApiError::Unauthenticated,
-        ServiceError::InvalidCredentials => ApiError::InvalidCredentials,
-        ServiceError::Forbidden(m) => ApiError::Forbidden(m),
-        ServiceError::ReauthenticationRequired => ApiError::ReauthenticationRequired,
-        ServiceError::NotFound(m) => ApiError::NotFound(m),
-        ServiceError::Conflict(m) => ApiError::Conflict(m),
-        ServiceError::Throttled { retry_after } => ApiError::Throttled { retry_after },
-        ServiceError::RateLimited {
-            message,
-            retry_after,
-        } => ApiError::RateLimited {
-            message,
-            retry_after,
-        },
+        ServiceError::Invalid(f) => ConsoleError::Invalid(f),
+        ServiceError::Refused(r) => ConsoleError::Refused(r),
         ServiceError::Internal(inner) => {
             tracing::error!(request_id = %meta.request_id, error = %inner, "internal error");
-            ApiError::Internal {
+            ConsoleError::Internal {
                 request_id: meta.request_id.clone(),
             }
         }
@@ -134,11 +122,11 @@ pub fn from_service(e: ServiceError, meta: &RequestMeta) -> ApiError {
 
 /// `result.or_api(&meta)`: a service result as the server function's result.
 pub trait OrApi<T> {
-    fn or_api(self, meta: &RequestMeta) -> Result<T, ApiError>;
+    fn or_api(self, meta: &RequestMeta) -> Result<T, ConsoleError>;
 }
 
 impl<T> OrApi<T> for Result<T, ServiceError> {
-    fn or_api(self, meta: &RequestMeta) -> Result<T, ApiError> {
+    fn or_api(self, meta: &RequestMeta) -> Result<T, ConsoleError> {
         self.map_err(|e| from_service(e, meta))
     }
 }

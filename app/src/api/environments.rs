@@ -1,6 +1,6 @@
 //! Product environments, the active-environment switcher, API keys and re-authentication.
 
-use super::ApiError;
+use super::ConsoleError;
 use crate::domain::{ApiKeySummary, EnvironmentSummary, KeySecret};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ pub struct Environments {
 }
 
 #[server(prefix = "/api", endpoint = "environments")]
-pub async fn list_environments() -> Result<Environments, ApiError> {
+pub async fn list_environments() -> Result<Environments, ConsoleError> {
     let (req, p) = signed_in().await?;
     let environments = req
         .service
@@ -43,7 +43,7 @@ pub async fn create_environment(
     #[server(default)] description: String,
     #[server(default)] custom_attributes: String,
     #[server(default)] copy_settings_from: String,
-) -> Result<EnvironmentSummary, ApiError> {
+) -> Result<EnvironmentSummary, ConsoleError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::EnvironmentInput {
         name,
@@ -65,7 +65,7 @@ pub async fn update_environment(
     #[server(default)] cloud_name: String,
     #[server(default)] description: String,
     #[server(default)] custom_attributes: String,
-) -> Result<EnvironmentSummary, ApiError> {
+) -> Result<EnvironmentSummary, ConsoleError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::EnvironmentInput {
         name,
@@ -85,7 +85,7 @@ pub async fn update_environment(
 pub async fn set_environment_enabled(
     id: String,
     enabled: String,
-) -> Result<EnvironmentSummary, ApiError> {
+) -> Result<EnvironmentSummary, ConsoleError> {
     let (req, p) = signed_in().await?;
     let on = match enabled.trim() {
         "true" => true,
@@ -96,7 +96,7 @@ pub async fn set_environment_enabled(
                 "enabled",
                 format!("Expected true or false, not \"{other}\""),
             );
-            return Err(ApiError::Invalid(f));
+            return Err(ConsoleError::Invalid(f));
         }
     };
     req.service
@@ -109,7 +109,7 @@ pub async fn set_environment_enabled(
 pub async fn delete_environment(
     id: String,
     #[server(default)] confirm_cloud_name: String,
-) -> Result<(), ApiError> {
+) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .delete_environment(&p, &id, &confirm_cloud_name, &req.meta)
@@ -118,7 +118,7 @@ pub async fn delete_environment(
 }
 
 #[server(prefix = "/api", endpoint = "select_environment")]
-pub async fn select_environment(id: String) -> Result<EnvironmentSummary, ApiError> {
+pub async fn select_environment(id: String) -> Result<EnvironmentSummary, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .select_environment(&p, &id, &req.meta)
@@ -128,7 +128,7 @@ pub async fn select_environment(id: String) -> Result<EnvironmentSummary, ApiErr
 
 /// Re-authentication: the password again; the session gets a new cookie.
 #[server(prefix = "/api", endpoint = "reauthenticate")]
-pub async fn reauthenticate(#[server(default)] password: String) -> Result<(), ApiError> {
+pub async fn reauthenticate(#[server(default)] password: String) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     let token = req
         .service
@@ -143,7 +143,7 @@ pub async fn reauthenticate(#[server(default)] password: String) -> Result<(), A
 }
 
 #[server(prefix = "/api", endpoint = "api_keys")]
-pub async fn list_api_keys(environment_id: String) -> Result<Vec<ApiKeySummary>, ApiError> {
+pub async fn list_api_keys(environment_id: String) -> Result<Vec<ApiKeySummary>, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .api_keys(&p, &environment_id, &req.meta)
@@ -159,7 +159,7 @@ pub async fn generate_api_key(
     #[server(default)] enabled: Option<String>,
     #[server(default)] permission_mode: String,
     #[server(default)] scopes: Vec<String>,
-) -> Result<KeySecret, ApiError> {
+) -> Result<KeySecret, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .generate_api_key(
@@ -179,7 +179,7 @@ pub async fn generate_api_key(
 pub async fn reveal_api_secret(
     environment_id: String,
     api_key: String,
-) -> Result<KeySecret, ApiError> {
+) -> Result<KeySecret, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .reveal_api_secret(&p, &environment_id, &api_key, &req.meta)
@@ -197,7 +197,7 @@ pub async fn change_api_key(
     #[server(default)] name: String,
     #[server(default)] permission_mode: String,
     #[server(default)] scopes: Vec<String>,
-) -> Result<ApiKeySummary, ApiError> {
+) -> Result<ApiKeySummary, ConsoleError> {
     use crate::service::KeyChange;
     let (req, p) = signed_in().await?;
     let change = match change.trim() {
@@ -212,7 +212,7 @@ pub async fn change_api_key(
         other => {
             let mut f = crate::domain::FieldErrors::new();
             f.add("change", format!("Unknown change \"{other}\""));
-            return Err(ApiError::Invalid(f));
+            return Err(ConsoleError::Invalid(f));
         }
     };
     req.service
@@ -223,7 +223,7 @@ pub async fn change_api_key(
 
 /// Deletes a key named by its number or its name.
 #[server(prefix = "/api", endpoint = "delete_api_key")]
-pub async fn delete_api_key(environment_id: String, api_key: String) -> Result<(), ApiError> {
+pub async fn delete_api_key(environment_id: String, api_key: String) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .delete_api_key(&p, &environment_id, &api_key, &req.meta)
@@ -233,8 +233,8 @@ pub async fn delete_api_key(environment_id: String, api_key: String) -> Result<(
 
 /// The active environment and its keys, in one call (the API keys page).
 #[server(prefix = "/api", endpoint = "active_api_keys")]
-pub async fn active_api_keys() -> Result<Option<(EnvironmentSummary, Vec<ApiKeySummary>)>, ApiError>
-{
+pub async fn active_api_keys(
+) -> Result<Option<(EnvironmentSummary, Vec<ApiKeySummary>)>, ConsoleError> {
     let (req, p) = signed_in().await?;
     let Some(env) = req
         .service

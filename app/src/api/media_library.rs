@@ -1,6 +1,6 @@
 //! The Media Library's folders and collections, sharing, and the access explainer.
 
-use super::ApiError;
+use super::ConsoleError;
 #[cfg(feature = "ssr")]
 use crate::domain::sharing::ItemKind;
 use crate::domain::sharing::{CollectionEntry, Explanation, FolderEntry, FolderView, Shares};
@@ -10,11 +10,11 @@ use leptos::prelude::*;
 use super::context::{signed_in, OrApi};
 
 #[cfg(feature = "ssr")]
-fn kind_of(kind: &str) -> Result<ItemKind, ApiError> {
+fn kind_of(kind: &str) -> Result<ItemKind, ConsoleError> {
     ItemKind::parse(kind).ok_or_else(|| {
         let mut e = crate::domain::FieldErrors::new();
         e.add("kind", "Choose folder or collection");
-        ApiError::Invalid(e)
+        ConsoleError::Invalid(e)
     })
 }
 
@@ -23,7 +23,7 @@ fn kind_of(kind: &str) -> Result<ItemKind, ApiError> {
 pub async fn browse_media(
     environment_id: String,
     #[server(default)] folder_id: String,
-) -> Result<FolderView, ApiError> {
+) -> Result<FolderView, ConsoleError> {
     let (req, p) = signed_in().await?;
     let folder = Some(folder_id.as_str()).filter(|f| !f.trim().is_empty());
     req.service
@@ -37,7 +37,7 @@ pub async fn create_folder(
     environment_id: String,
     #[server(default)] parent_id: String,
     #[server(default)] name: String,
-) -> Result<FolderEntry, ApiError> {
+) -> Result<FolderEntry, ConsoleError> {
     let (req, p) = signed_in().await?;
     let parent = Some(parent_id.as_str()).filter(|f| !f.trim().is_empty());
     req.service
@@ -51,7 +51,7 @@ pub async fn rename_folder(
     environment_id: String,
     folder_id: String,
     #[server(default)] name: String,
-) -> Result<(), ApiError> {
+) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .rename_folder(&p, &environment_id, &folder_id, &name, &req.meta)
@@ -65,7 +65,7 @@ pub async fn move_folder(
     environment_id: String,
     folder_id: String,
     #[server(default)] parent_id: String,
-) -> Result<(), ApiError> {
+) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     let parent = Some(parent_id.as_str()).filter(|f| !f.trim().is_empty());
     req.service
@@ -75,7 +75,7 @@ pub async fn move_folder(
 }
 
 #[server(prefix = "/api", endpoint = "delete_folder")]
-pub async fn delete_folder(environment_id: String, folder_id: String) -> Result<(), ApiError> {
+pub async fn delete_folder(environment_id: String, folder_id: String) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .delete_folder(&p, &environment_id, &folder_id, &req.meta)
@@ -88,7 +88,7 @@ pub async fn create_collection(
     environment_id: String,
     #[server(default)] name: String,
     #[server(default)] description: String,
-) -> Result<CollectionEntry, ApiError> {
+) -> Result<CollectionEntry, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .create_collection(&p, &environment_id, &name, &description, &req.meta)
@@ -102,7 +102,7 @@ pub async fn update_collection(
     collection_id: String,
     #[server(default)] name: String,
     #[server(default)] description: String,
-) -> Result<(), ApiError> {
+) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .update_collection(
@@ -121,7 +121,7 @@ pub async fn update_collection(
 pub async fn delete_collection(
     environment_id: String,
     collection_id: String,
-) -> Result<(), ApiError> {
+) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .delete_collection(&p, &environment_id, &collection_id, &req.meta)
@@ -137,7 +137,7 @@ pub async fn load_shares(
     /// Offers only the users and groups whose name or email contains it.
     #[server(default)]
     search: String,
-) -> Result<Shares, ApiError> {
+) -> Result<Shares, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .shares(
@@ -160,7 +160,7 @@ pub async fn share_item(
     id: String,
     #[server(default)] grantees: Vec<String>,
     #[server(default)] level: String,
-) -> Result<Shares, ApiError> {
+) -> Result<Shares, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .share(
@@ -182,7 +182,7 @@ pub async fn revoke_share(
     kind: String,
     id: String,
     grantee: String,
-) -> Result<Shares, ApiError> {
+) -> Result<Shares, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .revoke_share(
@@ -203,7 +203,7 @@ pub async fn explain_access(
     kind: String,
     id: String,
     user_id: String,
-) -> Result<Explanation, ApiError> {
+) -> Result<Explanation, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .explain_access(
@@ -223,7 +223,7 @@ pub async fn explain_access(
 #[server(prefix = "/api", endpoint = "active_media")]
 pub async fn active_media(
     #[server(default)] folder_id: String,
-) -> Result<Option<FolderView>, ApiError> {
+) -> Result<Option<FolderView>, ConsoleError> {
     let (req, p) = signed_in().await?;
     let Some(env) = req
         .service

@@ -17,7 +17,7 @@ pub use account::*;
 pub use account_api_keys::*;
 pub use api_reference::*;
 pub use environments::*;
-pub use error::ApiError;
+pub use error::ConsoleError;
 pub use groups::*;
 pub use media_library::*;
 pub use session::*;

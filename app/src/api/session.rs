@@ -1,6 +1,8 @@
 //! Setup, sign-in and sign-out, My Profile and the audit log.
 
-use super::ApiError;
+use super::ConsoleError;
+#[cfg(feature = "ssr")]
+use crate::domain::Refusal;
 use crate::domain::{AuditEntry, Me};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,7 +18,7 @@ pub struct SessionInfo {
 }
 
 #[server(prefix = "/api", endpoint = "session")]
-pub async fn get_session() -> Result<SessionInfo, ApiError> {
+pub async fn get_session() -> Result<SessionInfo, ConsoleError> {
     let req = request().await?;
     let setup_required = req.service.setup_required().await.or_api(&req.meta)?;
     if setup_required {
@@ -27,7 +29,7 @@ pub async fn get_session() -> Result<SessionInfo, ApiError> {
     }
     let me = match signed_in().await {
         Ok((req, p)) => Some(req.service.me(&p, &req.meta).await.or_api(&req.meta)?),
-        Err(ApiError::Unauthenticated) => None,
+        Err(ConsoleError::Refused(Refusal::Unauthenticated)) => None,
         Err(e) => return Err(e),
     };
     Ok(SessionInfo { me, setup_required })
@@ -40,7 +42,7 @@ pub async fn complete_setup(
     email: String,
     password: String,
     #[server(default)] plan: String,
-) -> Result<(), ApiError> {
+) -> Result<(), ConsoleError> {
     let req = request().await?;
     let input = crate::service::BootstrapInput {
         account_name,
@@ -57,7 +59,7 @@ pub async fn complete_setup(
 }
 
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
+pub async fn sign_in(email: String, password: String) -> Result<(), ConsoleError> {
     let req = request().await?;
     let signed = req
         .service
@@ -73,7 +75,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
 }
 
 #[server(prefix = "/api", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), ApiError> {
+pub async fn sign_out() -> Result<(), ConsoleError> {
     let result = match signed_in().await {
         Ok((req, p)) => {
             req.service
@@ -84,7 +86,7 @@ pub async fn sign_out() -> Result<(), ApiError> {
             Ok(())
         }
         // Already signed out: the outcome the user asked for.
-        Err(ApiError::Unauthenticated) => Ok(()),
+        Err(ConsoleError::Refused(Refusal::Unauthenticated)) => Ok(()),
         Err(e) => Err(e),
     };
     if result.is_ok() {
@@ -98,7 +100,7 @@ pub async fn update_profile(
     name: String,
     first_name: String,
     last_name: String,
-) -> Result<Me, ApiError> {
+) -> Result<Me, ConsoleError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::ProfileInput {
         name,
@@ -112,7 +114,7 @@ pub async fn update_profile(
 }
 
 #[server(prefix = "/api", endpoint = "theme")]
-pub async fn set_theme(theme: String) -> Result<Me, ApiError> {
+pub async fn set_theme(theme: String) -> Result<Me, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .set_theme(&p, &theme, &req.meta)
@@ -127,7 +129,7 @@ pub async fn set_email_preferences(
     #[server(default)] weekly_report: Option<String>,
     #[server(default)] product_updates: Option<String>,
     #[server(default)] billing_notifications: Option<String>,
-) -> Result<Me, ApiError> {
+) -> Result<Me, ConsoleError> {
     use super::users::ticked;
     let (req, p) = signed_in().await?;
     let prefs = crate::domain::EmailPreferences {
@@ -143,7 +145,7 @@ pub async fn set_email_preferences(
 }
 
 #[server(prefix = "/api", endpoint = "audit_log")]
-pub async fn audit_log() -> Result<Vec<AuditEntry>, ApiError> {
+pub async fn audit_log() -> Result<Vec<AuditEntry>, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .audit_log(&p, 200, &req.meta)

@@ -1,8 +1,10 @@
 //! Product environment settings pages, over the active environment.
 
-use super::ApiError;
+use super::ConsoleError;
 use crate::domain::settings::SettingsDocument;
 use crate::domain::EnvironmentSummary;
+#[cfg(feature = "ssr")]
+use crate::domain::Refusal;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,21 +21,21 @@ pub struct SettingsView {
 /// Every saved value of a page arrives as one JSON document (`settings`), so a list with
 /// one bad row is refused whole. Decoding errors name the field `settings`.
 #[cfg(feature = "ssr")]
-fn decode_settings(json: &str) -> Result<crate::domain::settings::Settings, ApiError> {
+fn decode_settings(json: &str) -> Result<crate::domain::settings::Settings, ConsoleError> {
     serde_json::from_str(json).map_err(|e| {
         let mut f = crate::domain::FieldErrors::new();
         f.add("settings", format!("The settings couldn't be read: {e}"));
-        ApiError::Invalid(f)
+        ConsoleError::Invalid(f)
     })
 }
 
 /// One page (`upload`, `backup`, …) of the active product environment; `None` when the
 /// user reaches none.
 #[server(prefix = "/api", endpoint = "environment_settings")]
-pub async fn environment_settings(page: String) -> Result<Option<SettingsView>, ApiError> {
+pub async fn environment_settings(page: String) -> Result<Option<SettingsView>, ConsoleError> {
     let (req, p) = signed_in().await?;
     let Some(page) = crate::domain::settings::SettingsPage::from_id(&page) else {
-        return Err(ApiError::NotFound(format!("No settings page \"{page}\"")));
+        return Err(Refusal::SettingsPageNotFound { page }.into());
     };
     let Some(environment) = req
         .service
@@ -60,7 +62,7 @@ pub async fn save_environment_settings(
     environment_id: String,
     revision: i64,
     settings: String,
-) -> Result<SettingsDocument, ApiError> {
+) -> Result<SettingsDocument, ConsoleError> {
     let (req, p) = signed_in().await?;
     let settings = decode_settings(&settings)?;
     req.service
@@ -74,7 +76,7 @@ pub async fn save_environment_settings(
 pub async fn send_test_notification(
     environment_id: String,
     url: String,
-) -> Result<WebhookTest, ApiError> {
+) -> Result<WebhookTest, ConsoleError> {
     let (req, p) = signed_in().await?;
     let r = req
         .service

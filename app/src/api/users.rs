@@ -1,7 +1,7 @@
 //! User Management: the table, Add users, one user's lifecycle, seats, and the emailed
 //! links that set a password.
 
-use super::ApiError;
+use super::ConsoleError;
 use crate::domain::{LinkPurpose, UserAction, UserPage, UserSummary};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,7 @@ pub async fn list_users(
     #[server(default)] status: String,
     #[server(default)] sort: String,
     #[server(default)] after: String,
-) -> Result<UserPage, ApiError> {
+) -> Result<UserPage, ConsoleError> {
     let (req, p) = signed_in().await?;
     let q = crate::service::UserQuery {
         search,
@@ -48,7 +48,7 @@ pub async fn add_users(
     #[server(default)] environment_ids: Vec<String>,
     #[server(default)] create_root_folders: Option<String>,
     #[server(default)] create_collections: Option<String>,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, ConsoleError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::AddUsersInput {
         emails,
@@ -82,7 +82,7 @@ pub fn ticked(v: &Option<String>) -> bool {
 }
 
 #[server(prefix = "/api", endpoint = "user")]
-pub async fn get_user(id: String) -> Result<UserDetail, ApiError> {
+pub async fn get_user(id: String) -> Result<UserDetail, ConsoleError> {
     let (req, p) = signed_in().await?;
     let (user, actions) = req
         .service
@@ -102,7 +102,7 @@ pub async fn edit_user(
     #[server(default)] environment_ids: Vec<String>,
     #[server(default)] create_root_folders: Option<String>,
     #[server(default)] create_collections: Option<String>,
-) -> Result<UserSummary, ApiError> {
+) -> Result<UserSummary, ConsoleError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::EditUserInput {
         name,
@@ -125,13 +125,13 @@ pub async fn act_on_user(
     id: String,
     action: String,
     #[server(default)] confirm_email: String,
-) -> Result<String, ApiError> {
+) -> Result<String, ConsoleError> {
     let (req, p) = signed_in().await?;
     let (s, m) = (&req.service, &req.meta);
     let Some(action) = UserAction::parse(action.trim()) else {
         let mut f = crate::domain::FieldErrors::new();
         f.add("action", format!("Unknown action \"{}\"", action.trim()));
-        return Err(ApiError::Invalid(f));
+        return Err(ConsoleError::Invalid(f));
     };
     let done = match action {
         UserAction::ResendInvite => s.resend_invite(&p, &id, m).await.map(|_| "Email sent"),
@@ -152,7 +152,7 @@ pub async fn act_on_user(
         UserAction::Edit => {
             let mut f = crate::domain::FieldErrors::new();
             f.add("action", "Use the Edit form");
-            return Err(ApiError::Invalid(f));
+            return Err(ConsoleError::Invalid(f));
         }
     };
     done.map(str::to_string).or_api(m)
@@ -162,7 +162,7 @@ pub async fn act_on_user(
 #[server(prefix = "/api", endpoint = "user_limit")]
 pub async fn set_user_limit(
     #[server(default)] additional_user_subscriptions: String,
-) -> Result<i64, ApiError> {
+) -> Result<i64, ConsoleError> {
     let (req, p) = signed_in().await?;
     req.service
         .set_additional_user_subscriptions(&p, &additional_user_subscriptions, &req.meta)
@@ -172,7 +172,7 @@ pub async fn set_user_limit(
 
 /// What an emailed link is for, while it still works.
 #[server(prefix = "/api", endpoint = "link")]
-pub async fn check_link(token: String) -> Result<LinkPurpose, ApiError> {
+pub async fn check_link(token: String) -> Result<LinkPurpose, ConsoleError> {
     let req = request().await?;
     req.service.link_purpose(&token).await.or_api(&req.meta)
 }
@@ -180,7 +180,7 @@ pub async fn check_link(token: String) -> Result<LinkPurpose, ApiError> {
 /// Sets a password from an emailed link (invitation, admin reset, forgot password), then
 /// sends the user to sign in.
 #[server(prefix = "/api", endpoint = "set_password")]
-pub async fn set_password(token: String, password: String) -> Result<(), ApiError> {
+pub async fn set_password(token: String, password: String) -> Result<(), ConsoleError> {
     let req = request().await?;
     let purpose = req
         .service
@@ -196,7 +196,7 @@ pub async fn set_password(token: String, password: String) -> Result<(), ApiErro
 
 /// "Forgot your password?": the same answer whether or not the email exists.
 #[server(prefix = "/api", endpoint = "forgot_password")]
-pub async fn forgot_password(email: String) -> Result<String, ApiError> {
+pub async fn forgot_password(email: String) -> Result<String, ConsoleError> {
     let req = request().await?;
     req.service
         .request_password_reset(&email, &req.meta)

@@ -1,14 +1,14 @@
 //! The header's active product environment and its switcher (product.md §2). Pages that
 //! work per environment read the active one from [`use_environments`].
 
-use crate::api::{list_environments, ApiError, Environments, SelectEnvironment};
+use crate::api::{list_environments, ConsoleError, Environments, SelectEnvironment};
 use crate::components::layout::sign_in_again_on;
 use leptos::prelude::*;
 
 /// The environments the user reaches and the active one, shared by the frame's pages.
 #[derive(Clone, Copy)]
 pub struct EnvironmentsContext {
-    pub list: Resource<Result<Environments, ApiError>>,
+    pub list: Resource<Result<Environments, ConsoleError>>,
     pub select: ServerAction<SelectEnvironment>,
 }
 

@@ -1,13 +1,13 @@
 //! Labelled form fields with their field-level error.
 
-use crate::api::ApiError;
+use crate::api::ConsoleError;
 use leptos::prelude::*;
 
 /// The error of one field from an action's last result.
 pub fn field_error<T, S>(value: S, field: &'static str) -> Signal<Option<String>>
 where
     T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, ApiError>>> + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, ConsoleError>>> + Send + Sync + 'static,
 {
     Signal::derive(move || {
         value
@@ -21,7 +21,7 @@ where
 pub fn form_error<T, S>(value: S) -> Signal<Option<String>>
 where
     T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, ApiError>>> + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, ConsoleError>>> + Send + Sync + 'static,
 {
     Signal::derive(move || {
         value

@@ -1,9 +1,10 @@
 //! The console's frame after sign-in: header, navigation (only the areas the role may
 //! open), and the page.
 
-use crate::api::{get_session, ApiError, SessionInfo};
-use crate::app::use_auth;
+use crate::api::{get_session, ConsoleError, SessionInfo};
+use crate::components::auth::use_auth;
 use crate::components::status::{ErrorNotice, Loading};
+use crate::domain::Refusal;
 use crate::domain::{Area, Me};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -36,7 +37,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                     .map(|r| match r {
                         Ok(SessionInfo { setup_required: true, .. }) => view! { <Redirect path="/setup"/> }.into_any(),
                         Ok(SessionInfo { me: Some(me), .. }) => view! { <Frame me/> }.into_any(),
-                        Ok(_) | Err(ApiError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                        Ok(_) | Err(ConsoleError::Refused(Refusal::Unauthenticated)) => view! { <Redirect path="/login"/> }.into_any(),
                         Err(e) => view! { <main class="page"><ErrorNotice error=e/></main> }.into_any(),
                     })
             }}
@@ -50,8 +51,12 @@ fn Frame(me: Me) -> impl IntoView {
     // A request refused for a session that has ended sends the user to sign in. The
     // refusal is cleared once handled, so signing in again doesn't replay it.
     Effect::new(move |_| {
-        let ended =
-            |v: Option<Result<Me, ApiError>>| matches!(v, Some(Err(ApiError::Unauthenticated)));
+        let ended = |v: Option<Result<Me, ConsoleError>>| {
+            matches!(
+                v,
+                Some(Err(ConsoleError::Refused(Refusal::Unauthenticated)))
+            )
+        };
         if ended(auth.profile.value().get()) || ended(auth.theme.value().get()) {
             auth.profile.clear();
             auth.theme.clear();
@@ -126,11 +131,14 @@ pub fn AreaGate(area: Area, children: ChildrenFn) -> impl IntoView {
 pub fn sign_in_again_on<T, S>(value: S)
 where
     T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, ApiError>>> + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, ConsoleError>>> + Send + Sync + 'static,
 {
     let auth = use_auth();
     Effect::new(move |_| {
-        if matches!(value.get(), Some(Err(ApiError::Unauthenticated))) {
+        if matches!(
+            value.get(),
+            Some(Err(ConsoleError::Refused(Refusal::Unauthenticated)))
+        ) {
             auth.session.refetch();
         }
     });

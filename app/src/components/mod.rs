@@ -1,6 +1,7 @@
 //! UI shared by the pages.
 
 pub mod add_users;
+pub mod auth;
 pub mod environment_switcher;
 pub mod fields;
 pub mod form;

@@ -1,9 +1,10 @@
 //! Re-authentication (product.md §8.4): asks for the password again when an action needs
 //! it, then lets the action run again.
 
-use crate::api::{ApiError, Reauthenticate};
+use crate::api::{ConsoleError, Reauthenticate};
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::status::FormStatus;
+use crate::domain::Refusal;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -11,9 +12,16 @@ use leptos::prelude::*;
 pub fn needs_reauth<T, S>(value: S) -> Signal<bool>
 where
     T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, ApiError>>> + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, ConsoleError>>> + Send + Sync + 'static,
 {
-    Signal::derive(move || matches!(value.get(), Some(Err(ApiError::ReauthenticationRequired))))
+    Signal::derive(move || {
+        matches!(
+            value.get(),
+            Some(Err(ConsoleError::Refused(
+                Refusal::ReauthenticationRequired
+            )))
+        )
+    })
 }
 
 /// The password prompt; `on_done` runs once the password is confirmed.

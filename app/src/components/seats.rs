@@ -4,7 +4,7 @@
 use crate::api::SetUserLimit;
 use crate::components::form::{field_error, form_error};
 use crate::components::status::FormStatus;
-use crate::domain::user::{MAX_ADDITIONAL_USER_SUBSCRIPTIONS, SUBSCRIPTIONS_UNAVAILABLE};
+use crate::domain::user::MAX_ADDITIONAL_USER_SUBSCRIPTIONS;
 use crate::domain::UserPage;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -90,7 +90,7 @@ fn UserLimitForm(page: UserPage, limit: ServerAction<SetUserLimit>) -> impl Into
             } else {
                 view! {
                     <p>
-                        {SUBSCRIPTIONS_UNAVAILABLE} ". To get more seats, change the plan in "
+                        {crate::domain::Refusal::SubscriptionsUnavailable.to_string()} ". To get more seats, change the plan in "
                         <a href="/billing">"Billing & usage"</a> "."
                     </p>
                 }

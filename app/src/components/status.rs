@@ -1,6 +1,6 @@
 //! The visible states of anything that loads: loading, empty, error, forbidden.
 
-use crate::api::ApiError;
+use crate::api::ConsoleError;
 use leptos::prelude::*;
 
 #[component]
@@ -19,8 +19,8 @@ pub fn Empty(#[prop(into)] message: String) -> impl IntoView {
 }
 
 #[component]
-pub fn ErrorNotice(error: ApiError) -> impl IntoView {
-    let signed_out = matches!(error, ApiError::Unauthenticated);
+pub fn ErrorNotice(error: ConsoleError) -> impl IntoView {
+    let signed_out = error.is_unauthenticated();
     view! {
         <div class="state state-error" role="alert">
             <p>{error.to_string()}</p>

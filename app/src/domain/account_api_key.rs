@@ -6,8 +6,6 @@ use serde::{Deserialize, Serialize};
 /// An account holds at most this many keys.
 pub const MAX_ACCOUNT_API_KEYS: usize = 5;
 
-pub const ACCOUNT_KEY_NAME_TAKEN: &str = "Another account API key already has this name";
-
 /// A key as the settings page lists it: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountApiKeySummary {

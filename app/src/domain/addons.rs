@@ -2,6 +2,7 @@
 //! three categories; each add-on has tiers, the free one first. Registering picks a tier;
 //! cancelling returns to none; paid tiers need a paid plan.
 
+use super::refusal::Refusal;
 use super::{Plan, Tier};
 use serde::{Deserialize, Serialize};
 
@@ -147,12 +148,10 @@ impl Addon {
 }
 
 /// Why registering `tier` of `addon` is refused on `plan`, if it is.
-pub fn register_refusal(plan: &Plan, addon: &Addon, tier: &AddonTier) -> Option<String> {
-    (tier.paid && plan.tier == Tier::Free).then(|| {
-        format!(
-            "The {} tier of {} needs a paid plan; change plan first",
-            tier.name, addon.name
-        )
+pub fn register_refusal(plan: &Plan, addon: &Addon, tier: &AddonTier) -> Option<Refusal> {
+    (tier.paid && plan.tier == Tier::Free).then(|| Refusal::AddonNeedsPaidPlan {
+        addon: addon.name.to_string(),
+        tier: tier.name.to_string(),
     })
 }
 
@@ -179,6 +178,7 @@ mod tests {
         let free = Plan::find("free").unwrap();
         assert!(register_refusal(free, a, a.tier("basic").unwrap())
             .unwrap()
+            .to_string()
             .contains("paid plan"));
         assert!(register_refusal(free, a, a.tier("free").unwrap()).is_none());
         assert!(register_refusal(Plan::find("plus").unwrap(), a, a.tier("pro").unwrap()).is_none());

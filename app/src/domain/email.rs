@@ -3,9 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Emails are unique among the live users of the whole installation.
-pub const EMAIL_TAKEN: &str = "This email already exists";
-
 /// A valid email address as the user typed it (trimmed). Compare with [`Email::normalized`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);

@@ -10,19 +10,6 @@ use serde::{Deserialize, Serialize};
 pub const MAX_KEYS_PER_ENVIRONMENT: usize = 20;
 /// Environments with this many assets can't be deleted or change cloud name.
 pub const ASSET_GUARD: i64 = 1000;
-pub const CLOUD_NAME_TAKEN: &str = "Cloud name already exists";
-pub const ENVIRONMENT_LIMIT: &str = "Product environment limit reached for your plan";
-pub const KEY_NAME_TAKEN: &str = "Access key name already exists";
-pub const KEY_NOT_FOUND: &str = "API key not found";
-pub const LAST_ENVIRONMENT: &str = "The account's last product environment can't be deleted";
-pub const TOO_MANY_ASSETS_TO_DELETE: &str =
-    "A product environment with 1000 or more assets can't be deleted";
-pub const TOO_MANY_ASSETS_TO_RENAME: &str =
-    "The cloud name can't change once the environment has 1000 assets";
-pub const LAST_KEY: &str = "A product environment keeps at least one API key";
-pub const KEY_LIMIT: &str = "A product environment has at most 20 API keys";
-pub const WEBHOOK_KEY_STAYS_ENABLED: &str =
-    "This key signs webhook notifications: dedicate another key for webhooks first";
 
 /// May a user reach this environment (roles.md §3.1)? It must be in their access, and a
 /// disabled one only with `environments.manage` (to enable it again).

@@ -3,9 +3,6 @@
 use super::sharing::{ItemKind, Level};
 use serde::{Deserialize, Serialize};
 
-pub const GROUP_NAME_TAKEN: &str = "User group name already exists";
-pub const GROUP_NOT_FOUND: &str = "User group not found";
-
 /// 1–100 characters; uniqueness (case-insensitive) is the store's to check.
 pub fn group_name(raw: &str) -> Result<String, String> {
     super::validation::name(raw, 1, 100, "Group name")

@@ -17,6 +17,7 @@ pub mod permission;
 pub mod plan;
 pub mod profile;
 pub mod provisioning;
+pub mod refusal;
 pub mod role;
 pub mod settings;
 pub mod sharing;
@@ -33,6 +34,7 @@ pub use environment::{ApiKeySummary, ApiScope, EnvironmentSummary, KeyPermission
 pub use permission::{Permission, PermissionScope};
 pub use plan::{Feature, FileSizes, Plan, Tier};
 pub use profile::{EmailPreferences, Me, Theme};
+pub use refusal::Refusal;
 pub use role::Role;
 pub use throttle::{Policy, ThrottleState, Verdict};
 pub use user::{

@@ -137,10 +137,6 @@ impl UserPage {
     }
 }
 
-/// Why the user limit can't be raised with subscriptions on this plan.
-pub const SUBSCRIPTIONS_UNAVAILABLE: &str =
-    "Additional user subscriptions are available on the Plus and Advanced plans bought directly";
-
 /// Most additional user subscriptions an account may have; beyond, "Contact your provider".
 pub const MAX_ADDITIONAL_USER_SUBSCRIPTIONS: i64 = 20;
 

@@ -3,6 +3,7 @@
 //! service would refuse, from the same code.
 
 use super::permission::Permission;
+use super::refusal::Refusal;
 use super::role::Role;
 use super::user::{EnvironmentAccess, UserStatus, UserSummary};
 use serde::{Deserialize, Serialize};
@@ -20,16 +21,6 @@ pub enum UserAction {
     Enable,
     Delete,
 }
-
-pub const SELF_REFUSED: &str = "You can't do this to your own user";
-pub const ROOT_REFUSED: &str =
-    "The root user can't be demoted, disabled or deleted; they may first transfer root";
-pub const LAST_MASTER_ADMIN: &str = "The account must keep at least one active master admin";
-pub const INACTIVE_REFUSED: &str = "Inactive users can't be changed";
-/// An inactive user can't join a group (and the Provisioning API's word for both).
-pub const USER_INACTIVE: &str = "User is inactive";
-pub const PASSWORD_ONLY: &str =
-    "Password reset is only available for users who sign in with a password";
 
 impl UserAction {
     pub const ALL: [UserAction; 8] = [
@@ -167,47 +158,40 @@ pub fn access_within(inner: &EnvironmentAccess, outer: &EnvironmentAccess) -> bo
 /// May `actor` take `action` on `target`? Rules 1–3, 5 and 6 of roles.md §3.2 and the
 /// row menu of the target's status. The last-active-master-admin rule (4) needs the
 /// account's count and is the service's to check. `Err` says why, in the user's words.
-pub fn may_act(actor: &Acting, target: &Target, action: UserAction) -> Result<(), String> {
+pub fn may_act(actor: &Acting, target: &Target, action: UserAction) -> Result<(), Refusal> {
     if !actor.role.has(action.permission()) {
-        return Err(format!(
-            "Your role ({}) doesn't allow this ({})",
-            actor.role.console_name(),
-            action.permission().id()
-        ));
+        return Err(Refusal::RoleLacksPermission {
+            role: actor.role,
+            permission: action.permission(),
+        });
     }
     if target.status == UserStatus::Inactive {
-        return Err(INACTIVE_REFUSED.into());
+        return Err(Refusal::UserInactive);
     }
     if actor.user_id == target.user_id && action.refused_on_self() {
-        return Err(SELF_REFUSED.into());
+        return Err(Refusal::OnYourself);
     }
     if !actor.role.may_grant(target.role) {
-        return Err(format!(
-            "You can't act on a {}: that role has permissions yours doesn't",
-            target.role.console_name()
-        ));
+        return Err(Refusal::RoleOutranksYou { role: target.role });
     }
     if !access_within(target.environments, actor.environments) {
-        return Err(
-            "You can only act on users whose product environments you can all access".into(),
-        );
+        return Err(Refusal::OutsideYourEnvironments);
     }
     if target.root && action.refused_on_root() {
-        return Err(ROOT_REFUSED.into());
+        return Err(Refusal::RootUser);
     }
     if matches!(
         action,
         UserAction::ResetPassword | UserAction::ResendResetEmail
     ) && !target.password_sign_in
     {
-        return Err(PASSWORD_ONLY.into());
+        return Err(Refusal::PasswordSignInOnly);
     }
     if !action.offered(target.status, target.password_sign_in) {
-        return Err(format!(
-            "{} isn't available for a user whose status is {}",
-            action.label(),
-            target.status.label()
-        ));
+        return Err(Refusal::ActionNotOffered {
+            action,
+            status: target.status,
+        });
     }
     Ok(())
 }
@@ -292,7 +276,7 @@ mod tests {
         assert_eq!(menu(&admin, &me), vec![UserAction::Edit]);
         assert_eq!(
             may_act(&admin, &me, UserAction::Delete),
-            Err(SELF_REFUSED.to_string())
+            Err(Refusal::OnYourself)
         );
     }
 
@@ -307,7 +291,7 @@ mod tests {
         root.root = true;
         assert_eq!(
             may_act(&master, &root, UserAction::Delete),
-            Err(ROOT_REFUSED.to_string())
+            Err(Refusal::RootUser)
         );
         assert!(may_act(&master, &root, UserAction::Disable).is_err());
         assert!(may_act(&master, &root, UserAction::ForceLogout).is_ok());

@@ -1,12 +1,17 @@
 //! Field-level validation errors shared by forms (client and server) and APIs.
 
+use super::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
-/// One bad field and what is wrong with it, in words a user can act on.
+/// One bad field and what is wrong with it, in words a user can act on. When the field is
+/// refused by a rule rather than by its shape (a taken name, an asset guard), `reason`
+/// says which, for the APIs that map reasons to statuses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Refusal>,
 }
 
 /// Every bad field of one submission. On any error nothing is saved.
@@ -22,7 +27,33 @@ impl FieldErrors {
         self.0.push(FieldError {
             field: field.to_string(),
             message: message.into(),
+            reason: None,
         });
+    }
+
+    /// A field refused by a rule: its message is the reason's sentence.
+    pub fn refuse(&mut self, field: &str, reason: Refusal) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            message: reason.to_string(),
+            reason: Some(reason),
+        });
+    }
+
+    /// A field refused by a rule, in words of its own for this form.
+    pub fn refuse_in_words(&mut self, field: &str, message: impl Into<String>, reason: Refusal) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+            reason: Some(reason),
+        });
+    }
+
+    /// The field refused by `reason`: `Err(FieldErrors::refused("name", Refusal::KeyNameTaken))`.
+    pub fn refused(field: &str, reason: Refusal) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        e.refuse(field, reason);
+        e
     }
 
     /// Records the error of a field check, if any, and returns its value otherwise.

@@ -1,7 +1,7 @@
 //! The Account page (product.md §1): details, name and company, and *Change plan* with
 //! every blocker listed.
 
-use crate::api::ApiError;
+use crate::api::ConsoleError;
 use crate::api::{load_account, AccountPage as Page, ChangePlan, UpdateAccount};
 use crate::components::fields::errors_of;
 use crate::components::form::{field_error, form_error, Field};
@@ -90,7 +90,7 @@ fn ChangePlanPanel(
 ) -> impl IntoView {
     let value = change.value();
     let errors = Signal::derive(move || match value.get() {
-        Some(Err(ApiError::Invalid(f))) => f,
+        Some(Err(ConsoleError::Invalid(f))) => f,
         _ => FieldErrors::new(),
     });
     let blockers = errors_of(errors, "plan");

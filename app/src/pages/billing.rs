@@ -1,7 +1,7 @@
 //! Billing & usage (product.md §11): plan details, account information, billing address,
 //! invoice settings and invoices for `billing.view`; usage for `reports.view`.
 
-use crate::api::{load_billing, ApiError, SaveBilling};
+use crate::api::{load_billing, ConsoleError, SaveBilling};
 use crate::components::fields::{error_of, LinesInput, SelectInput, TextInput};
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::status::{ErrorNotice, FormStatus, Loading};
@@ -100,7 +100,7 @@ impl Forms {
     fn errors(self, kind: &'static str) -> Signal<FieldErrors> {
         let (value, sent) = (self.save.value(), self.sent);
         Signal::derive(move || match value.get() {
-            Some(Err(ApiError::Invalid(f))) if sent.get() == kind => f,
+            Some(Err(ConsoleError::Invalid(f))) if sent.get() == kind => f,
             _ => FieldErrors::new(),
         })
     }

@@ -77,7 +77,7 @@ fn Group(
     remove: ServerAction<RemoveGroupMembers>,
     delete: ServerAction<DeleteGroup>,
     search: RwSignal<String>,
-    users: Resource<Result<crate::domain::UserPage, crate::api::ApiError>>,
+    users: Resource<Result<crate::domain::UserPage, crate::api::ConsoleError>>,
 ) -> impl IntoView {
     let manage = use_me().can(Permission::GroupsManage);
     let id = g.group.id.clone();

@@ -1,5 +1,5 @@
 use crate::api::SessionInfo;
-use crate::app::use_auth;
+use crate::components::auth::use_auth;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::status::FormStatus;
 use leptos::form::ActionForm;

@@ -1,5 +1,5 @@
 use crate::api::SetEmailPreferences;
-use crate::app::use_auth;
+use crate::components::auth::use_auth;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::sign_in_again_on;
 use crate::components::layout::use_me;

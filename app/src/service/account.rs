@@ -7,6 +7,7 @@ use super::{
 use crate::domain::account::{plan_change_blockers, AccountDetails, AccountUse, PlanOption};
 use crate::domain::addons::Addon;
 use crate::domain::plan::CATALOGUE;
+use crate::domain::Refusal;
 use crate::domain::{validation, FieldErrors, Permission, Plan};
 use crate::store::{AccountRow, Tx};
 use serde_json::json;
@@ -14,26 +15,22 @@ use serde_json::json;
 impl Service {
     /// The principal's account row, or "Account not found": the one lookup every
     /// account-level operation starts from.
-    pub(super) async fn account_row(&self, tx: &mut Tx, id: &str) -> ServiceResult<AccountRow> {
-        tx.account(id)
+    pub(super) async fn account_row(&self, tx: &mut Tx) -> ServiceResult<AccountRow> {
+        tx.account_row()
             .await?
-            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))
+            .ok_or_else(|| ServiceError::from(Refusal::AccountNotFound))
     }
 
     /// The plan of the principal's account.
-    pub(super) async fn account_plan(
-        &self,
-        tx: &mut Tx,
-        account_id: &str,
-    ) -> ServiceResult<&'static Plan> {
-        plan_of(&self.account_row(tx, account_id).await?)
+    pub(super) async fn account_plan(&self, tx: &mut Tx) -> ServiceResult<&'static Plan> {
+        plan_of(&self.account_row(tx).await?)
     }
 
     /// The account's use a new plan must still fit.
     async fn account_use(&self, tx: &mut Tx, account: &AccountRow) -> ServiceResult<AccountUse> {
-        let environments = tx.environments(&account.id).await?.len() as i64;
+        let environments = tx.environments().await?.len() as i64;
         let paid_addons = tx
-            .addons(&account.id)
+            .addons()
             .await?
             .into_iter()
             .filter_map(|r| {
@@ -48,7 +45,7 @@ impl Service {
             seats_used: account.seats_used,
             additional_user_subscriptions: account.additional_user_subscriptions,
             environments,
-            restricted_keys: tx.restricted_api_keys(&account.id).await?,
+            restricted_keys: tx.restricted_api_keys().await?,
             paid_addons,
             subscribed_via: account.subscribed_via.clone(),
         })
@@ -64,9 +61,9 @@ impl Service {
             .authorize(principal, Permission::AccountView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let a = self.account_row(&mut tx, &principal.account_id).await;
+        let a = self.account_row(&mut tx).await;
         let (mut tx, a) = tx.or_end(a).await?;
-        let environments = tx.environments(&a.id).await?.len() as i64;
+        let environments = tx.environments().await?.len() as i64;
         tx.finish().await?;
         Ok(details(&a, environments))
     }
@@ -108,11 +105,11 @@ impl Service {
         let company = Some(company).filter(|c| !c.is_empty());
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let before = self.account_row(&mut tx, &principal.account_id).await;
+        let before = self.account_row(&mut tx).await;
         let (mut tx, before) = tx.or_end(before).await?;
-        tx.set_account_name_and_company(&before.id, &name, company.as_deref(), now)
+        tx.set_account_name_and_company(&name, company.as_deref(), now)
             .await?;
-        let environments = tx.environments(&before.id).await?.len() as i64;
+        let environments = tx.environments().await?.len() as i64;
         let after = AccountRow {
             name: name.clone(),
             company: company.clone(),
@@ -140,7 +137,7 @@ impl Service {
             .authorize(principal, Permission::PlanManage, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let a = self.account_row(&mut tx, &principal.account_id).await;
+        let a = self.account_row(&mut tx).await;
         let (mut tx, a) = tx.or_end(a).await?;
         let usage = self.account_use(&mut tx, &a).await?;
         tx.finish().await?;
@@ -176,7 +173,7 @@ impl Service {
             .ok_or_else(|| ServiceError::invalid("plan", Plan::unknown(plan_id.trim())))?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let a = self.account_row(&mut tx, &principal.account_id).await;
+        let a = self.account_row(&mut tx).await;
         let (tx, a) = tx.or_end(a).await?;
         let current = plan_of(&a);
         let (mut tx, current) = tx.or_end(current).await?;
@@ -190,7 +187,7 @@ impl Service {
             tx.finish().await?;
             return Err(ServiceError::Invalid(e));
         }
-        tx.set_account_plan(&a.id, to.id, now).await?;
+        tx.set_account_plan(to.id, now).await?;
         let environments = usage.environments;
         let after = AccountRow {
             plan: to.id.to_string(),

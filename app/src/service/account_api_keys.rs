@@ -9,16 +9,12 @@ use super::{
     ServiceResult,
 };
 use crate::domain::account_api_key::{
-    account_url, key_name, AccountApiKeySummary, AccountKeySecret, ACCOUNT_KEY_NAME_TAKEN,
-    MAX_ACCOUNT_API_KEYS,
+    account_url, key_name, AccountApiKeySummary, AccountKeySecret, MAX_ACCOUNT_API_KEYS,
 };
+use crate::domain::Refusal;
 use crate::domain::{Feature, Permission, Plan, Role};
 use crate::store::{AccountApiKeyRow, Tx};
 use serde_json::json;
-
-const KEY_NOT_FOUND: &str = "Account API key not found";
-const NOT_IN_PLAN: &str =
-    "The Provisioning API is not part of this account's plan (it comes with Enterprise)";
 
 fn summary(k: &AccountApiKeyRow) -> AccountApiKeySummary {
     AccountApiKeySummary {
@@ -45,7 +41,7 @@ impl Service {
             .authorize(principal, Permission::ProvisioningKeysManage, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let keys = tx.account_api_keys(&principal.account_id).await?;
+        let keys = tx.account_api_keys().await?;
         tx.finish().await?;
         Ok(keys.iter().map(summary).collect())
     }
@@ -65,12 +61,10 @@ impl Service {
         // the password wouldn't help them.
         key_name(name).map_err(|m| ServiceError::invalid("name", m))?;
         let mut tx = self.db().read(&permit).await?;
-        let has_api = self
-            .plan_has(&mut tx, principal, Feature::ProvisioningApi)
-            .await;
+        let has_api = self.plan_has(&mut tx, Feature::ProvisioningApi).await;
         tx.finish().await?;
         if !has_api? {
-            return Err(ServiceError::Forbidden(NOT_IN_PLAN.into()));
+            return Err(ServiceError::from(Refusal::ProvisioningNotInPlan));
         }
         self.require_recent_reauthentication(principal)?;
         self.insert_account_api_key(
@@ -91,7 +85,7 @@ impl Service {
         account_id: Option<&str>,
         name: &str,
     ) -> ServiceResult<AccountKeySecret> {
-        let permit = Permit::granted();
+        let permit = Permit::for_operator();
         let account_id = match account_id {
             Some(id) => id.trim().to_string(),
             None => {
@@ -100,7 +94,7 @@ impl Service {
                 tx.finish().await?;
                 match ids.as_slice() {
                     [one] => one.clone(),
-                    [] => return Err(ServiceError::NotFound("There is no account yet".into())),
+                    [] => return Err(ServiceError::from(Refusal::NoAccountYet)),
                     _ => {
                         return Err(ServiceError::invalid(
                             "account_id",
@@ -126,7 +120,8 @@ impl Service {
         let name = key_name(name).map_err(|m| ServiceError::invalid("name", m))?;
         let now = self.now();
         let mut tx = self.db().write(permit).await?;
-        let checked = self.check_new_key(&mut tx, account_id, &name).await;
+        tx.within_account(account_id)?;
+        let checked = self.check_new_key(&mut tx, &name).await;
         let (mut tx, ()) = tx.or_end(checked).await?;
         let entropy = self.inner.entropy.as_ref();
         let api_key = loop {
@@ -151,7 +146,6 @@ impl Service {
         // What the key may do is a role assignment, like a user's.
         tx.insert_role_assignment(
             &random_hex(entropy, 16),
-            account_id,
             "provisioning_key",
             &row.api_key,
             &role_id(Role::MasterAdmin, "account"),
@@ -176,25 +170,26 @@ impl Service {
     }
 
     /// The account exists, has the Provisioning API, room for a key, and the name is free.
-    async fn check_new_key(&self, tx: &mut Tx, account_id: &str, name: &str) -> ServiceResult<()> {
+    async fn check_new_key(&self, tx: &mut Tx, name: &str) -> ServiceResult<()> {
         let account = tx
-            .account(account_id)
+            .account_row()
             .await?
-            .ok_or_else(|| ServiceError::NotFound("Account not found".into()))?;
+            .ok_or_else(|| ServiceError::from(Refusal::AccountNotFound))?;
         if !Plan::find(&account.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
-            return Err(ServiceError::Forbidden(NOT_IN_PLAN.into()));
+            return Err(ServiceError::from(Refusal::ProvisioningNotInPlan));
         }
-        let keys = tx.account_api_keys(account_id).await?;
+        let keys = tx.account_api_keys().await?;
         if keys.len() >= MAX_ACCOUNT_API_KEYS {
-            return Err(ServiceError::Conflict(format!(
-                "An account has at most {MAX_ACCOUNT_API_KEYS} account API keys"
-            )));
+            return Err(ServiceError::from(Refusal::AccountApiKeyLimit));
         }
         if keys
             .iter()
             .any(|k| k.name.to_lowercase() == name.to_lowercase())
         {
-            return Err(ServiceError::invalid("name", ACCOUNT_KEY_NAME_TAKEN));
+            return Err(ServiceError::refused_field(
+                "name",
+                Refusal::AccountApiKeyNameTaken,
+            ));
         }
         Ok(())
     }
@@ -274,6 +269,6 @@ impl Service {
         tx.account_api_key(api_key.trim())
             .await?
             .filter(|k| k.account_id == principal.account_id)
-            .ok_or_else(|| ServiceError::NotFound(KEY_NOT_FOUND.into()))
+            .ok_or_else(|| ServiceError::from(Refusal::AccountApiKeyNotFound))
     }
 }

@@ -6,10 +6,8 @@ use super::crypto::{new_api_secret, new_key_digits};
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::environment::{
-    cloudinary_url, KEY_LIMIT, KEY_NAME_TAKEN, KEY_NOT_FOUND, LAST_KEY, MAX_KEYS_PER_ENVIRONMENT,
-    WEBHOOK_KEY_STAYS_ENABLED,
-};
+use crate::domain::environment::{cloudinary_url, MAX_KEYS_PER_ENVIRONMENT};
+use crate::domain::Refusal;
 use crate::domain::{
     validation, ApiKeySummary, Feature, KeyPermissions, KeySecret, Permission, Plan,
 };
@@ -160,19 +158,16 @@ impl Service {
         let (mut tx, env) = tx.or_end(found).await?;
         if permissions != KeyPermissions::Full
             && !self
-                .plan_has(&mut tx, principal, Feature::GranularApiKeyPermissions)
+                .plan_has(&mut tx, Feature::GranularApiKeyPermissions)
                 .await?
         {
             tx.finish().await?;
-            return Err(ServiceError::Forbidden(
-                "Granular API key permissions are available on Plus, Advanced and Enterprise"
-                    .into(),
-            ));
+            return Err(ServiceError::from(Refusal::GranularPermissionsNotInPlan));
         }
         let existing = tx.api_keys(&env.id).await?;
         if existing.len() >= MAX_KEYS_PER_ENVIRONMENT {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(KEY_LIMIT.into()));
+            return Err(ServiceError::from(Refusal::KeyLimit));
         }
         let taken = |n: &str| {
             existing
@@ -182,7 +177,7 @@ impl Service {
         let name = match name {
             Some(n) if taken(&n) => {
                 tx.finish().await?;
-                return Err(ServiceError::invalid("name", KEY_NAME_TAKEN));
+                return Err(ServiceError::refused_field("name", Refusal::KeyNameTaken));
             }
             Some(n) => n,
             None => (existing.len() + 1..)
@@ -274,19 +269,19 @@ impl Service {
                     });
                     after.name_normalized = n.to_lowercase();
                     after.name = n;
-                    clash.then(|| ServiceError::invalid("name", KEY_NAME_TAKEN))
+                    clash.then(|| ServiceError::refused_field("name", Refusal::KeyNameTaken))
                 }
             },
             KeyChange::Enabled(false) if before.dedicated_for.is_some() => {
-                Some(ServiceError::Conflict(WEBHOOK_KEY_STAYS_ENABLED.into()))
+                Some(ServiceError::from(Refusal::WebhookKeyStaysEnabled))
             }
             KeyChange::Enabled(on) => {
                 after.enabled = *on;
                 None
             }
-            KeyChange::DedicateForWebhooks if !before.enabled => Some(ServiceError::Conflict(
-                "Enable the key before dedicating it for webhooks".into(),
-            )),
+            KeyChange::DedicateForWebhooks if !before.enabled => {
+                Some(ServiceError::from(Refusal::EnableBeforeDedicating))
+            }
             KeyChange::DedicateForWebhooks => {
                 tx.clear_webhook_key(&env.id, now).await?;
                 after.dedicated_for = Some("webhooks".into());
@@ -296,20 +291,23 @@ impl Service {
                 after.dedicated_for = None;
                 None
             }
-            KeyChange::Permissions { mode, scopes } => match KeyPermissions::from_form(mode, scopes) {
-                Err(m) => Some(ServiceError::invalid("permissions", m)),
-                Ok(p) if p != KeyPermissions::Full
-                    && !self.plan_has(&mut tx, principal, Feature::GranularApiKeyPermissions).await? =>
-                {
-                    Some(ServiceError::Forbidden(
-                        "Granular API key permissions are available on Plus, Advanced and Enterprise".into(),
-                    ))
+            KeyChange::Permissions { mode, scopes } => {
+                match KeyPermissions::from_form(mode, scopes) {
+                    Err(m) => Some(ServiceError::invalid("permissions", m)),
+                    Ok(p)
+                        if p != KeyPermissions::Full
+                            && !self
+                                .plan_has(&mut tx, Feature::GranularApiKeyPermissions)
+                                .await? =>
+                    {
+                        Some(ServiceError::from(Refusal::GranularPermissionsNotInPlan))
+                    }
+                    Ok(p) => {
+                        after.permissions = p.to_stored();
+                        None
+                    }
                 }
-                Ok(p) => {
-                    after.permissions = p.to_stored();
-                    None
-                }
-            },
+            }
         };
         if let Some(err) = refused {
             tx.finish().await?;
@@ -347,7 +345,7 @@ impl Service {
         let (mut tx, (env, key)) = tx.or_end(found).await?;
         if tx.api_keys(&env.id).await?.len() <= 1 {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(LAST_KEY.into()));
+            return Err(ServiceError::from(Refusal::LastKey));
         }
         tx.delete_api_key(&env.id, &key.api_key).await?;
         let record = AuditRecord::new("api_key.delete", principal.actor(), now, Some(meta))
@@ -378,20 +376,16 @@ impl Service {
             .await?
             .into_iter()
             .find(|k| k.api_key == wanted || k.name_normalized == wanted.to_lowercase())
-            .ok_or_else(|| ServiceError::NotFound(KEY_NOT_FOUND.into()))?;
+            .ok_or_else(|| {
+                ServiceError::from(Refusal::KeyNotFound {
+                    key: wanted.to_string(),
+                })
+            })?;
         Ok((env, key))
     }
 
-    pub(super) async fn plan_has(
-        &self,
-        tx: &mut Tx,
-        principal: &Principal,
-        feature: Feature,
-    ) -> ServiceResult<bool> {
-        let plan = tx
-            .account(&principal.account_id)
-            .await?
-            .and_then(|a| Plan::find(&a.plan));
+    pub(super) async fn plan_has(&self, tx: &mut Tx, feature: Feature) -> ServiceResult<bool> {
+        let plan = tx.account_row().await?.and_then(|a| Plan::find(&a.plan));
         Ok(plan.is_some_and(|p| p.has(feature)))
     }
 }

@@ -1,163 +1,18 @@
-//! Audit records (product.md §12): who did what to which target, before and after, from
-//! where. Secrets never appear in them.
+//! Audit records written by the service. The records themselves are domain data
+//! (`crate::domain::audit`); here is what needs the store's rows.
 
-use serde_json::Value;
-use std::net::IpAddr;
+use crate::domain::audit::{Actor, AuditRecord, RequestMeta};
 
-pub use crate::domain::AuditEntry;
-
-/// Where a request came from, as the server's middleware saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestMeta {
-    pub ip: IpAddr,
-    pub user_agent: Option<String>,
-    pub request_id: String,
-}
-
-/// Who acts. A principal is not always a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Actor {
-    User {
-        id: String,
-        email: String,
-    },
-    /// An account API key calling the Provisioning API.
-    AccountApiKey {
-        api_key: String,
-        name: String,
-    },
-    /// Someone not signed in (a failed sign-in, the setup page).
-    Anonymous,
-    /// The operator at the command line.
-    Operator,
-    /// The console itself (jobs, start-up).
-    System,
-}
-
-impl Actor {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Actor::User { .. } => "user",
-            Actor::AccountApiKey { .. } => "account_api_key",
-            Actor::Anonymous => "anonymous",
-            Actor::Operator => "operator",
-            Actor::System => "system",
-        }
-    }
-
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            Actor::User { id, .. } => Some(id),
-            Actor::AccountApiKey { api_key, .. } => Some(api_key),
-            _ => None,
-        }
-    }
-
-    pub fn label(&self) -> Option<&str> {
-        match self {
-            Actor::User { email, .. } => Some(email),
-            Actor::AccountApiKey { name, .. } => Some(name),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditTarget {
-    pub kind: String,
-    pub id: String,
-    pub label: String,
-}
-
-impl AuditTarget {
-    pub fn new(kind: &str, id: &str, label: &str) -> AuditTarget {
-        AuditTarget {
-            kind: kind.into(),
-            id: id.into(),
-            label: label.into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditResult {
-    Success,
-    Failure,
-    Denied,
-}
-
-impl AuditResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditResult::Success => "success",
-            AuditResult::Failure => "failure",
-            AuditResult::Denied => "denied",
-        }
-    }
-}
-
-/// One line of the audit log, as the service writes it.
-#[derive(Debug, Clone)]
-pub struct AuditRecord {
-    pub account_id: Option<String>,
-    pub at: i64,
-    pub actor: Actor,
-    /// `area.verb`: `user.create`, `auth.login_failure`, …
-    pub action: String,
-    pub target: Option<AuditTarget>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    pub request: Option<RequestMeta>,
-    pub result: AuditResult,
-}
-
-impl AuditRecord {
-    pub fn new(action: &str, actor: Actor, at: i64, request: Option<&RequestMeta>) -> AuditRecord {
-        AuditRecord {
-            account_id: None,
-            at,
-            actor,
-            action: action.into(),
-            target: None,
-            before: None,
-            after: None,
-            request: request.cloned(),
-            result: AuditResult::Success,
-        }
-    }
-
-    /// An action a user takes on their own behalf (signing in, accepting an invitation).
-    pub(crate) fn by_user(
-        action: &str,
-        user: &crate::store::UserRow,
-        at: i64,
-        request: &RequestMeta,
-    ) -> AuditRecord {
-        let actor = Actor::User {
-            id: user.id.clone(),
-            email: user.email.clone(),
-        };
-        AuditRecord::new(action, actor, at, Some(request)).account(&user.account_id)
-    }
-
-    pub fn account(mut self, account_id: &str) -> Self {
-        self.account_id = Some(account_id.into());
-        self
-    }
-
-    pub fn target(mut self, target: AuditTarget) -> Self {
-        self.target = Some(target);
-        self
-    }
-
-    pub fn change(mut self, before: Option<Value>, after: Option<Value>) -> Self {
-        self.before = before;
-        self.after = after;
-        self
-    }
-
-    pub fn result(mut self, result: AuditResult) -> Self {
-        self.result = result;
-        self
-    }
+/// An action a user takes on their own behalf (signing in, accepting an invitation).
+pub(super) fn by_user(
+    action: &str,
+    user: &crate::store::UserRow,
+    at: i64,
+    request: &RequestMeta,
+) -> AuditRecord {
+    let actor = Actor::User {
+        id: user.id.clone(),
+        email: user.email.clone(),
+    };
+    AuditRecord::new(action, actor, at, Some(request)).account(&user.account_id)
 }

@@ -7,6 +7,7 @@ use super::{
     Actor, AuditRecord, AuditResult, AuditTarget, Permit, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
+use crate::domain::Refusal;
 use crate::domain::{Email, FieldErrors, Policy, ThrottleState, UserStatus};
 use crate::store::{NewSession, UserRow};
 
@@ -51,10 +52,10 @@ impl Service {
         }
         errors.into_result()?;
         let Some(email) = email else {
-            return Err(ServiceError::InvalidCredentials);
+            return Err(ServiceError::Refused(Refusal::InvalidCredentials));
         };
         let normalized = email.normalized();
-        let permit = Permit::granted();
+        let permit = Permit::for_sign_in();
 
         // Throttles first: a locked key is refused without looking at the password.
         let now = self.now();
@@ -68,7 +69,9 @@ impl Service {
             (Policy::ACCOUNT, &acct_state),
         ] {
             if let Some(retry_after) = policy.verdict(state, now).retry_after(now) {
-                return Err(ServiceError::Throttled { retry_after });
+                return Err(ServiceError::Refused(Refusal::SignInThrottled {
+                    retry_after,
+                }));
             }
         }
 
@@ -111,7 +114,7 @@ impl Service {
                 });
                 match waiting {
                     Some(message) => Err(ServiceError::invalid("email", message)),
-                    None => Err(ServiceError::InvalidCredentials),
+                    None => Err(ServiceError::Refused(Refusal::InvalidCredentials)),
                 }
             }
         }
@@ -125,13 +128,14 @@ impl Service {
         normalized: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<SignedIn> {
-        let permit = Permit::granted();
+        let permit = Permit::for_sign_in();
         let now = self.now();
         let token = new_token(self.inner.entropy.as_ref());
         let token_hash = sha256_hex(&token);
         let session_id = random_hex(self.inner.entropy.as_ref(), 16);
         let expires_at = now + self.config().session_absolute_secs;
         let mut tx = self.db().write(&permit).await?;
+        tx.within_account(&user.account_id)?;
         // A new session id at every sign-in; the one the browser came with (if any) ends.
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
@@ -154,7 +158,7 @@ impl Service {
             user_agent: meta.user_agent.as_deref(),
         })
         .await?;
-        let record = AuditRecord::by_user("auth.login_success", &user, now, meta)
+        let record = super::audit::by_user("auth.login_success", &user, now, meta)
             .target(AuditTarget::new("session", &session_id, &user.email));
         tx.commit(&record).await?;
         Ok(SignedIn {
@@ -172,7 +176,7 @@ impl Service {
         normalized: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        let permit = Permit::granted();
+        let permit = Permit::for_sign_in();
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let mut locked = Vec::new();
@@ -192,6 +196,7 @@ impl Service {
             .result(AuditResult::Failure)
             .change(None, Some(serde_json::json!({ "email": normalized })));
         if let Some(u) = user {
+            tx.within_account(&u.account_id)?;
             record = record
                 .account(&u.account_id)
                 .target(AuditTarget::new("user", &u.id, &u.email));
@@ -201,7 +206,7 @@ impl Service {
             tx.append_audit(&lockout).await?;
             // The account's owner hears of a lock-out on their account (product.md §8.5).
             if let (Some(u), true) = (user, key.starts_with("email:")) {
-                let account = self.account_name(&mut tx, &u.account_id).await?;
+                let account = self.account_name(&mut tx).await?;
                 let what = format!(
                     "Signing in to your account was locked until {} after repeated failed attempts",
                     emails::utc(state.locked_until)
@@ -221,18 +226,18 @@ impl Service {
 
     /// Resolves a session token to the principal acting in this request. Expired,
     /// unknown or tampered tokens, and users who may no longer sign in, get
-    /// [`ServiceError::Unauthenticated`] — the next request after a force logout included.
+    /// [`ServiceError::Refused(Refusal::Unauthenticated)`] — the next request after a force logout included.
     pub async fn authenticate(&self, token: &str) -> ServiceResult<Principal> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         }
-        let permit = Permit::granted();
+        let permit = Permit::for_session_check();
         let now = self.now();
         let token_hash = sha256_hex(token);
         let mut tx = self.db().read(&permit).await?;
         let Some(session) = tx.session_by_token_hash(&token_hash).await? else {
             tx.finish().await?;
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
         let user = tx.user(&session.user_id).await?;
         let assignments = tx.role_assignments_of("user", &session.user_id).await?;
@@ -244,13 +249,13 @@ impl Service {
             let mut tx = self.db().write(&permit).await?;
             tx.delete_session(&token_hash).await?;
             tx.commit_bookkeeping(&permit).await?;
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         }
         let (Some(user), Some(role)) = (user, role) else {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
         if !(user.enabled && user.status == "active") {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         }
         if now - session.last_seen_at >= TOUCH_EVERY_SECS {
             let mut tx = self.db().write(&permit).await?;
@@ -272,7 +277,7 @@ impl Service {
 
     /// Ends the principal's own session.
     pub async fn sign_out(&self, principal: &Principal, meta: &RequestMeta) -> ServiceResult<()> {
-        let permit = Permit::granted();
+        let permit = principal.own_permit();
         let mut tx = self.db().write(&permit).await?;
         tx.delete_session(&principal.session_token_hash).await?;
         let record = AuditRecord::new("auth.logout", principal.actor(), self.now(), Some(meta))

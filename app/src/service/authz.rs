@@ -3,6 +3,7 @@
 use super::{
     Actor, AuditRecord, AuditResult, Permit, RequestMeta, Service, ServiceError, ServiceResult,
 };
+use crate::domain::Refusal;
 use crate::domain::{EnvironmentAccess, Permission, PermissionScope, Role};
 
 /// Who acts in a request: a signed-in user (from a live session) or an account API key
@@ -58,6 +59,12 @@ impl Principal {
                 name: name.clone(),
             },
         }
+    }
+
+    /// The permit for what this principal does to their own account's data once a check
+    /// has passed (or needs none: their own session, their own password).
+    pub(super) fn own_permit(&self) -> Permit {
+        Permit::for_principal(&self.account_id, &self.environments)
     }
 
     pub(super) fn is_account_api_key(&self) -> bool {
@@ -158,7 +165,7 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<Permit> {
         if principal.role.has(permission) {
-            return Ok(Permit::granted());
+            return Ok(principal.own_permit());
         }
         let record = AuditRecord::new("access.denied", principal.actor(), self.now(), Some(meta))
             .account(&principal.account_id)
@@ -167,13 +174,12 @@ impl Service {
                 Some(serde_json::json!({ "permission": permission.id() })),
             )
             .result(AuditResult::Denied);
-        let permit = Permit::granted();
+        let permit = principal.own_permit();
         let tx = self.db().write(&permit).await?;
         tx.commit(&record).await?;
-        Err(ServiceError::Forbidden(format!(
-            "Your role ({}) doesn't allow this ({})",
-            principal.role.console_name(),
-            permission.id()
-        )))
+        Err(ServiceError::from(Refusal::RoleLacksPermission {
+            role: principal.role,
+            permission,
+        }))
     }
 }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::domain::addons::{register_refusal, Addon, AddonRegistration};
 use crate::domain::billing::{BillingContact, BillingDocument, BillingForm, BillingOverview};
-use crate::domain::settings::STALE_SETTINGS;
+use crate::domain::Refusal;
 use crate::domain::{Permission, Plan};
 use crate::store::{SettingsOwner, StoreError, Tx};
 use serde::de::DeserializeOwned;
@@ -40,17 +40,13 @@ async fn form<T: DeserializeOwned + Default>(
 
 /// An add-on of the catalogue, or "Add-on not found".
 fn catalogue_addon(id: &str) -> ServiceResult<&'static Addon> {
-    Addon::find(id).ok_or_else(|| ServiceError::NotFound("Add-on not found".into()))
+    Addon::find(id).ok_or_else(|| ServiceError::from(Refusal::AddonNotFound))
 }
 
 /// The account's registration of `addon`, if any.
-async fn registered(
-    tx: &mut Tx,
-    account_id: &str,
-    addon: &Addon,
-) -> ServiceResult<Option<AddonRegistration>> {
+async fn registered(tx: &mut Tx, addon: &Addon) -> ServiceResult<Option<AddonRegistration>> {
     Ok(tx
-        .addons(account_id)
+        .addons()
         .await?
         .into_iter()
         .find(|r| r.addon_id == addon.id))
@@ -70,7 +66,7 @@ impl Service {
         tx: &mut Tx,
         account_id: &str,
     ) -> ServiceResult<BillingOverview> {
-        let a = self.account_row(tx, account_id).await?;
+        let a = self.account_row(tx).await?;
         let plan = super::account::plan_of(&a)?;
         let mut contact: BillingForm<BillingContact> =
             form(tx, account_id, "billing_contact").await?;
@@ -126,9 +122,9 @@ impl Service {
         let current = before.as_ref().map_or(0, |r| r.revision);
         if current != revision {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(STALE_SETTINGS.into()));
+            return Err(ServiceError::from(Refusal::StaleSettings));
         }
-        let a = self.account_row(&mut tx, &account_id).await;
+        let a = self.account_row(&mut tx).await;
         let (mut tx, a) = tx.or_end(a).await?;
         let mut before_json: serde_json::Value = before
             .as_ref()
@@ -137,7 +133,7 @@ impl Service {
         let mut stored = inner_json(&document);
         if let BillingDocument::Contact(c) = &document {
             let company = Some(c.company.clone()).filter(|c| !c.is_empty());
-            tx.set_account_name_and_company(&a.id, &a.name, company.as_deref(), now)
+            tx.set_account_name_and_company(&a.name, company.as_deref(), now)
                 .await?;
             if let Some(o) = before_json.as_object_mut() {
                 o.insert("company".into(), json!(a.company));
@@ -179,7 +175,7 @@ impl Service {
             .authorize(principal, Permission::AddonsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let rows = tx.addons(&principal.account_id).await?;
+        let rows = tx.addons().await?;
         tx.finish().await?;
         Ok(rows)
     }
@@ -202,18 +198,15 @@ impl Service {
         })?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let plan = self.account_plan(&mut tx, &principal.account_id).await;
+        let plan = self.account_plan(&mut tx).await;
         let (mut tx, plan): (Tx, &Plan) = tx.or_end(plan).await?;
         if let Some(why) = register_refusal(plan, addon, tier) {
             tx.finish().await?;
-            return Err(ServiceError::Forbidden(why));
+            return Err(why.into());
         }
-        let before = registered(&mut tx, &principal.account_id, addon)
-            .await?
-            .map(|r| r.tier);
-        tx.put_addon(&principal.account_id, addon.id, tier.id, now)
-            .await?;
-        let rows = tx.addons(&principal.account_id).await?;
+        let before = registered(&mut tx, addon).await?.map(|r| r.tier);
+        tx.put_addon(addon.id, tier.id, now).await?;
+        let rows = tx.addons().await?;
         let record = AuditRecord::new("addon.register", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
             .target(AuditTarget::new("addon", addon.id, addon.name))
@@ -238,16 +231,15 @@ impl Service {
         let addon = catalogue_addon(addon_id)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let before = registered(&mut tx, &principal.account_id, addon).await?;
+        let before = registered(&mut tx, addon).await?;
         let Some(before) = before else {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(format!(
-                "{} isn't registered",
-                addon.name
-            )));
+            return Err(ServiceError::from(Refusal::AddonNotRegistered {
+                addon: addon.name.to_string(),
+            }));
         };
-        tx.delete_addon(&principal.account_id, addon.id).await?;
-        let rows = tx.addons(&principal.account_id).await?;
+        tx.delete_addon(addon.id).await?;
+        let rows = tx.addons().await?;
         let record = AuditRecord::new("addon.cancel", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
             .target(AuditTarget::new("addon", addon.id, addon.name))

@@ -6,6 +6,7 @@ use super::crypto::{matches_hash, new_token, new_uuid, random_hex, sha256_hex};
 use super::{
     Actor, AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult,
 };
+use crate::domain::Refusal;
 use crate::domain::{password, plan, validation, Email, FieldErrors, Plan, Role};
 use crate::store::{AccountRow, NewUser};
 use serde_json::json;
@@ -24,8 +25,6 @@ pub struct BootstrapOutcome {
     pub account_id: String,
     pub user_id: String,
 }
-
-pub const ALREADY_SET_UP: &str = "The console is already set up: an account exists";
 
 struct Valid {
     account_name: String,
@@ -72,7 +71,7 @@ fn validate(input: &BootstrapInput) -> Result<Valid, FieldErrors> {
 impl Service {
     /// True while the installation has no account.
     pub async fn setup_required(&self) -> ServiceResult<bool> {
-        let permit = Permit::granted();
+        let permit = Permit::for_bootstrap();
         let mut tx = self.db().read(&permit).await?;
         let n = tx.account_count().await?;
         tx.finish().await?;
@@ -117,7 +116,7 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<BootstrapOutcome> {
         if !self.setup_required().await? {
-            return Err(ServiceError::Conflict(ALREADY_SET_UP.into()));
+            return Err(ServiceError::from(Refusal::AlreadySetUp));
         }
         let mut errors = validate(input).err().unwrap_or_default();
         if !self.setup_token_matches(token) {
@@ -126,6 +125,7 @@ impl Service {
                 crate::domain::FieldError {
                     field: "token".into(),
                     message: "This setup token isn't valid. Copy it from the server log.".into(),
+                    reason: None,
                 },
             );
         }
@@ -140,7 +140,7 @@ impl Service {
     /// `server bootstrap`: the operator creates the account headless.
     pub async fn bootstrap(&self, input: &BootstrapInput) -> ServiceResult<BootstrapOutcome> {
         if !self.setup_required().await? {
-            return Err(ServiceError::Conflict(ALREADY_SET_UP.into()));
+            return Err(ServiceError::from(Refusal::AlreadySetUp));
         }
         let outcome = self.create_account(input, Actor::Operator, None).await?;
         self.set_setup_token_hash(None);
@@ -159,12 +159,12 @@ impl Service {
         let account_id = new_uuid(entropy);
         let user_id = random_hex(entropy, 16);
         let now = self.now();
-        let permit = Permit::granted();
+        let permit = Permit::for_bootstrap();
         // The write lock is taken before the count, so two bootstraps can't both pass.
         let mut tx = self.db().write(&permit).await?;
         if tx.account_count().await? > 0 {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(ALREADY_SET_UP.into()));
+            return Err(ServiceError::from(Refusal::AlreadySetUp));
         }
         let account = AccountRow {
             id: account_id.clone(),
@@ -178,6 +178,7 @@ impl Service {
             updated_at: now,
         };
         tx.insert_account(&account).await?;
+        tx.within_account(&account_id)?;
         let normalized = v.email.normalized();
         tx.insert_user(&NewUser {
             media_library: Default::default(),
@@ -196,7 +197,6 @@ impl Service {
             let id = random_hex(entropy, 16);
             tx.insert_role_assignment(
                 &id,
-                &account_id,
                 "user",
                 &user_id,
                 &role_id(Role::MasterAdmin, suffix),

@@ -9,6 +9,7 @@ use super::{
 use crate::domain::group::normalized;
 use crate::domain::sharing::{collection_name, CollectionEntry, ItemKind, Level};
 use crate::domain::Permission;
+use crate::domain::Refusal;
 use crate::store::{CollectionRow, Tx};
 use serde_json::json;
 
@@ -60,9 +61,7 @@ impl Service {
                 .media_environment(&mut tx, principal, environment_id)
                 .await?;
             if !self.creation_rights(&mut tx, principal).await?.1 {
-                return Err(ServiceError::Forbidden(
-                    "You may not create collections".into(),
-                ));
+                return Err(ServiceError::from(Refusal::CollectionsNotAllowed));
             }
             collection_name_free(&mut tx, &env.id, &name, "").await?;
             Ok(env)
@@ -84,7 +83,6 @@ impl Service {
         let role_id = Level::Manage.role_id(ItemKind::Collection);
         tx.put_share(
             &grant_id,
-            &principal.account_id,
             "user",
             &principal.user_id,
             &role_id,

@@ -5,12 +5,11 @@ use super::crypto::random_hex;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::environment::{
-    self, ASSET_GUARD, CLOUD_NAME_TAKEN, ENVIRONMENT_LIMIT, LAST_ENVIRONMENT,
-    TOO_MANY_ASSETS_TO_DELETE, TOO_MANY_ASSETS_TO_RENAME,
-};
+use crate::domain::environment::{self, ASSET_GUARD};
+use crate::domain::refusal::{EnvironmentDeed, Refusal};
 use crate::domain::{
-    validation, EnvironmentSummary, FieldErrors, KeyPermissions, Permission, Plan,
+    validation, EnvironmentAccess, EnvironmentSummary, FieldErrors, KeyPermissions, Permission,
+    Plan,
 };
 use crate::store::{EnvironmentRow, Tx};
 use serde_json::json;
@@ -88,9 +87,16 @@ impl Principal {
     pub(super) fn reaches_environment(&self, id: &str, enabled: bool) -> bool {
         environment::reaches(self.role, &self.environments, id, enabled)
     }
-}
 
-pub(super) const ENVIRONMENT_NOT_FOUND: &str = "Product environment not found";
+    /// The environment is in the principal's access (enabled or not): what the store's
+    /// permit checks, asked before the store is.
+    pub(super) fn lists_environment(&self, id: &str) -> bool {
+        match &self.environments {
+            EnvironmentAccess::All => true,
+            EnvironmentAccess::Only(ids) => ids.iter().any(|i| i == id),
+        }
+    }
+}
 
 impl Service {
     /// The environments the principal may reach, oldest first (`environments.view`).
@@ -103,7 +109,7 @@ impl Service {
             .authorize(principal, Permission::EnvironmentsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let rows = tx.environments(&principal.account_id).await?;
+        let rows = tx.environments().await?;
         tx.finish().await?;
         Ok(rows
             .into_iter()
@@ -120,10 +126,14 @@ impl Service {
         principal: &Principal,
         id: &str,
     ) -> ServiceResult<EnvironmentRow> {
-        tx.environment(&principal.account_id, id.trim())
+        tx.environment(id.trim())
             .await?
             .filter(|e| principal.reaches(e))
-            .ok_or_else(|| ServiceError::NotFound(ENVIRONMENT_NOT_FOUND.into()))
+            .ok_or_else(|| {
+                ServiceError::from(Refusal::EnvironmentNotFound {
+                    id: id.trim().to_string(),
+                })
+            })
     }
 
     /// Add (`environments.manage` with access to all environments): the environment is
@@ -138,9 +148,9 @@ impl Service {
             .authorize(principal, Permission::EnvironmentsManage, meta)
             .await?;
         if !environment::may_add_or_delete(principal.role, &principal.environments) {
-            return Err(ServiceError::Forbidden(
-                "Only users with access to all product environments can add one".into(),
-            ));
+            return Err(ServiceError::from(Refusal::NeedsAllEnvironments {
+                deed: EnvironmentDeed::Add,
+            }));
         }
         let ValidForm {
             name,
@@ -150,20 +160,23 @@ impl Service {
         } = validate_form(input, true)?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let account = self.account_row(&mut tx, &principal.account_id).await;
+        let account = self.account_row(&mut tx).await;
         let (mut tx, account) = tx.or_end(account).await?;
         let limit = Plan::find(&account.plan)
             .map(|p| i64::from(p.environments))
             .unwrap_or(0);
-        if tx.environments(&principal.account_id).await?.len() as i64 >= limit {
+        if tx.environments().await?.len() as i64 >= limit {
             tx.finish().await?;
-            return Err(ServiceError::Forbidden(ENVIRONMENT_LIMIT.into()));
+            return Err(ServiceError::from(Refusal::EnvironmentLimit));
         }
         let cloud_name = match cloud {
             Some(c) => {
                 if tx.cloud_name_taken(&c, "").await? {
                     tx.finish().await?;
-                    return Err(ServiceError::invalid("cloud_name", CLOUD_NAME_TAKEN));
+                    return Err(ServiceError::refused_field(
+                        "cloud_name",
+                        Refusal::CloudNameTaken,
+                    ));
                 }
                 c
             }
@@ -186,11 +199,17 @@ impl Service {
             "" => None,
             id => {
                 let found = self.reachable_environment(&mut tx, principal, id).await;
-                let found = found.map_err(|_| {
-                    ServiceError::invalid(
-                        "copy_settings_from",
-                        "Choose a product environment you can access",
-                    )
+                let found = found.map_err(|e| match e {
+                    ServiceError::Refused(reason @ Refusal::EnvironmentNotFound { .. }) => {
+                        let mut f = FieldErrors::new();
+                        f.refuse_in_words(
+                            "copy_settings_from",
+                            "Choose a product environment you can access",
+                            reason,
+                        );
+                        ServiceError::Invalid(f)
+                    }
+                    other => other,
                 });
                 let (next, env) = tx.or_end(found).await?;
                 tx = next;
@@ -306,15 +325,15 @@ impl Service {
             let cloud_name = edit.cloud_name.unwrap_or_else(|| before.cloud_name.clone());
             if cloud_name != before.cloud_name {
                 let refusal = if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
-                    Some(TOO_MANY_ASSETS_TO_RENAME)
+                    Some(Refusal::TooManyAssetsToRename)
                 } else if tx.cloud_name_taken(&cloud_name, &before.id).await? {
-                    Some(CLOUD_NAME_TAKEN)
+                    Some(Refusal::CloudNameTaken)
                 } else {
                     None
                 };
                 if let Some(why) = refusal {
                     tx.finish().await?;
-                    return Err(ServiceError::invalid("cloud_name", why));
+                    return Err(ServiceError::refused_field("cloud_name", why));
                 }
             }
             after = EnvironmentRow {
@@ -378,9 +397,9 @@ impl Service {
             .authorize(principal, Permission::EnvironmentsManage, meta)
             .await?;
         if !environment::may_add_or_delete(principal.role, &principal.environments) {
-            return Err(ServiceError::Forbidden(
-                "Only users with access to all product environments can delete one".into(),
-            ));
+            return Err(ServiceError::from(Refusal::NeedsAllEnvironments {
+                deed: EnvironmentDeed::Delete,
+            }));
         }
         self.require_recent_reauthentication(principal)?;
         let now = self.now();
@@ -392,10 +411,10 @@ impl Service {
                 "confirm_cloud_name",
                 "Type the environment's cloud name to confirm",
             ))
-        } else if tx.environments(&principal.account_id).await?.len() <= 1 {
-            Some(ServiceError::Conflict(LAST_ENVIRONMENT.into()))
+        } else if tx.environments().await?.len() <= 1 {
+            Some(ServiceError::from(Refusal::LastEnvironment))
         } else if env.asset_count.unwrap_or(0) >= ASSET_GUARD {
-            Some(ServiceError::Conflict(TOO_MANY_ASSETS_TO_DELETE.into()))
+            Some(ServiceError::from(Refusal::TooManyAssetsToDelete))
         } else {
             None
         };

@@ -1,3 +1,4 @@
+use crate::domain::refusal::Refusal;
 use crate::domain::FieldErrors;
 use crate::store::StoreError;
 
@@ -14,35 +15,25 @@ pub enum InternalError {
     Crypto(String),
 }
 
-/// The service's answer when an operation is refused or fails.
+/// The service's answer when an operation is refused or fails: bad input field by field,
+/// a typed refusal (`domain::refusal`), or a failure inside. Transports map the first two
+/// to their statuses and words; nothing decides anything by the text.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// Bad input: every bad field with its message; nothing was changed.
     #[error("{0}")]
     Invalid(FieldErrors),
-    /// No valid session or credentials.
-    #[error("Sign in to continue")]
-    Unauthenticated,
-    /// The one message for an unknown email, a wrong password or a wrong code.
-    #[error("Invalid email or password")]
-    InvalidCredentials,
+    /// A rule refused the operation; nothing was changed.
     #[error("{0}")]
-    Forbidden(String),
-    /// The action needs the password again (re-authentication, valid 10 minutes).
-    #[error("Confirm your password to continue")]
-    ReauthenticationRequired,
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
-    /// Throttled: try again after this many seconds.
-    #[error("Too many sign-in attempts. Try again in {retry_after} seconds.")]
-    Throttled { retry_after: i64 },
-    /// Another rate limit than sign-in's, with its own message.
-    #[error("{message}")]
-    RateLimited { message: String, retry_after: i64 },
+    Refused(Refusal),
     #[error("internal error: {0}")]
     Internal(#[from] InternalError),
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(r: Refusal) -> Self {
+        ServiceError::Refused(r)
+    }
 }
 
 impl From<StoreError> for ServiceError {
@@ -62,6 +53,19 @@ impl ServiceError {
         let mut e = FieldErrors::new();
         e.add(field, message);
         ServiceError::Invalid(e)
+    }
+
+    /// A field refused by a rule (a taken name): shown at the field, mapped by its reason.
+    pub fn refused_field(field: &str, reason: Refusal) -> ServiceError {
+        ServiceError::Invalid(FieldErrors::refused(field, reason))
+    }
+
+    /// The refusal, if this is one.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            ServiceError::Refused(r) => Some(r),
+            _ => None,
+        }
     }
 }
 

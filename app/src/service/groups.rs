@@ -5,11 +5,9 @@ use super::crypto::random_hex;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::group::{
-    self, GroupDetail, GroupMember, GroupShare, GroupSummary, GROUP_NAME_TAKEN, GROUP_NOT_FOUND,
-};
+use crate::domain::group::{self, GroupDetail, GroupMember, GroupShare, GroupSummary};
 use crate::domain::sharing::{ItemKind, Level};
-use crate::domain::user_action::USER_INACTIVE;
+use crate::domain::Refusal;
 use crate::domain::{Permission, UserStatus};
 use crate::store::{GroupRow, MemberRow, Tx};
 use serde_json::json;
@@ -44,20 +42,17 @@ impl Service {
             .authorize(principal, Permission::GroupsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let rows = tx.groups(&principal.account_id).await?;
+        let rows = tx.groups().await?;
         tx.finish().await?;
         Ok(rows.into_iter().map(summary).collect())
     }
 
-    async fn group_row(
-        &self,
-        tx: &mut Tx,
-        principal: &Principal,
-        id: &str,
-    ) -> ServiceResult<GroupRow> {
-        tx.group(&principal.account_id, id.trim())
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(GROUP_NOT_FOUND.into()))
+    async fn group_row(&self, tx: &mut Tx, id: &str) -> ServiceResult<GroupRow> {
+        tx.group(id.trim()).await?.ok_or_else(|| {
+            ServiceError::from(Refusal::GroupNotFound {
+                id: id.trim().into(),
+            })
+        })
     }
 
     /// A group, its members in joining order and, per environment the viewer reaches,
@@ -72,7 +67,7 @@ impl Service {
             .authorize(principal, Permission::GroupsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let found = self.group_row(&mut tx, principal, id).await;
+        let found = self.group_row(&mut tx, id).await;
         let (mut tx, row) = tx.or_end(found).await?;
         let detail = self.group_detail(&mut tx, principal, row).await;
         tx.finish().await?;
@@ -86,7 +81,7 @@ impl Service {
         row: GroupRow,
     ) -> ServiceResult<GroupDetail> {
         let members = tx.group_members(&row.id).await?;
-        let environments = tx.environments(&principal.account_id).await?;
+        let environments = tx.environments().await?;
         let mut shares = Vec::new();
         for held in tx.group_shares(&row.id).await? {
             let Some((kind, rest)) = held.scope.split_once(':') else {
@@ -148,12 +143,9 @@ impl Service {
         let normalized = group::normalized(&name);
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        if tx
-            .group_name_taken(&principal.account_id, &normalized, "")
-            .await?
-        {
+        if tx.group_name_taken(&normalized, "").await? {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(GROUP_NAME_TAKEN.into()));
+            return Err(ServiceError::from(Refusal::GroupNameTaken));
         }
         let row = GroupRow {
             id: random_hex(self.inner.entropy.as_ref(), 16),
@@ -186,14 +178,11 @@ impl Service {
         let normalized = group::normalized(&name);
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let found = self.group_row(&mut tx, principal, id).await;
+        let found = self.group_row(&mut tx, id).await;
         let (mut tx, mut row) = tx.or_end(found).await?;
-        if tx
-            .group_name_taken(&principal.account_id, &normalized, &row.id)
-            .await?
-        {
+        if tx.group_name_taken(&normalized, &row.id).await? {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(GROUP_NAME_TAKEN.into()));
+            return Err(ServiceError::from(Refusal::GroupNameTaken));
         }
         tx.rename_group(&row.id, &name, &normalized, now).await?;
         let record = AuditRecord::new("group.rename", principal.actor(), now, Some(meta))
@@ -221,7 +210,7 @@ impl Service {
             .await?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let found = self.group_row(&mut tx, principal, id).await;
+        let found = self.group_row(&mut tx, id).await;
         let (mut tx, row) = tx.or_end(found).await?;
         let shares = tx.group_shares(&row.id).await?.len();
         tx.delete_group(&row.id).await?;
@@ -285,21 +274,21 @@ impl Service {
         }
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let found = self.group_row(&mut tx, principal, id).await;
+        let found = self.group_row(&mut tx, id).await;
         let (mut tx, row) = tx.or_end(found).await?;
         let mut changed = Vec::new();
         for user_id in ids {
-            let user = tx.account_user(&principal.account_id, user_id).await?;
+            let user = tx.account_user(user_id).await?;
             let Some(user) = user else {
                 tx.finish().await?;
-                return Err(ServiceError::NotFound(format!(
-                    "Cannot find user with id {user_id}"
-                )));
+                return Err(ServiceError::from(Refusal::UserNotFound {
+                    id: user_id.to_string(),
+                }));
             };
             let done = if add {
                 if UserStatus::parse(&user.user.status) == Some(UserStatus::Inactive) {
                     tx.finish().await?;
-                    return Err(ServiceError::Conflict(USER_INACTIVE.into()));
+                    return Err(ServiceError::from(Refusal::InactiveMember));
                 }
                 tx.add_group_member(&row.id, user_id, now).await?
             } else {

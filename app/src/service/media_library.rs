@@ -3,7 +3,6 @@
 //! decided by the viewer's level there (roles.md §4).
 
 use super::crypto::random_hex;
-use super::environments::ENVIRONMENT_NOT_FOUND;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
@@ -11,12 +10,10 @@ use crate::domain::group::normalized;
 use crate::domain::sharing::{
     folder_name, CollectionEntry, FolderEntry, FolderView, ItemKind, Level,
 };
+use crate::domain::Refusal;
 use crate::domain::{Permission, Role};
 use crate::store::{CollectionRow, EnvironmentRow, FolderRow, Tx};
 use serde_json::json;
-
-pub(super) const FOLDER_NOT_FOUND: &str = "Folder not found";
-pub(super) const COLLECTION_NOT_FOUND: &str = "Collection not found";
 
 /// `/a/b/c` from a chain (the folder first, the root folder last).
 pub(super) fn path_of(chain: &[FolderRow]) -> String {
@@ -72,11 +69,11 @@ pub(super) fn need(have: Option<Level>, need: Level, what: &str) -> ServiceResul
     if have >= Some(need) {
         return Ok(());
     }
-    let have = have.map_or("no level".to_string(), |l| l.label().to_string());
-    Err(ServiceError::Forbidden(format!(
-        "{what} needs {} here; you {have}",
-        need.label()
-    )))
+    Err(ServiceError::from(Refusal::LevelTooLow {
+        what: what.to_string(),
+        need,
+        have,
+    }))
 }
 
 impl Service {
@@ -100,7 +97,7 @@ impl Service {
         env: &EnvironmentRow,
         folder_id: &str,
     ) -> ServiceResult<SeenFolder> {
-        let not_found = || ServiceError::NotFound(FOLDER_NOT_FOUND.into());
+        let not_found = || ServiceError::from(Refusal::FolderNotFound);
         let level = if principal.sees_all() {
             Some(Level::Manage)
         } else {
@@ -128,7 +125,7 @@ impl Service {
         env: &EnvironmentRow,
         id: &str,
     ) -> ServiceResult<(CollectionRow, Level)> {
-        let not_found = || ServiceError::NotFound(COLLECTION_NOT_FOUND.into());
+        let not_found = || ServiceError::from(Refusal::CollectionNotFound);
         let row = tx
             .collection(&env.id, id.trim())
             .await?
@@ -176,19 +173,23 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::MediaLibraryAccess, meta)
             .await?;
+        let environment_id = environment_id.trim();
+        let not_found = || {
+            ServiceError::from(Refusal::EnvironmentNotFound {
+                id: environment_id.to_string(),
+            })
+        };
+        if !principal.lists_environment(environment_id) {
+            return Err(not_found());
+        }
         let check = self
             .db()
             .one_read(&permit)
             .await?
-            .folder_check(
-                &principal.account_id,
-                environment_id.trim(),
-                folder_id.trim(),
-                &principal.user_id,
-            )
+            .folder_check(environment_id, folder_id.trim(), &principal.user_id)
             .await?
-            .filter(|c| principal.reaches_environment(environment_id.trim(), c.environment_enabled))
-            .ok_or_else(|| ServiceError::NotFound(ENVIRONMENT_NOT_FOUND.into()))?;
+            .filter(|c| principal.reaches_environment(environment_id, c.environment_enabled))
+            .ok_or_else(not_found)?;
         let level = if !check.folder_exists {
             None
         } else if principal.sees_all() {
@@ -362,7 +363,6 @@ impl Service {
             let role_id = Level::Manage.role_id(ItemKind::Folder);
             tx.put_share(
                 &id,
-                &principal.account_id,
                 "user",
                 &principal.user_id,
                 &role_id,
@@ -413,9 +413,7 @@ impl Service {
             }
             None => {
                 if !self.creation_rights(tx, principal).await?.0 {
-                    return Err(ServiceError::Forbidden(
-                        "You may not create folders at the root of the Media Library".into(),
-                    ));
+                    return Err(ServiceError::from(Refusal::RootFoldersNotAllowed));
                 }
                 Vec::new()
             }
@@ -551,11 +549,10 @@ impl Service {
             need(seen.level, Level::Manage, "Deleting a folder")?;
             let subfolders = tx.subfolder_count(&env.id, &seen.row().id).await?;
             if subfolders > 0 {
-                return Err(ServiceError::Conflict(format!(
-                    "{} isn't empty: delete or move its {subfolders} subfolder{} first",
-                    path_of(&seen.chain),
-                    if subfolders == 1 { "" } else { "s" }
-                )));
+                return Err(ServiceError::from(Refusal::FolderNotEmpty {
+                    path: path_of(&seen.chain),
+                    subfolders,
+                }));
             }
             Ok((env, path_of(&seen.chain), seen.row().id.clone()))
         }

@@ -1,6 +1,8 @@
 //! The only door to data. Every operation takes the acting principal and is checked
 //! before it touches the store: store transactions open only with a [`Permit`], which
-//! nothing outside this module can make, and a write commits only with its audit record.
+//! only this floor makes (for the principal's account, or by a named constructor for the
+//! paths that act before anyone is signed in), and a write commits only with its audit
+//! record. `docs/architecture.md` shows the floors.
 
 mod account;
 mod account_api_keys;
@@ -35,11 +37,13 @@ mod user_update;
 mod users;
 mod webhook_test;
 
+pub use crate::domain::audit::{
+    Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, RequestMeta,
+};
 /// A transport runs each request of an API inside it: the request's one-statement reads
 /// (its credentials, then its data) share one connection.
 pub use crate::store::request_scope;
 pub use api_keys::KeyChange;
-pub use audit::{Actor, AuditEntry, AuditRecord, AuditResult, AuditTarget, RequestMeta};
 pub use auth::SignedIn;
 pub use authz::Principal;
 pub use bootstrap::{BootstrapInput, BootstrapOutcome};
@@ -52,28 +56,12 @@ pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
 pub use sealing::SecretKey;
 pub use user_lifecycle::EditUserInput;
 pub use user_links::FORGOT_PASSWORD_ANSWER;
-pub use users::{AddUsersInput, UserQuery, SEAT_LIMIT_REACHED};
+pub use users::{AddUsersInput, UserQuery};
 pub use webhook_test::{notification_signature, WebhookTestResult};
 
-use crate::store::Database;
+use crate::store::{Database, Permit};
 use password::PasswordHasher;
 use std::sync::{Arc, Mutex};
-
-/// Proof, for the store, that the service decided this access. Its field is private to
-/// this module, so only the service can make one.
-pub struct Permit(());
-
-impl Permit {
-    const fn granted() -> Permit {
-        Permit(())
-    }
-
-    /// For the store's own unit tests.
-    #[cfg(test)]
-    pub(crate) const fn for_store_tests() -> Permit {
-        Permit::granted()
-    }
-}
 
 /// Numbers the operator may set.
 #[derive(Debug, Clone)]
@@ -165,7 +153,7 @@ impl Service {
     /// Writes the matrix's system roles (`R@account`, `R@environment`) so stored
     /// assignments always name the current permission bundles.
     async fn sync_system_roles(&self) -> ServiceResult<()> {
-        let permit = Permit::granted();
+        let permit = Permit::for_start_up();
         let mut tx = self.db().write(&permit).await?;
         for (id, name, scope_type, perms) in authz::system_roles() {
             tx.upsert_system_role(&id, &name, scope_type, &perms)

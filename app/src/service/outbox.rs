@@ -13,7 +13,7 @@ fn retry_delay(attempts: i64) -> i64 {
 impl Service {
     /// The operator's view of the outbox (`server outbox`, the dev mailbox), newest first.
     pub async fn read_outbox(&self, to: Option<&str>, limit: i64) -> ServiceResult<Vec<OutboxRow>> {
-        let permit = Permit::granted();
+        let permit = Permit::for_operator();
         let mut tx = self.db().read(&permit).await?;
         let rows = tx.outbox(to, limit.clamp(1, 1000)).await?;
         tx.finish().await?;
@@ -22,7 +22,7 @@ impl Service {
 
     /// Messages waiting for delivery whose next attempt is due, oldest first.
     pub async fn due_emails(&self, limit: i64) -> ServiceResult<Vec<OutboxRow>> {
-        let permit = Permit::granted();
+        let permit = Permit::for_email_sender();
         let mut tx = self.db().read(&permit).await?;
         let rows = tx.due_emails(self.now(), limit.clamp(1, 1000)).await?;
         tx.finish().await?;
@@ -30,7 +30,7 @@ impl Service {
     }
 
     pub async fn email_delivered(&self, id: i64) -> ServiceResult<()> {
-        let permit = Permit::granted();
+        let permit = Permit::for_email_sender();
         let mut tx = self.db().write(&permit).await?;
         tx.mark_email_sent(id, self.now()).await?;
         tx.commit_bookkeeping(&permit).await?;
@@ -39,7 +39,7 @@ impl Service {
 
     /// Records a failed attempt and when to try again.
     pub async fn email_failed(&self, row: &OutboxRow, error: &str) -> ServiceResult<()> {
-        let permit = Permit::granted();
+        let permit = Permit::for_email_sender();
         let mut tx = self.db().write(&permit).await?;
         let next = self.now() + retry_delay(row.attempts);
         tx.mark_email_failed(row.id, error, next).await?;

@@ -4,6 +4,7 @@ use super::{
     AuditEntry, AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
+use crate::domain::Refusal;
 use crate::domain::{validation, EmailPreferences, FieldErrors, Me, Permission, Theme};
 use crate::store::{Tx, UserRow};
 use serde_json::json;
@@ -31,10 +32,10 @@ impl Service {
             .await?;
         let mut tx = self.db().read(&permit).await?;
         let user = tx.user(principal.user_id()).await?;
-        let account = tx.account(principal.account_id()).await?;
+        let account = tx.account_row().await?;
         tx.finish().await?;
         let (Some(user), Some(account)) = (user, account) else {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
         Ok(me_of(user, account.name, principal))
     }
@@ -158,7 +159,7 @@ impl Service {
         let found = tx
             .user(principal.user_id())
             .await?
-            .ok_or(ServiceError::Unauthenticated);
+            .ok_or(ServiceError::Refused(Refusal::Unauthenticated));
         tx.or_end(found).await
     }
 
@@ -173,9 +174,7 @@ impl Service {
             .authorize(principal, Permission::AuditLogView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let rows = tx
-            .audit_records(Some(principal.account_id()), limit.clamp(1, 500))
-            .await?;
+        let rows = tx.audit_records(limit.clamp(1, 500)).await?;
         tx.finish().await?;
         Ok(rows
             .into_iter()

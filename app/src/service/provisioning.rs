@@ -4,33 +4,19 @@
 
 use super::authz::{account_role_of, role_and_access, PrincipalKind};
 use super::crypto::matches_hash;
-use super::environments::ENVIRONMENT_NOT_FOUND;
 use super::{Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::format::iso;
 use crate::domain::provisioning::{
     AccessKey, ApiUser, ApiUserFilter, EmailPreferenceFlags, EnvironmentFilter, EnvironmentKey,
     EnvironmentRef, GroupRef, Member, ProductEnvironment, UserGroup,
 };
+use crate::domain::Refusal;
 use crate::domain::{EnvironmentAccess, Feature, Permission, Plan, Role, UserStatus};
 use crate::store::{ApiKeyRow, ApiUserRow, ApiUserRows, EnvironmentRow, GroupRow, Tx};
 use std::borrow::Cow;
 
 /// A key's `last_used_at` is written at most this often (seconds): not a write per call.
 const LAST_USED_EVERY_SECS: i64 = 60;
-
-pub const PROVISIONING_NOT_ENABLED: &str = "Provisioning API is not enabled for this account";
-
-pub fn environment_not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!("Cannot find sub account with id {id}"))
-}
-
-pub fn user_not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!("Cannot find user with id {id}"))
-}
-
-pub fn group_not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!("Cannot find user group with id {id}"))
-}
 
 /// A user's row as the API's record, borrowing its text from the row.
 fn api_user(u: ApiUserRow<'_>) -> ApiUser<'_> {
@@ -95,14 +81,6 @@ impl ApiUserPage {
     }
 }
 
-/// An environment id the service called unknown in its own words, in the API's.
-pub fn environment_error(e: ServiceError, id: &str) -> ServiceError {
-    match e {
-        ServiceError::NotFound(m) if m == ENVIRONMENT_NOT_FOUND => environment_not_found(id),
-        other => other,
-    }
-}
-
 fn access_key(k: &ApiKeyRow, secret: String) -> AccessKey {
     AccessKey {
         name: Some(k.name.clone()),
@@ -120,7 +98,7 @@ impl Service {
     /// HTTP Basic credentials of the Provisioning API: the key must exist, be enabled and
     /// belong to `account_id`, and its secret's SHA-256 must match (compared in constant
     /// time — the secret is high-entropy, no slow hash). Any failure is
-    /// [`ServiceError::Unauthenticated`]; an account without the plan feature is refused.
+    /// [`ServiceError::Refused(Refusal::Unauthenticated)`]; an account without the plan feature is refused.
     pub async fn authenticate_account_api_key(
         &self,
         account_id: &str,
@@ -128,22 +106,22 @@ impl Service {
         secret: &str,
     ) -> ServiceResult<Principal> {
         if api_key.len() != 15 || !api_key.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         }
-        let permit = Permit::granted();
+        let permit = Permit::for_key_check();
         let read = self.db().one_read(&permit).await?;
         let Some(key) = read.key_credentials(api_key).await? else {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
         if !(matches_hash(secret, &key.secret_hash) && key.enabled && key.account_id == account_id)
         {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         }
         let Some(role) = key.role_id.as_deref().and_then(account_role_of) else {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
         if !Plan::find(&key.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
-            return Err(ServiceError::Forbidden(PROVISIONING_NOT_ENABLED.into()));
+            return Err(ServiceError::from(Refusal::ProvisioningNotEnabled));
         }
         let now = self.now();
         if key
@@ -193,16 +171,14 @@ impl Service {
             .await?;
         if let Some(id) = &filter.environment_id {
             let mut tx = self.db().read(&permit).await?;
-            let found = tx.environment(&principal.account_id, id).await?;
+            let found = tx.environment(id).await?;
             tx.finish().await?;
             if found.is_none() {
-                return Err(environment_not_found(id));
+                return Err(Refusal::EnvironmentNotFound { id: id.clone() }.into());
             }
         }
         let read = self.db().one_read(&permit).await?;
-        Ok(ApiUserPage(
-            read.api_users(&principal.account_id, filter).await?,
-        ))
+        Ok(ApiUserPage(read.api_users(filter).await?))
     }
 
     /// `GET /users/{id}`, whatever the user's status (`users.view`).
@@ -216,11 +192,11 @@ impl Service {
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let rows = tx.api_user(&principal.account_id, id).await?;
+        let rows = tx.api_user(id).await?;
         tx.finish().await?;
         let user = rows.read().next().transpose()?;
         user.map(|r| api_user(r).into_owned())
-            .ok_or_else(|| user_not_found(id))
+            .ok_or_else(|| Refusal::UserNotFound { id: id.into() }.into())
     }
 
     /// `GET /users/{id}/groups` (`groups.view`).
@@ -234,9 +210,9 @@ impl Service {
             .authorize(principal, Permission::GroupsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        if tx.account_user(&principal.account_id, id).await?.is_none() {
+        if tx.account_user(id).await?.is_none() {
             tx.finish().await?;
-            return Err(user_not_found(id));
+            return Err(Refusal::UserNotFound { id: id.into() }.into());
         }
         let groups = tx.groups_of_user(id).await?;
         tx.finish().await?;
@@ -260,12 +236,12 @@ impl Service {
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        if tx.account_user(&principal.account_id, id).await?.is_none() {
+        if tx.account_user(id).await?.is_none() {
             tx.finish().await?;
-            return Err(user_not_found(id));
+            return Err(Refusal::UserNotFound { id: id.into() }.into());
         }
         let assignments = tx.role_assignments_of("user", id).await?;
-        let environments = tx.environments(&principal.account_id).await?;
+        let environments = tx.environments().await?;
         tx.finish().await?;
         let (role, access) = role_and_access(&assignments);
         let all = role == Some(Role::MasterAdmin) || access == EnvironmentAccess::All;
@@ -324,8 +300,8 @@ impl Service {
     ) -> ServiceResult<Vec<ProductEnvironment>> {
         let permit = self.authorize_secrets(principal, meta).await?;
         let mut tx = self.db().read(&permit).await?;
-        let environments = tx.environments(&principal.account_id).await?;
-        let keys = tx.account_environment_keys(&principal.account_id).await?;
+        let environments = tx.environments().await?;
+        let keys = tx.account_environment_keys().await?;
         tx.finish().await?;
         let prefix = filter.prefix.as_ref().map(|p| p.to_lowercase());
         environments
@@ -355,10 +331,7 @@ impl Service {
         let permit = self.authorize_secrets(principal, meta).await?;
         let mut tx = self.db().read(&permit).await?;
         let found = self.reachable_environment(&mut tx, principal, id).await;
-        let (mut tx, env) = tx
-            .or_end(found)
-            .await
-            .map_err(|e| environment_error(e, id))?;
+        let (mut tx, env) = tx.or_end(found).await?;
         let keys = tx.api_keys(&env.id).await?;
         tx.finish().await?;
         self.product_environment(env, &keys)
@@ -376,10 +349,7 @@ impl Service {
         let found = self
             .reachable_environment(&mut tx, principal, environment_id)
             .await;
-        let (mut tx, env) = tx
-            .or_end(found)
-            .await
-            .map_err(|e| environment_error(e, environment_id))?;
+        let (mut tx, env) = tx.or_end(found).await?;
         let keys = tx.api_keys(&env.id).await?;
         tx.finish().await?;
         keys.iter()
@@ -418,7 +388,7 @@ impl Service {
             .authorize(principal, Permission::GroupsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let rows = tx.groups(&principal.account_id).await?;
+        let rows = tx.groups().await?;
         let mut out = Vec::new();
         for g in rows {
             out.push(api_group(&mut tx, g, extended).await?);
@@ -439,9 +409,9 @@ impl Service {
             .authorize(principal, Permission::GroupsView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let Some(row) = tx.group(&principal.account_id, id).await? else {
+        let Some(row) = tx.group(id).await? else {
             tx.finish().await?;
-            return Err(group_not_found(id));
+            return Err(Refusal::GroupNotFound { id: id.into() }.into());
         };
         let group = api_group(&mut tx, row, extended).await?;
         tx.finish().await?;
@@ -460,7 +430,7 @@ impl Service {
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let found = tx.account_user(&principal.account_id, id).await?.is_some();
+        let found = tx.account_user(id).await?.is_some();
         tx.finish().await?;
         Ok(found)
     }

@@ -6,8 +6,9 @@
 use super::auth::account_key;
 use super::crypto::{new_token, sha256_hex};
 use super::{
-    AuditRecord, AuditTarget, Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult,
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
+use crate::domain::Refusal;
 use crate::domain::{password, Policy};
 
 /// How long a re-authentication holds.
@@ -24,7 +25,7 @@ impl Service {
         if password_typed.is_empty() {
             return Err(ServiceError::invalid("password", "Enter your password"));
         }
-        let permit = Permit::granted();
+        let permit = principal.own_permit();
         let now = self.now();
         let mut tx = self.db().read(&permit).await?;
         let user = tx.user(&principal.user_id).await?;
@@ -34,10 +35,12 @@ impl Service {
         };
         tx.finish().await?;
         let (Some(user), Some(state)) = (user, state) else {
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
         if let Some(retry_after) = Policy::ACCOUNT.verdict(&state, now).retry_after(now) {
-            return Err(ServiceError::Throttled { retry_after });
+            return Err(ServiceError::Refused(Refusal::SignInThrottled {
+                retry_after,
+            }));
         }
         let verified = self
             .inner
@@ -63,7 +66,7 @@ impl Service {
             == 0
         {
             tx.finish().await?;
-            return Err(ServiceError::Unauthenticated);
+            return Err(ServiceError::Refused(Refusal::Unauthenticated));
         }
         let record = AuditRecord::new("auth.reauthenticate", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
@@ -84,7 +87,7 @@ impl Service {
         let now = self.now();
         match principal.reauthenticated_at {
             Some(t) if now - t < REAUTH_VALID_SECS => Ok(()),
-            _ => Err(ServiceError::ReauthenticationRequired),
+            _ => Err(ServiceError::Refused(Refusal::ReauthenticationRequired)),
         }
     }
 }

@@ -3,8 +3,9 @@
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::user::{MAX_ADDITIONAL_USER_SUBSCRIPTIONS, SUBSCRIPTIONS_UNAVAILABLE};
+use crate::domain::user::MAX_ADDITIONAL_USER_SUBSCRIPTIONS;
 use crate::domain::Permission;
+use crate::domain::Refusal;
 use serde_json::json;
 
 impl Service {
@@ -35,10 +36,10 @@ impl Service {
         };
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let seats = self.seats(&mut tx, &principal.account_id).await?;
+        let seats = self.seats(&mut tx).await?;
         if !seats.subscriptions_available {
             tx.finish().await?;
-            return Err(ServiceError::Forbidden(SUBSCRIPTIONS_UNAVAILABLE.into()));
+            return Err(ServiceError::from(Refusal::SubscriptionsUnavailable));
         }
         let new_limit = seats.limit - seats.additional + n;
         if seats.used > new_limit {
@@ -48,8 +49,7 @@ impl Service {
                 format!("{} users exceed the new limit of {new_limit}", seats.used),
             ));
         }
-        tx.set_additional_user_subscriptions(&principal.account_id, n, now)
-            .await?;
+        tx.set_additional_user_subscriptions(n, now).await?;
         let record = AuditRecord::new("account.user_limit_update", principal.actor(), now, Some(meta))
             .account(&principal.account_id)
             .target(AuditTarget::new("account", &principal.account_id, "additional user subscriptions"))

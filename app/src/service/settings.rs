@@ -5,10 +5,9 @@
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::settings::{
-    Settings, SettingsContext, SettingsDocument, SettingsPage, STALE_SETTINGS,
-};
+use crate::domain::settings::{Settings, SettingsContext, SettingsDocument, SettingsPage};
 use crate::domain::Plan;
+use crate::domain::Refusal;
 use crate::store::{EnvironmentRow, SettingsOwner, SettingsRow, Tx};
 use serde_json::json;
 
@@ -55,7 +54,7 @@ impl Service {
         env: &EnvironmentRow,
         page: SettingsPage,
     ) -> ServiceResult<SettingsDocument> {
-        let plan = self.account_plan(tx, &env.account_id).await?;
+        let plan = self.account_plan(tx).await?;
         let row = tx.settings(owner(&env.id, page)).await?;
         let settings = match &row {
             Some(r) => decode(page, r)?,
@@ -118,7 +117,7 @@ impl Service {
             .reachable_environment(&mut tx, principal, environment_id)
             .await;
         let (mut tx, env) = tx.or_end(found).await?;
-        let plan = self.account_plan(&mut tx, &env.account_id).await;
+        let plan = self.account_plan(&mut tx).await;
         let (tx, plan) = tx.or_end(plan).await?;
         let valid = settings
             .validate(&self.settings_context(plan))
@@ -128,7 +127,7 @@ impl Service {
         let current = before.as_ref().map_or(0, |r| r.revision);
         if current != revision {
             tx.finish().await?;
-            return Err(ServiceError::Conflict(STALE_SETTINGS.into()));
+            return Err(ServiceError::from(Refusal::StaleSettings));
         }
         let before_value = match &before {
             Some(r) => decode(page, r)?,

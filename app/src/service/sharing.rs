@@ -12,6 +12,7 @@ use crate::domain::sharing::{
     self, parse_grantee, Candidate, Explanation, Grant, GranteeKind, ItemKind, Level, Reason,
     Shares, Source,
 };
+use crate::domain::Refusal;
 use crate::domain::{Permission, UserStatus};
 use crate::store::{EnvironmentRow, ShareRow, Tx};
 use serde_json::json;
@@ -131,10 +132,9 @@ impl Service {
             .await?;
         let item = self.share_item(tx, principal, &env, kind, id).await?;
         if item.level < Some(Level::Manage) {
-            return Err(ServiceError::Forbidden(format!(
-                "Sharing needs can manage on {}",
-                item.path
-            )));
+            return Err(ServiceError::from(Refusal::SharingNeedsManage {
+                path: item.path.clone(),
+            }));
         }
         Ok((env, item))
     }
@@ -163,18 +163,13 @@ impl Service {
         let rows = tx.shares_on(&scopes, None).await?;
         let needle = search.trim().to_lowercase();
         let groups: Vec<_> = tx
-            .groups(&principal.account_id)
+            .groups()
             .await?
             .into_iter()
             .filter(|g| g.name.to_lowercase().contains(&needle))
             .collect();
         let users = tx
-            .share_candidates(
-                &principal.account_id,
-                &env.id,
-                &needle,
-                CANDIDATE_LIMIT as i64 + 1,
-            )
+            .share_candidates(&env.id, &needle, CANDIDATE_LIMIT as i64 + 1)
             .await?;
         let more_candidates = groups.len() > CANDIDATE_LIMIT || users.len() > CANDIDATE_LIMIT;
         let mut candidates: Vec<Candidate> = groups
@@ -247,17 +242,13 @@ impl Service {
                 .managed_item(&mut tx, principal, environment_id, kind, id)
                 .await?;
             if Some(level) > item.level {
-                return Err(ServiceError::Forbidden(format!(
-                    "You can't share above your own level ({})",
-                    item.level.map_or("none", Level::label)
-                )));
+                return Err(ServiceError::from(Refusal::ShareAboveYourLevel {
+                    level: item.level,
+                }));
             }
             let mut labels = Vec::new();
             for (gk, gid) in &parsed {
-                labels.push(
-                    self.check_grantee(&mut tx, principal, &env, *gk, gid)
-                        .await?,
-                );
+                labels.push(self.check_grantee(&mut tx, &env, *gk, gid).await?);
             }
             Ok((env, item, labels))
         }
@@ -268,7 +259,6 @@ impl Service {
             let grant_id = random_hex(self.inner.entropy.as_ref(), 16);
             tx.put_share(
                 &grant_id,
-                &principal.account_id,
                 gk.as_str(),
                 gid,
                 &role_id,
@@ -291,26 +281,20 @@ impl Service {
     async fn check_grantee(
         &self,
         tx: &mut Tx,
-        principal: &Principal,
         env: &EnvironmentRow,
         kind: GranteeKind,
         id: &str,
     ) -> ServiceResult<String> {
         match kind {
             GranteeKind::Group => tx
-                .group(&principal.account_id, id)
+                .group(id)
                 .await?
                 .map(|g| format!("group {}", g.name))
-                .ok_or_else(|| {
-                    ServiceError::NotFound(format!("Cannot find user group with id {id}"))
-                }),
+                .ok_or_else(|| ServiceError::from(Refusal::GroupNotFound { id: id.to_string() })),
             GranteeKind::User => {
-                let user = tx
-                    .account_user(&principal.account_id, id)
-                    .await?
-                    .ok_or_else(|| {
-                        ServiceError::NotFound(format!("Cannot find user with id {id}"))
-                    })?;
+                let user = tx.account_user(id).await?.ok_or_else(|| {
+                    ServiceError::from(Refusal::UserNotFound { id: id.to_string() })
+                })?;
                 let who = user
                     .user
                     .name
@@ -375,7 +359,7 @@ impl Service {
                     "grantee",
                     format!("This share is inherited from {path}: revoke it there"),
                 ),
-                None => ServiceError::NotFound("That user or group has no share here".into()),
+                None => ServiceError::from(Refusal::NoShareHere),
             });
         }
         let record = AuditRecord::new("share.revoke", principal.actor(), now, Some(meta))
@@ -407,9 +391,7 @@ impl Service {
             .await?;
         let user_id = user_id.trim();
         if user_id != principal.user_id && !principal.sees_all() {
-            return Err(ServiceError::Forbidden(
-                "You can only ask why you can see something yourself".into(),
-            ));
+            return Err(ServiceError::from(Refusal::ExplainOnlyYourself));
         }
         let mut tx = self.db().read(&permit).await?;
         let explained = self
@@ -432,10 +414,11 @@ impl Service {
             .media_environment(tx, principal, environment_id)
             .await?;
         let item = self.share_item(tx, principal, &env, kind, id).await?;
-        let user = tx
-            .account_user(&principal.account_id, user_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("Cannot find user with id {user_id}")))?;
+        let user = tx.account_user(user_id).await?.ok_or_else(|| {
+            ServiceError::from(Refusal::UserNotFound {
+                id: user_id.to_string(),
+            })
+        })?;
         let (role, access) = role_and_access_of(tx, user_id).await?;
         let status = UserStatus::parse(&user.user.status);
         let none_because = if status == Some(UserStatus::Inactive) {

@@ -23,11 +23,10 @@ impl Service {
         let today = now - now.rem_euclid(DAY);
         let from = today - (HISTORY_DAYS - 1) * DAY;
         let to = today + DAY;
-        let account_id = principal.account_id.clone();
         let mut tx = self.db().read(&permit).await?;
-        let seats = self.seats(&mut tx, &account_id).await;
+        let seats = self.seats(&mut tx).await;
         let (mut tx, seats) = tx.or_end(seats).await?;
-        let before = tx.seats_at(&account_id, from).await?;
+        let before = tx.seats_at(from).await?;
         let per_day = |rows: Vec<(i64, i64)>| {
             let mut v = vec![0i64; HISTORY_DAYS as usize];
             for (d, n) in rows {
@@ -37,11 +36,8 @@ impl Service {
             }
             v
         };
-        let created = per_day(
-            tx.seat_changes_per_day(&account_id, false, from, to)
-                .await?,
-        );
-        let deleted = per_day(tx.seat_changes_per_day(&account_id, true, from, to).await?);
+        let created = per_day(tx.seat_changes_per_day(false, from, to).await?);
+        let deleted = per_day(tx.seat_changes_per_day(true, from, to).await?);
         let seat_history = seat_history(before, &created, &deleted)
             .into_iter()
             .enumerate()
@@ -51,13 +47,13 @@ impl Service {
             })
             .collect();
         let cycle_start = month_start(now);
-        let users = tx.users_per_environment(&account_id).await?;
-        let groups = tx.groups_per_environment(&account_id).await?;
+        let users = tx.users_per_environment().await?;
+        let groups = tx.groups_per_environment().await?;
         let count_of = |counts: &[(String, i64)], id: &str| {
             counts.iter().find(|(e, _)| e == id).map_or(0, |(_, n)| *n)
         };
         let mut environments = Vec::new();
-        for e in tx.environments(&account_id).await? {
+        for e in tx.environments().await? {
             if !principal.reaches(&e) {
                 continue;
             }

@@ -7,12 +7,12 @@ use super::user_lifecycle::Acted;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
+use crate::domain::Refusal;
 use crate::domain::{LinkPurpose, Permission, UserAction, UserStatus};
 use serde_json::json;
 
 /// Invitations (and "access updated" emails) per user per hour.
 const INVITES_PER_HOUR: i64 = 5;
-pub const TOO_MANY_INVITES: &str = "Too many invitations sent; try again later";
 
 impl Service {
     /// Resend invite (`users.invite`): a pending user gets a fresh invitation (the old
@@ -36,12 +36,9 @@ impl Service {
             .await?;
         if sent >= INVITES_PER_HOUR {
             tx.finish().await?;
-            return Err(ServiceError::RateLimited {
-                message: TOO_MANY_INVITES.into(),
-                retry_after: 3600,
-            });
+            return Err(ServiceError::from(Refusal::TooManyInvitations));
         }
-        let account = self.account_name(&mut tx, &user.account_id).await?;
+        let account = self.account_name(&mut tx).await?;
         let message = if summary.status == UserStatus::Pending {
             let link = self
                 .new_link(&mut tx, &user.id, LinkPurpose::Invitation, now)
@@ -102,10 +99,7 @@ impl Service {
                 .await?;
             if sent >= INVITES_PER_HOUR {
                 tx.finish().await?;
-                return Err(ServiceError::RateLimited {
-                    message: "Too many reset emails sent; try again later".into(),
-                    retry_after: 3600,
-                });
+                return Err(ServiceError::from(Refusal::TooManyResetEmails));
             }
         }
         let sessions_ended = tx.delete_sessions_of_user(&user.id).await?;
@@ -123,7 +117,7 @@ impl Service {
         let link = self
             .new_link(&mut tx, &user.id, LinkPurpose::AdminReset, now)
             .await?;
-        let account = self.account_name(&mut tx, &user.account_id).await?;
+        let account = self.account_name(&mut tx).await?;
         let message = emails::admin_reset(&account, &principal.email, &link);
         emails::send_to_user(&mut tx, &user, &message, now).await?;
         let record = AuditRecord::new("user.reset_password", principal.actor(), now, Some(meta))

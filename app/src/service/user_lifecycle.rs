@@ -8,7 +8,8 @@ use super::{
     AuditRecord, AuditResult, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
-use crate::domain::user_action::{self, Acting, Target, LAST_MASTER_ADMIN};
+use crate::domain::user_action::{self, Acting, Target};
+use crate::domain::Refusal;
 use crate::domain::{
     EnvironmentAccess, MediaLibraryOptions, Permission, Role, UserAction, UserStatus, UserSummary,
 };
@@ -63,7 +64,7 @@ impl Service {
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let summary = load(&mut tx, principal, user_id).await?.1;
+        let summary = load(&mut tx, user_id).await?.1;
         tx.finish().await?;
         let menu = user_action::menu(&acting(principal), &Target::from(&summary));
         Ok((summary, menu))
@@ -96,7 +97,7 @@ impl Service {
     ) -> ServiceResult<(Acted, UserAction)> {
         let permit = self.authorize(principal, permission, meta).await?;
         let mut tx = self.db().write(&permit).await?;
-        let found = load(&mut tx, principal, user_id).await;
+        let found = load(&mut tx, user_id).await;
         let (tx, (user, summary)) = tx.or_end(found).await?;
         let action = choose(&summary);
         if let Err(why) = user_action::may_act(&acting(principal), &Target::from(&summary), action)
@@ -115,7 +116,7 @@ impl Service {
         principal: &Principal,
         target: &UserSummary,
         action: UserAction,
-        why: String,
+        why: Refusal,
         meta: &RequestMeta,
     ) -> ServiceError {
         let record = AuditRecord::new("access.denied", principal.actor(), self.now(), Some(meta))
@@ -123,12 +124,11 @@ impl Service {
             .target(AuditTarget::new("user", &target.id, &target.email))
             .change(
                 None,
-                Some(json!({ "action": action.as_str(), "reason": why })),
+                Some(json!({ "action": action.as_str(), "reason": why.to_string() })),
             )
             .result(AuditResult::Denied);
         match tx.commit(&record).await {
-            Ok(()) if why == LAST_MASTER_ADMIN => ServiceError::Conflict(why),
-            Ok(()) => ServiceError::Forbidden(why),
+            Ok(()) => ServiceError::from(why),
             Err(e) => e.into(),
         }
     }
@@ -150,14 +150,14 @@ impl Service {
         let counts = summary.role == Role::MasterAdmin
             && user.enabled
             && summary.status == UserStatus::Active;
-        if counts && tx.active_master_admins(&user.account_id).await? <= 1 {
+        if counts && tx.active_master_admins().await? <= 1 {
             return Err(self
                 .refuse(
                     tx,
                     principal,
                     &summary,
                     action,
-                    LAST_MASTER_ADMIN.into(),
+                    Refusal::LastMasterAdmin,
                     meta,
                 )
                 .await);
@@ -211,28 +211,20 @@ impl Service {
         Ok(())
     }
 
-    pub(super) async fn account_name(
-        &self,
-        tx: &mut Tx,
-        account_id: &str,
-    ) -> ServiceResult<String> {
-        Ok(tx
-            .account(account_id)
-            .await?
-            .map(|a| a.name)
-            .unwrap_or_default())
+    pub(super) async fn account_name(&self, tx: &mut Tx) -> ServiceResult<String> {
+        Ok(tx.account_row().await?.map(|a| a.name).unwrap_or_default())
     }
 }
 
 /// A user of the principal's account, as stored and as the table shows them.
-async fn load(
-    tx: &mut Tx,
-    principal: &Principal,
-    user_id: &str,
-) -> ServiceResult<(UserRow, UserSummary)> {
-    let not_found = || ServiceError::NotFound("User not found".into());
+async fn load(tx: &mut Tx, user_id: &str) -> ServiceResult<(UserRow, UserSummary)> {
+    let not_found = || {
+        ServiceError::from(Refusal::UserNotFound {
+            id: user_id.to_string(),
+        })
+    };
     let row = tx
-        .account_user(&principal.account_id, user_id.trim())
+        .account_user(user_id.trim())
         .await?
         .ok_or_else(not_found)?;
     let scopes: Vec<String> = tx

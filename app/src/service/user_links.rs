@@ -2,10 +2,10 @@
 //! password?" (product.md §13). Tokens are 256-bit, stored as SHA-256, single-use, and die
 //! when superseded, when the user is disabled or deleted, or once the password is set.
 
-use super::audit::Actor;
 use super::crypto::{new_token, sha256_hex};
 use super::emails;
 use super::{AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
+use crate::domain::audit::Actor;
 use crate::domain::{password, Email, LinkPurpose, UserStatus};
 use crate::store::{Tx, UserRow, UserTokenRow};
 use serde_json::json;
@@ -53,7 +53,7 @@ impl Service {
 
     /// The user a live link belongs to, if it still works.
     async fn link_user(&self, token: &str) -> ServiceResult<(LinkPurpose, UserRow, String)> {
-        let permit = Permit::granted();
+        let permit = Permit::for_link_redemption();
         let now = self.now();
         let mut tx = self.db().read(&permit).await?;
         let found = tx.user_token(&sha256_hex(token.trim())).await?;
@@ -62,7 +62,10 @@ impl Service {
             None => None,
         };
         let account = match &user {
-            Some(u) => tx.account(&u.account_id).await?,
+            Some(u) => {
+                tx.within_account(&u.account_id)?;
+                tx.account_row().await?
+            }
             None => None,
         };
         tx.finish().await?;
@@ -106,9 +109,10 @@ impl Service {
             .hash(&password::normalize(new_password))
             .await?;
 
-        let permit = Permit::granted();
+        let permit = Permit::for_link_redemption();
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
+        tx.within_account(&user.account_id)?;
         // The link may have been used, superseded or voided while the password was hashed.
         let still = tx.user_token(&sha256_hex(token.trim())).await?;
         let current = tx.user(&user.id).await?;
@@ -125,7 +129,7 @@ impl Service {
             LinkPurpose::Invitation => "user.accept_invitation",
             LinkPurpose::AdminReset | LinkPurpose::ForgotPassword => "user.password_set",
         };
-        let record = AuditRecord::by_user(action, &user, now, meta)
+        let record = super::audit::by_user(action, &user, now, meta)
             .target(AuditTarget::new("user", &user.id, &user.email))
             .change(
                 Some(json!({ "status": user.status })),
@@ -156,7 +160,7 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<&'static str> {
         let email = Email::parse(email).map_err(|m| ServiceError::invalid("email", m))?;
-        let permit = Permit::granted();
+        let permit = Permit::for_sign_in();
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let user = tx.live_user_by_email(&email.normalized()).await?;
@@ -169,6 +173,7 @@ impl Service {
             tx.finish().await?;
             return Ok(FORGOT_PASSWORD_ANSWER);
         };
+        tx.within_account(&user.account_id)?;
         let recent = tx
             .emails_about_user_since(&user.id, &["forgot_password"], now - 3600)
             .await?;
@@ -176,7 +181,7 @@ impl Service {
             tx.finish().await?;
             return Ok(FORGOT_PASSWORD_ANSWER);
         }
-        let account_name = self.account_name(&mut tx, &user.account_id).await?;
+        let account_name = self.account_name(&mut tx).await?;
         let link = self
             .new_link(&mut tx, &user.id, LinkPurpose::ForgotPassword, now)
             .await?;

@@ -9,8 +9,8 @@ use super::users::{media_library_options, role_and_access};
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::email::EMAIL_TAKEN;
-use crate::domain::user_action::{self, Target, ROOT_REFUSED, SELF_REFUSED};
+use crate::domain::user_action::{self, Target};
+use crate::domain::Refusal;
 use crate::domain::{
     validation, Email, EnvironmentAccess, FieldErrors, MediaLibraryOptions, Role, UserAction,
     UserStatus, UserSummary,
@@ -187,16 +187,16 @@ impl Service {
     ) -> ServiceResult<Acted> {
         if edit.changes_access(&acted.summary) {
             let why = if acted.summary.id == principal.user_id {
-                Some(SELF_REFUSED)
+                Some(Refusal::OnYourself)
             } else if acted.summary.root && edit.role != Role::MasterAdmin {
-                Some(ROOT_REFUSED)
+                Some(Refusal::RootUser)
             } else {
                 None
             };
             if let Some(why) = why {
                 let Acted { tx, summary, .. } = acted;
                 return Err(self
-                    .refuse(tx, principal, &summary, UserAction::Edit, why.into(), meta)
+                    .refuse(tx, principal, &summary, UserAction::Edit, why, meta)
                     .await);
             }
         }
@@ -217,9 +217,7 @@ impl Service {
             user,
             summary,
         } = acted;
-        if let Some(refusal) =
-            super::users::unknown_environment(&mut tx, &user.account_id, &edit.access).await?
-        {
+        if let Some(refusal) = super::users::unknown_environment(&mut tx, &edit.access).await? {
             tx.finish().await?;
             return Err(refusal);
         }
@@ -230,7 +228,7 @@ impl Service {
                 .is_some()
         {
             tx.finish().await?;
-            return Err(ServiceError::invalid("email", EMAIL_TAKEN));
+            return Err(ServiceError::refused_field("email", Refusal::EmailTaken));
         }
         Ok(Acted { tx, user, summary })
     }
@@ -258,12 +256,12 @@ impl Service {
         tx.set_media_library_options(&user.id, &options).await?;
         if access_changed {
             tx.delete_user_role_assignments(&user.id).await?;
-            self.write_access(tx, &user.account_id, &user.id, edit.role, &edit.access, now)
+            self.write_access(tx, &user.id, edit.role, &edit.access, now)
                 .await?;
         }
         if email_changed {
             tx.delete_user_tokens(&user.id).await?;
-            let account = self.account_name(tx, &user.account_id).await?;
+            let account = self.account_name(tx).await?;
             let notice = emails::security_notice(
                 &account,
                 &format!(

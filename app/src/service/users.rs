@@ -7,9 +7,9 @@ use super::emails;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
-use crate::domain::email::EMAIL_TAKEN;
 use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
 use crate::domain::validation;
+use crate::domain::Refusal;
 use crate::domain::{
     Email, EnvironmentAccess, Feature, FieldErrors, LinkPurpose, MediaLibraryOptions, Permission,
     Plan, Role, Tier, UserPage, UserSort, UserStatus, UserSummary,
@@ -18,8 +18,6 @@ use crate::store::{ListedUser, NewUser, SortKey, Tx, UserFilter};
 use serde_json::json;
 use std::collections::HashMap;
 
-pub const SEAT_LIMIT_REACHED: &str =
-    "You have reached the maximum number of users allowed for your plan";
 pub(super) const INVITATION_VALID_SECS: i64 = 7 * 24 * 3600;
 
 /// Filters and the page to show.
@@ -146,7 +144,6 @@ pub(super) fn role_and_access(
 /// writing transaction), as the refusal to return.
 pub(super) async fn unknown_environment(
     tx: &mut Tx,
-    account_id: &str,
     access: &EnvironmentAccess,
 ) -> ServiceResult<Option<ServiceError>> {
     let EnvironmentAccess::Only(ids) = access else {
@@ -155,7 +152,7 @@ pub(super) async fn unknown_environment(
     if ids.is_empty() {
         return Ok(None);
     }
-    let known = tx.environments(account_id).await?;
+    let known = tx.environments().await?;
     Ok(ids
         .iter()
         .find(|id| !known.iter().any(|e| &e.id == *id))
@@ -238,17 +235,14 @@ impl Service {
         let role_filter = role.map(|r| role_id(r, "account"));
         let mut tx = self.db().read(&permit).await?;
         let rows = tx
-            .list_users(
-                principal.account_id(),
-                &UserFilter {
-                    status: status.map(UserStatus::as_str),
-                    role_id: role_filter.as_deref(),
-                    prefix: (!search.is_empty()).then_some(search.as_str()),
-                    sort,
-                    after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
-                    limit: PAGE_SIZE + 1,
-                },
-            )
+            .list_users(&UserFilter {
+                status: status.map(UserStatus::as_str),
+                role_id: role_filter.as_deref(),
+                prefix: (!search.is_empty()).then_some(search.as_str()),
+                sort,
+                after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
+                limit: PAGE_SIZE + 1,
+            })
             .await?;
         let has_more = rows.len() as i64 > PAGE_SIZE;
         let rows: Vec<_> = rows.into_iter().take(PAGE_SIZE as usize).collect();
@@ -257,7 +251,7 @@ impl Service {
         for (user_id, scope) in tx.environment_scopes_of(&ids).await? {
             scopes.entry(user_id).or_default().push(scope);
         }
-        let seats = self.seats(&mut tx, principal.account_id()).await?;
+        let seats = self.seats(&mut tx).await?;
         tx.finish().await?;
         let next = if has_more {
             rows.last()
@@ -287,7 +281,6 @@ impl Service {
     pub(super) async fn write_access(
         &self,
         tx: &mut Tx,
-        account_id: &str,
         user_id: &str,
         role: Role,
         access: &EnvironmentAccess,
@@ -296,7 +289,6 @@ impl Service {
         let entropy = self.inner.entropy.as_ref();
         tx.insert_role_assignment(
             &random_hex(entropy, 16),
-            account_id,
             "user",
             user_id,
             &role_id(role, "account"),
@@ -313,7 +305,6 @@ impl Service {
         for scope in scopes {
             tx.insert_role_assignment(
                 &random_hex(entropy, 16),
-                account_id,
                 "user",
                 user_id,
                 &role_id(role, "environment"),
@@ -326,8 +317,8 @@ impl Service {
     }
 
     /// Seats in use and the limit: plan seats plus additional user subscriptions.
-    pub(super) async fn seats(&self, tx: &mut Tx, account_id: &str) -> ServiceResult<Seats> {
-        let account = self.account_row(tx, account_id).await?;
+    pub(super) async fn seats(&self, tx: &mut Tx) -> ServiceResult<Seats> {
+        let account = self.account_row(tx).await?;
         let plan = Plan::find(&account.plan);
         let base = plan.map(|p| i64::from(p.seats)).unwrap_or(0);
         Ok(Seats {
@@ -423,33 +414,29 @@ impl Service {
         let now = self.now();
         let account_id = principal.account_id().to_string();
         let mut tx = self.db().write(&permit).await?;
-        if let Some(refusal) = unknown_environment(&mut tx, &account_id, &access).await? {
+        if let Some(refusal) = unknown_environment(&mut tx, &access).await? {
             tx.finish().await?;
             return Err(refusal);
         }
         let mut taken = FieldErrors::new();
         for (i, email) in &emails {
             if tx.live_user_by_email(&email.normalized()).await?.is_some() {
-                taken.add(&format!("emails[{i}]"), EMAIL_TAKEN);
+                taken.refuse(&format!("emails[{i}]"), Refusal::EmailTaken);
             }
         }
         if !taken.is_empty() {
             tx.finish().await?;
             return Err(ServiceError::Invalid(taken));
         }
-        let Seats { used, limit, .. } = self.seats(&mut tx, &account_id).await?;
+        let Seats { used, limit, .. } = self.seats(&mut tx).await?;
         if used + emails.len() as i64 > limit {
             tx.finish().await?;
-            return Err(ServiceError::Forbidden(if used >= limit {
-                SEAT_LIMIT_REACHED.to_string()
-            } else {
-                format!(
-                    "{SEAT_LIMIT_REACHED}: {} of {limit} seats are free",
-                    limit - used
-                )
+            return Err(ServiceError::from(Refusal::SeatLimit {
+                free: (limit - used).max(0),
+                limit,
             }));
         }
-        let account_name = self.account_name(&mut tx, &account_id).await?;
+        let account_name = self.account_name(&mut tx).await?;
         let entropy = self.inner.entropy.as_ref();
         let mut created = Vec::new();
         let mut records = Vec::new();
@@ -468,7 +455,7 @@ impl Service {
                 now,
             })
             .await?;
-            self.write_access(&mut tx, &account_id, &user_id, role, &access, now)
+            self.write_access(&mut tx, &user_id, role, &access, now)
                 .await?;
             if enabled {
                 let link = self
@@ -498,10 +485,11 @@ impl Service {
                     ),
             );
             if !enabled {
-                let user = tx
-                    .user(&user_id)
-                    .await?
-                    .ok_or_else(|| ServiceError::NotFound("User not found".into()))?;
+                let user = tx.user(&user_id).await?.ok_or_else(|| {
+                    ServiceError::from(Refusal::UserNotFound {
+                        id: user_id.to_string(),
+                    })
+                })?;
                 records.push(
                     self.write_disable(&mut tx, &user, UserStatus::Pending, principal, meta, now)
                         .await?,

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::domain::settings::webhook_url;
 use crate::domain::Permission;
+use crate::domain::Refusal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha1::{Digest, Sha1};
@@ -69,9 +70,8 @@ impl Service {
         let (mut tx, env) = tx.or_end(found).await?;
         let keys = tx.api_keys(&env.id).await?;
         tx.finish().await?;
-        let key = super::api_keys::signing_key(&keys).ok_or_else(|| {
-            ServiceError::Conflict("The environment has no API key to sign with".into())
-        })?;
+        let key = super::api_keys::signing_key(&keys)
+            .ok_or_else(|| ServiceError::from(Refusal::NoKeyToSign))?;
         let secret = self
             .config()
             .secret_key

@@ -54,6 +54,7 @@ impl super::OneRead {
 impl Tx {
     /// Adds the key (what it may do is a role assignment the service adds beside it).
     pub async fn insert_account_api_key(&mut self, k: &AccountApiKeyRow) -> StoreResult<()> {
+        self.own(&k.account_id)?;
         sqlx::query(
             "INSERT INTO account_api_keys (api_key, account_id, name, name_normalized, secret_hash, \
              enabled, created_by, created_at, updated_at, last_used_at) \
@@ -75,14 +76,12 @@ impl Tx {
     }
 
     /// The account's keys, oldest first.
-    pub async fn account_api_keys(
-        &mut self,
-        account_id: &str,
-    ) -> StoreResult<Vec<AccountApiKeyRow>> {
+    pub async fn account_api_keys(&mut self) -> StoreResult<Vec<AccountApiKeyRow>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM account_api_keys WHERE account_id = ? ORDER BY created_at, api_key"
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .fetch_all(self.conn())
         .await?)
     }

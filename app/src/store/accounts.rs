@@ -33,6 +33,7 @@ impl Tx {
     }
 
     pub async fn insert_account(&mut self, a: &AccountRow) -> StoreResult<()> {
+        self.own(&a.id)?;
         sqlx::query(
             "INSERT INTO accounts (id, name, company, plan, additional_user_subscriptions, \
              subscribed_via, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -50,9 +51,11 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn account(&mut self, id: &str) -> StoreResult<Option<AccountRow>> {
+    /// The transaction's account.
+    pub async fn account_row(&mut self) -> StoreResult<Option<AccountRow>> {
+        let id = self.account()?;
         Ok(sqlx::query_as("SELECT * FROM accounts WHERE id = ?")
-            .bind(id)
+            .bind(&id)
             .fetch_optional(self.conn())
             .await?)
     }

@@ -1,5 +1,5 @@
 use super::{StoreResult, Tx};
-use crate::service::AuditRecord;
+use crate::domain::audit::AuditRecord;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
@@ -49,20 +49,15 @@ impl Tx {
         Ok(())
     }
 
-    /// The newest audit records of an account (or of no account), newest first.
-    pub async fn audit_records(
-        &mut self,
-        account_id: Option<&str>,
-        limit: i64,
-    ) -> StoreResult<Vec<AuditRow>> {
-        Ok(sqlx::query_as(
-            "SELECT * FROM audit_log WHERE (account_id = ? OR (? IS NULL AND account_id IS NULL)) \
-             ORDER BY id DESC LIMIT ?",
+    /// The newest audit records of the account, newest first.
+    pub async fn audit_records(&mut self, limit: i64) -> StoreResult<Vec<AuditRow>> {
+        let account_id = self.account()?;
+        Ok(
+            sqlx::query_as("SELECT * FROM audit_log WHERE account_id = ? ORDER BY id DESC LIMIT ?")
+                .bind(&account_id)
+                .bind(limit)
+                .fetch_all(self.conn())
+                .await?,
         )
-        .bind(account_id)
-        .bind(account_id)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?)
     }
 }

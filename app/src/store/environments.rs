@@ -41,6 +41,7 @@ const ENV_WITH_KEYS: &str =
 
 impl Tx {
     pub async fn insert_environment(&mut self, e: &EnvironmentRow) -> StoreResult<()> {
+        self.own(&e.account_id)?;
         sqlx::query(
             "INSERT INTO environments (id, account_id, name, cloud_name, description, enabled, \
              custom_attributes, asset_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -61,25 +62,23 @@ impl Tx {
     }
 
     /// The account's environments, oldest first, with their key counts.
-    pub async fn environments(&mut self, account_id: &str) -> StoreResult<Vec<EnvironmentRow>> {
+    pub async fn environments(&mut self) -> StoreResult<Vec<EnvironmentRow>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{ENV_WITH_KEYS} WHERE e.account_id = ? ORDER BY e.created_at, e.id"
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .fetch_all(self.conn())
         .await?)
     }
 
     /// One environment of the account (another account's id finds nothing).
-    pub async fn environment(
-        &mut self,
-        account_id: &str,
-        id: &str,
-    ) -> StoreResult<Option<EnvironmentRow>> {
+    pub async fn environment(&mut self, id: &str) -> StoreResult<Option<EnvironmentRow>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{ENV_WITH_KEYS} WHERE e.account_id = ? AND e.id = ?"
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .bind(id)
         .fetch_optional(self.conn())
         .await?)
@@ -100,6 +99,7 @@ impl Tx {
     }
 
     pub async fn update_environment(&mut self, e: &EnvironmentRow) -> StoreResult<()> {
+        self.own(&e.account_id)?;
         sqlx::query(
             "UPDATE environments SET name = ?, cloud_name = ?, description = ?, custom_attributes = ?, \
              enabled = ?, updated_at = ? WHERE id = ? AND account_id = ?",
@@ -119,6 +119,19 @@ impl Tx {
 
     /// Deletes an environment with its keys and every grant scoped to it.
     pub async fn delete_environment(&mut self, id: &str) -> StoreResult<()> {
+        let id = self.reach(id)?;
+        let account_id = self.account()?;
+        let (ours,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM environments WHERE id = ? AND account_id = ?")
+                .bind(id)
+                .bind(&account_id)
+                .fetch_one(self.conn())
+                .await?;
+        if ours == 0 {
+            return Err(super::StoreError::OutOfScope(
+                "another account's environment",
+            ));
+        }
         sqlx::query("DELETE FROM api_keys WHERE environment_id = ?")
             .bind(id)
             .execute(self.conn())
@@ -149,6 +162,8 @@ impl Tx {
     }
 
     pub async fn insert_api_key(&mut self, k: &ApiKeyRow) -> StoreResult<()> {
+        self.own(&k.account_id)?;
+        self.reach(&k.environment_id)?;
         sqlx::query(
             "INSERT INTO api_keys (api_key, environment_id, account_id, name, name_normalized, secret_sealed, \
              enabled, root, dedicated_for, permissions, created_at, updated_at) \
@@ -172,6 +187,7 @@ impl Tx {
     }
 
     pub async fn api_keys(&mut self, environment_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
+        let environment_id = self.reach(environment_id)?;
         Ok(sqlx::query_as(
             "SELECT * FROM api_keys WHERE environment_id = ? ORDER BY created_at, root DESC, api_key",
         )
@@ -189,6 +205,8 @@ impl Tx {
     }
 
     pub async fn update_api_key(&mut self, k: &ApiKeyRow) -> StoreResult<()> {
+        self.own(&k.account_id)?;
+        self.reach(&k.environment_id)?;
         sqlx::query(
             "UPDATE api_keys SET name = ?, name_normalized = ?, enabled = ?, dedicated_for = ?, \
              permissions = ?, updated_at = ? WHERE api_key = ? AND environment_id = ?",
@@ -208,6 +226,7 @@ impl Tx {
 
     /// Clears the webhook designation of every key of the environment.
     pub async fn clear_webhook_key(&mut self, environment_id: &str, now: i64) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         sqlx::query(
             "UPDATE api_keys SET dedicated_for = NULL, updated_at = ? WHERE environment_id = ? \
              AND dedicated_for = 'webhooks'",
@@ -220,6 +239,7 @@ impl Tx {
     }
 
     pub async fn delete_api_key(&mut self, environment_id: &str, api_key: &str) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         sqlx::query("DELETE FROM api_keys WHERE environment_id = ? AND api_key = ?")
             .bind(environment_id)
             .bind(api_key)

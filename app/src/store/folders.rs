@@ -70,6 +70,7 @@ impl Tx {
         environment_id: &str,
         id: &str,
     ) -> StoreResult<Vec<FolderRow>> {
+        let environment_id = self.reach(environment_id)?;
         Ok(sqlx::query_as(
             "WITH RECURSIVE up (id, environment_id, parent_id, name, owner_id, created_at, \
                updated_at, depth) AS ( \
@@ -94,6 +95,7 @@ impl Tx {
         normalized: &str,
         except_id: &str,
     ) -> StoreResult<bool> {
+        let environment_id = self.reach(environment_id)?;
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM folders WHERE environment_id = ? \
              AND COALESCE(parent_id, '') = ? AND name_normalized = ? AND id <> ?",
@@ -108,6 +110,7 @@ impl Tx {
     }
 
     pub async fn subfolder_count(&mut self, environment_id: &str, id: &str) -> StoreResult<i64> {
+        let environment_id = self.reach(environment_id)?;
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM folders WHERE environment_id = ? AND parent_id = ?",
         )
@@ -155,6 +158,7 @@ impl Tx {
         parent_id: Option<&str>,
         now: i64,
     ) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         let Some(old) = self.folder_path(environment_id, id).await? else {
             return Ok(());
         };
@@ -185,6 +189,7 @@ impl Tx {
 
     /// Deletes an (empty) folder and the shares made on it.
     pub async fn delete_folder(&mut self, environment_id: &str, id: &str) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         sqlx::query("DELETE FROM role_assignments WHERE scope = ?")
             .bind(crate::domain::sharing::ItemKind::Folder.scope(environment_id, id))
             .execute(self.conn())
@@ -223,6 +228,7 @@ impl Tx {
         environment_id: &str,
         id: &str,
     ) -> StoreResult<Option<CollectionRow>> {
+        let environment_id = self.reach(environment_id)?;
         Ok(sqlx::query_as(
             "SELECT id, environment_id, name, description, owner_id, created_at, updated_at \
              FROM collections WHERE environment_id = ? AND id = ?",
@@ -239,6 +245,7 @@ impl Tx {
         normalized: &str,
         except_id: &str,
     ) -> StoreResult<bool> {
+        let environment_id = self.reach(environment_id)?;
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM collections WHERE environment_id = ? AND name_normalized = ? AND id <> ?",
         )
@@ -271,6 +278,7 @@ impl Tx {
 
     /// Deletes a collection and the shares made on it.
     pub async fn delete_collection(&mut self, environment_id: &str, id: &str) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         sqlx::query("DELETE FROM role_assignments WHERE scope = ?")
             .bind(crate::domain::sharing::ItemKind::Collection.scope(environment_id, id))
             .execute(self.conn())
@@ -284,6 +292,7 @@ impl Tx {
 
     /// An environment's folders, collections and their shares, before it is deleted.
     pub async fn delete_environment_media(&mut self, environment_id: &str) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         for kind in ["folder", "collection"] {
             sqlx::query("DELETE FROM role_assignments WHERE SUBSTR(scope, 1, ?) = ?")
                 .bind(kind.len() as i64 + environment_id.len() as i64 + 2)

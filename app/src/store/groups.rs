@@ -31,6 +31,7 @@ const GROUP_COLUMNS: &str = "g.id, g.account_id, g.name, g.created_at, g.updated
 
 impl Tx {
     pub async fn insert_group(&mut self, g: &GroupRow, normalized: &str) -> StoreResult<()> {
+        self.own(&g.account_id)?;
         sqlx::query(
             "INSERT INTO user_groups (id, account_id, name, name_normalized, created_at, updated_at) \
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -47,21 +48,23 @@ impl Tx {
     }
 
     /// The account's groups by name, with member counts.
-    pub async fn groups(&mut self, account_id: &str) -> StoreResult<Vec<GroupRow>> {
+    pub async fn groups(&mut self) -> StoreResult<Vec<GroupRow>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {GROUP_COLUMNS} FROM user_groups g WHERE g.account_id = ? \
              ORDER BY g.name_normalized, g.id"
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .fetch_all(self.conn())
         .await?)
     }
 
-    pub async fn group(&mut self, account_id: &str, id: &str) -> StoreResult<Option<GroupRow>> {
+    pub async fn group(&mut self, id: &str) -> StoreResult<Option<GroupRow>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {GROUP_COLUMNS} FROM user_groups g WHERE g.account_id = ? AND g.id = ?"
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .bind(id)
         .fetch_optional(self.conn())
         .await?)
@@ -70,14 +73,14 @@ impl Tx {
     /// Is the name (normalized) used by another group of the account?
     pub async fn group_name_taken(
         &mut self,
-        account_id: &str,
         normalized: &str,
         except_id: &str,
     ) -> StoreResult<bool> {
+        let account_id = self.account()?;
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM user_groups WHERE account_id = ? AND name_normalized = ? AND id <> ?",
         )
-        .bind(account_id)
+        .bind(&account_id)
         .bind(normalized)
         .bind(except_id)
         .fetch_one(self.conn())
@@ -92,13 +95,15 @@ impl Tx {
         normalized: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
-            "UPDATE user_groups SET name = ?, name_normalized = ?, updated_at = ? WHERE id = ?",
+            "UPDATE user_groups SET name = ?, name_normalized = ?, updated_at = ? WHERE id = ? AND account_id = ?",
         )
         .bind(name)
         .bind(normalized)
         .bind(now)
         .bind(id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -170,9 +175,11 @@ impl Tx {
     }
 
     pub async fn touch_group(&mut self, id: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE user_groups SET updated_at = ? WHERE id = ?")
+        let account_id = self.account()?;
+        sqlx::query("UPDATE user_groups SET updated_at = ? WHERE id = ? AND account_id = ?")
             .bind(now)
             .bind(id)
+            .bind(&account_id)
             .execute(self.conn())
             .await?;
         Ok(())

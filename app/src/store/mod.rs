@@ -14,6 +14,7 @@ mod folders;
 mod groups;
 mod one_read;
 mod outbox;
+mod permit;
 mod provisioning;
 mod roles;
 mod sessions;
@@ -26,7 +27,9 @@ mod user_lifecycle;
 mod user_list;
 mod users;
 
-pub use account_api_keys::{AccountApiKeyRow, KeyCredentials, KEY_CREDENTIALS_SQL};
+#[cfg(feature = "bench")]
+pub use account_api_keys::KEY_CREDENTIALS_SQL;
+pub use account_api_keys::{AccountApiKeyRow, KeyCredentials};
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};
@@ -34,7 +37,10 @@ pub use folders::{CollectionRow, FolderRow};
 pub use groups::{GroupRow, HeldShare, MemberRow};
 pub use one_read::{request_scope, OneRead};
 pub use outbox::{OutboxMessage, OutboxRow};
-pub use provisioning::{ApiUserRow, ApiUserRows, API_USER_COLUMNS};
+pub use permit::{Permit, Unscoped};
+#[cfg(feature = "bench")]
+pub use provisioning::API_USER_COLUMNS;
+pub use provisioning::{ApiUserRow, ApiUserRows};
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{SettingsOwner, SettingsRow};
 pub use sharing::{CandidateRow, FolderAccess, FolderCheck, ListedFolder, ShareRow};
@@ -42,7 +48,9 @@ pub use tokens::UserTokenRow;
 pub use user_list::{ListedUser, SortKey, UserFilter};
 pub use users::{NewUser, UserRow};
 
-use crate::service::{AuditRecord, Permit};
+use crate::domain::audit::AuditRecord;
+use crate::domain::EnvironmentAccess;
+use permit::Scope;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
@@ -58,6 +66,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
+    /// A query outside what the transaction's permit covers: a bug in the service, never
+    /// answered with data.
+    #[error("outside the permit: {0}")]
+    OutOfScope(&'static str),
 }
 
 impl StoreError {
@@ -90,6 +102,8 @@ impl Database {
 
     /// A bare pool on the database in `data_dir`, configured as [`Database::open`]'s, for
     /// the benchmarks' seeding and their bare-SQL ceilings (no migrations, no permits).
+    /// Only in builds with the `bench` feature: never in the production binary.
+    #[cfg(feature = "bench")]
     pub async fn bare_pool(data_dir: &Path) -> StoreResult<SqlitePool> {
         let options = SqliteConnectOptions::new().filename(data_dir.join("console.db"));
         Self::pool(options, 8).await
@@ -135,19 +149,21 @@ impl Database {
     /// Opens a read-only transaction (a consistent snapshot). Only the service holds
     /// permits. Don't write in it: upgrading a read to a write fails at once when another
     /// writer committed meanwhile (SQLite's busy snapshot) — use [`Database::write`].
-    pub async fn read(&self, _permit: &Permit) -> StoreResult<Tx> {
+    pub async fn read(&self, permit: &Permit) -> StoreResult<Tx> {
         one_read::give_back_kept();
         Ok(Tx {
             tx: self.pool.begin().await?,
+            scope: permit.scope.clone(),
         })
     }
 
     /// Opens a transaction that takes the write lock at once (waiting up to the busy
     /// timeout), so what it reads holds until commit: counts, uniqueness, last-of-a-kind.
-    pub async fn write(&self, _permit: &Permit) -> StoreResult<Tx> {
+    pub async fn write(&self, permit: &Permit) -> StoreResult<Tx> {
         one_read::give_back_kept();
         Ok(Tx {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            scope: permit.scope.clone(),
         })
     }
 
@@ -156,14 +172,76 @@ impl Database {
     }
 }
 
-/// One transaction of the store. Query methods live in the submodules.
+/// One transaction of the store, for what its permit covers. Query methods live in the
+/// submodules; those about an account take it from here, not from an argument.
 pub struct Tx {
     tx: Transaction<'static, Sqlite>,
+    scope: Scope,
+}
+
+/// The account of a permit's scope (refused for a permit without one).
+fn account_of(scope: &Scope) -> StoreResult<&str> {
+    match scope {
+        Scope::Account { account_id, .. } => Ok(account_id),
+        Scope::Unscoped(_) => Err(StoreError::OutOfScope("this permit names no account")),
+    }
+}
+
+/// `environment_id`, when the permit's principal reaches it. A permit without an account
+/// (sign-in, the sender, bootstrap) reaches what its path looks up by token or id.
+fn reached<'a>(scope: &Scope, environment_id: &'a str) -> StoreResult<&'a str> {
+    match scope {
+        Scope::Account {
+            environments: EnvironmentAccess::Only(ids),
+            ..
+        } if !ids.iter().any(|id| id == environment_id) => Err(StoreError::OutOfScope(
+            "a product environment the principal doesn't reach",
+        )),
+        _ => Ok(environment_id),
+    }
 }
 
 impl Tx {
     fn conn(&mut self) -> &mut sqlx::SqliteConnection {
         &mut self.tx
+    }
+
+    /// The account this transaction answers for.
+    fn account(&self) -> StoreResult<String> {
+        account_of(&self.scope).map(str::to_string)
+    }
+
+    /// Refuses a row of another account than the permit's.
+    fn own(&self, account_id: &str) -> StoreResult<()> {
+        match &self.scope {
+            Scope::Account {
+                account_id: mine, ..
+            } if mine != account_id => Err(StoreError::OutOfScope("a row of another account")),
+            _ => Ok(()),
+        }
+    }
+
+    /// `environment_id`, checked against the permit's reach.
+    fn reach<'a>(&self, environment_id: &'a str) -> StoreResult<&'a str> {
+        reached(&self.scope, environment_id)
+    }
+
+    /// Narrows a transaction opened without an account (sign-in, a link, bootstrap) to
+    /// the account its path has found; a transaction for an account never changes it.
+    pub fn within_account(&mut self, account_id: &str) -> StoreResult<()> {
+        match &self.scope {
+            Scope::Unscoped(_) => {
+                self.scope = Scope::Account {
+                    account_id: account_id.to_string(),
+                    environments: EnvironmentAccess::All,
+                };
+                Ok(())
+            }
+            Scope::Account {
+                account_id: mine, ..
+            } if mine == account_id => Ok(()),
+            Scope::Account { .. } => Err(StoreError::OutOfScope("another account")),
+        }
     }
 
     /// Appends the audit record and commits, atomically: a mutation without its audit
@@ -179,6 +257,12 @@ impl Tx {
         rest: &[AuditRecord],
     ) -> StoreResult<()> {
         for record in std::iter::once(first).chain(rest) {
+            if let (Scope::Account { account_id, .. }, Some(of)) = (&self.scope, &record.account_id)
+            {
+                if account_id != of {
+                    return Err(StoreError::OutOfScope("an audit record of another account"));
+                }
+            }
             self.append_audit(record).await?;
         }
         self.tx.commit().await?;

@@ -1,8 +1,8 @@
 //! One-statement reads outside a transaction, and the connection a request keeps between
 //! them.
 
-use super::{Database, StoreError, StoreResult};
-use crate::service::Permit;
+use super::permit::Scope;
+use super::{Database, Permit, StoreError, StoreResult};
 use sqlx::pool::PoolConnection;
 use sqlx::Sqlite;
 use std::cell::RefCell;
@@ -34,7 +34,7 @@ impl Database {
     /// no BEGIN and ROLLBACK round trips on the hottest checks. It can't write. Inside a
     /// [`request_scope`], the connection of the request's previous one-statement read, if
     /// it kept one.
-    pub async fn one_read(&self, _permit: &Permit) -> StoreResult<OneRead> {
+    pub async fn one_read(&self, permit: &Permit) -> StoreResult<OneRead> {
         let kept = KEPT
             .try_with(|k| {
                 let mut k = k.borrow_mut();
@@ -55,6 +55,7 @@ impl Database {
         Ok(OneRead {
             conn: Some(conn),
             db: self.id,
+            scope: permit.scope.clone(),
         })
     }
 }
@@ -66,9 +67,20 @@ pub struct OneRead {
     /// Always `Some` until dropped.
     conn: Option<PoolConnection<Sqlite>>,
     db: u64,
+    scope: Scope,
 }
 
 impl OneRead {
+    /// The account the read answers for (see [`Tx`](super::Tx)).
+    pub(super) fn account(&self) -> StoreResult<String> {
+        super::account_of(&self.scope).map(str::to_string)
+    }
+
+    /// `environment_id`, checked against the permit's reach (see [`Tx`](super::Tx)).
+    pub(super) fn reach<'a>(&self, environment_id: &'a str) -> StoreResult<&'a str> {
+        super::reached(&self.scope, environment_id)
+    }
+
     pub(super) fn conn(&mut self) -> StoreResult<&mut sqlx::SqliteConnection> {
         self.conn
             .as_deref_mut()
@@ -95,7 +107,7 @@ impl Drop for OneRead {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::{Actor, AuditRecord};
+    use crate::domain::audit::{Actor, AuditRecord};
 
     /// The connection's own identity: SQLite numbers a connection's temporary schema per
     /// connection, so a TEMP table made on one is invisible on any other.
@@ -122,7 +134,7 @@ mod tests {
     async fn a_request_reads_twice_on_one_connection_and_outside_one_takes_any() {
         let dir = tempfile::tempdir().unwrap();
         let db = database(dir.path()).await;
-        let permit = Permit::for_store_tests();
+        let permit = Permit::for_store_tests("account");
         request_scope(async {
             let mut first = db.one_read(&permit).await.unwrap();
             mark(&mut first).await;
@@ -149,7 +161,7 @@ mod tests {
     async fn another_database_in_the_same_request_never_gets_the_kept_connection() {
         let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let (one, two) = (database(d1.path()).await, database(d2.path()).await);
-        let permit = Permit::for_store_tests();
+        let permit = Permit::for_store_tests("account");
         request_scope(async {
             let mut read = one.one_read(&permit).await.unwrap();
             mark(&mut read).await;
@@ -172,7 +184,7 @@ mod tests {
     async fn a_transaction_gives_the_kept_connection_back_first() {
         // One connection in all: a transaction that waited for a second would never start.
         let db = Database::open_in_memory().await.unwrap();
-        let permit = Permit::for_store_tests();
+        let permit = Permit::for_store_tests("account");
         let done = tokio::time::timeout(
             std::time::Duration::from_secs(10),
             request_scope(async {

@@ -35,6 +35,7 @@ pub struct OutboxRow {
 
 impl Tx {
     pub async fn enqueue_email(&mut self, m: &OutboxMessage<'_>) -> StoreResult<()> {
+        self.own(m.account_id)?;
         sqlx::query(
             "INSERT INTO outbox (account_id, user_id, kind, to_address, subject, body_text, \
              body_html, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -126,15 +126,12 @@ fn push_list(q: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
 impl super::OneRead {
     /// The account's users matching the filter, in its order (`GET /users`), in one
     /// statement outside a transaction.
-    pub async fn api_users(
-        mut self,
-        account_id: &str,
-        f: &ApiUserFilter,
-    ) -> StoreResult<ApiUserRows> {
+    pub async fn api_users(mut self, f: &ApiUserFilter) -> StoreResult<ApiUserRows> {
+        let account_id = self.account()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT {API_USER_COLUMNS} FROM users u WHERE u.account_id = "
         ));
-        q.push_bind(account_id.to_string());
+        q.push_bind(account_id);
         if !f.ids.is_empty() {
             push_list(&mut q, "u.id", &f.ids);
         }
@@ -192,11 +189,12 @@ impl super::OneRead {
 
 impl Tx {
     /// One user of the account, whatever their status (no row: none such).
-    pub async fn api_user(&mut self, account_id: &str, id: &str) -> StoreResult<ApiUserRows> {
+    pub async fn api_user(&mut self, id: &str) -> StoreResult<ApiUserRows> {
+        let account_id = self.account()?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {API_USER_COLUMNS} FROM users u WHERE u.account_id = ? AND u.id = ?"
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .bind(id)
         .fetch_optional(self.conn())
         .await?;
@@ -204,14 +202,12 @@ impl Tx {
     }
 
     /// Every key of the account's environments, oldest first.
-    pub async fn account_environment_keys(
-        &mut self,
-        account_id: &str,
-    ) -> StoreResult<Vec<ApiKeyRow>> {
+    pub async fn account_environment_keys(&mut self) -> StoreResult<Vec<ApiKeyRow>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(
             "SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, root DESC, api_key",
         )
-        .bind(account_id)
+        .bind(&account_id)
         .fetch_all(self.conn())
         .await?)
     }

@@ -27,19 +27,19 @@ impl Tx {
     pub async fn insert_role_assignment(
         &mut self,
         id: &str,
-        account_id: &str,
         principal_type: &str,
         principal_id: &str,
         role_id: &str,
         scope: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
             "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, \
              scope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
-        .bind(account_id)
+        .bind(&account_id)
         .bind(principal_type)
         .bind(principal_id)
         .bind(role_id)

@@ -97,6 +97,7 @@ impl Tx {
         token_hash: &str,
         environment_id: &str,
     ) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         sqlx::query("UPDATE sessions SET active_environment_id = ? WHERE token_hash = ?")
             .bind(environment_id)
             .bind(token_hash)

@@ -32,7 +32,16 @@ impl SettingsOwner<'_> {
 }
 
 impl Tx {
+    /// The document's owner is the permit's account, or an environment it reaches.
+    fn owns(&self, owner: SettingsOwner<'_>) -> StoreResult<()> {
+        match owner {
+            SettingsOwner::Environment { id, .. } => self.reach(id).map(|_| ()),
+            SettingsOwner::Account { id, .. } => self.own(id),
+        }
+    }
+
     pub async fn settings(&mut self, owner: SettingsOwner<'_>) -> StoreResult<Option<SettingsRow>> {
+        self.owns(owner)?;
         let (table, owner_col, key_col, id, key) = owner.parts();
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT value_json, revision, updated_at, updated_by FROM {table} \
@@ -53,6 +62,7 @@ impl Tx {
         now: i64,
         updated_by: &str,
     ) -> StoreResult<()> {
+        self.owns(owner)?;
         let (table, owner_col, key_col, id, key) = owner.parts();
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO {table} ({owner_col}, {key_col}, value_json, revision, updated_at, updated_by) \
@@ -76,6 +86,7 @@ impl Tx {
         &mut self,
         environment_id: &str,
     ) -> StoreResult<Vec<(String, String)>> {
+        let environment_id = self.reach(environment_id)?;
         Ok(sqlx::query_as(
             "SELECT page, value_json FROM environment_settings WHERE environment_id = ? ORDER BY page",
         )

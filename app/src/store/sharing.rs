@@ -130,11 +130,12 @@ impl super::OneRead {
     /// level on it — in one statement (`None` when the account has no such environment).
     pub async fn folder_check(
         mut self,
-        account_id: &str,
         environment_id: &str,
         folder_id: &str,
         user_id: &str,
     ) -> StoreResult<Option<FolderCheck>> {
+        let account_id = self.account()?;
+        let environment_id = self.reach(environment_id)?;
         let prefix = ItemKind::Folder.scope_prefix(environment_id);
         let sql = format!(
             "SELECT e.enabled AS environment_enabled, \
@@ -150,7 +151,7 @@ impl super::OneRead {
             .bind(user_id)
             .bind(user_id)
             .bind(&prefix)
-            .bind(account_id)
+            .bind(&account_id)
             .bind(environment_id)
             .fetch_optional(self.conn()?)
             .await?)
@@ -166,6 +167,7 @@ impl Tx {
         folder_id: &str,
         user_id: &str,
     ) -> StoreResult<Option<FolderAccess>> {
+        let environment_id = self.reach(environment_id)?;
         let prefix = ItemKind::Folder.scope_prefix(environment_id);
         let sql = format!(
             "WITH {mine} SELECT {FOLDER_COLUMNS}, {level} AS rank, {LEADS_SQL} AS leads \
@@ -199,6 +201,7 @@ impl Tx {
         parent_id: Option<&str>,
         user_id: &str,
     ) -> StoreResult<Vec<ListedFolder>> {
+        let environment_id = self.reach(environment_id)?;
         let prefix = ItemKind::Folder.scope_prefix(environment_id);
         let parent_test = if parent_id.is_some() {
             "f.parent_id = ?"
@@ -277,6 +280,7 @@ impl Tx {
         environment_id: &str,
         user_id: &str,
     ) -> StoreResult<Vec<(String, i64)>> {
+        let environment_id = self.reach(environment_id)?;
         let prefix = ItemKind::Collection.scope_prefix(environment_id);
         let sql = format!(
             "WITH {PRINCIPALS_CTE} SELECT SUBSTR(ra.scope, ? + 1) AS id, MAX({}) AS rank \
@@ -300,6 +304,7 @@ impl Tx {
         &mut self,
         environment_id: &str,
     ) -> StoreResult<Vec<(super::CollectionRow, bool)>> {
+        let environment_id = self.reach(environment_id)?;
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
@@ -324,7 +329,6 @@ impl Tx {
     pub async fn put_share(
         &mut self,
         id: &str,
-        account_id: &str,
         principal_type: &str,
         principal_id: &str,
         role_id: &str,
@@ -332,6 +336,7 @@ impl Tx {
         granted_by: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         self.delete_share(principal_type, principal_id, scope)
             .await?;
         sqlx::query(
@@ -339,7 +344,7 @@ impl Tx {
              scope, created_at, granted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
-        .bind(account_id)
+        .bind(&account_id)
         .bind(principal_type)
         .bind(principal_id)
         .bind(role_id)
@@ -384,11 +389,12 @@ impl Tx {
     /// ""); by name, at most `limit`.
     pub async fn share_candidates(
         &mut self,
-        account_id: &str,
         environment_id: &str,
         search: &str,
         limit: i64,
     ) -> StoreResult<Vec<CandidateRow>> {
+        let account_id = self.account()?;
+        let environment_id = self.reach(environment_id)?;
         let pattern = format!(
             "%{}%",
             super::user_list::escape_like(&search.trim().to_lowercase())
@@ -402,7 +408,7 @@ impl Tx {
              ORDER BY COALESCE(LOWER(u.name), u.email_normalized), u.id LIMIT ?",
             super::user_list::ROLE_OF_USER
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .bind(format!("environment:{environment_id}"))
         .bind(&pattern)
         .bind(&pattern)

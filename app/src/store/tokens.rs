@@ -48,12 +48,14 @@ impl Tx {
         hash: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET password_hash = ?, status = 'active', updated_at = ? WHERE id = ?",
+            "UPDATE users SET password_hash = ?, status = 'active', updated_at = ? WHERE id = ? AND account_id = ?",
         )
         .bind(hash)
         .bind(now)
         .bind(id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())

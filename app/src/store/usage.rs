@@ -4,12 +4,13 @@ use super::{StoreResult, Tx};
 
 impl Tx {
     /// Seats in use at `at` (users created before it and not deleted by then).
-    pub async fn seats_at(&mut self, account_id: &str, at: i64) -> StoreResult<i64> {
+    pub async fn seats_at(&mut self, at: i64) -> StoreResult<i64> {
+        let account_id = self.account()?;
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM users WHERE account_id = ? AND created_at < ? \
              AND (deleted_at IS NULL OR deleted_at >= ?)",
         )
-        .bind(account_id)
+        .bind(&account_id)
         .bind(at)
         .bind(at)
         .fetch_one(self.conn())
@@ -21,18 +22,18 @@ impl Tx {
     /// `[from, to)`: (day index from `from`, count).
     pub async fn seat_changes_per_day(
         &mut self,
-        account_id: &str,
         deleted: bool,
         from: i64,
         to: i64,
     ) -> StoreResult<Vec<(i64, i64)>> {
+        let account_id = self.account()?;
         let column = if deleted { "deleted_at" } else { "created_at" };
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT ({column} - ?) / 86400 AS d, COUNT(*) FROM users WHERE account_id = ? \
              AND {column} >= ? AND {column} < ? GROUP BY d"
         )))
         .bind(from)
-        .bind(account_id)
+        .bind(&account_id)
         .bind(from)
         .bind(to)
         .fetch_all(self.conn())
@@ -41,10 +42,8 @@ impl Tx {
 
     /// Users (not deleted) with access to each environment of the account, directly or
     /// through "all environments": (environment id, count).
-    pub async fn users_per_environment(
-        &mut self,
-        account_id: &str,
-    ) -> StoreResult<Vec<(String, i64)>> {
+    pub async fn users_per_environment(&mut self) -> StoreResult<Vec<(String, i64)>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(
             "SELECT e.id, COUNT(DISTINCT u.id) FROM environments e \
              JOIN role_assignments ra ON ra.account_id = e.account_id AND ra.principal_type = 'user' \
@@ -52,7 +51,7 @@ impl Tx {
              JOIN users u ON u.id = ra.principal_id AND u.status <> 'inactive' \
              WHERE e.account_id = ? GROUP BY e.id",
         )
-        .bind(account_id)
+        .bind(&account_id)
         .fetch_all(self.conn())
         .await?)
     }
@@ -61,10 +60,8 @@ impl Tx {
     /// account: (environment id, count). A share's scope is `folder:<env>/<id>` or
     /// `collection:<env>/<id>`, so each environment is one range of the scope index
     /// (`/` sorts just before `0`).
-    pub async fn groups_per_environment(
-        &mut self,
-        account_id: &str,
-    ) -> StoreResult<Vec<(String, i64)>> {
+    pub async fn groups_per_environment(&mut self) -> StoreResult<Vec<(String, i64)>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(
             "SELECT e.id, COUNT(DISTINCT ra.principal_id) FROM environments e \
              JOIN role_assignments ra ON ra.principal_type = 'group' AND ( \
@@ -72,7 +69,7 @@ impl Tx {
                OR (ra.scope >= 'collection:' || e.id || '/' AND ra.scope < 'collection:' || e.id || '0')) \
              WHERE e.account_id = ? GROUP BY e.id",
         )
-        .bind(account_id)
+        .bind(&account_id)
         .fetch_all(self.conn())
         .await?)
     }
@@ -84,6 +81,7 @@ impl Tx {
         environment_id: &str,
         from_day: &str,
     ) -> StoreResult<(Vec<(String, f64)>, Option<String>)> {
+        let environment_id = self.reach(environment_id)?;
         let totals: Vec<(String, f64)> = sqlx::query_as(
             "SELECT metric, SUM(value) FROM media_usage WHERE environment_id = ? AND day >= ? \
              GROUP BY metric ORDER BY metric",
@@ -108,6 +106,7 @@ impl Tx {
         value: f64,
         now: i64,
     ) -> StoreResult<()> {
+        let environment_id = self.reach(environment_id)?;
         sqlx::query(
             "INSERT INTO media_usage (environment_id, day, metric, value, reported_at) \
              VALUES (?, ?, ?, ?, ?) ON CONFLICT (environment_id, day, metric) \

@@ -11,14 +11,16 @@ impl Tx {
         email_normalized: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET name = ?, email = ?, email_normalized = ?, updated_at = ? WHERE id = ?",
+            "UPDATE users SET name = ?, email = ?, email_normalized = ?, updated_at = ? WHERE id = ? AND account_id = ?",
         )
         .bind(name)
         .bind(email)
         .bind(email_normalized)
         .bind(now)
         .bind(id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -29,12 +31,14 @@ impl Tx {
         id: &str,
         o: &crate::domain::MediaLibraryOptions,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET ml_create_root_folders = ?, ml_create_collections = ? WHERE id = ?",
+            "UPDATE users SET ml_create_root_folders = ?, ml_create_collections = ? WHERE id = ? AND account_id = ?",
         )
         .bind(o.create_root_folders)
         .bind(o.create_collections)
         .bind(id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -50,9 +54,10 @@ impl Tx {
         enabled: bool,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
             "UPDATE users SET status = ?, status_before_disable = ?, enabled = ?, updated_at = ?, \
-             deleted_at = CASE WHEN ? = 'inactive' THEN ? ELSE deleted_at END WHERE id = ?",
+             deleted_at = CASE WHEN ? = 'inactive' THEN ? ELSE deleted_at END WHERE id = ? AND account_id = ?",
         )
         .bind(status)
         .bind(status_before_disable)
@@ -61,6 +66,7 @@ impl Tx {
         .bind(status)
         .bind(now)
         .bind(id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -68,23 +74,28 @@ impl Tx {
 
     /// Makes the password unusable (admin reset, deletion).
     pub async fn void_user_password(&mut self, id: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET password_hash = NULL, updated_at = ? WHERE id = ?")
-            .bind(now)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        let account_id = self.account()?;
+        sqlx::query(
+            "UPDATE users SET password_hash = NULL, updated_at = ? WHERE id = ? AND account_id = ?",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(&account_id)
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 
     /// Active, enabled master admins of the account (roles.md §3.2 rule 4).
-    pub async fn active_master_admins(&mut self, account_id: &str) -> StoreResult<i64> {
+    pub async fn active_master_admins(&mut self) -> StoreResult<i64> {
+        let account_id = self.account()?;
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM users u JOIN role_assignments ra ON ra.principal_type = 'user' \
              AND ra.principal_id = u.id AND ra.scope = 'account' \
              WHERE u.account_id = ? AND u.status = 'active' AND u.enabled = TRUE \
              AND ra.role_id = 'master_admin@account'",
         )
-        .bind(account_id)
+        .bind(&account_id)
         .fetch_one(self.conn())
         .await?;
         Ok(n)
@@ -121,9 +132,10 @@ impl Tx {
         p: &crate::domain::EmailPreferences,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
             "UPDATE users SET email_usage_alerts = ?, email_weekly_report = ?, \
-             email_product_updates = ?, email_billing_notifications = ?, updated_at = ? WHERE id = ?",
+             email_product_updates = ?, email_billing_notifications = ?, updated_at = ? WHERE id = ? AND account_id = ?",
         )
         .bind(p.usage_alerts)
         .bind(p.weekly_report)
@@ -131,23 +143,20 @@ impl Tx {
         .bind(p.billing_notifications)
         .bind(now)
         .bind(id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())
     }
 
-    pub async fn set_additional_user_subscriptions(
-        &mut self,
-        account_id: &str,
-        n: i64,
-        now: i64,
-    ) -> StoreResult<()> {
+    pub async fn set_additional_user_subscriptions(&mut self, n: i64, now: i64) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
             "UPDATE accounts SET additional_user_subscriptions = ?, updated_at = ? WHERE id = ?",
         )
         .bind(n)
         .bind(now)
-        .bind(account_id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -163,16 +172,13 @@ impl Tx {
     }
 
     /// One user of an account with their account-scope role id.
-    pub async fn account_user(
-        &mut self,
-        account_id: &str,
-        user_id: &str,
-    ) -> StoreResult<Option<super::ListedUser>> {
+    pub async fn account_user(&mut self, user_id: &str) -> StoreResult<Option<super::ListedUser>> {
+        let account_id = self.account()?;
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT u.*, {} AS role_id FROM users u WHERE u.account_id = ? AND u.id = ?",
             super::user_list::ROLE_OF_USER
         )))
-        .bind(account_id)
+        .bind(&account_id)
         .bind(user_id)
         .fetch_optional(self.conn())
         .await?)

@@ -68,11 +68,8 @@ pub(super) fn escape_like(s: &str) -> String {
 
 impl Tx {
     /// One page of an account's users, oldest first, by keyset (no OFFSET).
-    pub async fn list_users(
-        &mut self,
-        account_id: &str,
-        f: &UserFilter<'_>,
-    ) -> StoreResult<Vec<ListedUser>> {
+    pub async fn list_users(&mut self, f: &UserFilter<'_>) -> StoreResult<Vec<ListedUser>> {
+        let account_id = self.account()?;
         // The role comes from a correlated subquery (not a join), so the planner walks the
         // order's index and stops after LIMIT rows.
         let key = key_sql(f.sort);
@@ -86,7 +83,7 @@ impl Tx {
              {int_col} AS sort_int, {text_col} AS sort_text \
              FROM users u WHERE u.account_id = "
         ));
-        q.push_bind(account_id.to_string());
+        q.push_bind(account_id);
         if let Some(status) = f.status {
             q.push(" AND u.status = ").push_bind(status.to_string());
         }
@@ -150,9 +147,10 @@ impl Tx {
 
     /// Users holding a seat (every status but inactive), as the database keeps count
     /// (triggers on `users`, migration 0002).
-    pub async fn seats_used(&mut self, account_id: &str) -> StoreResult<i64> {
+    pub async fn seats_used(&mut self) -> StoreResult<i64> {
+        let account_id = self.account()?;
         let (n,): (i64,) = sqlx::query_as("SELECT seats_used FROM accounts WHERE id = ?")
-            .bind(account_id)
+            .bind(&account_id)
             .fetch_one(self.conn())
             .await?;
         Ok(n)

@@ -42,6 +42,7 @@ pub struct NewUser<'a> {
 
 impl Tx {
     pub async fn insert_user(&mut self, u: &NewUser<'_>) -> StoreResult<()> {
+        self.own(u.account_id)?;
         sqlx::query(
             "INSERT INTO users (id, account_id, email, email_normalized, name, status, enabled, root, \
              password_hash, providers, theme, ml_create_root_folders, ml_create_collections, \
@@ -91,19 +92,25 @@ impl Tx {
         hash: &str,
         now: i64,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
-            .bind(hash)
-            .bind(now)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        let account_id = self.account()?;
+        sqlx::query(
+            "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND account_id = ?",
+        )
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .bind(&account_id)
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 
     pub async fn set_user_last_login(&mut self, id: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
+        let account_id = self.account()?;
+        sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ? AND account_id = ?")
             .bind(now)
             .bind(id)
+            .bind(&account_id)
             .execute(self.conn())
             .await?;
         Ok(())
@@ -117,24 +124,28 @@ impl Tx {
         last_name: Option<&str>,
         now: i64,
     ) -> StoreResult<()> {
+        let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET name = ?, first_name = ?, last_name = ?, updated_at = ? WHERE id = ?",
+            "UPDATE users SET name = ?, first_name = ?, last_name = ?, updated_at = ? WHERE id = ? AND account_id = ?",
         )
         .bind(name)
         .bind(first_name)
         .bind(last_name)
         .bind(now)
         .bind(id)
+        .bind(&account_id)
         .execute(self.conn())
         .await?;
         Ok(())
     }
 
     pub async fn set_user_theme(&mut self, id: &str, theme: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET theme = ?, updated_at = ? WHERE id = ?")
+        let account_id = self.account()?;
+        sqlx::query("UPDATE users SET theme = ?, updated_at = ? WHERE id = ? AND account_id = ?")
             .bind(theme)
             .bind(now)
             .bind(id)
+            .bind(&account_id)
             .execute(self.conn())
             .await?;
         Ok(())

@@ -2,34 +2,33 @@
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};
-use super::{ok, ApiError, ApiResult, Params, Shared};
-use app::domain::environment::KEY_NOT_FOUND;
+use super::{ok, ApiResult, Params, ProvisioningError, Shared};
 use app::domain::provisioning::AccessKey;
-use app::service::provisioning::environment_error;
+use app::domain::Refusal;
 use app::service::{KeyChange, ServiceError};
 use axum::extract::{Path, State};
 
 const NAMES: &[(&str, &str)] = &[];
 
-fn key_not_found(key: &str) -> ApiError {
-    ApiError::new(
-        http::StatusCode::NOT_FOUND,
-        format!("Cannot find access key {key}"),
-    )
+fn key_not_found(key: &str) -> ProvisioningError {
+    ProvisioningError::from_refusal(&Refusal::KeyNotFound {
+        key: key.to_string(),
+    })
 }
 
-fn refusal(e: ServiceError, params: &Params, environment_id: &str, key: &str) -> ApiError {
-    match e {
-        ServiceError::NotFound(m) if m == KEY_NOT_FOUND => key_not_found(key),
-        e => ApiError::from_service(environment_error(e, environment_id), params, NAMES),
-    }
+fn refusal(e: ServiceError, params: &Params) -> ProvisioningError {
+    ProvisioningError::from_service(e, params, NAMES)
 }
 
-async fn keys(api: &Shared, c: &Caller, environment_id: &str) -> Result<Vec<AccessKey>, ApiError> {
+async fn keys(
+    api: &Shared,
+    c: &Caller,
+    environment_id: &str,
+) -> Result<Vec<AccessKey>, ProvisioningError> {
     api.service
         .api_access_keys(&c.principal, environment_id, &c.meta)
         .await
-        .map_err(|e| refusal(e, &Params::default(), environment_id, ""))
+        .map_err(|e| refusal(e, &Params::default()))
 }
 
 /// The key whose `api_key` is `key` (the service also finds keys by name; the path
@@ -39,7 +38,7 @@ async fn key_of(
     c: &Caller,
     environment_id: &str,
     key: &str,
-) -> Result<AccessKey, ApiError> {
+) -> Result<AccessKey, ProvisioningError> {
     keys(api, c, environment_id)
         .await?
         .into_iter()
@@ -73,7 +72,7 @@ pub async fn list(
     let descending = match params.string("sort_order")?.as_deref() {
         None | Some("desc") => true,
         Some("asc") => false,
-        Some(other) => return Err(ApiError::invalid_value(other, "sort_order")),
+        Some(other) => return Err(ProvisioningError::invalid_value(other, "sort_order")),
     };
     let mut all = keys(&api, &c, env).await?;
     let total = all.len();
@@ -83,7 +82,7 @@ pub async fn list(
         "created_at" => {}
         "name" => all.sort_by(|a, b| a.name.cmp(&b.name)),
         "enabled" => all.sort_by_key(|k| k.enabled),
-        other => return Err(ApiError::invalid_value(other, "sort_by")),
+        other => return Err(ProvisioningError::invalid_value(other, "sort_by")),
     }
     if descending {
         all.reverse();
@@ -123,26 +122,26 @@ pub async fn create(
     let env = path_id(&ids, "sub_account_id");
     let name = params.string("name")?.unwrap_or_default();
     if name.chars().count() > 64 {
-        return Err(ApiError::invalid_value(&name, "name"));
+        return Err(ProvisioningError::invalid_value(&name, "name"));
     }
     let enabled = params.bool("enabled")?.unwrap_or(true);
     let made = api
         .service
         .generate_api_key(&c.principal, env, &name, enabled, "full", &[], &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, env, ""))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&key_of(&api, &c, env, &made.key.api_key).await?)
 }
 
 /// `dedicated_for`: `webhooks` or `["webhooks"]` dedicates; `""` or `[]` clears.
-fn dedication(params: &Params) -> Result<Option<bool>, ApiError> {
+fn dedication(params: &Params) -> Result<Option<bool>, ProvisioningError> {
     let Some(values) = params.list("dedicated_for")? else {
         return Ok(None);
     };
     match values.as_slice() {
         [] => Ok(Some(false)),
         [one] if one == "webhooks" => Ok(Some(true)),
-        _ => Err(ApiError::invalid_value(
+        _ => Err(ProvisioningError::invalid_value(
             &params.shown("dedicated_for").unwrap_or_default(),
             "dedicated_for",
         )),
@@ -171,7 +170,10 @@ pub async fn update(
     let key = path_id(&ids, "key");
     let name = params.string("name")?;
     if name.as_ref().is_some_and(|n| n.chars().count() > 64) {
-        return Err(ApiError::invalid_value(&name.unwrap_or_default(), "name"));
+        return Err(ProvisioningError::invalid_value(
+            &name.unwrap_or_default(),
+            "name",
+        ));
     }
     let enabled = params.bool("enabled")?;
     // An empty string clears the dedication: read it before "empty means not given".
@@ -201,7 +203,7 @@ pub async fn update(
         api.service
             .change_api_key(&c.principal, env, key, change, &c.meta)
             .await
-            .map_err(|e| refusal(e, &params, env, key))?;
+            .map_err(|e| refusal(e, &params))?;
     }
     ok(&key_of(&api, &c, env, key).await?)
 }
@@ -224,7 +226,7 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     api.service
         .delete_api_key(&c.principal, env, key, &c.meta)
         .await
-        .map_err(|e| refusal(e, &Params::default(), env, key))?;
+        .map_err(|e| refusal(e, &Params::default()))?;
     ok(&MessageOk::ok())
 }
 
@@ -257,7 +259,7 @@ pub async fn delete_by_name(
                 .is_some_and(|n| n.eq_ignore_ascii_case(name.trim()))
         })
         .ok_or_else(|| {
-            ApiError::new(
+            ProvisioningError::new(
                 http::StatusCode::NOT_FOUND,
                 format!("Cannot find access key with name {name}"),
             )
@@ -265,6 +267,6 @@ pub async fn delete_by_name(
     api.service
         .delete_api_key(&c.principal, env, &key.api_key, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, env, &key.api_key))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&MessageOk::ok())
 }

@@ -2,20 +2,19 @@
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};
-use super::{ok, ApiError, ApiResult, Params, Shared};
+use super::{ok, ApiResult, Params, ProvisioningError, Shared};
 use app::domain::provisioning::{EnvironmentFilter, ProductEnvironment};
-use app::service::provisioning::{environment_error, environment_not_found};
 use app::service::{EnvironmentInput, ServiceError};
 use axum::extract::{Path, State};
 
 /// The service's field names on environments, as the API's parameters.
 const FIELDS: &[(&str, &str)] = &[("copy_settings_from", "base_sub_account_id")];
 
-fn refusal(e: ServiceError, params: &Params, id: &str) -> ApiError {
-    ApiError::from_service(environment_error(e, id), params, FIELDS)
+fn refusal(e: ServiceError, params: &Params) -> ProvisioningError {
+    ProvisioningError::from_service(e, params, FIELDS)
 }
 
-fn attributes(params: &Params) -> Result<Option<String>, ApiError> {
+fn attributes(params: &Params) -> Result<Option<String>, ProvisioningError> {
     Ok(params
         .object("custom_attributes")?
         .map(|m| serde_json::Value::Object(m).to_string()))
@@ -43,7 +42,7 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
         .service
         .api_environments(&c.principal, &filter, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, ""))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&EnvironmentList { sub_accounts: list })
 }
 
@@ -64,7 +63,7 @@ pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiRes
         .service
         .api_environment(&c.principal, id, &c.meta)
         .await
-        .map_err(|e| refusal(e, &Params::default(), id))?;
+        .map_err(|e| refusal(e, &Params::default()))?;
     ok(&env)
 }
 
@@ -95,23 +94,18 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
         .service
         .create_environment(&c.principal, &input, &c.meta)
         .await
-        .map_err(|e| match e {
-            ServiceError::Invalid(f) if f.0.iter().any(|f| f.field == "copy_settings_from") => {
-                ApiError::from_service(environment_not_found(&base), &params, FIELDS)
-            }
-            e => refusal(e, &params, ""),
-        })?;
+        .map_err(|e| refusal(e, &params))?;
     if !enabled {
         api.service
             .set_environment_enabled(&c.principal, &created.id, false, &c.meta)
             .await
-            .map_err(|e| refusal(e, &params, &created.id))?;
+            .map_err(|e| refusal(e, &params))?;
     }
     let env = api
         .service
         .api_environment(&c.principal, &created.id, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, &created.id))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&env)
 }
 
@@ -138,7 +132,7 @@ pub async fn update(
         .service
         .api_environment(&c.principal, id, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, id))?;
+        .map_err(|e| refusal(e, &params))?;
     let name = params.string("name")?;
     let cloud_name = params.string("cloud_name")?;
     let description = params.string("description")?;
@@ -162,13 +156,13 @@ pub async fn update(
         api.service
             .change_environment(&c.principal, id, input.as_ref(), enabled, &c.meta)
             .await
-            .map_err(|e| refusal(e, &params, id))?;
+            .map_err(|e| refusal(e, &params))?;
     }
     let env = api
         .service
         .api_environment(&c.principal, id, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, id))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&env)
 }
 
@@ -190,10 +184,10 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
         .service
         .api_environment(&c.principal, id, &c.meta)
         .await
-        .map_err(|e| refusal(e, &none, id))?;
+        .map_err(|e| refusal(e, &none))?;
     api.service
         .delete_environment(&c.principal, id, &env.cloud_name, &c.meta)
         .await
-        .map_err(|e| refusal(e, &none, id))?;
+        .map_err(|e| refusal(e, &none))?;
     ok(&MessageOk::ok())
 }

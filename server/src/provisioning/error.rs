@@ -1,23 +1,18 @@
 //! The Provisioning API's one error type and its one mapping from the service's errors to
 //! the contract's statuses and stable messages (provisioning-api.md §2).
 
-use app::domain::email::EMAIL_TAKEN;
-use app::domain::environment::{
-    CLOUD_NAME_TAKEN, ENVIRONMENT_LIMIT, KEY_LIMIT, KEY_NAME_TAKEN, LAST_ENVIRONMENT, LAST_KEY,
-    TOO_MANY_ASSETS_TO_DELETE, TOO_MANY_ASSETS_TO_RENAME, WEBHOOK_KEY_STAYS_ENABLED,
-};
-use app::domain::group::GROUP_NAME_TAKEN;
-use app::domain::user_action::{INACTIVE_REFUSED, LAST_MASTER_ADMIN, ROOT_REFUSED, USER_INACTIVE};
+use app::domain::refusal::{Refusal, SEAT_LIMIT_REACHED};
 use app::service::ServiceError;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode};
+use std::borrow::Cow;
 
 use super::doc::{ErrorBody, ErrorMessage};
 use super::params::Params;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{status} {message}")]
-pub struct ApiError {
+pub struct ProvisioningError {
     pub status: StatusCode,
     pub message: String,
     /// Seconds, for 420 and 429.
@@ -25,49 +20,48 @@ pub struct ApiError {
 }
 
 pub const INVALID_CREDENTIALS: &str = "Invalid credentials";
-const ROOT_USER: &str = "The root user can't be changed or deleted";
 
 /// The hourly quota is used up: Cloudinary's 420.
 pub fn enhance_your_calm() -> StatusCode {
     StatusCode::from_u16(420).unwrap_or(StatusCode::TOO_MANY_REQUESTS)
 }
 
-impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
+impl ProvisioningError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ProvisioningError {
+        ProvisioningError {
             status,
             message: message.into(),
             retry_after: None,
         }
     }
 
-    pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, message)
+    pub fn bad_request(message: impl Into<String>) -> ProvisioningError {
+        ProvisioningError::new(StatusCode::BAD_REQUEST, message)
     }
 
-    pub fn bad_body() -> ApiError {
-        ApiError::bad_request("Invalid request body")
+    pub fn bad_body() -> ProvisioningError {
+        ProvisioningError::bad_request("Invalid request body")
     }
 
-    pub fn missing(name: &str) -> ApiError {
-        ApiError::bad_request(format!("Missing required parameter - {name}"))
+    pub fn missing(name: &str) -> ProvisioningError {
+        ProvisioningError::bad_request(format!("Missing required parameter - {name}"))
     }
 
-    pub fn invalid_value(value: &str, name: &str) -> ApiError {
+    pub fn invalid_value(value: &str, name: &str) -> ProvisioningError {
         let value: String = value.chars().take(200).collect();
-        ApiError::bad_request(format!("Invalid value {value} for parameter {name}"))
+        ProvisioningError::bad_request(format!("Invalid value {value} for parameter {name}"))
     }
 
-    pub fn unauthorized() -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, INVALID_CREDENTIALS)
+    pub fn unauthorized() -> ProvisioningError {
+        ProvisioningError::new(StatusCode::UNAUTHORIZED, INVALID_CREDENTIALS)
     }
 
-    pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not found")
+    pub fn not_found() -> ProvisioningError {
+        ProvisioningError::new(StatusCode::NOT_FOUND, "not found")
     }
 
-    pub fn throttled(status: StatusCode, message: &str, retry_after: i64) -> ApiError {
-        ApiError {
+    pub fn throttled(status: StatusCode, message: &str, retry_after: i64) -> ProvisioningError {
+        ProvisioningError {
             status,
             message: message.into(),
             retry_after: Some(retry_after.max(1)),
@@ -81,54 +75,14 @@ impl ApiError {
         e: ServiceError,
         params: &Params,
         field_names: &[(&str, &str)],
-    ) -> ApiError {
-        use StatusCode as S;
-        let rule = |m: &str| -> Option<ApiError> {
-            let (status, text) = match m {
-                CLOUD_NAME_TAKEN => (S::CONFLICT, CLOUD_NAME_TAKEN),
-                KEY_NAME_TAKEN => (S::CONFLICT, KEY_NAME_TAKEN),
-                GROUP_NAME_TAKEN => (S::CONFLICT, GROUP_NAME_TAKEN),
-                EMAIL_TAKEN => (S::CONFLICT, EMAIL_TAKEN),
-                INACTIVE_REFUSED | USER_INACTIVE => (S::CONFLICT, USER_INACTIVE),
-                LAST_MASTER_ADMIN => (S::BAD_REQUEST, LAST_MASTER_ADMIN),
-                ROOT_REFUSED => (S::FORBIDDEN, ROOT_USER),
-                LAST_ENVIRONMENT => (
-                    S::BAD_REQUEST,
-                    "An account must keep at least one product environment",
-                ),
-                TOO_MANY_ASSETS_TO_DELETE => (
-                    S::BAD_REQUEST,
-                    "Product environments with 1000 or more assets can't be deleted",
-                ),
-                TOO_MANY_ASSETS_TO_RENAME => (
-                    S::BAD_REQUEST,
-                    "Cloud name can only be changed for product environments with fewer than 1000 assets",
-                ),
-                LAST_KEY => (
-                    S::BAD_REQUEST,
-                    "A product environment must keep at least one access key",
-                ),
-                KEY_LIMIT => (S::BAD_REQUEST, "Maximum number of access keys reached"),
-                WEBHOOK_KEY_STAYS_ENABLED => (
-                    S::BAD_REQUEST,
-                    "Dedicate another key for webhooks before disabling this one",
-                ),
-                ENVIRONMENT_LIMIT => (S::FORBIDDEN, ENVIRONMENT_LIMIT),
-                m if m.starts_with(app::service::SEAT_LIMIT_REACHED) => (
-                    S::FORBIDDEN,
-                    app::service::SEAT_LIMIT_REACHED,
-                ),
-                _ => return None,
-            };
-            Some(ApiError::new(status, text))
-        };
+    ) -> ProvisioningError {
         match e {
             ServiceError::Invalid(fields) => {
                 let Some(first) = fields.0.first() else {
-                    return ApiError::bad_body();
+                    return ProvisioningError::bad_body();
                 };
-                if let Some(known) = rule(&first.message) {
-                    return known;
+                if let Some(reason) = &first.reason {
+                    return ProvisioningError::from_refusal(reason);
                 }
                 let service_field = first.field.split('[').next().unwrap_or(&first.field);
                 let name = field_names
@@ -136,32 +90,126 @@ impl ApiError {
                     .find(|(from, _)| *from == service_field)
                     .map_or(service_field, |(_, to)| *to);
                 match params.shown(name) {
-                    Some(v) => ApiError::invalid_value(&v, name),
-                    None => ApiError::missing(name),
+                    Some(v) => ProvisioningError::invalid_value(&v, name),
+                    None => ProvisioningError::missing(name),
                 }
             }
-            ServiceError::Unauthenticated | ServiceError::InvalidCredentials => {
-                ApiError::unauthorized()
-            }
-            ServiceError::Forbidden(m) => {
-                rule(&m).unwrap_or_else(|| ApiError::new(S::FORBIDDEN, m))
-            }
-            ServiceError::Conflict(m) => rule(&m).unwrap_or_else(|| ApiError::new(S::CONFLICT, m)),
-            ServiceError::NotFound(m) => rule(&m).unwrap_or_else(|| ApiError::new(S::NOT_FOUND, m)),
-            ServiceError::ReauthenticationRequired => ApiError::unauthorized(),
-            ServiceError::Throttled { retry_after }
-            | ServiceError::RateLimited { retry_after, .. } => {
-                ApiError::throttled(S::TOO_MANY_REQUESTS, "Too many requests", retry_after)
-            }
+            ServiceError::Refused(reason) => ProvisioningError::from_refusal(&reason),
             ServiceError::Internal(e) => {
                 tracing::error!(error = %e, "provisioning request failed");
-                ApiError::new(S::INTERNAL_SERVER_ERROR, "Internal error")
+                ProvisioningError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
             }
         }
     }
+
+    /// A refusal as the contract's status and message (provisioning-api.md §2 in
+    /// `docs/rules/provisioning-api.md`).
+    pub fn from_refusal(reason: &Refusal) -> ProvisioningError {
+        let (status, message) = refusal_answer(reason);
+        let mut e = ProvisioningError::new(status, message);
+        e.retry_after = reason.retry_after().map(|s| s.max(1));
+        e
+    }
 }
 
-impl IntoResponse for ApiError {
+/// The one mapping of reasons to the contract's statuses and stable messages: where the
+/// contract has a message of its own it is here; otherwise the console's sentence.
+fn refusal_answer(reason: &Refusal) -> (StatusCode, Cow<'static, str>) {
+    use Refusal::*;
+    use StatusCode as S;
+    let own = |status: StatusCode| (status, Cow::Owned(reason.to_string()));
+    let fixed = |status: StatusCode, text: &'static str| (status, Cow::Borrowed(text));
+    match reason {
+        Unauthenticated | InvalidCredentials | ReauthenticationRequired => {
+            fixed(S::UNAUTHORIZED, INVALID_CREDENTIALS)
+        }
+        SignInThrottled { .. } | TooManyInvitations | TooManyResetEmails => {
+            fixed(S::TOO_MANY_REQUESTS, "Too many requests")
+        }
+        RootUser => fixed(S::FORBIDDEN, "The root user can't be changed or deleted"),
+        SeatLimit { .. } => fixed(S::FORBIDDEN, SEAT_LIMIT_REACHED),
+        RoleLacksPermission { .. }
+        | RoleOutranksYou { .. }
+        | OutsideYourEnvironments
+        | OnYourself
+        | PasswordSignInOnly
+        | ActionNotOffered { .. }
+        | NeedsAllEnvironments { .. }
+        | LevelTooLow { .. }
+        | RootFoldersNotAllowed
+        | CollectionsNotAllowed
+        | SharingNeedsManage { .. }
+        | ShareAboveYourLevel { .. }
+        | ExplainOnlyYourself
+        | EnvironmentLimit
+        | SubscriptionsUnavailable
+        | ProvisioningNotInPlan
+        | ProvisioningNotEnabled
+        | GranularPermissionsNotInPlan
+        | AddonNeedsPaidPlan { .. } => own(S::FORBIDDEN),
+        EnvironmentNotFound { id } => (
+            S::NOT_FOUND,
+            Cow::Owned(format!("Cannot find sub account with id {id}")),
+        ),
+        UserNotFound { id } => (
+            S::NOT_FOUND,
+            Cow::Owned(format!("Cannot find user with id {id}")),
+        ),
+        GroupNotFound { id } => (
+            S::NOT_FOUND,
+            Cow::Owned(format!("Cannot find user group with id {id}")),
+        ),
+        KeyNotFound { key } => (
+            S::NOT_FOUND,
+            Cow::Owned(format!("Cannot find access key {key}")),
+        ),
+        AccountNotFound
+        | NoAccountYet
+        | AccountApiKeyNotFound
+        | FolderNotFound
+        | CollectionNotFound
+        | AddonNotFound
+        | NoShareHere
+        | SettingsPageNotFound { .. } => own(S::NOT_FOUND),
+        UserInactive | InactiveMember => fixed(S::CONFLICT, "User is inactive"),
+        CloudNameTaken
+        | KeyNameTaken
+        | AccountApiKeyNameTaken
+        | GroupNameTaken
+        | EmailTaken
+        | EnableBeforeDedicating
+        | NoKeyToSign
+        | AccountApiKeyLimit
+        | AlreadySetUp
+        | StaleSettings
+        | AddonNotRegistered { .. }
+        | FolderNotEmpty { .. } => own(S::CONFLICT),
+        LastMasterAdmin => own(S::BAD_REQUEST),
+        LastEnvironment => fixed(
+            S::BAD_REQUEST,
+            "An account must keep at least one product environment",
+        ),
+        TooManyAssetsToDelete => fixed(
+            S::BAD_REQUEST,
+            "Product environments with 1000 or more assets can't be deleted",
+        ),
+        TooManyAssetsToRename => fixed(
+            S::BAD_REQUEST,
+            "Cloud name can only be changed for product environments with fewer than 1000 assets",
+        ),
+        LastKey => fixed(
+            S::BAD_REQUEST,
+            "A product environment must keep at least one access key",
+        ),
+        KeyLimit => fixed(S::BAD_REQUEST, "Maximum number of access keys reached"),
+        WebhookKeyStaysEnabled => fixed(
+            S::BAD_REQUEST,
+            "Dedicate another key for webhooks before disabling this one",
+        ),
+    }
+}
+
+impl IntoResponse for ProvisioningError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
             error: ErrorMessage {
@@ -176,5 +224,73 @@ impl IntoResponse for ApiError {
             }
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The error statuses the committed OpenAPI document promises on every operation.
+    fn documented_on_every_operation() -> BTreeSet<u16> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("openapi.json"))
+                .expect("valid JSON");
+        let mut every: Option<BTreeSet<u16>> = None;
+        for item in doc["paths"].as_object().expect("paths").values() {
+            for op in item.as_object().expect("path item").values() {
+                let codes: BTreeSet<u16> = op["responses"]
+                    .as_object()
+                    .expect("responses")
+                    .keys()
+                    .filter_map(|k| k.parse().ok())
+                    .filter(|c| *c >= 400)
+                    .collect();
+                every = Some(match every {
+                    None => codes,
+                    Some(e) => e.intersection(&codes).copied().collect(),
+                });
+            }
+        }
+        every.expect("operations")
+    }
+
+    #[test]
+    fn every_refusal_reaches_a_documented_status_with_a_message() {
+        let documented = documented_on_every_operation();
+        assert!(documented.contains(&404) && documented.contains(&409));
+        for reason in Refusal::examples() {
+            let e = ProvisioningError::from_refusal(&reason);
+            assert!(
+                documented.contains(&e.status.as_u16()),
+                "{reason:?} answers {}, which the OpenAPI document doesn't list",
+                e.status
+            );
+            assert!(
+                !e.message.is_empty() && !e.message.contains('{'),
+                "{reason:?}"
+            );
+            assert_eq!(
+                e.retry_after.is_some(),
+                e.status == StatusCode::TOO_MANY_REQUESTS
+            );
+        }
+    }
+
+    #[test]
+    fn a_field_refused_by_a_rule_answers_by_its_reason_not_its_words() {
+        let mut fields = app::domain::FieldErrors::new();
+        // The words don't matter: only the reason does.
+        fields.refuse_in_words("name", "Whatever the console says", Refusal::KeyNameTaken);
+        let e =
+            ProvisioningError::from_service(ServiceError::Invalid(fields), &Params::default(), &[]);
+        assert_eq!(e.status, StatusCode::CONFLICT);
+        let e = ProvisioningError::from_refusal(&Refusal::SeatLimit { free: 1, limit: 3 });
+        assert_eq!(
+            (e.status, e.message.as_str()),
+            (StatusCode::FORBIDDEN, SEAT_LIMIT_REACHED)
+        );
     }
 }

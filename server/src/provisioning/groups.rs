@@ -2,20 +2,15 @@
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};
-use super::{ok, ApiError, ApiResult, Params, Shared};
-use app::domain::group::{GroupMember, GROUP_NOT_FOUND};
+use super::{ok, ApiResult, Params, ProvisioningError, Shared};
+use app::domain::group::GroupMember;
 use app::domain::provisioning::{Member, UserGroup};
-use app::service::provisioning::group_not_found;
+use app::domain::Refusal;
 use app::service::ServiceError;
 use axum::extract::{Path, State};
 
-/// The service's unknown group as the API's message for this id.
-fn refusal(e: ServiceError, params: &Params, id: &str) -> ApiError {
-    let e = match e {
-        ServiceError::NotFound(m) if m == GROUP_NOT_FOUND => group_not_found(id),
-        e => e,
-    };
-    ApiError::from_service(e, params, &[])
+fn refusal(e: ServiceError, params: &Params) -> ProvisioningError {
+    ProvisioningError::from_service(e, params, &[])
 }
 
 fn as_members(list: Vec<GroupMember>) -> Vec<Member> {
@@ -45,7 +40,7 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
         .service
         .api_groups(&c.principal, extended, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, ""))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&UserGroupList {
         user_groups: groups,
     })
@@ -77,7 +72,7 @@ pub async fn get(
     {
         Ok(g) => ok(&g),
         // An SDK release asked for a user's groups at this path.
-        Err(ServiceError::NotFound(_))
+        Err(ServiceError::Refused(Refusal::GroupNotFound { .. }))
             if api
                 .service
                 .is_account_user(&c.principal, id, &c.meta)
@@ -88,10 +83,10 @@ pub async fn get(
                 .service
                 .api_user_groups(&c.principal, id, &c.meta)
                 .await
-                .map_err(|e| refusal(e, &params, id))?;
+                .map_err(|e| refusal(e, &params))?;
             ok(&GroupsOfUser { groups })
         }
-        Err(e) => Err(refusal(e, &params, id)),
+        Err(e) => Err(refusal(e, &params)),
     }
 }
 
@@ -114,12 +109,12 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
         .service
         .create_group(&c.principal, &name, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, ""))?;
+        .map_err(|e| refusal(e, &params))?;
     let g = api
         .service
         .api_group(&c.principal, &made.id, extended, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, &made.id))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&g)
 }
 
@@ -147,13 +142,13 @@ pub async fn update(
         api.service
             .rename_group(&c.principal, id, &name, &c.meta)
             .await
-            .map_err(|e| refusal(e, &params, id))?;
+            .map_err(|e| refusal(e, &params))?;
     }
     let g = api
         .service
         .api_group(&c.principal, id, extended, &c.meta)
         .await
-        .map_err(|e| refusal(e, &params, id))?;
+        .map_err(|e| refusal(e, &params))?;
     ok(&g)
 }
 
@@ -173,16 +168,20 @@ pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> Api
     api.service
         .delete_group(&c.principal, id, &c.meta)
         .await
-        .map_err(|e| refusal(e, &Params::default(), id))?;
+        .map_err(|e| refusal(e, &Params::default()))?;
     ok(&OkTrue { ok: true })
 }
 
-pub async fn members_of(api: &Shared, c: &Caller, id: &str) -> Result<Vec<Member>, ApiError> {
+pub async fn members_of(
+    api: &Shared,
+    c: &Caller,
+    id: &str,
+) -> Result<Vec<Member>, ProvisioningError> {
     let g = api
         .service
         .api_group(&c.principal, id, true, &c.meta)
         .await
-        .map_err(|e| refusal(e, &Params::default(), id))?;
+        .map_err(|e| refusal(e, &Params::default()))?;
     Ok(g.users.unwrap_or_default())
 }
 
@@ -249,7 +248,7 @@ async fn change(
             .remove_group_members(&c.principal, id, &user, &c.meta)
             .await
     };
-    let list = result.map_err(|e| refusal(e, &Params::default(), id))?;
+    let list = result.map_err(|e| refusal(e, &Params::default()))?;
     ok(&Members {
         users: as_members(list),
     })

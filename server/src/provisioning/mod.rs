@@ -1,7 +1,7 @@
 //! The Provisioning API (provisioning-api.md): `/v1_1/provisioning/accounts/{account_id}/…`
 //! over HTTP Basic with an account API key, wire-compatible with Cloudinary's so its
 //! official SDKs work unchanged. Thin handlers over the service; one error type
-//! ([`ApiError`]) mapped to the contract's statuses in one place.
+//! ([`ProvisioningError`]) mapped to the contract's statuses in one place.
 
 mod access_keys;
 pub mod doc;
@@ -13,7 +13,7 @@ pub mod params;
 mod request;
 mod users;
 
-pub use error::ApiError;
+pub use error::ProvisioningError;
 pub use limits::LimitConfig;
 pub use params::Params;
 
@@ -34,7 +34,7 @@ pub struct Api {
 }
 
 pub type Shared = Arc<Api>;
-pub type ApiResult = Result<Response, ApiError>;
+pub type ApiResult = Result<Response, ProvisioningError>;
 
 /// A JSON answer with the contract's content type.
 fn json_response(status: http::StatusCode, body: Vec<u8>) -> Response {
@@ -55,13 +55,13 @@ pub fn ok<T: serde::Serialize>(value: &T) -> ApiResult {
     let mut body = Vec::with_capacity(16 * 1024);
     serde_json::to_writer(&mut body, value).map_err(|e| {
         tracing::error!(error = %e, "provisioning response didn't serialize");
-        ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
+        ProvisioningError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
     })?;
     Ok(json_response(http::StatusCode::OK, body))
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found()
+async fn not_found() -> ProvisioningError {
+    ProvisioningError::not_found()
 }
 
 /// The API's routes; unknown paths and methods under its prefixes answer 404 `not found`.

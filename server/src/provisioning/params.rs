@@ -4,7 +4,7 @@
 //! keys; booleans as JSON or strings. Every accessor says what is wrong in the contract's
 //! words.
 
-use super::error::ApiError;
+use super::error::ProvisioningError;
 use serde_json::{Map, Value};
 
 /// What follows a parameter's name: `[0]`, `[]`, `[key]` or nothing.
@@ -69,13 +69,14 @@ impl Params {
     }
 
     /// A JSON body: an object's members (anything else is an unreadable body).
-    pub fn add_json(&mut self, body: &[u8]) -> Result<(), ApiError> {
+    pub fn add_json(&mut self, body: &[u8]) -> Result<(), ProvisioningError> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }
-        let value: Value = serde_json::from_slice(body).map_err(|_| ApiError::bad_body())?;
+        let value: Value =
+            serde_json::from_slice(body).map_err(|_| ProvisioningError::bad_body())?;
         let Value::Object(members) = value else {
-            return Err(ApiError::bad_body());
+            return Err(ProvisioningError::bad_body());
         };
         for (k, v) in members {
             let (base, sub) = split_key(&k);
@@ -97,26 +98,26 @@ impl Params {
     }
 
     /// One text value; an empty string is "not given".
-    pub fn string(&self, name: &str) -> Result<Option<String>, ApiError> {
+    pub fn string(&self, name: &str) -> Result<Option<String>, ProvisioningError> {
         let Some((_, v)) = self.values(name).find(|(s, _)| **s == Sub::None) else {
             return Ok(None);
         };
         match text(v) {
             Some(s) if s.is_empty() => Ok(None),
             Some(s) => Ok(Some(s)),
-            None => Err(ApiError::invalid_value(&shown(v), name)),
+            None => Err(ProvisioningError::invalid_value(&shown(v), name)),
         }
     }
 
-    pub fn required(&self, name: &str) -> Result<String, ApiError> {
+    pub fn required(&self, name: &str) -> Result<String, ProvisioningError> {
         match self.string(name)? {
             Some(s) if !s.trim().is_empty() => Ok(s),
-            _ => Err(ApiError::missing(name)),
+            _ => Err(ProvisioningError::missing(name)),
         }
     }
 
     /// `true`/`false` as JSON, strings in any case, or `1`/`0`.
-    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ProvisioningError> {
         let Some((_, v)) = self.values(name).find(|(s, _)| **s == Sub::None) else {
             return Ok(None);
         };
@@ -129,32 +130,33 @@ impl Params {
                 Some("") => Ok(None),
                 Some("true") | Some("1") => Ok(Some(true)),
                 Some("false") | Some("0") => Ok(Some(false)),
-                _ => Err(ApiError::invalid_value(&shown(other), name)),
+                _ => Err(ProvisioningError::invalid_value(&shown(other), name)),
             },
         }
     }
 
     /// An integer within `min..=max`.
-    pub fn int(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
+    pub fn int(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, ProvisioningError> {
         let Some(s) = self.string(name)? else {
             return Ok(None);
         };
         match s.trim().parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-            _ => Err(ApiError::invalid_value(&s, name)),
+            _ => Err(ProvisioningError::invalid_value(&s, name)),
         }
     }
 
     /// A list: `None` when not given at all; `Some(vec![])` for an empty JSON array.
-    pub fn list(&self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+    pub fn list(&self, name: &str) -> Result<Option<Vec<String>>, ProvisioningError> {
         let mut given = false;
         let mut plain = Vec::new();
         let mut indexed: Vec<(u64, String)> = Vec::new();
         let mut appended = Vec::new();
         for (sub, v) in self.values(name) {
             given = true;
-            let as_text =
-                |v: &Value| text(v).ok_or_else(|| ApiError::invalid_value(&shown(v), name));
+            let as_text = |v: &Value| {
+                text(v).ok_or_else(|| ProvisioningError::invalid_value(&shown(v), name))
+            };
             match (sub, v) {
                 (Sub::None, Value::Array(items)) => {
                     for item in items.iter().filter(|i| !i.is_null()) {
@@ -164,7 +166,7 @@ impl Params {
                 (Sub::None, v) => plain.push(as_text(v)?),
                 (Sub::Index(i), v) => indexed.push((*i, as_text(v)?)),
                 (Sub::Append, v) => appended.push(as_text(v)?),
-                (Sub::Key(_), v) => return Err(ApiError::invalid_value(&shown(v), name)),
+                (Sub::Key(_), v) => return Err(ProvisioningError::invalid_value(&shown(v), name)),
             }
         }
         if !given {
@@ -184,7 +186,7 @@ impl Params {
             .filter(|s| !s.is_empty())
             .collect();
         if out.len() > MAX_VALUES {
-            return Err(ApiError::bad_request(format!(
+            return Err(ProvisioningError::bad_request(format!(
                 "Too many values for {name} (maximum {MAX_VALUES})"
             )));
         }
@@ -192,7 +194,7 @@ impl Params {
     }
 
     /// An object: JSON, a JSON string, or bracket keys (`custom_attributes[team]=x`).
-    pub fn object(&self, name: &str) -> Result<Option<Map<String, Value>>, ApiError> {
+    pub fn object(&self, name: &str) -> Result<Option<Map<String, Value>>, ProvisioningError> {
         let mut out: Option<Map<String, Value>> = None;
         for (sub, v) in self.values(name) {
             match (sub, v) {
@@ -201,14 +203,14 @@ impl Params {
                 (Sub::None, Value::String(s)) => {
                     return match serde_json::from_str::<Value>(s) {
                         Ok(Value::Object(m)) => Ok(Some(m)),
-                        _ => Err(ApiError::invalid_value(s, name)),
+                        _ => Err(ProvisioningError::invalid_value(s, name)),
                     }
                 }
                 (Sub::Key(k), v) => {
                     out.get_or_insert_with(Map::new)
                         .insert(k.clone(), v.clone());
                 }
-                (_, v) => return Err(ApiError::invalid_value(&shown(v), name)),
+                (_, v) => return Err(ProvisioningError::invalid_value(&shown(v), name)),
             }
         }
         Ok(out)

@@ -2,10 +2,11 @@
 //! authentications, HTTP Basic with an account API key, the rate limits and their
 //! headers; and the extractors handlers take (the caller, the parameters).
 
-use super::error::{enhance_your_calm, ApiError};
+use super::error::{enhance_your_calm, ProvisioningError};
 use super::limits::{Quota, Verdict};
 use super::params::Params;
 use super::Shared;
+use app::domain::Refusal;
 use app::service::{request_scope, Principal, RequestMeta, ServiceError};
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
@@ -33,14 +34,14 @@ pub struct Caller {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = ApiError;
+    type Rejection = ProvisioningError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         // Taken, not copied: the caller is extracted once per request.
         let principal = parts
             .extensions
             .remove::<Principal>()
-            .ok_or_else(ApiError::unauthorized)?;
+            .ok_or_else(ProvisioningError::unauthorized)?;
         Ok(Caller {
             principal,
             meta: request_meta(&parts.extensions),
@@ -118,13 +119,17 @@ async fn authenticated(
     let meta = request_meta(req.extensions());
     let now = api.service.clock_now();
     if let Some(wait) = api.limits.locked_out(meta.ip, now) {
-        return ApiError::throttled(StatusCode::TOO_MANY_REQUESTS, "Too many requests", wait)
-            .into_response();
+        return ProvisioningError::throttled(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests",
+            wait,
+        )
+        .into_response();
     }
     let account_id = path.get("account_id").cloned().unwrap_or_default();
     let Some((key, secret)) = basic_credentials(req.headers()) else {
         api.limits.record_failure(meta.ip, now);
-        return ApiError::unauthorized().into_response();
+        return ProvisioningError::unauthorized().into_response();
     };
     let principal = match api
         .service
@@ -132,17 +137,19 @@ async fn authenticated(
         .await
     {
         Ok(p) => p,
-        Err(ServiceError::Unauthenticated) => {
+        Err(ServiceError::Refused(Refusal::Unauthenticated)) => {
             api.limits.record_failure(meta.ip, now);
-            return ApiError::unauthorized().into_response();
+            return ProvisioningError::unauthorized().into_response();
         }
-        Err(e) => return ApiError::from_service(e, &Params::default(), &[]).into_response(),
+        Err(e) => {
+            return ProvisioningError::from_service(e, &Params::default(), &[]).into_response()
+        }
     };
     let (quota, refusal) = match api.limits.admit(&account_id, &key, now) {
         Verdict::Allowed(q) => (q, None),
         Verdict::HourlyExceeded(q) => (
             q,
-            Some(ApiError::throttled(
+            Some(ProvisioningError::throttled(
                 enhance_your_calm(),
                 "Rate limit exceeded",
                 q.reset_at - now,
@@ -150,7 +157,7 @@ async fn authenticated(
         ),
         Verdict::BurstExceeded(q) => (
             q,
-            Some(ApiError::throttled(
+            Some(ProvisioningError::throttled(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many requests",
                 1,
@@ -172,7 +179,7 @@ async fn authenticated(
 }
 
 impl FromRequest<Shared> for Params {
-    type Rejection = ApiError;
+    type Rejection = ProvisioningError;
 
     async fn from_request(req: Request, api: &Shared) -> Result<Self, Self::Rejection> {
         let mut params = Params::default();
@@ -188,15 +195,22 @@ impl FromRequest<Shared> for Params {
         if content_type.starts_with("multipart/form-data") {
             let mut form = Multipart::from_request(req, &())
                 .await
-                .map_err(|_| ApiError::bad_body())?;
+                .map_err(|_| ProvisioningError::bad_body())?;
             let mut pairs = Vec::new();
             let mut size = 0usize;
-            while let Some(field) = form.next_field().await.map_err(|_| ApiError::bad_body())? {
+            while let Some(field) = form
+                .next_field()
+                .await
+                .map_err(|_| ProvisioningError::bad_body())?
+            {
                 let name = field.name().unwrap_or_default().to_string();
-                let value = field.text().await.map_err(|_| ApiError::bad_body())?;
+                let value = field
+                    .text()
+                    .await
+                    .map_err(|_| ProvisioningError::bad_body())?;
                 size += name.len() + value.len();
                 if size > api.max_body_bytes {
-                    return Err(ApiError::bad_body());
+                    return Err(ProvisioningError::bad_body());
                 }
                 pairs.push((name, value));
             }
@@ -206,7 +220,7 @@ impl FromRequest<Shared> for Params {
         let body: Body = req.into_body();
         let bytes = axum::body::to_bytes(body, api.max_body_bytes)
             .await
-            .map_err(|_| ApiError::bad_body())?;
+            .map_err(|_| ProvisioningError::bad_body())?;
         if bytes.is_empty() {
             return Ok(params);
         }

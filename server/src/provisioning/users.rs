@@ -2,11 +2,10 @@
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};
-use super::{ok, ApiError, ApiResult, Params, Shared};
+use super::{ok, ApiResult, Params, ProvisioningError, Shared};
 use app::domain::provisioning::{ApiUser, ApiUserFilter, ApiUserSort, LoginFilter, StatusFilter};
-use app::domain::user_action::USER_INACTIVE;
+use app::domain::Refusal;
 use app::domain::{MediaLibraryOptions, Role, UserStatus};
-use app::service::provisioning::{environment_not_found, user_not_found};
 use app::service::{AddUsersInput, EditUserInput, ServiceError};
 use axum::extract::{Path, State};
 
@@ -17,15 +16,15 @@ const FIELDS: &[(&str, &str)] = &[
     ("environment_ids", "sub_account_ids"),
 ];
 
-fn refusal(e: ServiceError, params: &Params) -> ApiError {
-    ApiError::from_service(e, params, FIELDS)
+fn refusal(e: ServiceError, params: &Params) -> ProvisioningError {
+    ProvisioningError::from_service(e, params, FIELDS)
 }
 
 const DAY: i64 = 86_400;
 
 /// The day of `yyyy-mm-dd`, an ISO-8601 date-time or `yyyy-mm-dd hh:mm:ss[.ffffff]`, as
 /// the instant it starts (UTC).
-fn day_start(params: &Params, name: &str) -> Result<Option<i64>, ApiError> {
+fn day_start(params: &Params, name: &str) -> Result<Option<i64>, ProvisioningError> {
     let Some(raw) = params.string(name)? else {
         return Ok(None);
     };
@@ -35,13 +34,14 @@ fn day_start(params: &Params, name: &str) -> Result<Option<i64>, ApiError> {
         &time::macros::format_description!("[year]-[month]-[day]"),
     )
     .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
-    .map_err(|_| ApiError::invalid_value(&raw, name))
+    .map_err(|_| ProvisioningError::invalid_value(&raw, name))
 }
 
-fn filter(params: &Params) -> Result<ApiUserFilter, ApiError> {
+fn filter(params: &Params) -> Result<ApiUserFilter, ProvisioningError> {
     let status = match (params.string("status")?, params.bool("pending")?) {
         (Some(s), _) => StatusFilter::Only(
-            UserStatus::parse(s.trim()).ok_or_else(|| ApiError::invalid_value(&s, "status"))?,
+            UserStatus::parse(s.trim())
+                .ok_or_else(|| ProvisioningError::invalid_value(&s, "status"))?,
         ),
         (None, Some(true)) => StatusFilter::Only(UserStatus::Pending),
         (None, Some(false)) => StatusFilter::NotPending,
@@ -52,7 +52,7 @@ fn filter(params: &Params) -> Result<ApiUserFilter, ApiError> {
     let exclude = match params.string("union_type")?.as_deref() {
         None | Some("include") => false,
         Some("exclude") => true,
-        Some(other) => return Err(ApiError::invalid_value(other, "union_type")),
+        Some(other) => return Err(ProvisioningError::invalid_value(other, "union_type")),
     };
     let last_login = params.bool("last_login")?.map(|on| LoginFilter {
         inside: on && !exclude,
@@ -61,12 +61,14 @@ fn filter(params: &Params) -> Result<ApiUserFilter, ApiError> {
     });
     let sort = match params.string("sort_by")? {
         None => ApiUserSort::CreatedAt,
-        Some(s) => ApiUserSort::parse(&s).ok_or_else(|| ApiError::invalid_value(&s, "sort_by"))?,
+        Some(s) => {
+            ApiUserSort::parse(&s).ok_or_else(|| ProvisioningError::invalid_value(&s, "sort_by"))?
+        }
     };
     let descending = match params.string("sort_order")?.as_deref() {
         None | Some("desc") => true,
         Some("asc") => false,
-        Some(other) => return Err(ApiError::invalid_value(other, "sort_order")),
+        Some(other) => return Err(ProvisioningError::invalid_value(other, "sort_order")),
     };
     let page = params.int("page", 1, i64::from(u32::MAX))?;
     let page_size = params.int("page_size", 1, 500)?;
@@ -109,7 +111,7 @@ pub async fn list(State(api): State<Shared>, c: Caller, params: Params) -> ApiRe
     ok(&UserList { users })
 }
 
-async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser<'static>, ApiError> {
+async fn user(api: &Shared, c: &Caller, id: &str) -> Result<ApiUser<'static>, ProvisioningError> {
     api.service
         .api_user_by_id(&c.principal, id, &c.meta)
         .await
@@ -137,7 +139,7 @@ async fn access(
     api: &Shared,
     c: &Caller,
     params: &Params,
-) -> Result<Option<(bool, Vec<String>)>, ApiError> {
+) -> Result<Option<(bool, Vec<String>)>, ProvisioningError> {
     let ids = params.list("sub_account_ids")?;
     let all = params.bool("all_sub_accounts")?;
     if let Some(ids) = &ids {
@@ -147,10 +149,10 @@ async fn access(
             .await
             .map_err(|e| refusal(e, params))?;
         if let Some(unknown) = ids.iter().find(|id| !known.iter().any(|e| &e.id == *id)) {
-            return Err(ApiError::from_service(
-                environment_not_found(unknown),
-                params,
-                FIELDS,
+            return Err(ProvisioningError::from_refusal(
+                &Refusal::EnvironmentNotFound {
+                    id: unknown.to_string(),
+                },
             ));
         }
     }
@@ -162,10 +164,10 @@ async fn access(
     })
 }
 
-fn role(params: &Params) -> Result<Option<String>, ApiError> {
+fn role(params: &Params) -> Result<Option<String>, ProvisioningError> {
     match params.string("role")? {
         Some(r) if Role::from_api_str(r.trim()).is_none() => {
-            Err(ApiError::invalid_value(&r, "role"))
+            Err(ProvisioningError::invalid_value(&r, "role"))
         }
         r => Ok(r.map(|r| r.trim().to_string())),
     }
@@ -204,7 +206,10 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
         .add_users_with_status(&c.principal, &input, enabled, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
-    let id = created.into_iter().next().ok_or_else(ApiError::bad_body)?;
+    let id = created
+        .into_iter()
+        .next()
+        .ok_or_else(ProvisioningError::bad_body)?;
     ok(&user(&api, &c, &id).await?)
 }
 
@@ -236,9 +241,9 @@ pub async fn update(
         .service
         .user(&c.principal, id, &c.meta)
         .await
-        .map_err(|e| refusal(not_found(e, id), &params))?;
+        .map_err(|e| refusal(e, &params))?;
     if current.status == UserStatus::Inactive {
-        return Err(ApiError::new(http::StatusCode::CONFLICT, USER_INACTIVE));
+        return Err(ProvisioningError::from_refusal(&Refusal::UserInactive));
     }
     let edit = if name.is_some() || email.is_some() || role.is_some() || access.is_some() {
         let (all, environment_ids) = match (access, &current.environments) {
@@ -328,12 +333,4 @@ pub async fn environments(State(api): State<Shared>, c: Caller, Path(ids): Ids) 
         .await
         .map_err(|e| refusal(e, &Params::default()))?;
     ok(&EnvironmentsOfUser { sub_accounts: list })
-}
-
-/// An unknown user id in the service's words, in the API's.
-pub fn not_found(e: ServiceError, id: &str) -> ServiceError {
-    match e {
-        ServiceError::NotFound(_) => user_not_found(id),
-        e => e,
-    }
 }

@@ -185,7 +185,3 @@ pub struct SettingsDocument {
     /// The page's extras: for Webhook notifications, the signing key.
     pub signing_key: Option<String>,
 }
-
-/// The message when a form is saved over a newer save.
-pub const STALE_SETTINGS: &str =
-    "Someone saved these settings after you opened them. Reload to see their changes.";

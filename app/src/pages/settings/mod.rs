@@ -7,7 +7,7 @@ mod media_library;
 mod upload;
 mod webhooks;
 
-use crate::api::ApiError;
+use crate::api::ConsoleError;
 use crate::api::{environment_settings, SaveEnvironmentSettings, SettingsView};
 use crate::components::environment_switcher::use_environments;
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
@@ -115,7 +115,7 @@ fn SettingsForm(
     let me = use_me();
     let value = save.value();
     let errors = Signal::derive(move || match value.get() {
-        Some(Err(ApiError::Invalid(f))) => f,
+        Some(Err(ConsoleError::Invalid(f))) => f,
         _ => FieldErrors::new(),
     });
     let readonly = !me.can(page.manage_permission());
@@ -150,7 +150,7 @@ fn SettingsForm(
     };
     let problem = Signal::derive(move || {
         value.get().and_then(|r| r.err()).and_then(|e| match e {
-            ApiError::Invalid(_) => {
+            ConsoleError::Invalid(_) => {
                 Some("Nothing was saved: correct the fields marked below.".to_string())
             }
             other => other.form_message(),

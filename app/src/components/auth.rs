@@ -1,0 +1,70 @@
+//! The session and the actions that change it, shared by every page: provided once by
+//! the router (`App`), read by pages and components with [`use_auth`].
+
+use crate::api::{
+    get_session, CompleteSetup, ConsoleError, SessionInfo, SetTheme, SignIn, SignOut, UpdateProfile,
+};
+use crate::domain::Theme;
+use leptos::prelude::*;
+
+/// The session and the actions that change it, shared by every page.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub session: Resource<Result<SessionInfo, ConsoleError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+    pub setup: ServerAction<CompleteSetup>,
+    pub profile: ServerAction<UpdateProfile>,
+    pub theme: ServerAction<SetTheme>,
+    /// The theme just picked, applied before the server has answered.
+    pub theme_choice: RwSignal<Option<Theme>>,
+}
+
+impl Auth {
+    /// The theme to show: the one just picked, else the signed-in user's, else the device's.
+    pub fn theme(&self) -> Theme {
+        self.theme_choice.get().unwrap_or_else(|| {
+            self.session
+                .get()
+                .and_then(|r| r.ok())
+                .and_then(|s| s.me)
+                .map(|m| m.theme)
+                .unwrap_or_default()
+        })
+    }
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// Makes the session context for the whole app and provides it.
+pub fn provide_auth() -> Auth {
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let setup = ServerAction::<CompleteSetup>::new();
+    let profile = ServerAction::<UpdateProfile>::new();
+    let theme = ServerAction::<SetTheme>::new();
+    let session = Resource::new(
+        move || {
+            (
+                sign_in.version().get(),
+                sign_out.version().get(),
+                setup.version().get(),
+                profile.version().get(),
+            )
+        },
+        |_| get_session(),
+    );
+    let auth = Auth {
+        session,
+        sign_in,
+        sign_out,
+        setup,
+        profile,
+        theme,
+        theme_choice: RwSignal::new(None),
+    };
+    provide_context(auth);
+    auth
+}

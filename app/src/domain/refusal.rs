@@ -1,0 +1,381 @@
+//! Why the console refuses what was asked: one typed reason per rule (docs/rules/), carried
+//! by the service's error and by field errors. The console words a reason with its
+//! `Display` (the sentence a user reads); each API turns it into a status and its own
+//! message with one exhaustive `match` (`server/src/provisioning/error.rs`; the server
+//! functions' `api/error.rs`), so rewording a sentence never changes a status, and a new
+//! reason doesn't compile until every transport has decided what it means.
+
+use super::account_api_key::MAX_ACCOUNT_API_KEYS;
+use super::permission::Permission;
+use super::role::Role;
+use super::sharing::Level;
+use super::user::UserStatus;
+use super::user_action::UserAction;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Declares [`Refusal`] and [`Refusal::examples`] from one list, so the examples (which
+/// the transports' mapping tests walk) cover every variant by construction.
+macro_rules! refusals {
+    ($( $(#[$doc:meta])* $variant:ident $({ $($field:ident : $ty:ty),* $(,)? })? => $example:expr ;)+) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum Refusal {
+            $( $(#[$doc])* $variant $({ $($field: $ty),* })?, )+
+        }
+
+        impl Refusal {
+            /// One of each reason, with made-up details: what the transports' mapping
+            /// tests walk.
+            pub fn examples() -> Vec<Refusal> {
+                use Refusal::*;
+                vec![$($example),+]
+            }
+        }
+    };
+}
+
+/// Which environment deed needs access to all product environments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvironmentDeed {
+    Add,
+    Delete,
+}
+
+refusals! {
+    // --- Who is asking -------------------------------------------------------------
+    /// No valid session or credentials.
+    Unauthenticated => Unauthenticated;
+    /// The one answer for an unknown email, a wrong password or a wrong code.
+    InvalidCredentials => InvalidCredentials;
+    /// The action needs the password again (re-authentication, valid 10 minutes).
+    ReauthenticationRequired => ReauthenticationRequired;
+    /// Sign-in is throttled for the email or the address.
+    SignInThrottled { retry_after: i64 } => SignInThrottled { retry_after: 60 };
+    /// Resend invite, more than the hourly allowance for one user.
+    TooManyInvitations => TooManyInvitations;
+    /// Reset password emails, more than the hourly allowance for one user.
+    TooManyResetEmails => TooManyResetEmails;
+
+    // --- Roles and the grant rules (docs/rules/roles.md) ---------------------------
+    /// The principal's role lacks the permission.
+    RoleLacksPermission { role: Role, permission: Permission } =>
+        RoleLacksPermission { role: Role::Reports, permission: Permission::UsersManage };
+    /// Rule 1: the target's role has permissions the actor's doesn't.
+    RoleOutranksYou { role: Role } => RoleOutranksYou { role: Role::MasterAdmin };
+    /// Rule 3: the target reaches environments the actor doesn't.
+    OutsideYourEnvironments => OutsideYourEnvironments;
+    /// Rule 2: not on oneself.
+    OnYourself => OnYourself;
+    /// Rule 5: the root user is never demoted, disabled or deleted.
+    RootUser => RootUser;
+    /// Rule 4: the last active master admin stays.
+    LastMasterAdmin => LastMasterAdmin;
+    /// Rule 6: a deleted (inactive) user can't be changed.
+    UserInactive => UserInactive;
+    /// An inactive user can't join a group.
+    InactiveMember => InactiveMember;
+    /// Password resets are for users who sign in with a password.
+    PasswordSignInOnly => PasswordSignInOnly;
+    /// The row menu of the user's status doesn't offer the action.
+    ActionNotOffered { action: UserAction, status: UserStatus } =>
+        ActionNotOffered { action: UserAction::ResendInvite, status: UserStatus::Active };
+    /// Adding or deleting an environment needs access to all of them.
+    NeedsAllEnvironments { deed: EnvironmentDeed } =>
+        NeedsAllEnvironments { deed: EnvironmentDeed::Add };
+
+    // --- The Media Library and sharing (docs/rules/sharing.md) ---------------------
+    /// The principal's level on the folder or collection is too low.
+    LevelTooLow { what: String, need: Level, have: Option<Level> } =>
+        LevelTooLow { what: "Renaming".into(), need: Level::Edit, have: Some(Level::View) };
+    /// A Media Library user without the option to create root folders.
+    RootFoldersNotAllowed => RootFoldersNotAllowed;
+    /// A Media Library user without the option to create collections.
+    CollectionsNotAllowed => CollectionsNotAllowed;
+    /// Sharing needs *can manage* on the item.
+    SharingNeedsManage { path: String } => SharingNeedsManage { path: "/brand".into() };
+    /// Nobody shares above their own level.
+    ShareAboveYourLevel { level: Option<Level> } => ShareAboveYourLevel { level: Some(Level::Contribute) };
+    /// *Who can see this?* about someone else, without managing the item.
+    ExplainOnlyYourself => ExplainOnlyYourself;
+
+    // --- The plan (docs/rules/account.md) ------------------------------------------
+    /// No more product environments on this plan.
+    EnvironmentLimit => EnvironmentLimit;
+    /// Not enough free seats for the users being added (`free` of `limit`).
+    SeatLimit { free: i64, limit: i64 } => SeatLimit { free: 1, limit: 3 };
+    /// Additional user subscriptions aren't sold on this plan.
+    SubscriptionsUnavailable => SubscriptionsUnavailable;
+    /// Account API keys need the Provisioning API (Enterprise).
+    ProvisioningNotInPlan => ProvisioningNotInPlan;
+    /// An account API key's account lost the Provisioning API.
+    ProvisioningNotEnabled => ProvisioningNotEnabled;
+    /// Granular API key permissions need Plus or above.
+    GranularPermissionsNotInPlan => GranularPermissionsNotInPlan;
+    /// A paid add-on tier needs a paid plan.
+    AddonNeedsPaidPlan { addon: String, tier: String } =>
+        AddonNeedsPaidPlan { addon: "Auto tagging".into(), tier: "Basic".into() };
+
+    // --- Not found (another account's ids are "not found" too) ---------------------
+    AccountNotFound => AccountNotFound;
+    /// `server account-api-key create` before any account exists.
+    NoAccountYet => NoAccountYet;
+    EnvironmentNotFound { id: String } => EnvironmentNotFound { id: "0f0f".into() };
+    UserNotFound { id: String } => UserNotFound { id: "ab12".into() };
+    GroupNotFound { id: String } => GroupNotFound { id: "cd34".into() };
+    /// An environment API key.
+    KeyNotFound { key: String } => KeyNotFound { key: "123456789012345".into() };
+    AccountApiKeyNotFound => AccountApiKeyNotFound;
+    FolderNotFound => FolderNotFound;
+    CollectionNotFound => CollectionNotFound;
+    AddonNotFound => AddonNotFound;
+    /// Revoking a share nobody holds.
+    NoShareHere => NoShareHere;
+    SettingsPageNotFound { page: String } => SettingsPageNotFound { page: "colours".into() };
+
+    // --- Conflicts with what exists ------------------------------------------------
+    CloudNameTaken => CloudNameTaken;
+    KeyNameTaken => KeyNameTaken;
+    AccountApiKeyNameTaken => AccountApiKeyNameTaken;
+    GroupNameTaken => GroupNameTaken;
+    EmailTaken => EmailTaken;
+    LastEnvironment => LastEnvironment;
+    TooManyAssetsToDelete => TooManyAssetsToDelete;
+    TooManyAssetsToRename => TooManyAssetsToRename;
+    LastKey => LastKey;
+    KeyLimit => KeyLimit;
+    /// The key that signs webhooks stays enabled until another is dedicated.
+    WebhookKeyStaysEnabled => WebhookKeyStaysEnabled;
+    EnableBeforeDedicating => EnableBeforeDedicating;
+    /// *Send test* of an environment without an enabled key.
+    NoKeyToSign => NoKeyToSign;
+    AccountApiKeyLimit => AccountApiKeyLimit;
+    /// Setup after an account exists.
+    AlreadySetUp => AlreadySetUp;
+    /// Someone saved the settings after they were opened.
+    StaleSettings => StaleSettings;
+    AddonNotRegistered { addon: String } => AddonNotRegistered { addon: "Auto tagging".into() };
+    /// Deleting a folder that still has subfolders.
+    FolderNotEmpty { path: String, subfolders: i64 } =>
+        FolderNotEmpty { path: "/brand".into(), subfolders: 2 };
+}
+
+impl Refusal {
+    /// A stable name for the reason (`LastMasterAdmin`): its variant, as on the wire.
+    pub fn code(&self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => name,
+            Ok(serde_json::Value::Object(fields)) => {
+                fields.keys().next().cloned().unwrap_or_default()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Seconds to wait before asking again, for the reasons that are rate limits.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            Refusal::SignInThrottled { retry_after } => Some(*retry_after),
+            Refusal::TooManyInvitations | Refusal::TooManyResetEmails => Some(3600),
+            _ => None,
+        }
+    }
+}
+
+/// The seat limit's sentence, also what the Provisioning API answers.
+pub const SEAT_LIMIT_REACHED: &str =
+    "You have reached the maximum number of users allowed for your plan";
+
+/// The console's words for each reason.
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Refusal::*;
+        match self {
+            Unauthenticated => f.write_str("Your session has ended. Sign in to continue."),
+            InvalidCredentials => f.write_str("Invalid email or password"),
+            ReauthenticationRequired => f.write_str("Confirm your password to continue"),
+            SignInThrottled { retry_after } => write!(
+                f,
+                "Too many sign-in attempts. Try again in {retry_after} seconds."
+            ),
+            TooManyInvitations => f.write_str("Too many invitations sent; try again later"),
+            TooManyResetEmails => f.write_str("Too many reset emails sent; try again later"),
+            RoleLacksPermission { role, permission } => write!(
+                f,
+                "Your role ({}) doesn't allow this ({})",
+                role.console_name(),
+                permission.id()
+            ),
+            RoleOutranksYou { role } => write!(
+                f,
+                "You can't act on a {}: that role has permissions yours doesn't",
+                role.console_name()
+            ),
+            OutsideYourEnvironments => f.write_str(
+                "You can only act on users whose product environments you can all access",
+            ),
+            OnYourself => f.write_str("You can't do this to your own user"),
+            RootUser => f.write_str(
+                "The root user can't be demoted, disabled or deleted; they may first transfer root",
+            ),
+            LastMasterAdmin => {
+                f.write_str("The account must keep at least one active master admin")
+            }
+            UserInactive => f.write_str("Inactive users can't be changed"),
+            InactiveMember => f.write_str("User is inactive"),
+            PasswordSignInOnly => f.write_str(
+                "Password reset is only available for users who sign in with a password",
+            ),
+            ActionNotOffered { action, status } => write!(
+                f,
+                "{} isn't available for a user whose status is {}",
+                action.label(),
+                status.label()
+            ),
+            NeedsAllEnvironments { deed } => write!(
+                f,
+                "Only users with access to all product environments can {} one",
+                match deed {
+                    EnvironmentDeed::Add => "add",
+                    EnvironmentDeed::Delete => "delete",
+                }
+            ),
+            LevelTooLow { what, need, have } => write!(
+                f,
+                "{what} needs {} here; you {}",
+                need.label(),
+                have.map_or("no level", Level::label)
+            ),
+            RootFoldersNotAllowed => {
+                f.write_str("You may not create folders at the root of the Media Library")
+            }
+            CollectionsNotAllowed => f.write_str("You may not create collections"),
+            SharingNeedsManage { path } => write!(f, "Sharing needs can manage on {path}"),
+            ShareAboveYourLevel { level } => write!(
+                f,
+                "You can't share above your own level ({})",
+                level.map_or("none", Level::label)
+            ),
+            ExplainOnlyYourself => {
+                f.write_str("You can only ask why you can see something yourself")
+            }
+            EnvironmentLimit => f.write_str("Product environment limit reached for your plan"),
+            SeatLimit { free, limit } if *free <= 0 => {
+                let _ = limit;
+                f.write_str(SEAT_LIMIT_REACHED)
+            }
+            SeatLimit { free, limit } => {
+                write!(f, "{SEAT_LIMIT_REACHED}: {free} of {limit} seats are free")
+            }
+            SubscriptionsUnavailable => f.write_str(
+                "Additional user subscriptions are available on the Plus and Advanced plans bought directly",
+            ),
+            ProvisioningNotInPlan => f.write_str(
+                "The Provisioning API is not part of this account's plan (it comes with Enterprise)",
+            ),
+            ProvisioningNotEnabled => {
+                f.write_str("Provisioning API is not enabled for this account")
+            }
+            GranularPermissionsNotInPlan => f.write_str(
+                "Granular API key permissions are available on Plus, Advanced and Enterprise",
+            ),
+            AddonNeedsPaidPlan { addon, tier } => write!(
+                f,
+                "The {tier} tier of {addon} needs a paid plan; change plan first"
+            ),
+            AccountNotFound => f.write_str("Account not found"),
+            NoAccountYet => f.write_str("There is no account yet"),
+            EnvironmentNotFound { .. } => f.write_str("Product environment not found"),
+            UserNotFound { .. } => f.write_str("User not found"),
+            GroupNotFound { .. } => f.write_str("User group not found"),
+            KeyNotFound { .. } => f.write_str("API key not found"),
+            AccountApiKeyNotFound => f.write_str("Account API key not found"),
+            FolderNotFound => f.write_str("Folder not found"),
+            CollectionNotFound => f.write_str("Collection not found"),
+            AddonNotFound => f.write_str("Add-on not found"),
+            NoShareHere => f.write_str("That user or group has no share here"),
+            SettingsPageNotFound { page } => write!(f, "No settings page \"{page}\""),
+            CloudNameTaken => f.write_str("Cloud name already exists"),
+            KeyNameTaken => f.write_str("Access key name already exists"),
+            AccountApiKeyNameTaken => {
+                f.write_str("Another account API key already has this name")
+            }
+            GroupNameTaken => f.write_str("User group name already exists"),
+            EmailTaken => f.write_str("This email already exists"),
+            LastEnvironment => {
+                f.write_str("The account's last product environment can't be deleted")
+            }
+            TooManyAssetsToDelete => {
+                f.write_str("A product environment with 1000 or more assets can't be deleted")
+            }
+            TooManyAssetsToRename => {
+                f.write_str("The cloud name can't change once the environment has 1000 assets")
+            }
+            LastKey => f.write_str("A product environment keeps at least one API key"),
+            KeyLimit => f.write_str("A product environment has at most 20 API keys"),
+            WebhookKeyStaysEnabled => f.write_str(
+                "This key signs webhook notifications: dedicate another key for webhooks first",
+            ),
+            EnableBeforeDedicating => {
+                f.write_str("Enable the key before dedicating it for webhooks")
+            }
+            NoKeyToSign => f.write_str("The environment has no API key to sign with"),
+            AccountApiKeyLimit => write!(
+                f,
+                "An account has at most {MAX_ACCOUNT_API_KEYS} account API keys"
+            ),
+            AlreadySetUp => f.write_str("The console is already set up: an account exists"),
+            StaleSettings => f.write_str(
+                "Someone saved these settings after you opened them. Reload to see their changes.",
+            ),
+            AddonNotRegistered { addon } => write!(f, "{addon} isn't registered"),
+            FolderNotEmpty { path, subfolders } => write!(
+                f,
+                "{path} isn't empty: delete or move its {subfolders} subfolder{} first",
+                if *subfolders == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_reason_has_a_code_of_its_own_and_a_sentence() {
+        let mut codes = HashSet::new();
+        for r in Refusal::examples() {
+            let code = r.code();
+            assert!(!code.is_empty(), "{r:?}");
+            assert!(codes.insert(code.clone()), "two reasons share {code}");
+            let text = r.to_string();
+            assert!(text.len() > 8 && !text.contains('{'), "{r:?}: {text}");
+            assert!(
+                text.starts_with(|c: char| c.is_uppercase() || c == '/'),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_reason_survives_the_wire() {
+        for r in Refusal::examples() {
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(serde_json::from_str::<Refusal>(&json).unwrap(), r);
+        }
+    }
+
+    #[test]
+    fn the_seat_limit_says_how_many_seats_are_free() {
+        assert_eq!(
+            Refusal::SeatLimit { free: 0, limit: 3 }.to_string(),
+            SEAT_LIMIT_REACHED
+        );
+        assert_eq!(
+            Refusal::SeatLimit { free: 2, limit: 3 }.to_string(),
+            format!("{SEAT_LIMIT_REACHED}: 2 of 3 seats are free")
+        );
+    }
+}
