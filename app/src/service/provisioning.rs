@@ -15,6 +15,15 @@ use crate::domain::{EnvironmentAccess, Feature, Permission, Plan, Role, UserStat
 use crate::store::{ApiKeyRow, ApiUserRow, ApiUserRows, EnvironmentRow, GroupRow, Tx};
 use std::borrow::Cow;
 
+/// The API's record of a user of the transaction's account, as the transaction sees it
+/// (a write reads back what it wrote before committing).
+pub(super) async fn api_record(tx: &mut Tx, id: &str) -> ServiceResult<ApiUser<'static>> {
+    let rows = tx.api_user(id).await?;
+    let user = rows.read().next().transpose()?;
+    user.map(|r| api_user(r).into_owned())
+        .ok_or_else(|| Refusal::UserNotFound { id: id.into() }.into())
+}
+
 /// A key's `last_used_at` is written at most this often (seconds): not a write per call.
 const LAST_USED_EVERY_SECS: i64 = 60;
 
@@ -192,11 +201,9 @@ impl Service {
             .authorize(principal, Permission::UsersView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let rows = tx.api_user(id).await?;
+        let user = api_record(&mut tx, id).await;
         tx.finish().await?;
-        let user = rows.read().next().transpose()?;
-        user.map(|r| api_user(r).into_owned())
-            .ok_or_else(|| Refusal::UserNotFound { id: id.into() }.into())
+        user
     }
 
     /// `GET /users/{id}/groups` (`groups.view`).

@@ -185,6 +185,16 @@ impl Service {
                 return Err(ServiceError::invalid("confirm_email", CONFIRM_EMAIL));
             }
         }
+        self.finish_delete(acted, principal, meta).await
+    }
+
+    /// Delete's writes once its rules held, after the last master admin is kept.
+    pub(super) async fn finish_delete(
+        &self,
+        acted: Acted,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
         let Acted {
             mut tx,
             user,
@@ -217,7 +227,7 @@ impl Service {
 }
 
 /// A user of the principal's account, as stored and as the table shows them.
-async fn load(tx: &mut Tx, user_id: &str) -> ServiceResult<(UserRow, UserSummary)> {
+pub(super) async fn load(tx: &mut Tx, user_id: &str) -> ServiceResult<(UserRow, UserSummary)> {
     let not_found = || {
         ServiceError::from(Refusal::UserNotFound {
             id: user_id.to_string(),

@@ -19,6 +19,7 @@ use crate::store::{Tx, UserRow};
 use serde_json::json;
 
 /// An Edit's input, validated.
+#[derive(Clone)]
 struct ValidEdit {
     name: String,
     email: Email,
@@ -73,6 +74,65 @@ fn status_action(status: UserStatus, enabled: bool) -> Option<UserAction> {
     }
 }
 
+/// Some of a user's fields, and `enabled` (the Provisioning API's PUT): what is absent
+/// stays as the user is when the writing transaction reads them.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<String>,
+    /// All product environments, or only these (`(false, ids)`).
+    pub access: Option<(bool, Vec<String>)>,
+    pub enabled: Option<bool>,
+}
+
+impl UserPatch {
+    /// Changes more than `enabled`.
+    fn edits(&self) -> bool {
+        self.name.is_some() || self.email.is_some() || self.role.is_some() || self.access.is_some()
+    }
+
+    /// The Edit form this patch makes of the user as read.
+    fn onto(&self, user: &UserRow, summary: &UserSummary) -> EditUserInput {
+        let (all_environments, environment_ids) = match (&self.access, &summary.environments) {
+            (Some((all, ids)), _) => (*all, ids.clone()),
+            (None, EnvironmentAccess::All) => (true, Vec::new()),
+            (None, EnvironmentAccess::Only(ids)) => (false, ids.clone()),
+        };
+        EditUserInput {
+            name: self
+                .name
+                .clone()
+                .or_else(|| user.name.clone())
+                .unwrap_or_default(),
+            email: self.email.clone().unwrap_or_else(|| summary.email.clone()),
+            role: self
+                .role
+                .clone()
+                .unwrap_or_else(|| summary.role.api_str().to_string()),
+            all_environments,
+            environment_ids,
+            media_library: summary.media_library,
+        }
+    }
+}
+
+/// The edit of a change: the whole Edit form (the console), or a patch merged onto the
+/// user as read in the writing transaction.
+#[derive(Clone, Copy)]
+enum Edit<'a> {
+    Form(&'a ValidEdit),
+    Patch(&'a UserPatch),
+}
+
+/// A change checked and written in an open transaction: its records, and the user as
+/// changed when it was an edit.
+pub(super) struct Changed {
+    pub(super) tx: Tx,
+    pub(super) records: Vec<AuditRecord>,
+    pub(super) edited: Option<UserSummary>,
+}
+
 impl Service {
     /// Edit: name, email, role and product environment access (`users.manage`). An email
     /// change voids the user's open links and notifies the old address; role and access
@@ -84,94 +144,151 @@ impl Service {
         input: &EditUserInput,
         meta: &RequestMeta,
     ) -> ServiceResult<UserSummary> {
-        self.edit_with_status(principal, user_id, input, None, meta)
-            .await
-    }
-
-    /// An edit and `enabled` together (`users.manage`), in one transaction: the rules of
-    /// both are checked on the user as read there before anything is written, and each
-    /// action keeps its own audit record. Without an edit, only the status changes; an
-    /// `enabled` the user has already changes nothing.
-    pub async fn update_user(
-        &self,
-        principal: &Principal,
-        user_id: &str,
-        input: Option<&EditUserInput>,
-        enabled: Option<bool>,
-        meta: &RequestMeta,
-    ) -> ServiceResult<()> {
-        match (input, enabled) {
-            (Some(input), _) => self
-                .edit_with_status(principal, user_id, input, enabled, meta)
-                .await
-                .map(|_| ()),
-            (None, Some(on)) => {
-                let (current, _) = self.user(principal, user_id, meta).await?;
-                // Disable and Enable check their rules again in their own transaction.
-                match status_action(current.status, on) {
-                    Some(UserAction::Disable) => self.disable_user(principal, user_id, meta).await,
-                    Some(_) => self.enable_user(principal, user_id, meta).await.map(|_| ()),
-                    None => Ok(()),
-                }
-            }
-            (None, None) => Ok(()),
-        }
-    }
-
-    /// Edit, then Disable or Enable when `enabled` asks for a change, in one transaction.
-    async fn edit_with_status(
-        &self,
-        principal: &Principal,
-        user_id: &str,
-        input: &EditUserInput,
-        enabled: Option<bool>,
-        meta: &RequestMeta,
-    ) -> ServiceResult<UserSummary> {
         // Who may edit at all comes before what they typed.
         self.authorize(principal, UserAction::Edit.permission(), meta)
             .await?;
         let edit = validate_edit(principal, input)?;
-        let acted = self
-            .begin_action(principal, user_id, UserAction::Edit, meta)
+        let changed = self
+            .apply_change(principal, user_id, Some(Edit::Form(&edit)), None, meta)
             .await?;
+        super::user_add::commit_all(changed.tx, &changed.records).await?;
+        changed
+            .edited
+            .ok_or_else(|| Refusal::UserNotFound { id: user_id.into() }.into())
+    }
+
+    /// The Provisioning API's change of a user (`users.manage`): the patch is merged onto
+    /// the user as read in one write transaction, the rules of the edit and of the status
+    /// change are checked there, and both are written with their records — so two changes
+    /// of different fields at the same moment both land. An `enabled` the user has
+    /// already changes nothing; a deleted user is refused.
+    pub(super) async fn change_user(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        patch: &UserPatch,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Changed> {
+        let edit = patch.edits().then_some(Edit::Patch(patch));
+        self.apply_change(principal, user_id, edit, patch.enabled, meta)
+            .await
+    }
+
+    /// An edit and/or Disable or Enable in one write transaction, handed back open.
+    async fn apply_change(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        edit: Option<Edit<'_>>,
+        enabled: Option<bool>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Changed> {
+        let acted = self
+            .begin_chosen_action(
+                principal,
+                user_id,
+                UserAction::Edit.permission(),
+                // The rules of Edit when fields change, else of the status change; a
+                // user already as asked is still checked (a deleted one is refused).
+                |u| match (edit, enabled.and_then(|on| status_action(u.status, on))) {
+                    (None, Some(action)) => action,
+                    _ => UserAction::Edit,
+                },
+                meta,
+            )
+            .await?
+            .0;
         let then = enabled.and_then(|on| status_action(acted.summary.status, on));
-        if let Some(action) = then {
-            let allowed =
-                user_action::may_act(&acting(principal), &Target::from(&acted.summary), action);
-            if let Err(why) = allowed {
+        let acted = match (edit, then) {
+            (Some(_), Some(action)) => self.may_also(acted, principal, action, meta).await?,
+            _ => acted,
+        };
+        let (acted, edit) = match edit {
+            Some(Edit::Form(v)) => (acted, Some(v.clone())),
+            Some(Edit::Patch(p)) => {
+                let valid = validate_edit(principal, &p.onto(&acted.user, &acted.summary));
+                let (tx, valid) = acted.tx.or_end(valid).await?;
+                let acted = Acted { tx, ..acted };
+                (acted, Some(valid))
+            }
+            None => (acted, None),
+        };
+        let disabling = then == Some(UserAction::Disable);
+        let acted = match &edit {
+            Some(e) => {
+                self.check_edit(acted, principal, e, disabling, meta)
+                    .await?
+            }
+            None if disabling => {
+                self.keep_a_master_admin(acted, principal, UserAction::Disable, meta)
+                    .await?
+            }
+            None => acted,
+        };
+        self.write_change(acted, principal, edit.as_ref(), then, meta)
+            .await
+    }
+
+    /// A second action's rules on the same user, in the same transaction.
+    async fn may_also(
+        &self,
+        acted: Acted,
+        principal: &Principal,
+        action: UserAction,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Acted> {
+        match user_action::may_act(&acting(principal), &Target::from(&acted.summary), action) {
+            Ok(()) => Ok(acted),
+            Err(why) => {
                 let Acted { tx, summary, .. } = acted;
-                return Err(self
+                Err(self
                     .refuse(tx, principal, &summary, action, why, meta)
-                    .await);
+                    .await)
             }
         }
-        let disabling = then == Some(UserAction::Disable);
+    }
+
+    /// The writes of a checked change, in order: the edit, then the status.
+    async fn write_change(
+        &self,
+        acted: Acted,
+        principal: &Principal,
+        edit: Option<&ValidEdit>,
+        then: Option<UserAction>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Changed> {
         let Acted {
             mut tx,
             user,
             summary,
-        } = self
-            .check_edit(acted, principal, &edit, disabling, meta)
-            .await?;
+        } = acted;
         let now = self.now();
-        let (edit_record, edited) = self
-            .write_edit(&mut tx, &user, &summary, &edit, principal, meta, now)
-            .await?;
-        let status_record = match then {
-            Some(UserAction::Disable) => Some(
+        let mut records = Vec::new();
+        let mut edited = None;
+        if let Some(edit) = edit {
+            let (record, user) = self
+                .write_edit(&mut tx, &user, &summary, edit, principal, meta, now)
+                .await?;
+            records.push(record);
+            edited = Some(user);
+        }
+        match then {
+            Some(UserAction::Disable) => records.push(
                 self.write_disable(&mut tx, &user, summary.status, principal, meta, now)
                     .await?,
             ),
-            Some(_) => Some(
+            Some(_) => records.push(
                 self.write_enable(&mut tx, &user, principal, meta, now)
                     .await?
                     .0,
             ),
-            None => None,
-        };
-        tx.commit_many(&edit_record, status_record.as_slice())
-            .await?;
-        Ok(edited)
+            None => {}
+        }
+        Ok(Changed {
+            tx,
+            records,
+            edited,
+        })
     }
 
     /// Edit's rules on the user as read in the writing transaction (a refusal ends it):

@@ -3,19 +3,14 @@
 
 use super::authz::{account_role_of, environments_from_scopes, role_id};
 use super::crypto::random_hex;
-use super::emails;
-use super::{
-    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
-};
-use crate::domain::user::{MAX_EMAILS_PER_INVITE, PAGE_SIZE};
-use crate::domain::validation;
+use super::{Principal, RequestMeta, Service, ServiceError, ServiceResult};
+use crate::domain::user::PAGE_SIZE;
 use crate::domain::Refusal;
 use crate::domain::{
-    Email, EnvironmentAccess, Feature, FieldErrors, LinkPurpose, MediaLibraryOptions, Permission,
-    Plan, Role, Tier, UserPage, UserSort, UserStatus, UserSummary,
+    EnvironmentAccess, Feature, FieldErrors, MediaLibraryOptions, Permission, Plan, Role, Tier,
+    UserPage, UserSort, UserStatus, UserSummary,
 };
-use crate::store::{ListedUser, NewUser, SortKey, Tx, UserFilter};
-use serde_json::json;
+use crate::store::{ListedUser, SortKey, Tx, UserFilter};
 use std::collections::HashMap;
 
 pub(super) const INVITATION_VALID_SECS: i64 = 7 * 24 * 3600;
@@ -30,20 +25,6 @@ pub struct UserQuery {
     pub sort: String,
     /// The `next` of the previous page (of the same sort).
     pub after: String,
-}
-
-/// The Add users form: up to five emails sharing one role and one environment access.
-#[derive(Debug, Clone, Default)]
-pub struct AddUsersInput {
-    pub emails: Vec<String>,
-    /// Each row's name (same index as `emails`); missing or empty: none yet.
-    pub names: Vec<String>,
-    pub role: String,
-    /// All product environments (including later ones), or only `environment_ids`.
-    pub all_environments: bool,
-    pub environment_ids: Vec<String>,
-    /// Applies to Media Library users only; others get the defaults.
-    pub media_library: MediaLibraryOptions,
 }
 
 /// Seat figures of an account (product.md §4.3).
@@ -157,10 +138,13 @@ pub(super) async fn unknown_environment(
         .iter()
         .find(|id| !known.iter().any(|e| &e.id == *id))
         .map(|id| {
-            ServiceError::invalid(
+            let mut f = FieldErrors::new();
+            f.refuse_in_words(
                 "environments",
                 format!("Product environment \"{id}\" doesn't exist"),
-            )
+                Refusal::EnvironmentNotFound { id: id.clone() },
+            );
+            ServiceError::Invalid(f)
         }))
 }
 
@@ -331,179 +315,5 @@ impl Service {
                     && account.subscribed_via == "direct"
             }),
         })
-    }
-
-    /// Adds up to five users with one role and one environment access (`users.invite`).
-    /// All or nothing: any bad row creates nobody, and every bad row is named.
-    pub async fn add_users(
-        &self,
-        principal: &Principal,
-        input: &AddUsersInput,
-        meta: &RequestMeta,
-    ) -> ServiceResult<Vec<String>> {
-        self.add_users_with_status(principal, input, true, meta)
-            .await
-    }
-
-    /// [`Service::add_users`], or adds them disabled (`enabled: false`, which also takes
-    /// `users.manage`) in the same transaction: each keeps its `user.create` record and
-    /// gets a `user.disable` one, and no invitation goes out (its link couldn't be used;
-    /// enabling the user makes them pending again, to be invited then).
-    pub async fn add_users_with_status(
-        &self,
-        principal: &Principal,
-        input: &AddUsersInput,
-        enabled: bool,
-        meta: &RequestMeta,
-    ) -> ServiceResult<Vec<String>> {
-        let permit = self
-            .authorize(principal, Permission::UsersInvite, meta)
-            .await?;
-        if !enabled {
-            self.authorize(principal, Permission::UsersManage, meta)
-                .await?;
-        }
-        let mut e = FieldErrors::new();
-        let rows: Vec<(usize, &str)> = input
-            .emails
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i, s.trim()))
-            .filter(|(_, s)| !s.is_empty())
-            .collect();
-        if rows.is_empty() {
-            e.add("emails", "Enter at least one email address");
-        }
-        if rows.len() > MAX_EMAILS_PER_INVITE {
-            e.add(
-                "emails",
-                format!("Add at most {MAX_EMAILS_PER_INVITE} users at once"),
-            );
-        }
-        let mut emails: Vec<(usize, Email)> = Vec::new();
-        for (i, raw) in &rows {
-            let field = format!("emails[{i}]");
-            if let Some(email) = e.check(&field, Email::parse(raw)) {
-                if emails
-                    .iter()
-                    .any(|(_, other)| other.normalized() == email.normalized())
-                {
-                    e.add(&field, "This email is already in the list");
-                } else {
-                    emails.push((*i, email));
-                }
-            }
-        }
-        let mut names: Vec<Option<String>> = Vec::new();
-        for (i, _) in &emails {
-            let raw = input.names.get(*i).map_or("", String::as_str);
-            let name = e.check("name", validation::name(raw, 0, 128, "Name"));
-            names.push(name.filter(|n| !n.is_empty()));
-        }
-        let (role, access) = role_and_access(
-            principal,
-            &input.role,
-            input.all_environments,
-            &input.environment_ids,
-            &mut e,
-        );
-        e.into_result()?;
-        let role = role.ok_or_else(|| ServiceError::invalid("role", "Choose a role"))?;
-        let options = media_library_options(role, input.media_library);
-
-        let now = self.now();
-        let account_id = principal.account_id().to_string();
-        let mut tx = self.db().write(&permit).await?;
-        if let Some(refusal) = unknown_environment(&mut tx, &access).await? {
-            tx.finish().await?;
-            return Err(refusal);
-        }
-        let mut taken = FieldErrors::new();
-        for (i, email) in &emails {
-            if tx.live_user_by_email(&email.normalized()).await?.is_some() {
-                taken.refuse(&format!("emails[{i}]"), Refusal::EmailTaken);
-            }
-        }
-        if !taken.is_empty() {
-            tx.finish().await?;
-            return Err(ServiceError::Invalid(taken));
-        }
-        let Seats { used, limit, .. } = self.seats(&mut tx).await?;
-        if used + emails.len() as i64 > limit {
-            tx.finish().await?;
-            return Err(ServiceError::from(Refusal::SeatLimit {
-                free: (limit - used).max(0),
-                limit,
-            }));
-        }
-        let account_name = self.account_name(&mut tx).await?;
-        let entropy = self.inner.entropy.as_ref();
-        let mut created = Vec::new();
-        let mut records = Vec::new();
-        for ((_, email), name) in emails.iter().zip(&names) {
-            let user_id = random_hex(entropy, 16);
-            tx.insert_user(&NewUser {
-                name: name.as_deref(),
-                media_library: options,
-                id: &user_id,
-                account_id: &account_id,
-                email: email.as_str(),
-                email_normalized: &email.normalized(),
-                status: UserStatus::Pending.as_str(),
-                root: false,
-                password_hash: None,
-                now,
-            })
-            .await?;
-            self.write_access(&mut tx, &user_id, role, &access, now)
-                .await?;
-            if enabled {
-                let link = self
-                    .new_link(&mut tx, &user_id, LinkPurpose::Invitation, now)
-                    .await?;
-                let message = emails::invitation(&account_name, &principal.email, role, &link);
-                emails::enqueue(
-                    &mut tx,
-                    &account_id,
-                    Some(&user_id),
-                    email.as_str(),
-                    &message,
-                    now,
-                )
-                .await?;
-            }
-            records.push(
-                AuditRecord::new("user.create", principal.actor(), now, Some(meta))
-                    .account(&account_id)
-                    .target(AuditTarget::new("user", &user_id, email.as_str()))
-                    .change(
-                        None,
-                        Some(json!({
-                            "email": email.as_str(), "role": role.api_str(), "status": "pending", "media_library": options,
-                            "environments": match &access { EnvironmentAccess::All => json!("all"), EnvironmentAccess::Only(ids) => json!(ids) },
-                        })),
-                    ),
-            );
-            if !enabled {
-                let user = tx.user(&user_id).await?.ok_or_else(|| {
-                    ServiceError::from(Refusal::UserNotFound {
-                        id: user_id.to_string(),
-                    })
-                })?;
-                records.push(
-                    self.write_disable(&mut tx, &user, UserStatus::Pending, principal, meta, now)
-                        .await?,
-                );
-            }
-            created.push(user_id);
-        }
-        let Some((first, rest)) = records.split_first() else {
-            return Err(ServiceError::invalid(
-                "emails",
-                "Enter at least one email address",
-            ));
-        };
-        tx.commit_many(first, rest).await?;
-        Ok(created)
     }
 }

@@ -13,7 +13,7 @@ impl Tx {
     ) -> StoreResult<()> {
         let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET name = ?, email = ?, email_normalized = ?, updated_at = ? WHERE id = ? AND account_id = ?",
+            "UPDATE users SET name = ?, email = ?, email_normalized = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
         )
         .bind(name)
         .bind(email)
@@ -56,7 +56,7 @@ impl Tx {
     ) -> StoreResult<()> {
         let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET status = ?, status_before_disable = ?, enabled = ?, updated_at = ?, \
+            "UPDATE users SET status = ?, status_before_disable = ?, enabled = ?, updated_at = MAX(?, updated_at + 1), \
              deleted_at = CASE WHEN ? = 'inactive' THEN ? ELSE deleted_at END WHERE id = ? AND account_id = ?",
         )
         .bind(status)
@@ -76,7 +76,7 @@ impl Tx {
     pub async fn void_user_password(&mut self, id: &str, now: i64) -> StoreResult<()> {
         let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET password_hash = NULL, updated_at = ? WHERE id = ? AND account_id = ?",
+            "UPDATE users SET password_hash = NULL, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
         )
         .bind(now)
         .bind(id)
@@ -135,7 +135,7 @@ impl Tx {
         let account_id = self.account()?;
         sqlx::query(
             "UPDATE users SET email_usage_alerts = ?, email_weekly_report = ?, \
-             email_product_updates = ?, email_billing_notifications = ?, updated_at = ? WHERE id = ? AND account_id = ?",
+             email_product_updates = ?, email_billing_notifications = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
         )
         .bind(p.usage_alerts)
         .bind(p.weekly_report)

@@ -94,7 +94,7 @@ impl Tx {
     ) -> StoreResult<()> {
         let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND account_id = ?",
+            "UPDATE users SET password_hash = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
         )
         .bind(hash)
         .bind(now)
@@ -126,7 +126,7 @@ impl Tx {
     ) -> StoreResult<()> {
         let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET name = ?, first_name = ?, last_name = ?, updated_at = ? WHERE id = ? AND account_id = ?",
+            "UPDATE users SET name = ?, first_name = ?, last_name = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
         )
         .bind(name)
         .bind(first_name)
@@ -141,7 +141,7 @@ impl Tx {
 
     pub async fn set_user_theme(&mut self, id: &str, theme: &str, now: i64) -> StoreResult<()> {
         let account_id = self.account()?;
-        sqlx::query("UPDATE users SET theme = ?, updated_at = ? WHERE id = ? AND account_id = ?")
+        sqlx::query("UPDATE users SET theme = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?")
             .bind(theme)
             .bind(now)
             .bind(id)

@@ -4,9 +4,8 @@ use super::doc::*;
 use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiResult, Params, ProvisioningError, Shared};
 use app::domain::provisioning::{ApiUser, ApiUserFilter, ApiUserSort, LoginFilter, StatusFilter};
-use app::domain::Refusal;
 use app::domain::{MediaLibraryOptions, Role, UserStatus};
-use app::service::{AddUsersInput, EditUserInput, ServiceError};
+use app::service::{AddUsersInput, ServiceError, UserPatch};
 use axum::extract::{Path, State};
 
 /// The service's field names on users, as the API's parameters.
@@ -133,29 +132,11 @@ pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiRes
     ok(&user(&api, &c, path_id(&ids, "user_id")).await?)
 }
 
-/// `sub_account_ids` (every id must be an environment of the account: 404 otherwise) and
-/// `all_sub_accounts`, as (all, ids); `None` when neither is given.
-async fn access(
-    api: &Shared,
-    c: &Caller,
-    params: &Params,
-) -> Result<Option<(bool, Vec<String>)>, ProvisioningError> {
+/// `sub_account_ids` and `all_sub_accounts` as (all, ids); `None` when neither is given.
+/// Whether each id is an environment of the account is the service's to check (404).
+fn access(params: &Params) -> Result<Option<(bool, Vec<String>)>, ProvisioningError> {
     let ids = params.list("sub_account_ids")?;
     let all = params.bool("all_sub_accounts")?;
-    if let Some(ids) = &ids {
-        let known = api
-            .service
-            .environments(&c.principal, &c.meta)
-            .await
-            .map_err(|e| refusal(e, params))?;
-        if let Some(unknown) = ids.iter().find(|id| !known.iter().any(|e| &e.id == *id)) {
-            return Err(ProvisioningError::from_refusal(
-                &Refusal::EnvironmentNotFound {
-                    id: unknown.to_string(),
-                },
-            ));
-        }
-    }
     Ok(match (all, ids) {
         (Some(true), _) => Some((true, Vec::new())),
         (_, Some(ids)) => Some((false, ids)),
@@ -190,9 +171,7 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
     let email = params.required("email")?;
     let role = role(&params)?.unwrap_or_else(|| Role::MediaLibraryUser.api_str().to_string());
     let enabled = params.bool("enabled")?.unwrap_or(true);
-    let (all, ids) = access(&api, &c, &params)
-        .await?
-        .unwrap_or((true, Vec::new()));
+    let (all, ids) = access(&params)?.unwrap_or((true, Vec::new()));
     let input = AddUsersInput {
         emails: vec![email],
         names: vec![name],
@@ -201,16 +180,12 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
         environment_ids: ids,
         media_library: MediaLibraryOptions::default(),
     };
-    let created = api
+    let user = api
         .service
-        .add_users_with_status(&c.principal, &input, enabled, &c.meta)
+        .api_create_user(&c.principal, &input, enabled, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
-    let id = created
-        .into_iter()
-        .next()
-        .ok_or_else(ProvisioningError::bad_body)?;
-    ok(&user(&api, &c, &id).await?)
+    ok(&user)
 }
 
 #[utoipa::path(
@@ -231,42 +206,19 @@ pub async fn update(
     Path(ids): Ids,
     params: Params,
 ) -> ApiResult {
-    let id = path_id(&ids, "user_id");
-    let name = params.string("name")?;
-    let email = params.string("email")?;
-    let role = role(&params)?;
-    let enabled = params.bool("enabled")?;
-    let access = access(&api, &c, &params).await?;
-    let (current, _) = api
-        .service
-        .user(&c.principal, id, &c.meta)
-        .await
-        .map_err(|e| refusal(e, &params))?;
-    if current.status == UserStatus::Inactive {
-        return Err(ProvisioningError::from_refusal(&Refusal::UserInactive));
-    }
-    let edit = if name.is_some() || email.is_some() || role.is_some() || access.is_some() {
-        let (all, environment_ids) = match (access, &current.environments) {
-            (Some(a), _) => a,
-            (None, app::domain::EnvironmentAccess::All) => (true, Vec::new()),
-            (None, app::domain::EnvironmentAccess::Only(ids)) => (false, ids.clone()),
-        };
-        Some(EditUserInput {
-            name: name.or(current.name.clone()).unwrap_or_default(),
-            email: email.unwrap_or(current.email.clone()),
-            role: role.unwrap_or_else(|| current.role.api_str().to_string()),
-            all_environments: all,
-            environment_ids,
-            media_library: current.media_library,
-        })
-    } else {
-        None
+    let patch = UserPatch {
+        name: params.string("name")?,
+        email: params.string("email")?,
+        role: role(&params)?,
+        access: access(&params)?,
+        enabled: params.bool("enabled")?,
     };
-    api.service
-        .update_user(&c.principal, id, edit.as_ref(), enabled, &c.meta)
+    let user = api
+        .service
+        .patch_user(&c.principal, path_id(&ids, "user_id"), &patch, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
-    ok(&user(&api, &c, id).await?)
+    ok(&user)
 }
 
 #[utoipa::path(
@@ -281,13 +233,8 @@ pub async fn update(
     )
 )]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
-    let id = path_id(&ids, "user_id");
-    let current = user(&api, &c, id).await?;
-    if current.status == UserStatus::Inactive.as_str() {
-        return ok(&MessageOk::ok());
-    }
     api.service
-        .delete_user(&c.principal, id, None, &c.meta)
+        .api_delete_user(&c.principal, path_id(&ids, "user_id"), &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default()))?;
     ok(&MessageOk::ok())

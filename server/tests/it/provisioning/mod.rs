@@ -31,7 +31,15 @@ pub enum Body_ {
 
 impl Client {
     pub async fn new(plan: &str) -> Client {
-        let app = TestApp::with_plan(plan).await;
+        Client::for_app(TestApp::with_plan(plan).await).await
+    }
+
+    /// A client of a console on a database file: a real pool, requests truly in parallel.
+    pub async fn on_disk(dir: &std::path::Path, plan: &str) -> Client {
+        Client::for_app(TestApp::on_disk(dir, plan).await).await
+    }
+
+    async fn for_app(app: TestApp) -> Client {
         let made = app
             .service
             .create_account_api_key_as_operator(Some(&app.account_id), "CI")

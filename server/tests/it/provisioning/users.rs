@@ -519,3 +519,84 @@ async fn every_column_of_the_record_lands_in_its_field() {
         assert!(user["created_at"].as_str().unwrap() <= user["updated_at"].as_str().unwrap());
     }
 }
+
+/// Two PUTs of one user at the same moment, one changing the name and one the role: each
+/// request reads, merges and writes in one transaction, so both changes survive; and every
+/// write moves `updated_at` forward, even within the second the user was created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_puts_of_different_fields_both_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = std::sync::Arc::new(Client::on_disk(dir.path(), "enterprise").await);
+    for i in 0..25 {
+        // A second per pair: the key's rate limit counts requests per second.
+        c.app.clock.advance(1);
+        let u = c
+            .ok(
+                "POST",
+                "/users",
+                Body_::Json(json!({"name": format!("User {i}"), "email": format!("pair{i}@example.com"), "role": "reports"})),
+            )
+            .await;
+        let path = format!("/users/{}", u["id"].as_str().unwrap());
+        let (a, b) = (c.clone(), c.clone());
+        let (pa, pb) = (path.clone(), path.clone());
+        let name = tokio::spawn(async move {
+            a.send(
+                "PUT",
+                &pa,
+                Body_::Json(json!({"name": format!("Renamed {i}")})),
+            )
+            .await
+        });
+        let role = tokio::spawn(async move {
+            b.send("PUT", &pb, Body_::Json(json!({"role": "billing"})))
+                .await
+        });
+        let (name, role) = (name.await.unwrap(), role.await.unwrap());
+        assert_eq!(
+            (name.status.as_u16(), role.status.as_u16()),
+            (200, 200),
+            "{} {}",
+            name.body,
+            role.body
+        );
+        let after = c.ok("GET", &path, Body_::None).await;
+        assert_eq!(
+            (after["name"].as_str(), after["role"].as_str()),
+            (Some(format!("Renamed {i}").as_str()), Some("billing")),
+            "pair {i}: a change was lost"
+        );
+        // Two writes since it was created: updated_at moved past created_at twice.
+        assert!(
+            after["updated_at"].as_str() > u["updated_at"].as_str(),
+            "{} vs {}",
+            after["updated_at"],
+            u["updated_at"]
+        );
+        assert_eq!(u["updated_at"], u["created_at"]);
+    }
+}
+
+#[tokio::test]
+async fn an_update_answers_with_the_record_it_wrote_and_moves_updated_at() {
+    let c = Client::new("enterprise").await;
+    let u = c
+        .ok(
+            "POST",
+            "/users",
+            Body_::Json(json!({"name": "Ann", "email": "ann@example.com", "role": "reports"})),
+        )
+        .await;
+    let path = format!("/users/{}", u["id"].as_str().unwrap());
+    let first = c
+        .ok("PUT", &path, Body_::Json(json!({"name": "Ann B"})))
+        .await;
+    let second = c
+        .ok("PUT", &path, Body_::Json(json!({"enabled": false})))
+        .await;
+    assert_eq!(first["name"], "Ann B");
+    assert_eq!(second["name"], "Ann B", "the answer is the user as written");
+    assert!(first["updated_at"].as_str() > u["updated_at"].as_str());
+    assert!(second["updated_at"].as_str() > first["updated_at"].as_str());
+    assert_eq!(c.ok("GET", &path, Body_::None).await, second);
+}
