@@ -101,6 +101,7 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | UserNotFound { .. }
         | GroupNotFound { .. }
         | KeyNotFound { .. }
+        | KeyNameNotFound { .. }
         | AccountApiKeyNotFound
         | FolderNotFound
         | CollectionNotFound

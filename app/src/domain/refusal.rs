@@ -125,6 +125,8 @@ refusals! {
     GroupNotFound { id: String } => GroupNotFound { id: "cd34".into() };
     /// An environment API key.
     KeyNotFound { key: String } => KeyNotFound { key: "123456789012345".into() };
+    /// An environment API key named by its name.
+    KeyNameNotFound { name: String } => KeyNameNotFound { name: "CI".into() };
     AccountApiKeyNotFound => AccountApiKeyNotFound;
     FolderNotFound => FolderNotFound;
     CollectionNotFound => CollectionNotFound;
@@ -288,7 +290,7 @@ impl fmt::Display for Refusal {
             EnvironmentNotFound { .. } => f.write_str("Product environment not found"),
             UserNotFound { .. } => f.write_str("User not found"),
             GroupNotFound { .. } => f.write_str("User group not found"),
-            KeyNotFound { .. } => f.write_str("API key not found"),
+            KeyNotFound { .. } | KeyNameNotFound { .. } => f.write_str("API key not found"),
             AccountApiKeyNotFound => f.write_str("Account API key not found"),
             FolderNotFound => f.write_str("Folder not found"),
             CollectionNotFound => f.write_str("Collection not found"),

@@ -14,21 +14,40 @@ use crate::domain::{
 use crate::store::{ApiKeyRow, EnvironmentRow, Tx};
 use serde_json::json;
 
-/// One change to a key.
-#[derive(Debug, Clone)]
-pub enum KeyChange {
-    Rename(String),
-    Enabled(bool),
-    DedicateForWebhooks,
-    /// The key no longer signs webhook notifications (the Root key does again).
-    ClearDedication,
-    Permissions {
-        mode: String,
-        scopes: Vec<String>,
-    },
+/// How a request names a key: the console by number or name, the Provisioning API's paths
+/// by number, its delete-by-name by name.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyRef<'a> {
+    NumberOrName(&'a str),
+    Number(&'a str),
+    Name(&'a str),
 }
 
-fn key_summary(k: &ApiKeyRow) -> ApiKeySummary {
+impl KeyRef<'_> {
+    fn finds(&self, k: &ApiKeyRow) -> bool {
+        match *self {
+            KeyRef::NumberOrName(w) => {
+                let w = w.trim();
+                k.api_key == w || k.name_normalized == w.to_lowercase()
+            }
+            KeyRef::Number(w) => k.api_key == w.trim(),
+            KeyRef::Name(w) => k.name_normalized == w.trim().to_lowercase(),
+        }
+    }
+
+    fn not_found(&self) -> Refusal {
+        match *self {
+            KeyRef::NumberOrName(w) | KeyRef::Number(w) => Refusal::KeyNotFound {
+                key: w.trim().to_string(),
+            },
+            KeyRef::Name(w) => Refusal::KeyNameNotFound {
+                name: w.trim().to_string(),
+            },
+        }
+    }
+}
+
+pub(super) fn key_summary(k: &ApiKeyRow) -> ApiKeySummary {
     ApiKeySummary {
         api_key: k.api_key.clone(),
         name: k.name.clone(),
@@ -49,6 +68,23 @@ pub(super) fn signing_key(keys: &[ApiKeyRow]) -> Option<&ApiKeyRow> {
         .or(keys.first())
 }
 
+/// What Generate asks for.
+pub(super) struct KeyRequest<'a> {
+    pub name: &'a str,
+    pub enabled: bool,
+    pub permission_mode: &'a str,
+    pub scopes: &'a [String],
+}
+
+/// A key generated in an open transaction: its secret (shown once) and its record.
+pub(super) struct NewKeyMade {
+    pub(super) tx: Tx,
+    pub(super) env: EnvironmentRow,
+    pub(super) key: ApiKeyRow,
+    pub(super) secret: String,
+    pub(super) record: AuditRecord,
+}
+
 /// The fields of a key to write.
 pub(super) struct NewKey<'a> {
     pub name: &'a str,
@@ -58,7 +94,7 @@ pub(super) struct NewKey<'a> {
 }
 
 /// A key as the audit log names it: `CI (acme-staging)`.
-fn key_target(key: &ApiKeyRow, env: &EnvironmentRow) -> AuditTarget {
+pub(super) fn key_target(key: &ApiKeyRow, env: &EnvironmentRow) -> AuditTarget {
     AuditTarget::new(
         "api_key",
         &key.api_key,
@@ -66,7 +102,7 @@ fn key_target(key: &ApiKeyRow, env: &EnvironmentRow) -> AuditTarget {
     )
 }
 
-fn key_name(raw: &str) -> Result<String, String> {
+pub(super) fn key_name(raw: &str) -> Result<String, String> {
     validation::name(raw, 1, 64, "Key name")
 }
 
@@ -131,6 +167,7 @@ impl Service {
 
     /// Generate (`api_keys.manage`): at most 20 per environment; restricted permissions
     /// need a plan with granular API key permissions. The secret is returned this once.
+    #[allow(clippy::too_many_arguments)]
     pub async fn generate_api_key(
         &self,
         principal: &Principal,
@@ -141,6 +178,33 @@ impl Service {
         scopes: &[String],
         meta: &RequestMeta,
     ) -> ServiceResult<KeySecret> {
+        let new = KeyRequest {
+            name,
+            enabled,
+            permission_mode,
+            scopes,
+        };
+        let made = self
+            .generate_api_key_open(principal, environment_id, &new, meta)
+            .await?;
+        made.tx.commit(&made.record).await?;
+        Ok(KeySecret {
+            key: key_summary(&made.key),
+            cloudinary_url: cloudinary_url(&made.key.api_key, &made.secret, &made.env.cloud_name),
+            api_secret: made.secret,
+        })
+    }
+
+    /// Generate's checks and writes, handed back open with the record to commit.
+    pub(super) async fn generate_api_key_open(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        new: &KeyRequest<'_>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<NewKeyMade> {
+        let (name, enabled, permission_mode, scopes) =
+            (new.name, new.enabled, new.permission_mode, new.scopes);
         let permit = self
             .authorize(principal, Permission::ApiKeysManage, meta)
             .await?;
@@ -196,11 +260,12 @@ impl Service {
             .account(&principal.account_id)
             .target(key_target(&row, &env))
             .change(None, Some(json!({ "name": name, "enabled": enabled, "permissions": permissions.to_stored(), "api_secret": "[redacted]" })));
-        tx.commit(&record).await?;
-        Ok(KeySecret {
-            key: key_summary(&row),
-            cloudinary_url: cloudinary_url(&row.api_key, &secret, &env.cloud_name),
-            api_secret: secret,
+        Ok(NewKeyMade {
+            tx,
+            env,
+            key: row,
+            secret,
+            record,
         })
     }
 
@@ -219,7 +284,12 @@ impl Service {
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let found = self
-            .key_of(&mut tx, principal, environment_id, api_key)
+            .key_of(
+                &mut tx,
+                principal,
+                environment_id,
+                KeyRef::NumberOrName(api_key),
+            )
             .await;
         let (tx, (env, key)) = tx.or_end(found).await?;
         let secret = self
@@ -237,94 +307,6 @@ impl Service {
         })
     }
 
-    /// Rename, enable/disable, dedicate for webhooks (moving it from any other key), or
-    /// change permissions (`api_keys.manage`).
-    pub async fn change_api_key(
-        &self,
-        principal: &Principal,
-        environment_id: &str,
-        api_key: &str,
-        change: &KeyChange,
-        meta: &RequestMeta,
-    ) -> ServiceResult<ApiKeySummary> {
-        let permit = self
-            .authorize(principal, Permission::ApiKeysManage, meta)
-            .await?;
-        let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let found = self
-            .key_of(&mut tx, principal, environment_id, api_key)
-            .await;
-        let (mut tx, (env, before)) = tx.or_end(found).await?;
-        let mut after = ApiKeyRow {
-            updated_at: now,
-            ..before.clone()
-        };
-        let refused = match change {
-            KeyChange::Rename(name) => match key_name(name) {
-                Err(m) => Some(ServiceError::invalid("name", m)),
-                Ok(n) => {
-                    let clash = tx.api_keys(&env.id).await?.into_iter().any(|k| {
-                        k.api_key != before.api_key && k.name_normalized == n.to_lowercase()
-                    });
-                    after.name_normalized = n.to_lowercase();
-                    after.name = n;
-                    clash.then(|| ServiceError::refused_field("name", Refusal::KeyNameTaken))
-                }
-            },
-            KeyChange::Enabled(false) if before.dedicated_for.is_some() => {
-                Some(ServiceError::from(Refusal::WebhookKeyStaysEnabled))
-            }
-            KeyChange::Enabled(on) => {
-                after.enabled = *on;
-                None
-            }
-            KeyChange::DedicateForWebhooks if !before.enabled => {
-                Some(ServiceError::from(Refusal::EnableBeforeDedicating))
-            }
-            KeyChange::DedicateForWebhooks => {
-                tx.clear_webhook_key(&env.id, now).await?;
-                after.dedicated_for = Some("webhooks".into());
-                None
-            }
-            KeyChange::ClearDedication => {
-                after.dedicated_for = None;
-                None
-            }
-            KeyChange::Permissions { mode, scopes } => {
-                match KeyPermissions::from_form(mode, scopes) {
-                    Err(m) => Some(ServiceError::invalid("permissions", m)),
-                    Ok(p)
-                        if p != KeyPermissions::Full
-                            && !self
-                                .plan_has(&mut tx, Feature::GranularApiKeyPermissions)
-                                .await? =>
-                    {
-                        Some(ServiceError::from(Refusal::GranularPermissionsNotInPlan))
-                    }
-                    Ok(p) => {
-                        after.permissions = p.to_stored();
-                        None
-                    }
-                }
-            }
-        };
-        if let Some(err) = refused {
-            tx.finish().await?;
-            return Err(err);
-        }
-        tx.update_api_key(&after).await?;
-        let record = AuditRecord::new("api_key.update", principal.actor(), now, Some(meta))
-            .account(&principal.account_id)
-            .target(key_target(&after, &env))
-            .change(
-                Some(json!({ "name": before.name, "enabled": before.enabled, "dedicated_for": before.dedicated_for, "permissions": before.permissions })),
-                Some(json!({ "name": after.name, "enabled": after.enabled, "dedicated_for": after.dedicated_for, "permissions": after.permissions })),
-            );
-        tx.commit(&record).await?;
-        Ok(key_summary(&after))
-    }
-
     /// Delete a key, named by its number or its name (`api_keys.manage`). The last key of
     /// an environment stays.
     pub async fn delete_api_key(
@@ -334,14 +316,25 @@ impl Service {
         key_or_name: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
+        let key = KeyRef::NumberOrName(key_or_name);
+        self.remove_api_key(principal, environment_id, key, meta)
+            .await
+    }
+
+    /// Delete a key named as the request names it.
+    pub(super) async fn remove_api_key(
+        &self,
+        principal: &Principal,
+        environment_id: &str,
+        key: KeyRef<'_>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
         let permit = self
             .authorize(principal, Permission::ApiKeysManage, meta)
             .await?;
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
-        let found = self
-            .key_of(&mut tx, principal, environment_id, key_or_name)
-            .await;
+        let found = self.key_of(&mut tx, principal, environment_id, key).await;
         let (mut tx, (env, key)) = tx.or_end(found).await?;
         if tx.api_keys(&env.id).await?.len() <= 1 {
             tx.finish().await?;
@@ -359,29 +352,24 @@ impl Service {
         Ok(())
     }
 
-    /// A key of a reachable environment, by number or (case-insensitive) name.
-    async fn key_of(
+    /// A key of a reachable environment, as the request names it (names ignore case).
+    pub(super) async fn key_of(
         &self,
         tx: &mut Tx,
         principal: &Principal,
         environment_id: &str,
-        key_or_name: &str,
+        key: KeyRef<'_>,
     ) -> ServiceResult<(EnvironmentRow, ApiKeyRow)> {
         let env = self
             .reachable_environment(tx, principal, environment_id)
             .await?;
-        let wanted = key_or_name.trim();
-        let key = tx
+        let found = tx
             .api_keys(&env.id)
             .await?
             .into_iter()
-            .find(|k| k.api_key == wanted || k.name_normalized == wanted.to_lowercase())
-            .ok_or_else(|| {
-                ServiceError::from(Refusal::KeyNotFound {
-                    key: wanted.to_string(),
-                })
-            })?;
-        Ok((env, key))
+            .find(|k| key.finds(k))
+            .ok_or_else(|| ServiceError::from(key.not_found()))?;
+        Ok((env, found))
     }
 
     pub(super) async fn plan_has(&self, tx: &mut Tx, feature: Feature) -> ServiceResult<bool> {

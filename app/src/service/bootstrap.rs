@@ -8,7 +8,7 @@ use super::{
 };
 use crate::domain::Refusal;
 use crate::domain::{password, plan, validation, Email, FieldErrors, Plan, Role};
-use crate::store::{AccountRow, NewUser};
+use crate::store::{AccountRow, EnvironmentRow, NewUser, Tx};
 use serde_json::json;
 
 #[derive(Debug, Clone, Default)]
@@ -157,7 +157,6 @@ impl Service {
         let hash = self.inner.hasher.hash(&v.password).await?;
         let entropy = self.inner.entropy.as_ref();
         let account_id = new_uuid(entropy);
-        let user_id = random_hex(entropy, 16);
         let now = self.now();
         let permit = Permit::for_bootstrap();
         // The write lock is taken before the count, so two bootstraps can't both pass.
@@ -166,7 +165,7 @@ impl Service {
             tx.finish().await?;
             return Err(ServiceError::from(Refusal::AlreadySetUp));
         }
-        let account = AccountRow {
+        tx.insert_account(&AccountRow {
             id: account_id.clone(),
             name: v.account_name.clone(),
             company: None,
@@ -176,50 +175,14 @@ impl Service {
             seats_used: 0,
             created_at: now,
             updated_at: now,
-        };
-        tx.insert_account(&account).await?;
-        tx.within_account(&account_id)?;
-        let normalized = v.email.normalized();
-        tx.insert_user(&NewUser {
-            media_library: Default::default(),
-            id: &user_id,
-            account_id: &account_id,
-            email: v.email.as_str(),
-            email_normalized: &normalized,
-            name: None,
-            status: "active",
-            root: true,
-            password_hash: Some(&hash),
-            now,
         })
         .await?;
-        for (suffix, scope) in [("account", "account"), ("environment", "environment:all")] {
-            let id = random_hex(entropy, 16);
-            tx.insert_role_assignment(
-                &id,
-                "user",
-                &user_id,
-                &role_id(Role::MasterAdmin, suffix),
-                scope,
-                now,
-            )
+        tx.within_account(&account_id)?;
+        let user_id = self
+            .insert_root_user(&mut tx, &account_id, &v, &hash, now)
             .await?;
-        }
-        // A new account's first product environment, born with its Root key.
-        let environment = crate::store::EnvironmentRow {
-            id: random_hex(entropy, 16),
-            account_id: account_id.clone(),
-            name: "Production".into(),
-            cloud_name: self.unused_cloud_name(&mut tx).await?,
-            description: String::new(),
-            enabled: true,
-            custom_attributes: "{}".into(),
-            asset_count: None,
-            created_at: now,
-            updated_at: now,
-            key_count: 1,
-        };
-        self.insert_environment_with_root_key(&mut tx, &environment)
+        let environment = self
+            .insert_first_environment(&mut tx, &account_id, now)
             .await?;
         let record = AuditRecord::new("account.bootstrap", actor, now, meta)
             .account(&account_id)
@@ -238,5 +201,63 @@ impl Service {
             account_id,
             user_id,
         })
+    }
+
+    /// The account's root user: active, a Master admin over every environment.
+    async fn insert_root_user(
+        &self,
+        tx: &mut Tx,
+        account_id: &str,
+        v: &Valid,
+        hash: &str,
+        now: i64,
+    ) -> ServiceResult<String> {
+        let entropy = self.inner.entropy.as_ref();
+        let user_id = random_hex(entropy, 16);
+        tx.insert_user(&NewUser {
+            media_library: Default::default(),
+            id: &user_id,
+            account_id,
+            email: v.email.as_str(),
+            email_normalized: &v.email.normalized(),
+            name: None,
+            status: "active",
+            root: true,
+            password_hash: Some(hash),
+            now,
+        })
+        .await?;
+        for (suffix, scope) in [("account", "account"), ("environment", "environment:all")] {
+            let id = random_hex(entropy, 16);
+            let role = role_id(Role::MasterAdmin, suffix);
+            tx.insert_role_assignment(&id, "user", &user_id, &role, scope, now)
+                .await?;
+        }
+        Ok(user_id)
+    }
+
+    /// A new account's first product environment, born with its Root key.
+    async fn insert_first_environment(
+        &self,
+        tx: &mut Tx,
+        account_id: &str,
+        now: i64,
+    ) -> ServiceResult<EnvironmentRow> {
+        let environment = EnvironmentRow {
+            id: random_hex(self.inner.entropy.as_ref(), 16),
+            account_id: account_id.to_string(),
+            name: "Production".into(),
+            cloud_name: self.unused_cloud_name(tx).await?,
+            description: String::new(),
+            enabled: true,
+            custom_attributes: "{}".into(),
+            asset_count: None,
+            created_at: now,
+            updated_at: now,
+            key_count: 1,
+        };
+        self.insert_environment_with_root_key(tx, &environment)
+            .await?;
+        Ok(environment)
     }
 }

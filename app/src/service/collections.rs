@@ -2,13 +2,12 @@
 //! rename and describe (*can edit*), delete (*can manage*).
 
 use super::crypto::random_hex;
-use super::media_library::need;
+use super::media_library::{need, Access};
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::group::normalized;
 use crate::domain::sharing::{collection_name, CollectionEntry, ItemKind, Level};
-use crate::domain::Permission;
 use crate::domain::Refusal;
 use crate::store::{CollectionRow, Tx};
 use serde_json::json;
@@ -50,24 +49,23 @@ impl Service {
         description: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<CollectionEntry> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
         let (name, description) = collection_fields(name, description)?;
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let checked: ServiceResult<_> = async {
-            let env = self
-                .media_environment(&mut tx, principal, environment_id)
-                .await?;
-            if !self.creation_rights(&mut tx, principal).await?.1 {
-                return Err(ServiceError::from(Refusal::CollectionsNotAllowed));
-            }
-            collection_name_free(&mut tx, &env.id, &name, "").await?;
-            Ok(env)
-        }
-        .await;
-        let (mut tx, env) = tx.or_end(checked).await?;
+        let (mut tx, env) = self
+            .in_media(
+                principal,
+                environment_id,
+                Access::Write,
+                meta,
+                async |tx, env| {
+                    if !self.creation_rights(tx, principal).await?.1 {
+                        return Err(ServiceError::from(Refusal::CollectionsNotAllowed));
+                    }
+                    collection_name_free(tx, &env.id, &name, "").await?;
+                    Ok(env)
+                },
+            )
+            .await?;
         let row = CollectionRow {
             id: random_hex(self.inner.entropy.as_ref(), 16),
             environment_id: env.id.clone(),
@@ -118,23 +116,22 @@ impl Service {
         description: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
         let (name, description) = collection_fields(name, description)?;
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let checked: ServiceResult<_> = async {
-            let env = self
-                .media_environment(&mut tx, principal, environment_id)
-                .await?;
-            let (row, level) = self.seen_collection(&mut tx, principal, &env, id).await?;
-            need(Some(level), Level::Edit, "Renaming a collection")?;
-            collection_name_free(&mut tx, &env.id, &name, &row.id).await?;
-            Ok(row)
-        }
-        .await;
-        let (mut tx, before) = tx.or_end(checked).await?;
+        let (mut tx, before) = self
+            .in_media(
+                principal,
+                environment_id,
+                Access::Write,
+                meta,
+                async |tx, env| {
+                    let (row, level) = self.seen_collection(tx, principal, &env, id).await?;
+                    need(Some(level), Level::Edit, "Renaming a collection")?;
+                    collection_name_free(tx, &env.id, &name, &row.id).await?;
+                    Ok(row)
+                },
+            )
+            .await?;
         let after = CollectionRow {
             name,
             description,
@@ -162,21 +159,20 @@ impl Service {
         id: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let checked: ServiceResult<_> = async {
-            let env = self
-                .media_environment(&mut tx, principal, environment_id)
-                .await?;
-            let (row, level) = self.seen_collection(&mut tx, principal, &env, id).await?;
-            need(Some(level), Level::Manage, "Deleting a collection")?;
-            Ok((env, row))
-        }
-        .await;
-        let (mut tx, (env, row)) = tx.or_end(checked).await?;
+        let (mut tx, (env, row)) = self
+            .in_media(
+                principal,
+                environment_id,
+                Access::Write,
+                meta,
+                async |tx, env| {
+                    let (row, level) = self.seen_collection(tx, principal, &env, id).await?;
+                    need(Some(level), Level::Manage, "Deleting a collection")?;
+                    Ok((env, row))
+                },
+            )
+            .await?;
         tx.delete_collection(&env.id, &row.id).await?;
         let record = AuditRecord::new("collection.delete", principal.actor(), now, Some(meta))
             .account(&principal.account_id)

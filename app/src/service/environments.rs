@@ -1,7 +1,6 @@
 //! Product environments (product.md §2): list, add, edit, enable/disable, delete, and the
 //! session's active environment. Access follows roles.md §3.1.
 
-use super::crypto::random_hex;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
@@ -9,7 +8,6 @@ use crate::domain::environment::{self, ASSET_GUARD};
 use crate::domain::refusal::{EnvironmentDeed, Refusal};
 use crate::domain::{
     validation, EnvironmentAccess, EnvironmentSummary, FieldErrors, KeyPermissions, Permission,
-    Plan,
 };
 use crate::store::{EnvironmentRow, Tx};
 use serde_json::json;
@@ -27,16 +25,16 @@ pub struct EnvironmentInput {
 }
 
 /// The Add or Edit form, validated.
-struct ValidForm {
-    name: String,
+pub(super) struct ValidForm {
+    pub(super) name: String,
     /// `None` on Add when left empty (generated).
-    cloud_name: Option<String>,
-    description: String,
-    custom_attributes: String,
+    pub(super) cloud_name: Option<String>,
+    pub(super) description: String,
+    pub(super) custom_attributes: String,
 }
 
 /// Every field checked at once; the cloud name may be left empty only on Add.
-fn validate_form(input: &EnvironmentInput, adding: bool) -> ServiceResult<ValidForm> {
+pub(super) fn validate_form(input: &EnvironmentInput, adding: bool) -> ServiceResult<ValidForm> {
     let mut e = FieldErrors::new();
     let name = e.check("name", validation::name(&input.name, 1, 100, "Name"));
     let cloud = match input.cloud_name.trim() {
@@ -136,105 +134,6 @@ impl Service {
             })
     }
 
-    /// Add (`environments.manage` with access to all environments): the environment is
-    /// born with one enabled key named Root; users with "all" access reach it at once.
-    pub async fn create_environment(
-        &self,
-        principal: &Principal,
-        input: &EnvironmentInput,
-        meta: &RequestMeta,
-    ) -> ServiceResult<EnvironmentSummary> {
-        let permit = self
-            .authorize(principal, Permission::EnvironmentsManage, meta)
-            .await?;
-        if !environment::may_add_or_delete(principal.role, &principal.environments) {
-            return Err(ServiceError::from(Refusal::NeedsAllEnvironments {
-                deed: EnvironmentDeed::Add,
-            }));
-        }
-        let ValidForm {
-            name,
-            cloud_name: cloud,
-            description,
-            custom_attributes: attributes,
-        } = validate_form(input, true)?;
-        let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let account = self.account_row(&mut tx).await;
-        let (mut tx, account) = tx.or_end(account).await?;
-        let limit = Plan::find(&account.plan)
-            .map(|p| i64::from(p.environments))
-            .unwrap_or(0);
-        if tx.environments().await?.len() as i64 >= limit {
-            tx.finish().await?;
-            return Err(ServiceError::from(Refusal::EnvironmentLimit));
-        }
-        let cloud_name = match cloud {
-            Some(c) => {
-                if tx.cloud_name_taken(&c, "").await? {
-                    tx.finish().await?;
-                    return Err(ServiceError::refused_field(
-                        "cloud_name",
-                        Refusal::CloudNameTaken,
-                    ));
-                }
-                c
-            }
-            None => self.unused_cloud_name(&mut tx).await?,
-        };
-        let row = EnvironmentRow {
-            id: random_hex(self.inner.entropy.as_ref(), 16),
-            account_id: principal.account_id.clone(),
-            name,
-            cloud_name,
-            description,
-            enabled: true,
-            custom_attributes: attributes,
-            asset_count: None,
-            created_at: now,
-            updated_at: now,
-            key_count: 1,
-        };
-        let source = match input.copy_settings_from.trim() {
-            "" => None,
-            id => {
-                let found = self.reachable_environment(&mut tx, principal, id).await;
-                let found = found.map_err(|e| match e {
-                    ServiceError::Refused(reason @ Refusal::EnvironmentNotFound { .. }) => {
-                        let mut f = FieldErrors::new();
-                        f.refuse_in_words(
-                            "copy_settings_from",
-                            "Choose a product environment you can access",
-                            reason,
-                        );
-                        ServiceError::Invalid(f)
-                    }
-                    other => other,
-                });
-                let (next, env) = tx.or_end(found).await?;
-                tx = next;
-                Some(env)
-            }
-        };
-        let key = self.insert_environment_with_root_key(&mut tx, &row).await?;
-        let copied = match &source {
-            Some(from) => Some(json!({
-                "environment": from.cloud_name,
-                "pages": self.copy_environment_settings(&mut tx, from, &row, &principal.email).await?,
-            })),
-            None => None,
-        };
-        let record = AuditRecord::new("environment.create", principal.actor(), now, Some(meta))
-            .account(&principal.account_id)
-            .target(AuditTarget::new("environment", &row.id, &row.cloud_name))
-            .change(
-                None,
-                Some(json!({ "name": row.name, "cloud_name": row.cloud_name, "root_key": key, "settings_copied_from": copied })),
-            );
-        tx.commit(&record).await?;
-        Ok(summary(row))
-    }
-
     /// Writes a new environment and its Root key; returns the key.
     pub(super) async fn insert_environment_with_root_key(
         &self,
@@ -296,9 +195,9 @@ impl Service {
             .await
     }
 
-    /// An edit and/or Disable / Enable in one transaction (the Provisioning API's PUT):
-    /// every rule is checked before anything is written, and each action keeps its audit
-    /// record. An `enabled` the environment has already changes nothing.
+    /// An edit and/or Disable / Enable in one transaction: every rule is checked before
+    /// anything is written, and each action keeps its audit record. An `enabled` the
+    /// environment has already changes nothing.
     pub async fn change_environment(
         &self,
         principal: &Principal,
@@ -311,10 +210,29 @@ impl Service {
             .authorize(principal, Permission::EnvironmentsManage, meta)
             .await?;
         let edit = input.map(|i| validate_form(i, false)).transpose()?;
-        let now = self.now();
         let mut tx = self.db().write(&permit).await?;
         let found = self.reachable_environment(&mut tx, principal, id).await;
         let (mut tx, before) = tx.or_end(found).await?;
+        let changed = self
+            .write_environment_change(&mut tx, principal, &before, edit, enabled, meta)
+            .await;
+        let (tx, (after, records)) = tx.or_end(changed).await?;
+        super::user_add::commit_all(tx, &records).await?;
+        Ok(summary(after))
+    }
+
+    /// The writes of an edit and/or an enabled change of `before`, once their rules hold;
+    /// the environment as written and the records to commit (none: nothing changed).
+    pub(super) async fn write_environment_change(
+        &self,
+        tx: &mut Tx,
+        principal: &Principal,
+        before: &EnvironmentRow,
+        edit: Option<ValidForm>,
+        enabled: Option<bool>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(EnvironmentRow, Vec<AuditRecord>)> {
+        let now = self.now();
         let mut after = EnvironmentRow {
             updated_at: now,
             ..before.clone()
@@ -324,16 +242,17 @@ impl Service {
             // Always present on Edit (validate_form).
             let cloud_name = edit.cloud_name.unwrap_or_else(|| before.cloud_name.clone());
             if cloud_name != before.cloud_name {
-                let refusal = if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
-                    Some(Refusal::TooManyAssetsToRename)
-                } else if tx.cloud_name_taken(&cloud_name, &before.id).await? {
-                    Some(Refusal::CloudNameTaken)
-                } else {
-                    None
-                };
-                if let Some(why) = refusal {
-                    tx.finish().await?;
-                    return Err(ServiceError::refused_field("cloud_name", why));
+                if before.asset_count.unwrap_or(0) >= ASSET_GUARD {
+                    return Err(ServiceError::refused_field(
+                        "cloud_name",
+                        Refusal::TooManyAssetsToRename,
+                    ));
+                }
+                if tx.cloud_name_taken(&cloud_name, &before.id).await? {
+                    return Err(ServiceError::refused_field(
+                        "cloud_name",
+                        Refusal::CloudNameTaken,
+                    ));
                 }
             }
             after = EnvironmentRow {
@@ -355,32 +274,13 @@ impl Service {
         }
         if let Some(enabled) = enabled.filter(|on| *on != before.enabled) {
             after.enabled = enabled;
-            let action = if enabled {
-                "environment.enable"
-            } else {
-                "environment.disable"
-            };
-            records.push(
-                AuditRecord::new(action, principal.actor(), now, Some(meta))
-                    .account(&principal.account_id)
-                    .target(AuditTarget::new(
-                        "environment",
-                        &after.id,
-                        &after.cloud_name,
-                    ))
-                    .change(
-                        Some(json!({ "enabled": before.enabled })),
-                        Some(json!({ "enabled": enabled })),
-                    ),
-            );
+            records.push(enabled_record(principal, &after, enabled, now, meta));
         }
-        let Some((first, rest)) = records.split_first() else {
-            tx.finish().await?;
-            return Ok(summary(before));
-        };
+        if records.is_empty() {
+            return Ok((before.clone(), records));
+        }
         tx.update_environment(&after).await?;
-        tx.commit_many(first, rest).await?;
-        Ok(summary(after))
+        Ok((after, records))
     }
 
     /// Delete (`environments.manage` with access to all; re-authentication; the cloud name
@@ -391,6 +291,19 @@ impl Service {
         principal: &Principal,
         id: &str,
         confirm_cloud_name: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        self.remove_environment(principal, id, Some(confirm_cloud_name), meta)
+            .await
+    }
+
+    /// Delete, with the cloud name typed again when `confirm_cloud_name` is given (the
+    /// console asks for it; the Provisioning API names the environment by its id).
+    pub(super) async fn remove_environment(
+        &self,
+        principal: &Principal,
+        id: &str,
+        confirm_cloud_name: Option<&str>,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
         let permit = self
@@ -406,7 +319,8 @@ impl Service {
         let mut tx = self.db().write(&permit).await?;
         let found = self.reachable_environment(&mut tx, principal, id).await;
         let (mut tx, env) = tx.or_end(found).await?;
-        let refusal = if confirm_cloud_name.trim().to_lowercase() != env.cloud_name {
+        let typed = confirm_cloud_name.map(|c| c.trim().to_lowercase());
+        let refusal = if typed.is_some_and(|c| c != env.cloud_name) {
             Some(ServiceError::invalid(
                 "confirm_cloud_name",
                 "Type the environment's cloud name to confirm",
@@ -466,4 +380,26 @@ impl Service {
         tx.commit_bookkeeping(&permit).await?;
         Ok(summary(env))
     }
+}
+
+/// The record of Disable / Enable of an environment.
+pub(super) fn enabled_record(
+    principal: &Principal,
+    env: &EnvironmentRow,
+    enabled: bool,
+    now: i64,
+    meta: &RequestMeta,
+) -> AuditRecord {
+    let action = if enabled {
+        "environment.enable"
+    } else {
+        "environment.disable"
+    };
+    AuditRecord::new(action, principal.actor(), now, Some(meta))
+        .account(&principal.account_id)
+        .target(AuditTarget::new("environment", &env.id, &env.cloud_name))
+        .change(
+            Some(json!({ "enabled": !enabled })),
+            Some(json!({ "enabled": enabled })),
+        )
 }

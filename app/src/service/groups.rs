@@ -136,6 +136,18 @@ impl Service {
         name: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<GroupSummary> {
+        let (tx, row, record) = self.create_group_open(principal, name, meta).await?;
+        tx.commit(&record).await?;
+        Ok(summary(row))
+    }
+
+    /// Create's checks and write, handed back open with the record to commit.
+    pub(super) async fn create_group_open(
+        &self,
+        principal: &Principal,
+        name: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(Tx, GroupRow, AuditRecord)> {
         let permit = self
             .authorize(principal, Permission::GroupsManage, meta)
             .await?;
@@ -160,8 +172,7 @@ impl Service {
             .account(&principal.account_id)
             .target(AuditTarget::new("group", &row.id, &row.name))
             .change(None, Some(json!({ "name": row.name })));
-        tx.commit(&record).await?;
-        Ok(summary(row))
+        Ok((tx, row, record))
     }
 
     pub async fn rename_group(
@@ -171,6 +182,19 @@ impl Service {
         name: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<GroupSummary> {
+        let (tx, row, record) = self.rename_group_open(principal, id, name, meta).await?;
+        tx.commit(&record).await?;
+        Ok(summary(row))
+    }
+
+    /// Rename's checks and write, handed back open with the record to commit.
+    pub(super) async fn rename_group_open(
+        &self,
+        principal: &Principal,
+        id: &str,
+        name: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(Tx, GroupRow, AuditRecord)> {
         let permit = self
             .authorize(principal, Permission::GroupsManage, meta)
             .await?;
@@ -192,10 +216,9 @@ impl Service {
                 Some(json!({ "name": row.name })),
                 Some(json!({ "name": name })),
             );
-        tx.commit(&record).await?;
         row.name = name;
         row.updated_at = now;
-        Ok(summary(row))
+        Ok((tx, row, record))
     }
 
     /// Deletes a group, its memberships and its shares.

@@ -6,6 +6,7 @@
 
 mod account;
 mod account_api_keys;
+mod api_key_changes;
 mod api_keys;
 mod audit;
 mod auth;
@@ -15,14 +16,20 @@ mod bootstrap;
 mod collections;
 mod crypto;
 mod emails;
+mod environment_add;
 mod environments;
 mod error;
 mod groups;
+mod media_browse;
+mod media_folders;
 mod media_library;
 mod outbox;
 mod password;
 mod profile;
 pub mod provisioning;
+mod provisioning_environments;
+mod provisioning_groups;
+mod provisioning_keys;
 mod provisioning_users;
 mod reauth;
 mod runtime;
@@ -35,6 +42,7 @@ mod user_add;
 mod user_credentials;
 mod user_lifecycle;
 mod user_links;
+mod user_status;
 mod user_update;
 mod users;
 mod webhook_test;
@@ -45,7 +53,8 @@ pub use crate::domain::audit::{
 /// A transport runs each request of an API inside it: the request's one-statement reads
 /// (its credentials, then its data) share one connection.
 pub use crate::store::request_scope;
-pub use api_keys::KeyChange;
+pub use api_key_changes::KeyChange;
+pub use api_keys::KeyRef;
 pub use auth::SignedIn;
 pub use authz::Principal;
 pub use bootstrap::{BootstrapInput, BootstrapOutcome};
@@ -54,6 +63,9 @@ pub use crypto::random_hex;
 pub use environments::EnvironmentInput;
 pub use error::{InternalError, ServiceError, ServiceResult};
 pub use profile::ProfileInput;
+pub use provisioning_environments::EnvironmentPatch;
+pub use provisioning_groups::GroupLookup;
+pub use provisioning_keys::KeyPatch;
 pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
 pub use sealing::SecretKey;
 pub use user_add::AddUsersInput;

@@ -90,7 +90,7 @@ impl ApiUserPage {
     }
 }
 
-fn access_key(k: &ApiKeyRow, secret: String) -> AccessKey {
+pub(super) fn access_key(k: &ApiKeyRow, secret: String) -> AccessKey {
     AccessKey {
         name: Some(k.name.clone()),
         api_key: k.api_key.clone(),
@@ -267,7 +267,7 @@ impl Service {
             .collect())
     }
 
-    fn product_environment(
+    pub(super) fn product_environment(
         &self,
         e: EnvironmentRow,
         keys: &[ApiKeyRow],
@@ -372,7 +372,7 @@ impl Service {
 
     /// Secrets leave the server only for a principal that may manage keys and proved its
     /// password (a session) or secret (an account API key) just now.
-    async fn authorize_secrets(
+    pub(super) async fn authorize_secrets(
         &self,
         principal: &Principal,
         meta: &RequestMeta,
@@ -424,26 +424,13 @@ impl Service {
         tx.finish().await?;
         Ok(group)
     }
-
-    /// Is this id a user of the principal's account? (`GET /user_groups/{id}` answers for
-    /// a user id like `GET /users/{id}/groups`, as an SDK release called it.)
-    pub async fn is_account_user(
-        &self,
-        principal: &Principal,
-        id: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<bool> {
-        let permit = self
-            .authorize(principal, Permission::UsersView, meta)
-            .await?;
-        let mut tx = self.db().read(&permit).await?;
-        let found = tx.account_user(id).await?.is_some();
-        tx.finish().await?;
-        Ok(found)
-    }
 }
 
-async fn api_group(tx: &mut Tx, g: GroupRow, extended: bool) -> ServiceResult<UserGroup> {
+pub(super) async fn api_group(
+    tx: &mut Tx,
+    g: GroupRow,
+    extended: bool,
+) -> ServiceResult<UserGroup> {
     if !extended {
         return Ok(UserGroup {
             id: g.id,

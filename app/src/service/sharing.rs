@@ -4,6 +4,7 @@
 use super::authz::{account_role_of, role_and_access};
 use super::crypto::random_hex;
 use super::media_library::path_of;
+use super::media_library::Access;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
@@ -118,25 +119,22 @@ impl Service {
         }
     }
 
-    /// The item a manager shares: the environment and the item, refused below *can manage*.
+    /// The item a manager shares, refused below *can manage*.
     async fn managed_item(
         &self,
         tx: &mut Tx,
         principal: &Principal,
-        environment_id: &str,
+        env: &EnvironmentRow,
         kind: ItemKind,
         id: &str,
-    ) -> ServiceResult<(EnvironmentRow, Item)> {
-        let env = self
-            .media_environment(tx, principal, environment_id)
-            .await?;
-        let item = self.share_item(tx, principal, &env, kind, id).await?;
+    ) -> ServiceResult<Item> {
+        let item = self.share_item(tx, principal, env, kind, id).await?;
         if item.level < Some(Level::Manage) {
             return Err(ServiceError::from(Refusal::SharingNeedsManage {
                 path: item.path.clone(),
             }));
         }
-        Ok((env, item))
+        Ok(item)
     }
 
     /// The share dialog: every share reaching the item (inherited ones marked with the
@@ -151,14 +149,18 @@ impl Service {
         search: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<Shares> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
+        let (mut tx, (env, item)) = self
+            .in_media(
+                principal,
+                environment_id,
+                Access::Read,
+                meta,
+                async |tx, env| {
+                    let item = self.managed_item(tx, principal, &env, kind, id).await?;
+                    Ok((env, item))
+                },
+            )
             .await?;
-        let mut tx = self.db().read(&permit).await?;
-        let found = self
-            .managed_item(&mut tx, principal, environment_id, kind, id)
-            .await;
-        let (mut tx, (env, item)) = tx.or_end(found).await?;
         let scopes: Vec<String> = item.reach.iter().map(|(s, _)| s.clone()).collect();
         let rows = tx.shares_on(&scopes, None).await?;
         let needle = search.trim().to_lowercase();
@@ -219,9 +221,6 @@ impl Service {
         level: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<Shares> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
         let level = Level::parse(level).map_err(|m| ServiceError::invalid("level", m))?;
         let parsed: Vec<(GranteeKind, String)> = grantees
             .iter()
@@ -236,24 +235,27 @@ impl Service {
             ));
         }
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let checked: ServiceResult<_> = async {
-            let (env, item) = self
-                .managed_item(&mut tx, principal, environment_id, kind, id)
-                .await?;
-            if Some(level) > item.level {
-                return Err(ServiceError::from(Refusal::ShareAboveYourLevel {
-                    level: item.level,
-                }));
-            }
-            let mut labels = Vec::new();
-            for (gk, gid) in &parsed {
-                labels.push(self.check_grantee(&mut tx, &env, *gk, gid).await?);
-            }
-            Ok((env, item, labels))
-        }
-        .await;
-        let (mut tx, (env, item, labels)) = tx.or_end(checked).await?;
+        let (mut tx, (env, item, labels)) = self
+            .in_media(
+                principal,
+                environment_id,
+                Access::Write,
+                meta,
+                async |tx, env| {
+                    let item = self.managed_item(tx, principal, &env, kind, id).await?;
+                    if Some(level) > item.level {
+                        return Err(ServiceError::from(Refusal::ShareAboveYourLevel {
+                            level: item.level,
+                        }));
+                    }
+                    let mut labels = Vec::new();
+                    for (gk, gid) in &parsed {
+                        labels.push(self.check_grantee(tx, &env, *gk, gid).await?);
+                    }
+                    Ok((env, item, labels))
+                },
+            )
+            .await?;
         let role_id = level.role_id(kind);
         for (gk, gid) in &parsed {
             let grant_id = random_hex(self.inner.entropy.as_ref(), 16);
@@ -335,16 +337,20 @@ impl Service {
         grantee: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<Shares> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
         let (gk, gid) = parse_grantee(grantee).map_err(|m| ServiceError::invalid("grantee", m))?;
         let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let found = self
-            .managed_item(&mut tx, principal, environment_id, kind, id)
-            .await;
-        let (mut tx, (env, item)) = tx.or_end(found).await?;
+        let (mut tx, (env, item)) = self
+            .in_media(
+                principal,
+                environment_id,
+                Access::Write,
+                meta,
+                async |tx, env| {
+                    let item = self.managed_item(tx, principal, &env, kind, id).await?;
+                    Ok((env, item))
+                },
+            )
+            .await?;
         if !tx.delete_share(gk.as_str(), &gid, item.scope()).await? {
             let scopes: Vec<String> = item.reach.iter().map(|(s, _)| s.clone()).collect();
             let from = tx
@@ -386,33 +392,25 @@ impl Service {
         user_id: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<Explanation> {
-        let permit = self
-            .authorize(principal, Permission::MediaLibraryAccess, meta)
-            .await?;
         let user_id = user_id.trim();
         if user_id != principal.user_id && !principal.sees_all() {
             return Err(ServiceError::from(Refusal::ExplainOnlyYourself));
         }
-        let mut tx = self.db().read(&permit).await?;
-        let explained = self
-            .explain_in(&mut tx, principal, environment_id, kind, id, user_id)
-            .await;
-        tx.finish().await?;
-        explained
+        self.read_media(principal, environment_id, meta, async |tx, env| {
+            self.explain_in(tx, principal, env, kind, id, user_id).await
+        })
+        .await
     }
 
     async fn explain_in(
         &self,
         tx: &mut Tx,
         principal: &Principal,
-        environment_id: &str,
+        env: EnvironmentRow,
         kind: ItemKind,
         id: &str,
         user_id: &str,
     ) -> ServiceResult<Explanation> {
-        let env = self
-            .media_environment(tx, principal, environment_id)
-            .await?;
         let item = self.share_item(tx, principal, &env, kind, id).await?;
         let user = tx.account_user(user_id).await?.ok_or_else(|| {
             ServiceError::from(Refusal::UserNotFound {

@@ -148,6 +148,64 @@ pub(super) async fn unknown_environment(
         }))
 }
 
+/// The table's query, checked: every bad filter named at once.
+struct ValidQuery {
+    status: Option<UserStatus>,
+    role: Option<Role>,
+    sort: UserSort,
+    after: Option<(SortKey, String)>,
+    /// Lowercase name or email prefix (empty: none).
+    search: String,
+}
+
+impl UserQuery {
+    fn validate(&self) -> ServiceResult<ValidQuery> {
+        let mut e = FieldErrors::new();
+        let status = match self.status.trim() {
+            "" => None,
+            s => e.check(
+                "status",
+                UserStatus::parse(s).ok_or_else(|| format!("Unknown status \"{s}\"")),
+            ),
+        };
+        let role = match self.role.trim() {
+            "" => None,
+            r => e.check(
+                "role",
+                Role::from_api_str(r).ok_or_else(|| format!("Unknown role \"{r}\"")),
+            ),
+        };
+        let sort = match self.sort.trim() {
+            "" => UserSort::default(),
+            s => e
+                .check(
+                    "sort",
+                    UserSort::parse(s).ok_or_else(|| format!("Unknown sort \"{s}\"")),
+                )
+                .unwrap_or_default(),
+        };
+        let after = match self.after.trim() {
+            "" => None,
+            c => e.check(
+                "after",
+                parse_cursor(c, sort).ok_or_else(|| "Invalid page cursor".to_string()),
+            ),
+        };
+        let search = self.search.trim().to_lowercase();
+        if search.chars().count() > 254 {
+            e.add("search", "Search must be at most 254 characters");
+        }
+        e.into_result()?;
+        Ok(ValidQuery {
+            status,
+            role,
+            sort,
+            after,
+            search,
+        })
+    }
+}
+
 /// A page cursor: `<id>:i:<number>` or `<id>:t:<text>` (the text may hold colons).
 fn parse_cursor(s: &str, sort: UserSort) -> Option<(SortKey, String)> {
     let (id, rest) = s.split_once(':')?;
@@ -180,51 +238,16 @@ impl Service {
         let permit = self
             .authorize(principal, Permission::UsersView, meta)
             .await?;
-        let mut e = FieldErrors::new();
-        let status = match q.status.trim() {
-            "" => None,
-            s => e.check(
-                "status",
-                UserStatus::parse(s).ok_or_else(|| format!("Unknown status \"{s}\"")),
-            ),
-        };
-        let role = match q.role.trim() {
-            "" => None,
-            r => e.check(
-                "role",
-                Role::from_api_str(r).ok_or_else(|| format!("Unknown role \"{r}\"")),
-            ),
-        };
-        let sort = match q.sort.trim() {
-            "" => UserSort::default(),
-            s => e
-                .check(
-                    "sort",
-                    UserSort::parse(s).ok_or_else(|| format!("Unknown sort \"{s}\"")),
-                )
-                .unwrap_or_default(),
-        };
-        let after = match q.after.trim() {
-            "" => None,
-            c => e.check(
-                "after",
-                parse_cursor(c, sort).ok_or_else(|| "Invalid page cursor".to_string()),
-            ),
-        };
-        let search = q.search.trim().to_lowercase();
-        if search.chars().count() > 254 {
-            e.add("search", "Search must be at most 254 characters");
-        }
-        e.into_result()?;
-        let role_filter = role.map(|r| role_id(r, "account"));
+        let query = q.validate()?;
+        let role_filter = query.role.map(|r| role_id(r, "account"));
         let mut tx = self.db().read(&permit).await?;
         let rows = tx
             .list_users(&UserFilter {
-                status: status.map(UserStatus::as_str),
+                status: query.status.map(UserStatus::as_str),
                 role_id: role_filter.as_deref(),
-                prefix: (!search.is_empty()).then_some(search.as_str()),
-                sort,
-                after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
+                prefix: (!query.search.is_empty()).then_some(query.search.as_str()),
+                sort: query.sort,
+                after: query.after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
                 limit: PAGE_SIZE + 1,
             })
             .await?;
@@ -237,12 +260,12 @@ impl Service {
         }
         let seats = self.seats(&mut tx).await?;
         tx.finish().await?;
-        let next = if has_more {
-            rows.last()
-                .and_then(|r| r.sort_key().map(|k| format_cursor(&r.user.id, &k)))
-        } else {
-            None
-        };
+        let next = has_more
+            .then(|| {
+                rows.last()
+                    .and_then(|r| r.sort_key().map(|k| format_cursor(&r.user.id, &k)))
+            })
+            .flatten();
         let users = rows
             .into_iter()
             .filter_map(|r| {

@@ -4,17 +4,10 @@ use super::doc::*;
 use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiResult, Params, ProvisioningError, Shared};
 use app::domain::provisioning::AccessKey;
-use app::domain::Refusal;
-use app::service::{KeyChange, ServiceError};
+use app::service::{KeyPatch, KeyRef, ServiceError};
 use axum::extract::{Path, State};
 
 const NAMES: &[(&str, &str)] = &[];
-
-fn key_not_found(key: &str) -> ProvisioningError {
-    ProvisioningError::from_refusal(&Refusal::KeyNotFound {
-        key: key.to_string(),
-    })
-}
 
 fn refusal(e: ServiceError, params: &Params) -> ProvisioningError {
     ProvisioningError::from_service(e, params, NAMES)
@@ -29,21 +22,6 @@ async fn keys(
         .api_access_keys(&c.principal, environment_id, &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default()))
-}
-
-/// The key whose `api_key` is `key` (the service also finds keys by name; the path
-/// names them by number only).
-async fn key_of(
-    api: &Shared,
-    c: &Caller,
-    environment_id: &str,
-    key: &str,
-) -> Result<AccessKey, ProvisioningError> {
-    keys(api, c, environment_id)
-        .await?
-        .into_iter()
-        .find(|k| k.api_key == key)
-        .ok_or_else(|| key_not_found(key))
 }
 
 #[utoipa::path(
@@ -125,12 +103,12 @@ pub async fn create(
         return Err(ProvisioningError::invalid_value(&name, "name"));
     }
     let enabled = params.bool("enabled")?.unwrap_or(true);
-    let made = api
+    let key = api
         .service
-        .generate_api_key(&c.principal, env, &name, enabled, "full", &[], &c.meta)
+        .api_generate_key(&c.principal, env, &name, enabled, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
-    ok(&key_of(&api, &c, env, &made.key.api_key).await?)
+    ok(&key)
 }
 
 /// `dedicated_for`: `webhooks` or `["webhooks"]` dedicates; `""` or `[]` clears.
@@ -181,31 +159,17 @@ pub async fn update(
         Some("") | Some("[]") => Some(false),
         _ => dedication(&params)?,
     };
-    let current = key_of(&api, &c, env, key).await?;
-    // Enable before dedicating, clear a dedication before disabling.
-    let mut changes = Vec::new();
-    if let Some(n) = name.filter(|n| Some(n) != current.name.as_ref()) {
-        changes.push(KeyChange::Rename(n));
-    }
-    if enabled == Some(true) && !current.enabled {
-        changes.push(KeyChange::Enabled(true));
-    }
-    let dedicated = !current.dedicated_for.is_empty();
-    match dedicate {
-        Some(true) if !dedicated => changes.push(KeyChange::DedicateForWebhooks),
-        Some(false) if dedicated => changes.push(KeyChange::ClearDedication),
-        _ => {}
-    }
-    if enabled == Some(false) && current.enabled {
-        changes.push(KeyChange::Enabled(false));
-    }
-    for change in &changes {
-        api.service
-            .change_api_key(&c.principal, env, key, change, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params))?;
-    }
-    ok(&key_of(&api, &c, env, key).await?)
+    let patch = KeyPatch {
+        name,
+        enabled,
+        dedicated_for_webhooks: dedicate,
+    };
+    let key = api
+        .service
+        .api_patch_key(&c.principal, env, key, &patch, &c.meta)
+        .await
+        .map_err(|e| refusal(e, &params))?;
+    ok(&key)
 }
 
 #[utoipa::path(
@@ -221,10 +185,9 @@ pub async fn update(
 )]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
     let env = path_id(&ids, "sub_account_id");
-    let key = path_id(&ids, "key");
-    key_of(&api, &c, env, key).await?;
+    let key = KeyRef::Number(path_id(&ids, "key"));
     api.service
-        .delete_api_key(&c.principal, env, key, &c.meta)
+        .api_delete_key(&c.principal, env, key, &c.meta)
         .await
         .map_err(|e| refusal(e, &Params::default()))?;
     ok(&MessageOk::ok())
@@ -250,22 +213,8 @@ pub async fn delete_by_name(
 ) -> ApiResult {
     let env = path_id(&ids, "sub_account_id");
     let name = params.required("name")?;
-    let key = keys(&api, &c, env)
-        .await?
-        .into_iter()
-        .find(|k| {
-            k.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name.trim()))
-        })
-        .ok_or_else(|| {
-            ProvisioningError::new(
-                http::StatusCode::NOT_FOUND,
-                format!("Cannot find access key with name {name}"),
-            )
-        })?;
     api.service
-        .delete_api_key(&c.principal, env, &key.api_key, &c.meta)
+        .api_delete_key(&c.principal, env, KeyRef::Name(&name), &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
     ok(&MessageOk::ok())

@@ -4,7 +4,7 @@ use super::doc::*;
 use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiResult, Params, ProvisioningError, Shared};
 use app::domain::provisioning::{EnvironmentFilter, ProductEnvironment};
-use app::service::{EnvironmentInput, ServiceError};
+use app::service::{EnvironmentInput, EnvironmentPatch, ServiceError};
 use axum::extract::{Path, State};
 
 /// The service's field names on environments, as the API's parameters.
@@ -80,30 +80,17 @@ pub async fn get(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiRes
     )
 )]
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
-    let name = params.required("name")?;
-    let base = params.string("base_sub_account_id")?.unwrap_or_default();
-    let enabled = params.bool("enabled")?.unwrap_or(true);
     let input = EnvironmentInput {
-        name,
+        name: params.required("name")?,
         cloud_name: params.string("cloud_name")?.unwrap_or_default(),
         description: params.string("description")?.unwrap_or_default(),
         custom_attributes: attributes(&params)?.unwrap_or_default(),
-        copy_settings_from: base.clone(),
+        copy_settings_from: params.string("base_sub_account_id")?.unwrap_or_default(),
     };
-    let created = api
-        .service
-        .create_environment(&c.principal, &input, &c.meta)
-        .await
-        .map_err(|e| refusal(e, &params))?;
-    if !enabled {
-        api.service
-            .set_environment_enabled(&c.principal, &created.id, false, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params))?;
-    }
+    let enabled = params.bool("enabled")?.unwrap_or(true);
     let env = api
         .service
-        .api_environment(&c.principal, &created.id, &c.meta)
+        .api_create_environment(&c.principal, &input, enabled, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
     ok(&env)
@@ -127,40 +114,21 @@ pub async fn update(
     Path(ids): Ids,
     params: Params,
 ) -> ApiResult {
-    let id = path_id(&ids, "sub_account_id");
-    let current = api
-        .service
-        .api_environment(&c.principal, id, &c.meta)
-        .await
-        .map_err(|e| refusal(e, &params))?;
-    let name = params.string("name")?;
-    let cloud_name = params.string("cloud_name")?;
-    let description = params.string("description")?;
-    let custom_attributes = attributes(&params)?;
-    let enabled = params.bool("enabled")?;
-    let edits = name.is_some()
-        || cloud_name.is_some()
-        || description.is_some()
-        || custom_attributes.is_some();
-    let input = edits.then(|| EnvironmentInput {
-        name: name.unwrap_or(current.name.clone()),
-        cloud_name: cloud_name.unwrap_or(current.cloud_name.clone()),
-        description: description
-            .or(current.description.clone())
-            .unwrap_or_default(),
-        custom_attributes: custom_attributes
-            .unwrap_or_else(|| current.custom_attributes.to_string()),
-        copy_settings_from: String::new(),
-    });
-    if input.is_some() || enabled.is_some() {
-        api.service
-            .change_environment(&c.principal, id, input.as_ref(), enabled, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params))?;
-    }
+    let patch = EnvironmentPatch {
+        name: params.string("name")?,
+        cloud_name: params.string("cloud_name")?,
+        description: params.string("description")?,
+        custom_attributes: attributes(&params)?,
+        enabled: params.bool("enabled")?,
+    };
     let env = api
         .service
-        .api_environment(&c.principal, id, &c.meta)
+        .api_patch_environment(
+            &c.principal,
+            path_id(&ids, "sub_account_id"),
+            &patch,
+            &c.meta,
+        )
         .await
         .map_err(|e| refusal(e, &params))?;
     ok(&env)
@@ -178,16 +146,9 @@ pub async fn update(
     )
 )]
 pub async fn delete(State(api): State<Shared>, c: Caller, Path(ids): Ids) -> ApiResult {
-    let id = path_id(&ids, "sub_account_id");
-    let none = Params::default();
-    let env = api
-        .service
-        .api_environment(&c.principal, id, &c.meta)
-        .await
-        .map_err(|e| refusal(e, &none))?;
     api.service
-        .delete_environment(&c.principal, id, &env.cloud_name, &c.meta)
+        .api_delete_environment(&c.principal, path_id(&ids, "sub_account_id"), &c.meta)
         .await
-        .map_err(|e| refusal(e, &none))?;
+        .map_err(|e| refusal(e, &Params::default()))?;
     ok(&MessageOk::ok())
 }

@@ -163,6 +163,10 @@ fn refusal_answer(reason: &Refusal) -> (StatusCode, Cow<'static, str>) {
             S::NOT_FOUND,
             Cow::Owned(format!("Cannot find access key {key}")),
         ),
+        KeyNameNotFound { name } => (
+            S::NOT_FOUND,
+            Cow::Owned(format!("Cannot find access key with name {name}")),
+        ),
         AccountNotFound
         | NoAccountYet
         | AccountApiKeyNotFound

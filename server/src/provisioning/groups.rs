@@ -5,8 +5,7 @@ use super::request::{path_id, Caller, Ids};
 use super::{ok, ApiResult, Params, ProvisioningError, Shared};
 use app::domain::group::GroupMember;
 use app::domain::provisioning::{Member, UserGroup};
-use app::domain::Refusal;
-use app::service::ServiceError;
+use app::service::{GroupLookup, ServiceError};
 use axum::extract::{Path, State};
 
 fn refusal(e: ServiceError, params: &Params) -> ProvisioningError {
@@ -65,28 +64,14 @@ pub async fn get(
 ) -> ApiResult {
     let id = path_id(&ids, "group_id");
     let extended = params.bool("extended_details")?.unwrap_or(false);
-    match api
+    let found = api
         .service
-        .api_group(&c.principal, id, extended, &c.meta)
+        .api_group_lookup(&c.principal, id, extended, &c.meta)
         .await
-    {
-        Ok(g) => ok(&g),
-        // An SDK release asked for a user's groups at this path.
-        Err(ServiceError::Refused(Refusal::GroupNotFound { .. }))
-            if api
-                .service
-                .is_account_user(&c.principal, id, &c.meta)
-                .await
-                .unwrap_or(false) =>
-        {
-            let groups = api
-                .service
-                .api_user_groups(&c.principal, id, &c.meta)
-                .await
-                .map_err(|e| refusal(e, &params))?;
-            ok(&GroupsOfUser { groups })
-        }
-        Err(e) => Err(refusal(e, &params)),
+        .map_err(|e| refusal(e, &params))?;
+    match found {
+        GroupLookup::Group(g) => ok(&g),
+        GroupLookup::GroupsOfUser(groups) => ok(&GroupsOfUser { groups }),
     }
 }
 
@@ -105,17 +90,12 @@ pub async fn get(
 pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> ApiResult {
     let name = params.required("name")?;
     let extended = params.bool("extended_details")?.unwrap_or(false);
-    let made = api
+    let group = api
         .service
-        .create_group(&c.principal, &name, &c.meta)
+        .api_create_group(&c.principal, &name, extended, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
-    let g = api
-        .service
-        .api_group(&c.principal, &made.id, extended, &c.meta)
-        .await
-        .map_err(|e| refusal(e, &params))?;
-    ok(&g)
+    ok(&group)
 }
 
 #[utoipa::path(
@@ -138,18 +118,13 @@ pub async fn update(
 ) -> ApiResult {
     let id = path_id(&ids, "group_id");
     let extended = params.bool("extended_details")?.unwrap_or(false);
-    if let Some(name) = params.string("name")? {
-        api.service
-            .rename_group(&c.principal, id, &name, &c.meta)
-            .await
-            .map_err(|e| refusal(e, &params))?;
-    }
-    let g = api
+    let name = params.string("name")?;
+    let group = api
         .service
-        .api_group(&c.principal, id, extended, &c.meta)
+        .api_rename_group(&c.principal, id, name.as_deref(), extended, &c.meta)
         .await
         .map_err(|e| refusal(e, &params))?;
-    ok(&g)
+    ok(&group)
 }
 
 #[utoipa::path(
