@@ -163,7 +163,7 @@ fn KeyTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="data-table">
+            <table class="table">
                 <caption class="visually-hidden">"Account API keys"</caption>
                 <thead>
                     <tr>

@@ -104,7 +104,7 @@ fn KeysTable(
     view! {
         <p class="lead">{format!("Keys of {} ({}). Each key signs requests to the media platform.", env.name, env.cloud_name)}</p>
         <div class="table-wrap">
-            <table class="data-table">
+            <table class="table">
                 <caption class="visually-hidden">"API keys"</caption>
                 <thead>
                     <tr>

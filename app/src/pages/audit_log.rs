@@ -40,7 +40,7 @@ fn AuditLogTable() -> impl IntoView {
 fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="data-table">
+            <table class="table">
                 <thead>
                     <tr>
                         <th scope="col">"Time"</th>

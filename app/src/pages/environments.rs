@@ -84,7 +84,7 @@ fn Environments() -> impl IntoView {
                         Ok(envs) => {
                             view! {
                                 <div class="table-wrap">
-                                    <table class="data-table">
+                                    <table class="table">
                                         <caption class="visually-hidden">"Product environments"</caption>
                                         <thead>
                                             <tr>

@@ -219,80 +219,32 @@ fn Browser(
             moving.set(None);
         }
     });
-    let crumbs = v
-        .ancestors
-        .clone()
+    let problem = Signal::derive(move || form_error(actions.delete.value()).get());
+    let at_root = v.folder.is_none();
+    view! {
+        <Breadcrumbs ancestors=v.ancestors.clone() folder=v.folder.clone()/>
+        {(!v.sees_all).then(|| view! { <p class="hint">"You see the folders and collections shared with you or your groups."</p> })}
+        <FormStatus error=problem/>
+        <MoveBanner here_id=here_id.clone() here_path moving action=actions.move_folder/>
+        <FoldersPanel v=v.clone() here_id actions panel/>
+        {at_root.then(|| view! { <CollectionsPanel v=v.clone() actions panel/> })}
+    }
+}
+
+#[component]
+fn Breadcrumbs(ancestors: Vec<(String, String)>, folder: Option<FolderEntry>) -> impl IntoView {
+    let crumbs = ancestors
         .into_iter()
-        .map(|(id, name)| {
-            view! {
-                <li><A href=link_to(&id)>{name}</A></li>
-            }
-        })
+        .map(|(id, name)| view! { <li><A href=link_to(&id)>{name}</A></li> })
         .collect_view();
-    let current = v.folder.as_ref().map(|f| {
+    let current = folder.map(|f| {
         let level = f
             .level
             .map_or("a path to folders shared with you".to_string(), |l| {
                 format!("You {}", l.label())
             });
-        view! { <li aria-current="page" title=level>{f.name.clone()}</li> }
+        view! { <li aria-current="page" title=level>{f.name}</li> }
     });
-    let folder_rows = v.folders.clone().into_iter().map(|f| {
-        let level = f.level.map_or("No access — leads to shared folders".to_string(), |l| l.label().to_string());
-        let manage = f.level == Some(Level::Manage);
-        let env = v.environment_id.clone();
-        let share = folder_panel(PanelMode::Share, &env, &f);
-        let explain = folder_panel(PanelMode::Explain, &env, &f);
-        let edit = folder_panel(PanelMode::Edit, &env, &f);
-        let did = f.id.clone();
-        let (href, shared, subfolders) = (link_to(&f.id), f.shared, f.subfolders);
-        let (share_label, who_label) = (format!("Share {}", f.name), format!("Who can see {}?", f.name));
-        let (edit_label, del_label) = (format!("Edit {}", f.name), format!("Delete {}", f.name));
-        view! {
-            <tr>
-                <th scope="row"><A href=href>{f.name}</A>{shared.then(|| view! { <span class="badge" title="Shared">"Shared"</span> })}</th>
-                <td>{level}</td>
-                <td>{subfolders}</td>
-                <td class="button-row">
-                    {manage.then(|| view! { <PanelButton label=share_label opens=share panel/> })}
-                    <PanelButton label=who_label opens=explain panel/>
-                    {manage.then(|| view! { <PanelButton label=edit_label opens=edit panel/> })}
-                    {(manage && subfolders == 0).then(|| view! {
-                        <button type="button" class="button button-quiet"
-                            on:click=move |_| { actions.delete.dispatch(DeleteFolder { environment_id: env.clone(), folder_id: did.clone() }); }>
-                            {del_label}
-                        </button>
-                    })}
-                </td>
-            </tr>
-        }
-    }).collect_view();
-    let collection_rows = v.collections.clone().into_iter().map(|c| {
-        let env = v.environment_id.clone();
-        let share = collection_panel(PanelMode::Share, &env, &c);
-        let explain = collection_panel(PanelMode::Explain, &env, &c);
-        let edit = collection_panel(PanelMode::Edit, &env, &c);
-        let (manage, may_edit) = (c.level == Level::Manage, c.level >= Level::Edit);
-        let share_label = format!("Share {}", c.name);
-        let who_label = format!("Who can see {}?", c.name);
-        let edit_label = format!("Edit {}", c.name);
-        view! {
-            <tr>
-                <th scope="row">{c.name}{c.shared.then(|| view! { <span class="badge">"Shared"</span> })}</th>
-                <td>{c.description}</td>
-                <td>{c.level.label()}</td>
-                <td class="button-row">
-                    {manage.then(|| view! { <PanelButton label=share_label opens=share panel/> })}
-                    <PanelButton label=who_label opens=explain panel/>
-                    {may_edit.then(|| view! { <PanelButton label=edit_label opens=edit panel/> })}
-                </td>
-            </tr>
-        }
-    }).collect_view();
-    let at_root = v.folder.is_none();
-    let env_id = v.environment_id.clone();
-    let env_id2 = v.environment_id.clone();
-    let problem = Signal::derive(move || form_error(actions.delete.value()).get());
     view! {
         <nav aria-label="Folder path" class="breadcrumbs">
             <ol>
@@ -301,21 +253,42 @@ fn Browser(
                 {current}
             </ol>
         </nav>
-        {(!v.sees_all).then(|| view! { <p class="hint">"You see the folders and collections shared with you or your groups."</p> })}
-        <FormStatus error=problem/>
-        <MoveBanner here_id=here_id.clone() here_path moving action=actions.move_folder/>
+    }
+}
+
+#[component]
+fn FoldersPanel(
+    v: FolderView,
+    here_id: String,
+    actions: MediaActions,
+    panel: RwSignal<Option<Panel>>,
+) -> impl IntoView {
+    let title = v
+        .folder
+        .as_ref()
+        .map_or("Folders".to_string(), |f| format!("Folders in {}", f.path));
+    let list = if v.folders.is_empty() {
+        view! { <Empty message="No folders here."/> }.into_any()
+    } else {
+        let env = v.environment_id.clone();
+        let rows = v
+            .folders
+            .into_iter()
+            .map(|f| view! { <FolderRow f env=env.clone() actions panel/> })
+            .collect_view();
+        view! {
+            <table class="table">
+                <thead><tr><th scope="col">"Folder"</th><th scope="col">"Your level"</th><th scope="col">"Subfolders"</th><th scope="col">"Actions"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let env_id = v.environment_id;
+    view! {
         <section class="panel" aria-labelledby="folders-title">
-            <h2 id="folders-title">{v.folder.as_ref().map_or("Folders".to_string(), |f| format!("Folders in {}", f.path))}</h2>
-            {if v.folders.is_empty() {
-                view! { <Empty message="No folders here."/> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr><th scope="col">"Folder"</th><th scope="col">"Your level"</th><th scope="col">"Subfolders"</th><th scope="col">"Actions"</th></tr></thead>
-                        <tbody>{folder_rows}</tbody>
-                    </table>
-                }.into_any()
-            }}
+            <h2 id="folders-title">{title}</h2>
+            {list}
             {v.may_create_folder.then(|| view! {
                 <ActionForm action=actions.create_folder attr:novalidate=true attr:aria-label="New folder">
                     <input type="hidden" name="environment_id" value=env_id.clone()/>
@@ -326,28 +299,111 @@ fn Browser(
                 </ActionForm>
             })}
         </section>
-        {at_root.then(|| view! {
-            <section class="panel" aria-labelledby="collections-title">
-                <h2 id="collections-title">"Collections"</h2>
-                {if v.collections.is_empty() {
-                    view! { <Empty message="No collections to show."/> }.into_any()
-                } else {
-                    view! {
-                        <table class="table">
-                            <thead><tr><th scope="col">"Collection"</th><th scope="col">"Description"</th><th scope="col">"Your level"</th><th scope="col">"Actions"</th></tr></thead>
-                            <tbody>{collection_rows}</tbody>
-                        </table>
-                    }.into_any()
-                }}
-                {v.may_create_collection.then(|| view! {
-                    <ActionForm action=actions.create_collection attr:novalidate=true attr:aria-label="New collection">
-                        <input type="hidden" name="environment_id" value=env_id2.clone()/>
-                        <Field label="New collection name" name="name" id="new-collection-name" error=field_error(actions.create_collection.value(), "name")/>
-                        <FormStatus error=form_error(actions.create_collection.value())/>
-                        <button type="submit" class="button">"Create collection"</button>
-                    </ActionForm>
+    }
+}
+
+#[component]
+fn FolderRow(
+    f: FolderEntry,
+    env: String,
+    actions: MediaActions,
+    panel: RwSignal<Option<Panel>>,
+) -> impl IntoView {
+    let level = f
+        .level
+        .map_or("No access — leads to shared folders".to_string(), |l| {
+            l.label().to_string()
+        });
+    let manage = f.level == Some(Level::Manage);
+    let share = folder_panel(PanelMode::Share, &env, &f);
+    let explain = folder_panel(PanelMode::Explain, &env, &f);
+    let edit = folder_panel(PanelMode::Edit, &env, &f);
+    let did = f.id.clone();
+    let (href, shared, subfolders) = (link_to(&f.id), f.shared, f.subfolders);
+    let (share_label, who_label) = (
+        format!("Share {}", f.name),
+        format!("Who can see {}?", f.name),
+    );
+    let (edit_label, del_label) = (format!("Edit {}", f.name), format!("Delete {}", f.name));
+    view! {
+        <tr>
+            <th scope="row"><A href=href>{f.name}</A>{shared.then(|| view! { <span class="badge" title="Shared">"Shared"</span> })}</th>
+            <td>{level}</td>
+            <td>{subfolders}</td>
+            <td class="button-row">
+                {manage.then(|| view! { <PanelButton label=share_label opens=share panel/> })}
+                <PanelButton label=who_label opens=explain panel/>
+                {manage.then(|| view! { <PanelButton label=edit_label opens=edit panel/> })}
+                {(manage && subfolders == 0).then(|| view! {
+                    <button type="button" class="button button-quiet"
+                        on:click=move |_| { actions.delete.dispatch(DeleteFolder { environment_id: env.clone(), folder_id: did.clone() }); }>
+                        {del_label}
+                    </button>
                 })}
-            </section>
-        })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn CollectionsPanel(
+    v: FolderView,
+    actions: MediaActions,
+    panel: RwSignal<Option<Panel>>,
+) -> impl IntoView {
+    let list = if v.collections.is_empty() {
+        view! { <Empty message="No collections to show."/> }.into_any()
+    } else {
+        let env = v.environment_id.clone();
+        let rows = v
+            .collections
+            .into_iter()
+            .map(|c| view! { <CollectionRow c env=env.clone() panel/> })
+            .collect_view();
+        view! {
+            <table class="table">
+                <thead><tr><th scope="col">"Collection"</th><th scope="col">"Description"</th><th scope="col">"Your level"</th><th scope="col">"Actions"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let env_id = v.environment_id;
+    view! {
+        <section class="panel" aria-labelledby="collections-title">
+            <h2 id="collections-title">"Collections"</h2>
+            {list}
+            {v.may_create_collection.then(|| view! {
+                <ActionForm action=actions.create_collection attr:novalidate=true attr:aria-label="New collection">
+                    <input type="hidden" name="environment_id" value=env_id.clone()/>
+                    <Field label="New collection name" name="name" id="new-collection-name" error=field_error(actions.create_collection.value(), "name")/>
+                    <FormStatus error=form_error(actions.create_collection.value())/>
+                    <button type="submit" class="button">"Create collection"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn CollectionRow(c: CollectionEntry, env: String, panel: RwSignal<Option<Panel>>) -> impl IntoView {
+    let share = collection_panel(PanelMode::Share, &env, &c);
+    let explain = collection_panel(PanelMode::Explain, &env, &c);
+    let edit = collection_panel(PanelMode::Edit, &env, &c);
+    let (manage, may_edit) = (c.level == Level::Manage, c.level >= Level::Edit);
+    let share_label = format!("Share {}", c.name);
+    let who_label = format!("Who can see {}?", c.name);
+    let edit_label = format!("Edit {}", c.name);
+    view! {
+        <tr>
+            <th scope="row">{c.name}{c.shared.then(|| view! { <span class="badge">"Shared"</span> })}</th>
+            <td>{c.description}</td>
+            <td>{c.level.label()}</td>
+            <td class="button-row">
+                {manage.then(|| view! { <PanelButton label=share_label opens=share panel/> })}
+                <PanelButton label=who_label opens=explain panel/>
+                {may_edit.then(|| view! { <PanelButton label=edit_label opens=edit panel/> })}
+            </td>
+        </tr>
     }
 }

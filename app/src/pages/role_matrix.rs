@@ -14,7 +14,7 @@ pub fn RoleMatrixPage() -> impl IntoView {
                 "What each role may do. Environment-scoped permissions (E) hold only in the product environments a user can access."
             </p>
             <div class="table-wrap">
-                <table class="matrix">
+                <table class="table matrix">
                     <caption class="visually-hidden">"Permissions granted to each role"</caption>
                     <thead>
                         <tr>

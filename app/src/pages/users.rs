@@ -6,7 +6,7 @@ use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::seats::SeatSummary;
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
 use crate::components::user_menu::{actions_for, ConfirmUserAction, PendingAction, UserRowMenu};
-use crate::domain::{Area, Permission, Role, UserPage, UserSort, UserStatus};
+use crate::domain::{Area, Permission, Role, UserPage, UserSort, UserStatus, UserSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -79,7 +79,6 @@ fn UserManagement() -> impl IntoView {
 
 #[component]
 fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
-    let me = use_me();
     let query = use_query_map();
     let current = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let next = page.next.clone().map(|after| {
@@ -93,6 +92,26 @@ fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
         href
     });
     let paged = !current("after").is_empty();
+    view! {
+        <UserFilters/>
+        {if page.users.is_empty() {
+            view! { <Empty message="No users match these filters."/> }.into_any()
+        } else {
+            view! { <UserRows users=page.users pending/> }.into_any()
+        }}
+        <nav class="pager" aria-label="Pages">
+            {paged.then(|| view! { <a href="/users">"First page"</a> })}
+            {next.map(|href| view! { <a href=href>"Next page"</a> })}
+        </nav>
+    }
+}
+
+/// The table's filters, kept in the address (a plain GET form: it works before the
+/// page's code has loaded).
+#[component]
+fn UserFilters() -> impl IntoView {
+    let query = use_query_map();
+    let current = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     view! {
         <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter users">
             <div class="field">
@@ -133,55 +152,50 @@ fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
             </div>
             <button type="submit" class="button">"Filter"</button>
         </Form>
-        {if page.users.is_empty() {
-            view! { <Empty message="No users match these filters."/> }.into_any()
-        } else {
+    }
+}
+
+/// One row per user, with the row menu the viewer may use.
+#[component]
+fn UserRows(users: Vec<UserSummary>, pending: PendingAction) -> impl IntoView {
+    let me = use_me();
+    let rows = users
+        .into_iter()
+        .map(|u| {
+            let actions = actions_for(&me, &u);
             view! {
-                <div class="table-wrap">
-                    <table class="data-table">
-                        <caption class="visually-hidden">"Users"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Email"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Product environments"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Last login"</th>
-                                <th scope="col">"Created"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {page
-                                .users
-                                .into_iter()
-                                .map(|u| {
-                                    let actions = actions_for(&me, &u);
-                                    view! {
-                                        <tr>
-                                            <td>{u.display_name().to_string()}</td>
-                                            <td>{u.email.clone()}</td>
-                                            <td>{u.role.console_name()}</td>
-                                            <td>{u.environments.label()}</td>
-                                            <td><span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span></td>
-                                            <td>{u.last_login_at.map(crate::components::time::utc).unwrap_or_else(|| "Never".into())}</td>
-                                            <td>{crate::components::time::utc(u.created_at)}</td>
-                                            <td><UserRowMenu user=u.clone() actions pending/></td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <tr>
+                    <td>{u.display_name().to_string()}</td>
+                    <td>{u.email.clone()}</td>
+                    <td>{u.role.console_name()}</td>
+                    <td>{u.environments.label()}</td>
+                    <td><span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span></td>
+                    <td>{u.last_login_at.map(crate::components::time::utc).unwrap_or_else(|| "Never".into())}</td>
+                    <td>{crate::components::time::utc(u.created_at)}</td>
+                    <td><UserRowMenu user=u.clone() actions pending/></td>
+                </tr>
             }
-                .into_any()
-        }}
-        <nav class="pager" aria-label="Pages">
-            {paged.then(|| view! { <a href="/users">"First page"</a> })}
-            {next.map(|href| view! { <a href=href>"Next page"</a> })}
-        </nav>
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="visually-hidden">"Users"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Product environments"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Last login"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 
