@@ -1,5 +1,5 @@
 -- Foundation: accounts, users, role assignments in the general principal → role → scope
--- form (roles.md §6), server-side sessions, sign-in throttles and the append-only audit log.
+-- form (docs/rules/roles.md#assignments), server-side sessions, sign-in throttles and the append-only audit log.
 -- Portable SQL: times are Unix seconds (BIGINT), ids are text, booleans are BOOLEAN.
 
 CREATE TABLE accounts (

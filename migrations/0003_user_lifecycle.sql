@@ -1,7 +1,7 @@
 -- Users: the lifecycle (edit, resend, reset, disable, delete), email preferences, and
 -- email delivery bookkeeping.
 
--- Email preferences of My Profile (product.md §9). Security emails can't be turned off.
+-- Email preferences of My Profile (docs/rules/users.md#my-profile). Security emails can't be turned off.
 ALTER TABLE users ADD COLUMN email_usage_alerts BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE users ADD COLUMN email_weekly_report BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE users ADD COLUMN email_product_updates BOOLEAN NOT NULL DEFAULT FALSE;

@@ -1,4 +1,4 @@
--- Product environments and their API keys (product.md §2, §3).
+-- Product environments and their API keys (docs/rules/environments.md#product-environments, §3).
 
 CREATE TABLE environments (
     id TEXT PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Product environment settings (product.md §2.1, §10), account billing details and add-ons
+-- Product environment settings (docs/rules/environments.md#environment-settings, §10), account billing details and add-ons
 -- (§11), and what seat-use history needs (§11 Usage).
 
 -- One document per settings page of an environment (`upload`, `backup`, `optimization`,

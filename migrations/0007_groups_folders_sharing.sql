@@ -1,7 +1,7 @@
--- User groups (product.md §6), each environment's folders and collections (§7), and
+-- User groups (docs/rules/sharing.md#user-groups), each environment's folders and collections (§7), and
 -- sharing: a share is a role assignment of a level role (`view@folder` … `manage@collection`)
 -- to a user or group, scoped `folder:<environment id>/<folder id>` or
--- `collection:<environment id>/<collection id>` (roles.md §6).
+-- `collection:<environment id>/<collection id>` (docs/rules/roles.md#assignments).
 
 CREATE TABLE user_groups (
     id TEXT PRIMARY KEY,

@@ -1,5 +1,5 @@
--- Account API keys (product.md §1): the Provisioning API's credentials. The secret is
--- high-entropy and kept only as its SHA-256 hash (provisioning-api.md §1); what a key
+-- Account API keys (docs/rules/account.md#accounts-and-plans): the Provisioning API's credentials. The secret is
+-- high-entropy and kept only as its SHA-256 hash (docs/rules/provisioning-api.md#credentials); what a key
 -- may do is a role assignment (`provisioning_key` principal, Master admin at account
 -- scope), in the general form the custom roles will use.
 

@@ -61,7 +61,11 @@ fn every_class_the_pages_use_has_a_rule() {
             }
         }
     }
-    assert!(missing.is_empty(), "classes without a rule:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "classes without a rule:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -75,7 +79,11 @@ fn every_data_table_is_the_one_table_class() {
             }
         }
     }
-    assert!(wrong.is_empty(), "tables without the table class:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "tables without the table class:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 """Cloudinary's official Python SDK against the console's Provisioning API.
 
 Exercises every provisioning function of the installed `cloudinary` release (1.46.x sends
-JSON, 1.44.x multipart and `pending`), pointed at the console as provisioning-api.md §10
+JSON, 1.44.x multipart and `pending`), pointed at the console as docs/rules/provisioning-api.md
 says: CLOUDINARY_URL carries upload_prefix, CLOUDINARY_ACCOUNT_URL the account key.
 Exits non-zero at the first difference.
 """

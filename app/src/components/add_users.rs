@@ -1,4 +1,5 @@
-//! Add users (product.md §4.2): up to five emails sharing one role and one access.
+//! Add users (docs/rules/users.md#user-management): up to five emails sharing one role and one
+//! access.
 
 use crate::api::AddUsers;
 use crate::components::form::{field_error, form_error, Field};
@@ -81,7 +82,8 @@ pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoV
     }
 }
 
-/// Media Library user options (product.md §4.2), shown while that role is chosen.
+/// Media Library user options (docs/rules/users.md#user-management), shown while that role is
+/// chosen.
 #[component]
 pub fn MediaLibraryOptionsFields(
     #[prop(into)] role: Signal<Role>,

@@ -1,5 +1,6 @@
-//! The header's active product environment and its switcher (product.md §2). Pages that
-//! work per environment read the active one from [`use_environments`].
+//! The header's active product environment and its switcher
+//! (docs/rules/environments.md#product-environments). Pages that work per environment read the
+//! active one from [`use_environments`].
 
 use crate::api::{list_environments, ConsoleError, Environments, SelectEnvironment};
 use crate::components::layout::sign_in_again_on;

@@ -1,5 +1,5 @@
-//! Re-authentication (product.md §8.4): asks for the password again when an action needs
-//! it, then lets the action run again.
+//! Re-authentication (docs/rules/sign-in.md#sessions): asks for the password again when an action
+//! needs it, then lets the action run again.
 
 use crate::api::{ConsoleError, Reauthenticate};
 use crate::components::form::{field_error, form_error, Field};

@@ -1,4 +1,4 @@
-//! Seats on User Management (product.md §4.3): the count, the banner at the limit, and
+//! Seats on User Management (docs/rules/users.md#seats): the count, the banner at the limit, and
 //! Change user limit (additional user subscriptions) for `plan.manage` holders.
 
 use crate::api::SetUserLimit;

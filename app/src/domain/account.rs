@@ -1,5 +1,5 @@
-//! The Account page (product.md §1): details, use against the plan, and *Change plan*
-//! with every blocker listed.
+//! The Account page (docs/rules/account.md#accounts-and-plans): details, use against the plan, and
+//! *Change plan* with every blocker listed.
 
 use super::{Feature, Plan, Tier};
 use serde::{Deserialize, Serialize};

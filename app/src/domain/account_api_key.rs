@@ -1,5 +1,5 @@
-//! Account API keys (product.md §1): the Provisioning API's credentials. A key acts as a
-//! Master admin over every product environment, through the Provisioning API only.
+//! Account API keys (docs/rules/account.md#accounts-and-plans): the Provisioning API's credentials.
+//! A key acts as a Master admin over every product environment, through the Provisioning API only.
 
 use serde::{Deserialize, Serialize};
 

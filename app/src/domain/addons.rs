@@ -1,6 +1,6 @@
-//! The add-on catalogue (product.md §11) *(decision: the default operator catalogue)*:
-//! three categories; each add-on has tiers, the free one first. Registering picks a tier;
-//! cancelling returns to none; paid tiers need a paid plan.
+//! The add-on catalogue (docs/rules/account.md#billing-usage-and-add-ons) *(decision: the default
+//! operator catalogue)*: three categories; each add-on has tiers, the free one first. Registering
+//! picks a tier; cancelling returns to none; paid tiers need a paid plan.
 
 use super::refusal::Refusal;
 use super::{Plan, Tier};

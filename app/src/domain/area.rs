@@ -133,7 +133,7 @@ mod tests {
         assert!(labels(Role::Admin).contains(&"Billing & usage"));
         assert!(!Role::Admin.has(Permission::BillingView));
         assert!(!labels(Role::TechnicalAdmin).contains(&"Users"));
-        // Account API keys can create Master admins: Master admins only (roles.md).
+        // Account API keys can create Master admins: Master admins only (docs/rules/roles.md).
         assert!(labels(Role::MasterAdmin).contains(&"Account API keys"));
         assert!(!labels(Role::Admin).contains(&"Account API keys"));
     }

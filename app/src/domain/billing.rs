@@ -1,5 +1,6 @@
-//! Billing details of an account (product.md §11): contact, billing address and invoice
-//! settings — each its own form, validated here for the form and the server.
+//! Billing details of an account (docs/rules/account.md#billing-usage-and-add-ons): contact,
+//! billing address and invoice settings — each its own form, validated here for the form and the
+//! server.
 
 use super::{Email, FieldErrors};
 use serde::{Deserialize, Serialize};

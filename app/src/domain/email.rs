@@ -1,4 +1,4 @@
-//! Email addresses (product.md §4): the HTML `type=email` grammar, ≤ 254 chars, trimmed,
+//! Email addresses (docs/rules/users.md): the HTML `type=email` grammar, ≤ 254 chars, trimmed,
 //! compared case-insensitively.
 
 use serde::{Deserialize, Serialize};

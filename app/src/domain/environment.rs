@@ -1,5 +1,5 @@
-//! Product environments and their API keys (product.md §2, §3): the shapes the console
-//! shows and the rules of their fields.
+//! Product environments and their API keys (docs/rules/environments.md#product-environments, §3):
+//! the shapes the console shows and the rules of their fields.
 
 use super::permission::Permission;
 use super::role::Role;
@@ -11,8 +11,8 @@ pub const MAX_KEYS_PER_ENVIRONMENT: usize = 20;
 /// Environments with this many assets can't be deleted or change cloud name.
 pub const ASSET_GUARD: i64 = 1000;
 
-/// May a user reach this environment (roles.md §3.1)? It must be in their access, and a
-/// disabled one only with `environments.manage` (to enable it again).
+/// May a user reach this environment (docs/rules/roles.md#environment-access)? It must be in their
+/// access, and a disabled one only with `environments.manage` (to enable it again).
 pub fn reaches(
     role: Role,
     access: &EnvironmentAccess,
@@ -27,7 +27,7 @@ pub fn reaches(
 }
 
 /// Adding or deleting product environments needs `environments.manage` and access to all
-/// of them (roles.md §3.1).
+/// of them (docs/rules/roles.md#environment-access).
 pub fn may_add_or_delete(role: Role, access: &EnvironmentAccess) -> bool {
     role.has(Permission::EnvironmentsManage) && *access == EnvironmentAccess::All
 }
@@ -82,7 +82,8 @@ pub struct EnvironmentSummary {
     pub created_at: i64,
 }
 
-/// What an API key may call (product.md §3, granular permissions on paid plans).
+/// What an API key may call (docs/rules/environments.md#api-keys, granular permissions on paid
+/// plans).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApiScope {
@@ -209,7 +210,7 @@ pub struct KeySecret {
 /// A secret shown in lists.
 pub const MASKED_SECRET: &str = "••••••••••••••••";
 
-/// The environment-variable form of a key (product.md §3).
+/// The environment-variable form of a key (docs/rules/environments.md#api-keys).
 pub fn cloudinary_url(api_key: &str, api_secret: &str, cloud_name: &str) -> String {
     format!("cloudinary://{api_key}:{api_secret}@{cloud_name}")
 }

@@ -1,4 +1,5 @@
-//! User groups (product.md §6): account-level, used for sharing folders and collections.
+//! User groups (docs/rules/sharing.md#user-groups): account-level, used for sharing folders and
+//! collections.
 
 use super::sharing::{ItemKind, Level};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
-//! Allowed IP address lists (product.md §8.3): IPv4/IPv6 addresses or CIDR ranges with
-//! host bits zero, each with an optional label, at most 100. Used by an environment's
-//! Security page now and by Account security later.
+//! Allowed IP address lists (docs/rules/environments.md#environment-settings): IPv4/IPv6 addresses
+//! or CIDR ranges with host bits zero, each with an optional label, at most 100. Used by an
+//! environment's Security page now and by Account security later.
 
 use super::FieldErrors;
 use ipnet::IpNet;

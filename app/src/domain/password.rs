@@ -1,5 +1,5 @@
-//! Password rules (product.md §8.6, NIST SP 800-63B): 12–128 characters of any Unicode
-//! after NFKC, spaces allowed, no composition rules; refused when common or built from
+//! Password rules (docs/rules/sign-in.md#passwords, NIST SP 800-63B): 12–128 characters of any
+//! Unicode after NFKC, spaces allowed, no composition rules; refused when common or built from
 //! context words.
 
 use unicode_normalization::UnicodeNormalization;

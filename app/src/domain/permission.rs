@@ -1,4 +1,4 @@
-//! The permission catalogue of `roles.md` §1: stable ids, their area and scope.
+//! The permission catalogue of `docs/rules/roles.md` §1: stable ids, their area and scope.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,5 @@
-//! The default plan catalogue (product.md §1). Every feature gate reads it.
+//! The default plan catalogue (docs/rules/account.md#accounts-and-plans). Every feature gate reads
+//! it.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +36,8 @@ pub struct Plan {
     pub max_file_mb: FileSizes,
 }
 
-/// A size per resource type, in MB (Upload settings, product.md §2.1).
+/// A size per resource type, in MB (Upload settings,
+/// docs/rules/environments.md#environment-settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileSizes {
     pub image: u32,

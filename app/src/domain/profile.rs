@@ -3,7 +3,7 @@
 use super::{permission::Permission, role::Role, user::EnvironmentAccess};
 use serde::{Deserialize, Serialize};
 
-/// Display preference (product.md §9): light, dark, or the device's setting.
+/// Display preference (docs/rules/users.md#my-profile): light, dark, or the device's setting.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Theme {
@@ -48,15 +48,15 @@ pub struct Me {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub role: Role,
-    /// The product environments the user may access (roles.md §3.1).
+    /// The product environments the user may access (docs/rules/roles.md#environment-access).
     pub environments: EnvironmentAccess,
     pub root: bool,
     pub theme: Theme,
     pub email_preferences: EmailPreferences,
 }
 
-/// Email preferences of My Profile (product.md §9). Security emails (password, sign-in,
-/// 2FA notices) are always sent and aren't listed.
+/// Email preferences of My Profile (docs/rules/users.md#my-profile). Security emails (password,
+/// sign-in, 2FA notices) are always sent and aren't listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailPreferences {
     pub usage_alerts: bool,

@@ -1,4 +1,4 @@
-//! The Provisioning API's records (provisioning-api.md §3–§6), field for field in the
+//! The Provisioning API's records (docs/rules/provisioning-api.md), field for field in the
 //! contract's order (SDK tests compare key lists), and its user filter.
 
 use serde::{Deserialize, Serialize};
@@ -159,7 +159,7 @@ pub struct UserGroup {
     pub updated_at: Option<String>,
 }
 
-/// Which statuses `GET /users` returns (provisioning-api.md §5).
+/// Which statuses `GET /users` returns (docs/rules/provisioning-api.md#users).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
     /// Every status except `inactive`.

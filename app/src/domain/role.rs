@@ -1,4 +1,4 @@
-//! The seven legacy roles and the role × permission matrix of `roles.md` §2, with the
+//! The seven legacy roles and the role × permission matrix of `docs/rules/roles.md` §2, with the
 //! grant rule of §3.2. This is the one definition: the UI hides what it forbids and the
 //! service refuses it.
 
@@ -143,8 +143,8 @@ impl Role {
         self.permissions().contains(&permission)
     }
 
-    /// Grant rule (roles.md §3.2, 1 and 2): an actor may give — or act on a user holding —
-    /// role `other` only if every permission of `other` is one the actor holds.
+    /// Grant rule (docs/rules/roles.md#grant-rules, 1 and 2): an actor may give — or act on a user
+    /// holding — role `other` only if every permission of `other` is one the actor holds.
     pub fn may_grant(self, other: Role) -> bool {
         other.permissions().iter().all(|p| self.has(*p))
     }
@@ -165,8 +165,8 @@ impl std::fmt::Display for Role {
 mod tests {
     use super::*;
 
-    /// The matrix of roles.md §2, transcribed row by row (✔ = 'x'), in the column order
-    /// master_admin, admin, technical_admin, billing, reports, media_library_admin,
+    /// The matrix of docs/rules/roles.md#the-seven-roles, transcribed row by row (✔ = 'x'), in the
+    /// column order master_admin, admin, technical_admin, billing, reports, media_library_admin,
     /// media_library_user. Any drift between the spec and `Role::permissions` fails here.
     const MATRIX: &[(&str, &str)] = &[
         ("account.view", "xxxxx.."),

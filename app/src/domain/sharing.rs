@@ -1,5 +1,5 @@
-//! Folder and collection levels (roles.md §4), what is shared with whom, and how a
-//! user's effective level is decided — the rule and its explanation.
+//! Folder and collection levels (docs/rules/sharing.md#folders-collections-and-sharing), what is
+//! shared with whom, and how a user's effective level is decided — the rule and its explanation.
 
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +62,8 @@ impl Level {
             })
     }
 
-    /// The system role a grant of this level assigns (roles.md §6): `view@folder`, ….
+    /// The system role a grant of this level assigns (docs/rules/roles.md#assignments):
+    /// `view@folder`, ….
     pub fn role_id(self, kind: ItemKind) -> String {
         format!("{}@{}", self.as_str(), kind.as_str())
     }
@@ -220,7 +221,8 @@ impl Reason {
     }
 }
 
-/// The effective level and every reason behind it (roles.md §4).
+/// The effective level and every reason behind it
+/// (docs/rules/sharing.md#folders-collections-and-sharing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
     pub user_id: String,

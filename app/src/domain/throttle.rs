@@ -1,5 +1,5 @@
-//! Sign-in throttling (product.md §8.5), as pure functions of a stored state and the
-//! current time, so tests move the clock instead of waiting.
+//! Sign-in throttling (docs/rules/sign-in.md#throttling), as pure functions of a stored state and
+//! the current time, so tests move the clock instead of waiting.
 //!
 //! * Per account (keyed by the normalized email, known or not, so the throttle reveals
 //!   nothing): from the 5th consecutive failure each try waits 2^(n−5) s, at most 60 s;

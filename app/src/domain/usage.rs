@@ -1,5 +1,5 @@
-//! Usage (product.md §11): seat use over time, per-environment counts, and the media
-//! platform's figures when it has reported them.
+//! Usage (docs/rules/account.md#billing-usage-and-add-ons): seat use over time, per-environment
+//! counts, and the media platform's figures when it has reported them.
 
 use serde::{Deserialize, Serialize};
 

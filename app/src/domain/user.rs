@@ -1,9 +1,9 @@
-//! Users as the console lists and creates them (product.md §4).
+//! Users as the console lists and creates them (docs/rules/users.md).
 
 use super::role::Role;
 use serde::{Deserialize, Serialize};
 
-/// Statuses and their labels (product.md §4.1). Only `active` users can sign in.
+/// Statuses and their labels (docs/rules/users.md#statuses). Only `active` users can sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserStatus {
@@ -81,7 +81,7 @@ pub struct UserSummary {
     pub status: UserStatus,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
-    /// The account's root user (roles.md §3.2 rule 6).
+    /// The account's root user (docs/rules/roles.md#grant-rules rule 6).
     pub root: bool,
     /// Signs in with a password (the `password` provider), so Reset password applies.
     pub password_sign_in: bool,
@@ -89,7 +89,7 @@ pub struct UserSummary {
     pub media_library: MediaLibraryOptions,
 }
 
-/// Media Library user options (product.md §4.2).
+/// Media Library user options (docs/rules/users.md#user-management).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaLibraryOptions {
     /// May create folders at the root (and gets "can manage" on them). Off by default.
@@ -145,7 +145,7 @@ pub const MAX_EMAILS_PER_INVITE: usize = 5;
 /// Rows per page of the User Management table.
 pub const PAGE_SIZE: i64 = 50;
 
-/// What an emailed link is for (product.md §13).
+/// What an emailed link is for (docs/rules/email.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkPurpose {

@@ -1,6 +1,6 @@
 //! What an actor may do to another user in User Management: the row menu of each status
-//! (product.md §4.2) and the rules of roles.md §3.2. Pure, so the table hides what the
-//! service would refuse, from the same code.
+//! (docs/rules/users.md#user-management) and the rules of docs/rules/roles.md#grant-rules. Pure, so
+//! the table hides what the service would refuse, from the same code.
 
 use super::permission::Permission;
 use super::refusal::Refusal;
@@ -64,7 +64,7 @@ impl UserAction {
         }
     }
 
-    /// The permission the action needs (product.md §4.2).
+    /// The permission the action needs (docs/rules/users.md#user-management).
     pub const fn permission(self) -> Permission {
         match self {
             UserAction::Edit | UserAction::Disable | UserAction::Enable | UserAction::Delete => {
@@ -77,8 +77,8 @@ impl UserAction {
         }
     }
 
-    /// The row menu of a status (product.md §4.2). Reset password only for users who
-    /// sign in with a password.
+    /// The row menu of a status (docs/rules/users.md#user-management). Reset password only for
+    /// users who sign in with a password.
     pub fn offered(self, status: UserStatus, password_sign_in: bool) -> bool {
         use UserAction::*;
         match status {
@@ -99,9 +99,9 @@ impl UserAction {
         }
     }
 
-    /// Does this action end the target's sessions, or take their role or seat away, so
-    /// that acting on oneself is refused (roles.md §3.2 rule 5)? Editing oneself is
-    /// allowed, but not one's own role or access (checked on the edit itself).
+    /// Does this action end the target's sessions, or take their role or seat away, so that acting
+    /// on oneself is refused (docs/rules/roles.md#grant-rules rule 5)? Editing oneself is allowed,
+    /// but not one's own role or access (checked on the edit itself).
     const fn refused_on_self(self) -> bool {
         !matches!(self, UserAction::Edit)
     }
@@ -155,9 +155,9 @@ pub fn access_within(inner: &EnvironmentAccess, outer: &EnvironmentAccess) -> bo
     }
 }
 
-/// May `actor` take `action` on `target`? Rules 1–3, 5 and 6 of roles.md §3.2 and the
-/// row menu of the target's status. The last-active-master-admin rule (4) needs the
-/// account's count and is the service's to check. `Err` says why, in the user's words.
+/// May `actor` take `action` on `target`? Rules 1–3, 5 and 6 of docs/rules/roles.md#grant-rules and
+/// the row menu of the target's status. The last-active-master-admin rule (4) needs the account's
+/// count and is the service's to check. `Err` says why, in the user's words.
 pub fn may_act(actor: &Acting, target: &Target, action: UserAction) -> Result<(), Refusal> {
     if !actor.role.has(action.permission()) {
         return Err(Refusal::RoleLacksPermission {

@@ -1,5 +1,5 @@
-//! The Account page (product.md §1): details, name and company, and *Change plan* with
-//! every blocker listed.
+//! The Account page (docs/rules/account.md#accounts-and-plans): details, name and company, and
+//! *Change plan* with every blocker listed.
 
 use crate::api::ConsoleError;
 use crate::api::{load_account, AccountPage as Page, ChangePlan, UpdateAccount};

@@ -1,5 +1,6 @@
-//! Account API keys (product.md §1): the Provisioning API's credentials. Master admins
-//! list, create (re-authenticated; the secret shown once), disable, enable and delete.
+//! Account API keys (docs/rules/account.md#accounts-and-plans): the Provisioning API's credentials.
+//! Master admins list, create (re-authenticated; the secret shown once), disable, enable and
+//! delete.
 
 use crate::api::{
     list_account_api_keys, CreateAccountApiKey, DeleteAccountApiKey, SetAccountApiKeyEnabled,

@@ -1,5 +1,5 @@
-//! Add-ons (product.md §11): the operator's catalogue by category; register picks a tier,
-//! cancel returns to none. Paid tiers need a paid plan.
+//! Add-ons (docs/rules/account.md#billing-usage-and-add-ons): the operator's catalogue by category;
+//! register picks a tier, cancel returns to none. Paid tiers need a paid plan.
 
 use crate::api::{list_addons, CancelAddon, RegisterAddon};
 use crate::components::form::form_error;

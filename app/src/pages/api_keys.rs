@@ -1,6 +1,6 @@
-//! API keys of the active product environment (product.md §3): secrets masked, revealed
-//! only after re-authentication; Generate, rename, enable/disable, dedicate for webhooks
-//! and delete for `api_keys.manage`.
+//! API keys of the active product environment (docs/rules/environments.md#api-keys): secrets
+//! masked, revealed only after re-authentication; Generate, rename, enable/disable, dedicate for
+//! webhooks and delete for `api_keys.manage`.
 
 use crate::api::{active_api_keys, ChangeApiKey, DeleteApiKey, GenerateApiKey, RevealApiSecret};
 use crate::components::environment_switcher::use_environments;

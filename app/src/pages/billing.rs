@@ -1,5 +1,6 @@
-//! Billing & usage (product.md §11): plan details, account information, billing address,
-//! invoice settings and invoices for `billing.view`; usage for `reports.view`.
+//! Billing & usage (docs/rules/account.md#billing-usage-and-add-ons): plan details, account
+//! information, billing address, invoice settings and invoices for `billing.view`; usage for
+//! `reports.view`.
 
 use crate::api::{load_billing, ConsoleError, SaveBilling};
 use crate::components::fields::{error_of, LinesInput, SelectInput, TextInput};

@@ -1,5 +1,5 @@
-//! Product environments (product.md §2): the list for everyone who reaches them, and Add,
-//! Edit, Disable/Enable and Delete for `environments.manage`.
+//! Product environments (docs/rules/environments.md#product-environments): the list for everyone
+//! who reaches them, and Add, Edit, Disable/Enable and Delete for `environments.manage`.
 
 use crate::api::{CreateEnvironment, DeleteEnvironment, SetEnvironmentEnabled, UpdateEnvironment};
 use crate::components::environment_switcher::use_environments;

@@ -1,4 +1,4 @@
-//! User groups (product.md §6): the list with member counts and Create.
+//! User groups (docs/rules/sharing.md#user-groups): the list with member counts and Create.
 
 use crate::api::{list_groups, CreateGroup};
 use crate::components::form::{field_error, form_error, Field};

@@ -1,5 +1,6 @@
-//! The Media Library of the active product environment (product.md §7): the folders and
-//! collections the user may see, create, share, and why someone can see something.
+//! The Media Library of the active product environment
+//! (docs/rules/sharing.md#folders-collections-and-sharing): the folders and collections the user
+//! may see, create, share, and why someone can see something.
 
 use crate::api::{
     active_media, CreateCollection, CreateFolder, DeleteCollection, DeleteFolder, MoveFolder,

@@ -1,5 +1,5 @@
-//! Usage (product.md §11, `reports.view`): seat use over 30 days, per-environment counts,
-//! and the media platform's figures — or plainly that it hasn't reported.
+//! Usage (docs/rules/account.md#billing-usage-and-add-ons, `reports.view`): seat use over 30 days,
+//! per-environment counts, and the media platform's figures — or plainly that it hasn't reported.
 
 use crate::api::load_usage;
 use crate::components::status::{ErrorNotice, Loading};

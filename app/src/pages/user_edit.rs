@@ -1,5 +1,5 @@
 //! Edit one user (`users.manage`): name, email, role and product environment access,
-//! under the rules of roles.md §3.2.
+//! under the rules of docs/rules/roles.md#grant-rules.
 
 use crate::api::{get_user, EditUser, UserDetail};
 use crate::components::add_users::MediaLibraryOptionsFields;

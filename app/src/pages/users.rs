@@ -1,4 +1,4 @@
-//! User Management (product.md §4.2).
+//! User Management (docs/rules/users.md#user-management).
 
 use crate::api::{list_users, ActOnUser, AddUsers, SetUserLimit};
 use crate::components::add_users::AddUsersForm;

@@ -1,5 +1,5 @@
-//! The Account page (product.md §1): details, name and company, *Change plan* with every
-//! blocker listed.
+//! The Account page (docs/rules/account.md#accounts-and-plans): details, name and company, *Change
+//! plan* with every blocker listed.
 
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,

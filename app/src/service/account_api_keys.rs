@@ -1,6 +1,6 @@
-//! Account API keys (product.md §1): list, create (re-authenticated; the secret shown
-//! once, stored as its SHA-256 hash), enable/disable, delete — by a Master admin in the
-//! console, or by the operator at the command line.
+//! Account API keys (docs/rules/account.md#accounts-and-plans): list, create (re-authenticated; the
+//! secret shown once, stored as its SHA-256 hash), enable/disable, delete — by a Master admin in
+//! the console, or by the operator at the command line.
 
 use super::authz::role_id;
 use super::crypto::{new_api_secret, new_key_digits, random_hex, sha256_hex};

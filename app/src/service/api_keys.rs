@@ -1,5 +1,5 @@
-//! API keys of a product environment (product.md §3): list (secrets masked), generate,
-//! reveal (re-authentication, audited), rename, enable/disable, dedicate for webhooks,
+//! API keys of a product environment (docs/rules/environments.md#api-keys): list (secrets masked),
+//! generate, reveal (re-authentication, audited), rename, enable/disable, dedicate for webhooks,
 //! granular permissions, delete.
 
 use super::crypto::{new_api_secret, new_key_digits};
@@ -60,7 +60,7 @@ pub(super) fn key_summary(k: &ApiKeyRow) -> ApiKeySummary {
 }
 
 /// The key that signs an environment's notifications: the one dedicated for webhooks,
-/// else the Root key (product.md §2.1).
+/// else the Root key (docs/rules/environments.md#environment-settings).
 pub(super) fn signing_key(keys: &[ApiKeyRow]) -> Option<&ApiKeyRow> {
     keys.iter()
         .find(|k| k.dedicated_for.as_deref() == Some("webhooks"))

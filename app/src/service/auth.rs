@@ -204,7 +204,7 @@ impl Service {
         for (key, state) in &locked {
             let lockout = lockout_record(&record, key, state);
             tx.append_audit(&lockout).await?;
-            // The account's owner hears of a lock-out on their account (product.md §8.5).
+            // The account's owner hears of a lock-out on their account (docs/rules/sign-in.md#throttling).
             if let (Some(u), true) = (user, key.starts_with("email:")) {
                 let account = self.account_name(&mut tx).await?;
                 let what = format!(
@@ -224,9 +224,10 @@ impl Service {
         Ok(())
     }
 
-    /// Resolves a session token to the principal acting in this request. Expired,
-    /// unknown or tampered tokens, and users who may no longer sign in, get
-    /// [`ServiceError::Refused(Refusal::Unauthenticated)`] — the next request after a force logout included.
+    /// Resolves a session token to the principal acting in this request. Expired, unknown or
+    /// tampered tokens, and users who may no longer sign in, get
+    /// [`ServiceError::Refused(Refusal::Unauthenticated)`] — the next request after a force logout
+    /// included.
     pub async fn authenticate(&self, token: &str) -> ServiceResult<Principal> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));

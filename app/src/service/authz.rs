@@ -28,7 +28,7 @@ pub struct Principal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum PrincipalKind {
     User,
-    /// Acts as a Master admin over every environment (provisioning-api.md §1).
+    /// Acts as a Master admin over every environment (docs/rules/provisioning-api.md#credentials).
     AccountApiKey {
         api_key: String,
         name: String,
@@ -72,7 +72,7 @@ impl Principal {
     }
 }
 
-/// `R@account` and `R@environment` for every legacy role (roles.md §6).
+/// `R@account` and `R@environment` for every legacy role (docs/rules/roles.md#assignments).
 pub(super) fn system_roles() -> Vec<(String, String, &'static str, String)> {
     let mut out = Vec::new();
     for role in Role::ALL {

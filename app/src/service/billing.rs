@@ -1,5 +1,6 @@
-//! The Billing page (product.md §11): plan details, account information, billing address,
-//! invoice settings; and add-ons (register / cancel from the operator catalogue).
+//! The Billing page (docs/rules/account.md#billing-usage-and-add-ons): plan details, account
+//! information, billing address, invoice settings; and add-ons (register / cancel from the operator
+//! catalogue).
 
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,

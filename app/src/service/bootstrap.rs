@@ -1,5 +1,5 @@
-//! First run (product.md §1): the account and its root user, a Master admin — from the
-//! setup page (unlocked by a one-time token printed in the server log) or the CLI.
+//! First run (docs/rules/account.md#accounts-and-plans): the account and its root user, a Master
+//! admin — from the setup page (unlocked by a one-time token printed in the server log) or the CLI.
 
 use super::authz::role_id;
 use super::crypto::{matches_hash, new_token, new_uuid, random_hex, sha256_hex};

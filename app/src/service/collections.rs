@@ -1,5 +1,5 @@
-//! Collections per environment (product.md §7): create (the creator gets *can manage*),
-//! rename and describe (*can edit*), delete (*can manage*).
+//! Collections per environment (docs/rules/sharing.md#folders-collections-and-sharing): create (the
+//! creator gets *can manage*), rename and describe (*can edit*), delete (*can manage*).
 
 use super::crypto::random_hex;
 use super::media_library::{need, Access};

@@ -15,7 +15,8 @@ pub fn random_hex(entropy: &dyn Entropy, bytes: usize) -> String {
     hex::encode(buf)
 }
 
-/// A public API key: 15 decimal digits, the first not 0 (provisioning-api.md §2).
+/// A public API key: 15 decimal digits, the first not 0
+/// (docs/rules/provisioning-api.md#answers-and-errors).
 pub fn new_key_digits(entropy: &dyn Entropy) -> String {
     let mut b = [0u8; 15];
     entropy.fill(&mut b);

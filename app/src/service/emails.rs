@@ -1,4 +1,4 @@
-//! The emails the console sends (product.md §13): text and HTML parts, the account's name,
+//! The emails the console sends (docs/rules/email.md): text and HTML parts, the account's name,
 //! the reason, and never a password, secret or code. Links carry single-use tokens.
 
 use super::Service;
@@ -125,7 +125,7 @@ pub fn forgot_password(account: &str, link: &str) -> Message {
     )
 }
 
-/// A security notice (product.md §13): what happened, when and from which address.
+/// A security notice (docs/rules/email.md): what happened, when and from which address.
 pub fn security_notice(account: &str, what: &str, at: &str, ip: &str) -> Message {
     compose(
         "security_notice",

@@ -1,5 +1,6 @@
-//! Product environments (product.md §2): list, add, edit, enable/disable, delete, and the
-//! session's active environment. Access follows roles.md §3.1.
+//! Product environments (docs/rules/environments.md#product-environments): list, add, edit,
+//! enable/disable, delete, and the session's active environment. Access follows
+//! docs/rules/roles.md#environment-access.
 
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
@@ -76,8 +77,8 @@ pub(super) fn summary(e: EnvironmentRow) -> EnvironmentSummary {
 }
 
 impl Principal {
-    /// May this principal reach the environment at all (roles.md §3.1)? Disabled ones only
-    /// with `environments.manage`.
+    /// May this principal reach the environment at all (docs/rules/roles.md#environment-access)?
+    /// Disabled ones only with `environments.manage`.
     pub(super) fn reaches(&self, e: &EnvironmentRow) -> bool {
         self.reaches_environment(&e.id, e.enabled)
     }

@@ -1,5 +1,5 @@
-//! User groups (product.md §6): create, rename, delete, members, and what is shared with
-//! each group per environment.
+//! User groups (docs/rules/sharing.md#user-groups): create, rename, delete, members, and what is
+//! shared with each group per environment.
 
 use super::crypto::random_hex;
 use super::{

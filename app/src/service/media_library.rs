@@ -1,6 +1,7 @@
-//! The Media Library's structure per environment (product.md §7): browse what the viewer
-//! may see, create, rename, move and delete folders, and collections. Every action is
-//! decided by the viewer's level there (roles.md §4).
+//! The Media Library's structure per environment
+//! (docs/rules/sharing.md#folders-collections-and-sharing): browse what the viewer may see, create,
+//! rename, move and delete folders, and collections. Every action is decided by the viewer's level
+//! there (docs/rules/sharing.md#folders-collections-and-sharing).
 
 use super::{Principal, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::group::normalized;
@@ -180,7 +181,7 @@ impl Service {
     }
 
     /// Whether the viewer may create folders at the root / collections: roles that see
-    /// everything may; Media Library users per their options (product.md §4.2).
+    /// everything may; Media Library users per their options (docs/rules/users.md#user-management).
     pub(super) async fn creation_rights(
         &self,
         tx: &mut Tx,
@@ -195,9 +196,10 @@ impl Service {
         }))
     }
 
-    /// The viewer's effective level on one folder (roles.md §4) — the question the media
-    /// platform asks before each action: one read, one query. `None`: no level (a
-    /// folder seen only as the way to something shared deeper, or not seen at all).
+    /// The viewer's effective level on one folder
+    /// (docs/rules/sharing.md#folders-collections-and-sharing) — the question the media platform
+    /// asks before each action: one read, one query. `None`: no level (a folder seen only as the
+    /// way to something shared deeper, or not seen at all).
     pub async fn folder_level(
         &self,
         principal: &Principal,

@@ -1,6 +1,6 @@
-//! The Provisioning API's door (provisioning-api.md): account API key authentication, and
-//! the reads shaped as the API's records. Writes go through the console's own operations
-//! with the key as the acting principal.
+//! The Provisioning API's door (docs/rules/provisioning-api.md): account API key authentication,
+//! and the reads shaped as the API's records. Writes go through the console's own operations with
+//! the key as the acting principal.
 
 use super::authz::{account_role_of, role_and_access, PrincipalKind};
 use super::crypto::matches_hash;
@@ -104,10 +104,11 @@ pub(super) fn access_key(k: &ApiKeyRow, secret: String) -> AccessKey {
 }
 
 impl Service {
-    /// HTTP Basic credentials of the Provisioning API: the key must exist, be enabled and
-    /// belong to `account_id`, and its secret's SHA-256 must match (compared in constant
-    /// time — the secret is high-entropy, no slow hash). Any failure is
-    /// [`ServiceError::Refused(Refusal::Unauthenticated)`]; an account without the plan feature is refused.
+    /// HTTP Basic credentials of the Provisioning API: the key must exist, be enabled and belong to
+    /// `account_id`, and its secret's SHA-256 must match (compared in constant time — the secret is
+    /// high-entropy, no slow hash). Any failure is
+    /// [`ServiceError::Refused(Refusal::Unauthenticated)`]; an account without the plan feature is
+    /// refused.
     pub async fn authenticate_account_api_key(
         &self,
         account_id: &str,
@@ -160,7 +161,7 @@ impl Service {
             account_id: key.account_id,
             email: format!("Account API key {}", key.name),
             role,
-            // A Master admin key reaches every environment (provisioning-api.md §1).
+            // A Master admin key reaches every environment (docs/rules/provisioning-api.md#credentials).
             environments,
             session_token_hash: String::new(),
             reauthenticated_at: None,

@@ -1,4 +1,4 @@
-//! Re-authentication (product.md §8.4): the password again, valid 10 minutes, before
+//! Re-authentication (docs/rules/sign-in.md#sessions): the password again, valid 10 minutes, before
 //! revealing API secrets or deleting an environment. The session gets a new token.
 //! *(decision)* Signing in doesn't count: re-authentication is always an explicit step, so
 //! a secret is never shown just because someone signed in on this browser a minute ago.

@@ -1,4 +1,4 @@
-//! Seat licences (product.md §4.3): additional user subscriptions on paid, direct plans.
+//! Seat licences (docs/rules/users.md#seats): additional user subscriptions on paid, direct plans.
 
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,

@@ -1,6 +1,6 @@
-//! Product environment settings pages (product.md §2.1, §10): read (defaults until the
-//! first save), save a whole page against the revision the form loaded, copy onto a new
-//! environment.
+//! Product environment settings pages (docs/rules/environments.md#environment-settings, §10): read
+//! (defaults until the first save), save a whole page against the revision the form loaded, copy
+//! onto a new environment.
 
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,

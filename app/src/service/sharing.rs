@@ -1,5 +1,7 @@
-//! Sharing folders and collections with users and groups (product.md §7, roles.md §4),
-//! and the explainer: a user's effective level on an item and the chain that grants it.
+//! Sharing folders and collections with users and groups
+//! (docs/rules/sharing.md#folders-collections-and-sharing,
+//! docs/rules/sharing.md#folders-collections-and-sharing), and the explainer: a user's effective
+//! level on an item and the chain that grants it.
 
 use super::authz::{account_role_of, role_and_access};
 use super::crypto::random_hex;

@@ -1,6 +1,6 @@
-//! Usage (product.md §11, `reports.view`): seat use over the last 30 days, and per
-//! environment the principal reaches: users with access, API keys, user groups with
-//! something shared there, and the media figures when the media platform has reported them.
+//! Usage (docs/rules/account.md#billing-usage-and-add-ons, `reports.view`): seat use over the last
+//! 30 days, and per environment the principal reaches: users with access, API keys, user groups
+//! with something shared there, and the media figures when the media platform has reported them.
 
 use super::{Principal, RequestMeta, Service, ServiceResult};
 use crate::domain::format::{day, month_start};

@@ -1,5 +1,5 @@
-//! The credential actions of User Management (product.md §4.2): Resend invite, Reset
-//! password (and Resend reset email), Force logout.
+//! The credential actions of User Management (docs/rules/users.md#user-management): Resend invite,
+//! Reset password (and Resend reset email), Force logout.
 
 use super::auth::account_key;
 use super::emails;

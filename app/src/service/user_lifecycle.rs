@@ -1,7 +1,7 @@
-//! The user lifecycle of User Management (product.md §4.2): one user's details, Resend
-//! invite, Reset password, Force logout and Delete, each under the rules of roles.md §3.2;
-//! the rules' shared steps (the checked write transaction, refusals, the last master
-//! admin). Edit, Disable and Enable are in `user_update`.
+//! The user lifecycle of User Management (docs/rules/users.md#user-management): one user's details,
+//! Resend invite, Reset password, Force logout and Delete, each under the rules of
+//! docs/rules/roles.md#grant-rules; the rules' shared steps (the checked write transaction,
+//! refusals, the last master admin). Edit, Disable and Enable are in `user_update`.
 
 use super::users::summary_of;
 use super::{

@@ -1,5 +1,5 @@
 //! Emailed links that set a password: an invitation, an admin reset and "Forgot your
-//! password?" (product.md §13). Tokens are 256-bit, stored as SHA-256, single-use, and die
+//! password?" (docs/rules/email.md). Tokens are 256-bit, stored as SHA-256, single-use, and die
 //! when superseded, when the user is disabled or deleted, or once the password is set.
 
 use super::crypto::{new_token, sha256_hex};

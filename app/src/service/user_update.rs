@@ -1,4 +1,4 @@
-//! Changing a user in place (product.md §4.2): Edit (name, email, role, product
+//! Changing a user in place (docs/rules/users.md#user-management): Edit (name, email, role, product
 //! environment access), Disable and Enable — each on its own from the console, or an edit
 //! and a status change together in one transaction (the Provisioning API's PUT), so that
 //! a refusal of either leaves the user as they were.

@@ -1,4 +1,4 @@
-//! User Management (product.md §4): the table, adding users with invitations, and
+//! User Management (docs/rules/users.md): the table, adding users with invitations, and
 //! accepting an invitation.
 
 use super::authz::{account_role_of, environments_from_scopes, role_id};
@@ -27,7 +27,7 @@ pub struct UserQuery {
     pub after: String,
 }
 
-/// Seat figures of an account (product.md §4.3).
+/// Seat figures of an account (docs/rules/users.md#seats).
 pub(super) struct Seats {
     pub used: i64,
     pub limit: i64,
@@ -70,7 +70,7 @@ pub(super) fn media_library_options(
 }
 
 /// The role and environment access of the Add users and Edit forms, checked against the
-/// grant rules (roles.md §3.2 rules 1 and 3); bad fields go to `e`.
+/// grant rules (docs/rules/roles.md#grant-rules rules 1 and 3); bad fields go to `e`.
 pub(super) fn role_and_access(
     principal: &Principal,
     role: &str,

@@ -1,4 +1,5 @@
-//! Each environment's folder tree and collections (structure only; product.md §7).
+//! Each environment's folder tree and collections (structure only;
+//! docs/rules/sharing.md#folders-collections-and-sharing).
 
 use super::{StoreResult, Tx};
 

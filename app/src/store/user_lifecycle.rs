@@ -86,7 +86,7 @@ impl Tx {
         Ok(())
     }
 
-    /// Active, enabled master admins of the account (roles.md §3.2 rule 4).
+    /// Active, enabled master admins of the account (docs/rules/roles.md#grant-rules rule 4).
     pub async fn active_master_admins(&mut self) -> StoreResult<i64> {
         let account_id = self.account()?;
         let (n,): (i64,) = sqlx::query_as(

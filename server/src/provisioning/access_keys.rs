@@ -1,4 +1,4 @@
-//! Access keys of a product environment (provisioning-api.md §4).
+//! Access keys of a product environment (docs/rules/provisioning-api.md#access-keys).
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};

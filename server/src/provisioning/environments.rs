@@ -1,4 +1,4 @@
-//! Product environments (`sub_accounts`, provisioning-api.md §3).
+//! Product environments (`sub_accounts`, docs/rules/provisioning-api.md#product-environments).
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};

@@ -1,5 +1,5 @@
 //! The Provisioning API's one error type and its one mapping from the service's errors to
-//! the contract's statuses and stable messages (provisioning-api.md §2).
+//! the contract's statuses and stable messages (docs/rules/provisioning-api.md#answers-and-errors).
 
 use app::domain::refusal::{Refusal, SEAT_LIMIT_REACHED};
 use app::service::ServiceError;
@@ -102,8 +102,8 @@ impl ProvisioningError {
         }
     }
 
-    /// A refusal as the contract's status and message (provisioning-api.md §2 in
-    /// `docs/rules/provisioning-api.md`).
+    /// A refusal as the contract's status and message
+    /// (docs/rules/provisioning-api.md#answers-and-errors in `docs/rules/provisioning-api.md`).
     pub fn from_refusal(reason: &Refusal) -> ProvisioningError {
         let (status, message) = refusal_answer(reason);
         let mut e = ProvisioningError::new(status, message);

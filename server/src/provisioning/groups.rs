@@ -1,4 +1,4 @@
-//! User groups and their members (provisioning-api.md §6).
+//! User groups and their members (docs/rules/provisioning-api.md#user-groups).
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};

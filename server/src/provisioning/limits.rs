@@ -1,4 +1,4 @@
-//! Rate limits of the Provisioning API (provisioning-api.md §1–§2, operator-configurable):
+//! Rate limits of the Provisioning API (docs/rules/provisioning-api.md, operator-configurable):
 //! requests per account per hour (420), requests per key per second (429), and failed
 //! authentications per client address (20 in 5 minutes → 429 for 15 minutes). Counters
 //! live in memory, on the service's clock.

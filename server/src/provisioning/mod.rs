@@ -1,7 +1,7 @@
-//! The Provisioning API (provisioning-api.md): `/v1_1/provisioning/accounts/{account_id}/…`
-//! over HTTP Basic with an account API key, wire-compatible with Cloudinary's so its
-//! official SDKs work unchanged. Thin handlers over the service; one error type
-//! ([`ProvisioningError`]) mapped to the contract's statuses in one place.
+//! The Provisioning API (docs/rules/provisioning-api.md):
+//! `/v1_1/provisioning/accounts/{account_id}/…` over HTTP Basic with an account API key,
+//! wire-compatible with Cloudinary's so its official SDKs work unchanged. Thin handlers over the
+//! service; one error type ([`ProvisioningError`]) mapped to the contract's statuses in one place.
 
 mod access_keys;
 pub mod doc;

@@ -1,8 +1,7 @@
-//! Request parameters as real clients send them (provisioning-api.md §9): the query string
-//! and a JSON, multipart or form-urlencoded body, merged; arrays as JSON arrays, indexed
-//! (`ids[0]`), appended (`ids[]`), repeated or comma-joined; objects as JSON or bracket
-//! keys; booleans as JSON or strings. Every accessor says what is wrong in the contract's
-//! words.
+//! Request parameters as real clients send them (docs/rules/provisioning-api.md#what-clients-send):
+//! the query string and a JSON, multipart or form-urlencoded body, merged; arrays as JSON arrays,
+//! indexed (`ids[0]`), appended (`ids[]`), repeated or comma-joined; objects as JSON or bracket
+//! keys; booleans as JSON or strings. Every accessor says what is wrong in the contract's words.
 
 use super::error::ProvisioningError;
 use serde_json::{Map, Value};

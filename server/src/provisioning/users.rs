@@ -1,4 +1,4 @@
-//! Users (provisioning-api.md §5).
+//! Users (docs/rules/provisioning-api.md#users).
 
 use super::doc::*;
 use super::request::{path_id, Caller, Ids};

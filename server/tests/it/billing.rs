@@ -1,5 +1,5 @@
-//! The Account page, Change plan, Billing, add-ons and Usage through HTTP (product.md §1,
-//! §11), for all seven roles.
+//! The Account page, Change plan, Billing, add-ons and Usage through HTTP
+//! (docs/rules/account.md#accounts-and-plans, §11), for all seven roles.
 
 use crate::sharing;
 use crate::support::*;

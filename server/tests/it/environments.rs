@@ -1,4 +1,5 @@
-//! Product environments and API keys through HTTP (product.md §2, §3).
+//! Product environments and API keys through HTTP (docs/rules/environments.md#product-environments,
+//! §3).
 
 use crate::support::*;
 use http::StatusCode;
@@ -510,7 +511,7 @@ async fn granular_permissions_need_a_paid_plan_and_keys_stop_at_twenty() {
     assert_eq!(unique.len(), 20, "generated names are unique: {names:?}");
 }
 
-/// Who may do what in this area, for all seven roles (roles.md §2).
+/// Who may do what in this area, for all seven roles (docs/rules/roles.md#the-seven-roles).
 #[tokio::test]
 async fn environments_and_keys_follow_the_matrix_for_all_seven_roles() {
     let app = TestApp::with_plan("advanced").await;

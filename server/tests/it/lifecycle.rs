@@ -1,4 +1,4 @@
-//! The user lifecycle through HTTP (product.md §4.1–4.2): edit, resend invite, reset
+//! The user lifecycle through HTTP (docs/rules/users.md#statuses–4.2): edit, resend invite, reset
 //! password, forgot password, force logout, disable / enable, delete.
 
 use crate::support::*;

@@ -1,4 +1,4 @@
-//! Who may act on whom in User Management (roles.md §3.2), for all seven roles.
+//! Who may act on whom in User Management (docs/rules/roles.md#grant-rules), for all seven roles.
 
 use crate::support::*;
 use http::StatusCode;

@@ -1,4 +1,5 @@
-//! Product environment settings pages through HTTP (product.md §2.1, §10).
+//! Product environment settings pages through HTTP
+//! (docs/rules/environments.md#environment-settings, §10).
 
 use crate::support::*;
 use http::StatusCode;

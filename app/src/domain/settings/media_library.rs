@@ -1,4 +1,4 @@
-//! Media Library preferences and DAM apps (product.md §10).
+//! Media Library preferences and DAM apps (docs/rules/environments.md#environment-settings).
 
 use crate::domain::FieldErrors;
 use serde::{Deserialize, Serialize};

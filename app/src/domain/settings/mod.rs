@@ -1,7 +1,7 @@
-//! Product environment settings (product.md §2.1) and the Media Library pages (§10): one
-//! document per page, validated here for both the form and the server. A page never saved
-//! reads as its defaults; a save replaces the whole page, and on any bad field nothing is
-//! saved (a preset or mapping list with one bad row saves nothing).
+//! Product environment settings (docs/rules/environments.md#environment-settings) and the Media
+//! Library pages (§10): one document per page, validated here for both the form and the server. A
+//! page never saved reads as its defaults; a save replaces the whole page, and on any bad field
+//! nothing is saved (a preset or mapping list with one bad row saves nothing).
 
 mod checks;
 mod delivery;

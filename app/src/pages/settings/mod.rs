@@ -1,6 +1,6 @@
-//! Product environment settings (product.md §2.1) and the Media Library pages (§10) of the
-//! active environment: one screen per page, a whole-page draft saved at once against the
-//! revision it loaded.
+//! Product environment settings (docs/rules/environments.md#environment-settings) and the Media
+//! Library pages (§10) of the active environment: one screen per page, a whole-page draft saved at
+//! once against the revision it loaded.
 
 mod delivery;
 mod media_library;
