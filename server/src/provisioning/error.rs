@@ -112,23 +112,23 @@ impl ProvisioningError {
     }
 }
 
-/// The one mapping of reasons to the contract's statuses and stable messages: where the
-/// contract has a message of its own it is here; otherwise the console's sentence.
+/// A reason as the contract's status and stable message.
 fn refusal_answer(reason: &Refusal) -> (StatusCode, Cow<'static, str>) {
+    (refusal_status(reason), refusal_message(reason))
+}
+
+/// The one mapping of reasons to the contract's statuses: exhaustive, so a new reason
+/// doesn't compile until it has one.
+fn refusal_status(reason: &Refusal) -> StatusCode {
     use Refusal::*;
-    use StatusCode as S;
-    let own = |status: StatusCode| (status, Cow::Owned(reason.to_string()));
-    let fixed = |status: StatusCode, text: &'static str| (status, Cow::Borrowed(text));
     match reason {
-        Unauthenticated | InvalidCredentials | ReauthenticationRequired => {
-            fixed(S::UNAUTHORIZED, INVALID_CREDENTIALS)
-        }
+        Unauthenticated | InvalidCredentials | ReauthenticationRequired => StatusCode::UNAUTHORIZED,
         SignInThrottled { .. } | TooManyInvitations | TooManyResetEmails => {
-            fixed(S::TOO_MANY_REQUESTS, "Too many requests")
+            StatusCode::TOO_MANY_REQUESTS
         }
-        RootUser => fixed(S::FORBIDDEN, "The root user can't be changed or deleted"),
-        SeatLimit { .. } => fixed(S::FORBIDDEN, SEAT_LIMIT_REACHED),
-        RoleLacksPermission { .. }
+        RootUser
+        | SeatLimit { .. }
+        | RoleLacksPermission { .. }
         | RoleOutranksYou { .. }
         | OutsideYourEnvironments
         | OnYourself
@@ -146,37 +146,23 @@ fn refusal_answer(reason: &Refusal) -> (StatusCode, Cow<'static, str>) {
         | ProvisioningNotInPlan
         | ProvisioningNotEnabled
         | GranularPermissionsNotInPlan
-        | AddonNeedsPaidPlan { .. } => own(S::FORBIDDEN),
-        EnvironmentNotFound { id } => (
-            S::NOT_FOUND,
-            Cow::Owned(format!("Cannot find sub account with id {id}")),
-        ),
-        UserNotFound { id } => (
-            S::NOT_FOUND,
-            Cow::Owned(format!("Cannot find user with id {id}")),
-        ),
-        GroupNotFound { id } => (
-            S::NOT_FOUND,
-            Cow::Owned(format!("Cannot find user group with id {id}")),
-        ),
-        KeyNotFound { key } => (
-            S::NOT_FOUND,
-            Cow::Owned(format!("Cannot find access key {key}")),
-        ),
-        KeyNameNotFound { name } => (
-            S::NOT_FOUND,
-            Cow::Owned(format!("Cannot find access key with name {name}")),
-        ),
-        AccountNotFound
+        | AddonNeedsPaidPlan { .. } => StatusCode::FORBIDDEN,
+        EnvironmentNotFound { .. }
+        | UserNotFound { .. }
+        | GroupNotFound { .. }
+        | KeyNotFound { .. }
+        | KeyNameNotFound { .. }
+        | AccountNotFound
         | NoAccountYet
         | AccountApiKeyNotFound
         | FolderNotFound
         | CollectionNotFound
         | AddonNotFound
         | NoShareHere
-        | SettingsPageNotFound { .. } => own(S::NOT_FOUND),
-        UserInactive | InactiveMember => fixed(S::CONFLICT, "User is inactive"),
-        CloudNameTaken
+        | SettingsPageNotFound { .. } => StatusCode::NOT_FOUND,
+        UserInactive
+        | InactiveMember
+        | CloudNameTaken
         | KeyNameTaken
         | AccountApiKeyNameTaken
         | GroupNameTaken
@@ -187,30 +173,45 @@ fn refusal_answer(reason: &Refusal) -> (StatusCode, Cow<'static, str>) {
         | AlreadySetUp
         | StaleSettings
         | AddonNotRegistered { .. }
-        | FolderNotEmpty { .. } => own(S::CONFLICT),
-        LastMasterAdmin => own(S::BAD_REQUEST),
-        LastEnvironment => fixed(
-            S::BAD_REQUEST,
-            "An account must keep at least one product environment",
-        ),
-        TooManyAssetsToDelete => fixed(
-            S::BAD_REQUEST,
-            "Product environments with 1000 or more assets can't be deleted",
-        ),
-        TooManyAssetsToRename => fixed(
-            S::BAD_REQUEST,
-            "Cloud name can only be changed for product environments with fewer than 1000 assets",
-        ),
-        LastKey => fixed(
-            S::BAD_REQUEST,
-            "A product environment must keep at least one access key",
-        ),
-        KeyLimit => fixed(S::BAD_REQUEST, "Maximum number of access keys reached"),
-        WebhookKeyStaysEnabled => fixed(
-            S::BAD_REQUEST,
-            "Dedicate another key for webhooks before disabling this one",
-        ),
+        | FolderNotEmpty { .. } => StatusCode::CONFLICT,
+        LastMasterAdmin
+        | LastEnvironment
+        | TooManyAssetsToDelete
+        | TooManyAssetsToRename
+        | LastKey
+        | KeyLimit
+        | WebhookKeyStaysEnabled => StatusCode::BAD_REQUEST,
     }
+}
+
+/// The contract's message where it has one of its own; otherwise the console's sentence.
+fn refusal_message(reason: &Refusal) -> Cow<'static, str> {
+    use Refusal::*;
+    Cow::Borrowed(match reason {
+        Unauthenticated | InvalidCredentials | ReauthenticationRequired => INVALID_CREDENTIALS,
+        SignInThrottled { .. } | TooManyInvitations | TooManyResetEmails => "Too many requests",
+        RootUser => "The root user can't be changed or deleted",
+        SeatLimit { .. } => SEAT_LIMIT_REACHED,
+        UserInactive | InactiveMember => "User is inactive",
+        LastEnvironment => "An account must keep at least one product environment",
+        TooManyAssetsToDelete => "Product environments with 1000 or more assets can't be deleted",
+        TooManyAssetsToRename => {
+            "Cloud name can only be changed for product environments with fewer than 1000 assets"
+        }
+        LastKey => "A product environment must keep at least one access key",
+        KeyLimit => "Maximum number of access keys reached",
+        WebhookKeyStaysEnabled => "Dedicate another key for webhooks before disabling this one",
+        EnvironmentNotFound { id } => {
+            return Cow::Owned(format!("Cannot find sub account with id {id}"))
+        }
+        UserNotFound { id } => return Cow::Owned(format!("Cannot find user with id {id}")),
+        GroupNotFound { id } => return Cow::Owned(format!("Cannot find user group with id {id}")),
+        KeyNotFound { key } => return Cow::Owned(format!("Cannot find access key {key}")),
+        KeyNameNotFound { name } => {
+            return Cow::Owned(format!("Cannot find access key with name {name}"))
+        }
+        other => return Cow::Owned(other.to_string()),
+    })
 }
 
 impl IntoResponse for ProvisioningError {
