@@ -109,6 +109,9 @@ pub struct AuditRecord {
     pub after: Option<Value>,
     pub request: Option<RequestMeta>,
     pub result: AuditResult,
+    /// For a refusal that may repeat: the same key within a minute adds to one record's
+    /// count instead of appending another.
+    pub repeat_key: Option<String>,
 }
 
 impl AuditRecord {
@@ -123,6 +126,7 @@ impl AuditRecord {
             after: None,
             request: request.cloned(),
             result: AuditResult::Success,
+            repeat_key: None,
         }
     }
 
@@ -139,6 +143,13 @@ impl AuditRecord {
     pub fn change(mut self, before: Option<Value>, after: Option<Value>) -> Self {
         self.before = before;
         self.after = after;
+        self
+    }
+
+    /// Marks the record as one of a kind that may repeat: `key` names the actor and what
+    /// was refused; records of the same key in the same minute become one, with a count.
+    pub fn repeating(mut self, key: &str) -> Self {
+        self.repeat_key = Some(format!("{key}@{}", self.at.div_euclid(60)));
         self
     }
 
@@ -159,4 +170,11 @@ pub struct AuditEntry {
     pub after: Option<String>,
     pub ip: Option<String>,
     pub result: String,
+    /// How many times it happened (repeated refusals within a minute are one record).
+    #[serde(default = "one")]
+    pub times: i64,
+}
+
+fn one() -> i64 {
+    1
 }

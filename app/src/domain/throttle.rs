@@ -121,11 +121,80 @@ impl Policy {
     pub fn record_success(&self, s: &mut ThrottleState) {
         s.consecutive_failures = 0;
     }
+
+    /// A try refused while it should have waited: it was never checked, but it counts
+    /// toward the window's failures (and may lock the key), so a client that ignores the
+    /// waits — a burst of parallel tries — locks itself out instead of being checked.
+    pub fn record_refused(&self, s: &mut ThrottleState, now: i64) {
+        if s.window_failures == 0 || now - s.window_start >= self.window {
+            s.window_start = now;
+            s.window_failures = 0;
+        }
+        s.window_failures = s.window_failures.saturating_add(1);
+        if s.window_failures >= self.lock_after && s.locked_until <= now {
+            s.locked_until = match self.lock_for {
+                Some(d) => now + d,
+                None => s.window_start + self.window,
+            };
+        }
+    }
+
+    /// Gives back a try counted as a failure before it was checked, once it turned out
+    /// right: the counts drop by one, and a lock that the try's own count set lifts.
+    pub fn give_back(&self, s: &mut ThrottleState, now: i64) {
+        s.window_failures = s.window_failures.saturating_sub(1);
+        s.consecutive_failures = s.consecutive_failures.saturating_sub(1);
+        if s.window_failures < self.lock_after && s.locked_until > now {
+            s.locked_until = 0;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_try_counted_before_its_check_is_given_back_when_it_was_right() {
+        let t0 = 2_000_000;
+        let mut s = ThrottleState::default();
+        for i in 0..3 {
+            A.record_failure(&mut s, t0 + i);
+        }
+        let before = s;
+        // Counted before the check, then found right: as if never counted.
+        A.record_failure(&mut s, t0 + 3);
+        A.give_back(&mut s, t0 + 3);
+        assert_eq!(
+            (s.window_failures, s.consecutive_failures),
+            (before.window_failures, before.consecutive_failures)
+        );
+        // The address's 50th failure locks it; given back, the lock lifts.
+        let mut ip = ThrottleState::default();
+        for i in 0..49 {
+            IP.record_failure(&mut ip, t0 + i);
+        }
+        IP.record_failure(&mut ip, t0 + 50);
+        assert!(matches!(IP.verdict(&ip, t0 + 50), Verdict::Locked { .. }));
+        IP.give_back(&mut ip, t0 + 50);
+        assert_eq!(IP.verdict(&ip, t0 + 50), Verdict::Allow);
+    }
+
+    #[test]
+    fn tries_refused_during_a_wait_count_toward_the_hour_and_lock_it() {
+        let t0 = 3_000_000;
+        let mut s = ThrottleState::default();
+        for _ in 0..5 {
+            A.record_failure(&mut s, t0);
+        }
+        assert!(matches!(A.verdict(&s, t0), Verdict::Wait { .. }));
+        for _ in 0..95 {
+            A.record_refused(&mut s, t0);
+        }
+        // The delays don't grow with refused tries; the hour's count does, and locks.
+        assert_eq!(s.consecutive_failures, 5);
+        assert_eq!(A.verdict(&s, t0 + 1), Verdict::Locked { until: t0 + 3600 });
+    }
 
     const A: Policy = Policy::ACCOUNT;
     const IP: Policy = Policy::CLIENT_ADDRESS;

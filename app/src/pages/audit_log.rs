@@ -66,7 +66,7 @@ fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
                                 <tr>
                                     <td><time>{crate::components::time::utc(r.at)}</time></td>
                                     <td>{r.actor}</td>
-                                    <td><code>{r.action}</code></td>
+                                    <td><code>{r.action}</code>{(r.times > 1).then(|| format!(" ×{}", r.times))}</td>
                                     <td>{r.target.unwrap_or_default()}</td>
                                     <td class="cell-change">{change}</td>
                                     <td>{r.ip.unwrap_or_default()}</td>

@@ -59,7 +59,10 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
-                <p><a href="/forgot-password">"Forgot your password?"</a></p>
+                <p class="hint">
+                    "Invited, or was your password reset? Use the link in your email — or "
+                    <a href="/forgot-password">"Forgot your password?"</a>
+                </p>
             </section>
         </main>
     }

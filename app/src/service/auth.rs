@@ -2,13 +2,9 @@
 
 use super::authz::{role_and_access, Principal};
 use super::crypto::{new_token, random_hex, sha256_hex};
-use super::emails;
-use super::{
-    Actor, AuditRecord, AuditResult, AuditTarget, Permit, RequestMeta, Service, ServiceError,
-    ServiceResult,
-};
+use super::{AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::Refusal;
-use crate::domain::{Email, FieldErrors, Policy, ThrottleState, UserStatus};
+use crate::domain::{Email, FieldErrors};
 use crate::store::{NewSession, UserRow};
 
 /// A new session: the token goes into the cookie, and nowhere else.
@@ -19,25 +15,14 @@ pub struct SignedIn {
 }
 
 /// Passwords longer than this are not hashed at all (they can't be valid: ≤ 128 chars).
-pub const NOT_YET_ACTIVE: &str =
-    "This account isn't active yet: set your password with the link in your invitation email";
-pub const RESET_PENDING: &str =
-    "Your password was reset by an administrator: choose a new one with the link we emailed you";
 const MAX_PASSWORD_BYTES: usize = 1024;
 /// A session's last-seen time is written at most this often.
 const TOUCH_EVERY_SECS: i64 = 60;
 
-pub(super) fn account_key(email_normalized: &str) -> String {
-    format!("email:{email_normalized}")
-}
-
-fn address_key(meta: &RequestMeta) -> String {
-    format!("ip:{}", meta.ip)
-}
-
 impl Service {
-    /// Signs in with email and password. Unknown email and wrong password get the same
-    /// answer; both throttles apply before the password is checked.
+    /// Signs in with email and password. One answer for an unknown email, a wrong
+    /// password and a user who can't sign in (docs/rules/sign-in.md#sign-in); the try is
+    /// checked against both throttles and counted before the password is verified.
     pub async fn sign_in(
         &self,
         email: &str,
@@ -55,67 +40,32 @@ impl Service {
             return Err(ServiceError::Refused(Refusal::InvalidCredentials));
         };
         let normalized = email.normalized();
-        let permit = Permit::for_sign_in();
-
-        // Throttles first: a locked key is refused without looking at the password.
-        let now = self.now();
-        let mut tx = self.db().read(&permit).await?;
-        let ip_state = tx.throttle_state(&address_key(meta)).await?;
-        let acct_state = tx.throttle_state(&account_key(&normalized)).await?;
-        let user = tx.live_user_by_email(&normalized).await?;
-        tx.finish().await?;
-        for (policy, state) in [
-            (Policy::CLIENT_ADDRESS, &ip_state),
-            (Policy::ACCOUNT, &acct_state),
-        ] {
-            if let Some(retry_after) = policy.verdict(state, now).retry_after(now) {
-                return Err(ServiceError::Refused(Refusal::SignInThrottled {
-                    retry_after,
-                }));
-            }
-        }
-
+        let admitted = self.admit_try(&normalized, meta).await?;
         let password = crate::domain::password::normalize(password);
+        let stored = admitted
+            .user
+            .as_ref()
+            .and_then(|u| u.password_hash.as_deref());
         let verified = if password.len() > MAX_PASSWORD_BYTES {
             None
         } else {
-            Some(
-                self.inner
-                    .hasher
-                    .verify(
-                        &password,
-                        user.as_ref().and_then(|u| u.password_hash.as_deref()),
-                    )
-                    .await?,
-            )
+            Some(self.inner.hasher.verify(&password, stored).await?)
         };
         let can_sign_in = |u: &UserRow| u.enabled && u.status == "active";
-        match (user, verified) {
-            (Some(user), Some(v)) if v.matched && can_sign_in(&user) => {
+        match (&admitted.user, verified) {
+            (Some(user), Some(v)) if v.matched && can_sign_in(user) => {
                 let rehash = if v.needs_rehash {
                     Some(self.inner.hasher.hash(&password).await?)
                 } else {
                     None
                 };
+                let user = user.clone();
                 self.open_session(user, rehash, previous_token, &normalized, meta)
                     .await
             }
-            (user, _) => {
-                self.record_failure(user.as_ref(), &normalized, meta)
-                    .await?;
-                // A user who has no password yet is told where to set it (the issue's
-                // "clear error"); everyone else gets the one message.
-                let waiting = user.as_ref().filter(|u| u.enabled).and_then(|u| {
-                    UserStatus::parse(&u.status).and_then(|s| match s {
-                        UserStatus::Pending => Some(NOT_YET_ACTIVE),
-                        UserStatus::PasswordResetPending => Some(RESET_PENDING),
-                        _ => None,
-                    })
-                });
-                match waiting {
-                    Some(message) => Err(ServiceError::invalid("email", message)),
-                    None => Err(ServiceError::Refused(Refusal::InvalidCredentials)),
-                }
+            _ => {
+                self.record_failed_try(&admitted, &normalized, meta).await?;
+                Err(ServiceError::Refused(Refusal::InvalidCredentials))
             }
         }
     }
@@ -140,10 +90,7 @@ impl Service {
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
         }
-        let key = account_key(normalized);
-        let mut state = tx.throttle_state(&key).await?;
-        Policy::ACCOUNT.record_success(&mut state);
-        tx.save_throttle_state(&key, &state).await?;
+        self.give_back_try(&mut tx, normalized, meta).await?;
         if let Some(hash) = &rehash {
             tx.set_user_password_hash(&user.id, hash, now).await?;
         }
@@ -166,62 +113,6 @@ impl Service {
             user_id: user.id,
             expires_at,
         })
-    }
-
-    /// Counts a failure against the address and the account, and audits it (and a
-    /// lock-out, when this failure caused one).
-    pub(super) async fn record_failure(
-        &self,
-        user: Option<&UserRow>,
-        normalized: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<()> {
-        let permit = Permit::for_sign_in();
-        let now = self.now();
-        let mut tx = self.db().write(&permit).await?;
-        let mut locked = Vec::new();
-        for (policy, key) in [
-            (Policy::CLIENT_ADDRESS, address_key(meta)),
-            (Policy::ACCOUNT, account_key(normalized)),
-        ] {
-            let mut state = tx.throttle_state(&key).await?;
-            let was_locked = state.locked_until > now;
-            policy.record_failure(&mut state, now);
-            if !was_locked && state.locked_until > now {
-                locked.push((key.clone(), state));
-            }
-            tx.save_throttle_state(&key, &state).await?;
-        }
-        let mut record = AuditRecord::new("auth.login_failure", Actor::Anonymous, now, Some(meta))
-            .result(AuditResult::Failure)
-            .change(None, Some(serde_json::json!({ "email": normalized })));
-        if let Some(u) = user {
-            tx.within_account(&u.account_id)?;
-            record = record
-                .account(&u.account_id)
-                .target(AuditTarget::new("user", &u.id, &u.email));
-        }
-        for (key, state) in &locked {
-            let lockout = lockout_record(&record, key, state);
-            tx.append_audit(&lockout).await?;
-            // The account's owner hears of a lock-out on their account (docs/rules/sign-in.md#throttling).
-            if let (Some(u), true) = (user, key.starts_with("email:")) {
-                let account = self.account_name(&mut tx).await?;
-                let what = format!(
-                    "Signing in to your account was locked until {} after repeated failed attempts",
-                    emails::utc(state.locked_until)
-                );
-                let notice = emails::security_notice(
-                    &account,
-                    &what,
-                    &emails::utc(now),
-                    &meta.ip.to_string(),
-                );
-                emails::send_to_user(&mut tx, u, &notice, now).await?;
-            }
-        }
-        tx.commit(&record).await?;
-        Ok(())
     }
 
     /// Resolves a session token to the principal acting in this request. Expired, unknown or
@@ -291,11 +182,4 @@ impl Service {
         tx.commit(&record).await?;
         Ok(())
     }
-}
-
-fn lockout_record(failure: &AuditRecord, key: &str, state: &ThrottleState) -> AuditRecord {
-    let mut r = failure.clone();
-    r.action = "auth.lockout".into();
-    r.after = Some(serde_json::json!({ "throttle": key, "locked_until": state.locked_until }));
-    r
 }

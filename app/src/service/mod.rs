@@ -37,6 +37,7 @@ mod sealing;
 mod seats;
 mod settings;
 mod sharing;
+mod sign_in_guard;
 mod usage;
 mod user_add;
 mod user_credentials;

@@ -189,6 +189,7 @@ impl Service {
                 after: r.after_json,
                 ip: r.ip,
                 result: r.result,
+                times: r.times,
             })
             .collect())
     }

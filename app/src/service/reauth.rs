@@ -3,13 +3,12 @@
 //! *(decision)* Signing in doesn't count: re-authentication is always an explicit step, so
 //! a secret is never shown just because someone signed in on this browser a minute ago.
 
-use super::auth::account_key;
 use super::crypto::{new_token, sha256_hex};
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
+use crate::domain::password;
 use crate::domain::Refusal;
-use crate::domain::{password, Policy};
 
 /// How long a re-authentication holds.
 pub const REAUTH_VALID_SECS: i64 = 10 * 60;
@@ -29,19 +28,12 @@ impl Service {
         let now = self.now();
         let mut tx = self.db().read(&permit).await?;
         let user = tx.user(&principal.user_id).await?;
-        let state = match &user {
-            Some(u) => Some(tx.throttle_state(&account_key(&u.email_normalized)).await?),
-            None => None,
-        };
         tx.finish().await?;
-        let (Some(user), Some(state)) = (user, state) else {
+        let Some(user) = user else {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
-        if let Some(retry_after) = Policy::ACCOUNT.verdict(&state, now).retry_after(now) {
-            return Err(ServiceError::Refused(Refusal::SignInThrottled {
-                retry_after,
-            }));
-        }
+        // Throttled and counted like a sign-in try, before the password is verified.
+        let admitted = self.admit_try(&user.email_normalized, meta).await?;
         let verified = self
             .inner
             .hasher
@@ -51,7 +43,7 @@ impl Service {
             )
             .await?;
         if !verified.matched {
-            self.record_failure(Some(&user), &user.email_normalized, meta)
+            self.record_failed_try(&admitted, &user.email_normalized, meta)
                 .await?;
             return Err(ServiceError::invalid(
                 "password",
@@ -60,6 +52,8 @@ impl Service {
         }
         let token = new_token(self.inner.entropy.as_ref());
         let mut tx = self.db().write(&permit).await?;
+        self.give_back_try(&mut tx, &user.email_normalized, meta)
+            .await?;
         if tx
             .reauthenticate_session(&principal.session_token_hash, &sha256_hex(&token), now)
             .await?

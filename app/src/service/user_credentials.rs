@@ -1,8 +1,8 @@
 //! The credential actions of User Management (docs/rules/users.md#user-management): Resend invite,
 //! Reset password (and Resend reset email), Force logout.
 
-use super::auth::account_key;
 use super::emails;
+use super::sign_in_guard::account_key;
 use super::user_lifecycle::Acted;
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,

@@ -179,3 +179,83 @@ async fn a_lockout_is_audited() {
         StatusCode::OK
     );
 }
+
+/// 200 wrong passwords for one email at the same moment: each try is checked against the
+/// throttles and counted in one transaction before its password is verified, so only the
+/// five the rules let through are verified; the rest are refused unverified and count
+/// toward the hour, which locks the account — the right password too — as the rules say.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_parallel_wrong_passwords_are_counted_before_they_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = std::sync::Arc::new(TestApp::on_disk(dir.path(), "enterprise").await);
+    let tries: Vec<_> = (0..200)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { app.sign_in(ADMIN_EMAIL, WRONG).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tries {
+        statuses.push(t.await.unwrap());
+    }
+    let verified = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((verified, refused), (5, 195), "{statuses:?}");
+    // Locked for the hour: the right password is refused too.
+    let r = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    app.clock.advance(30 * 60);
+    assert_eq!(
+        app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "still within the hour"
+    );
+    app.clock.advance(30 * 60);
+    let admin = app.admin_token().await;
+    // Every one of the 200 is recorded: five failures, the refused ones as one record a
+    // minute with their count (with the two right passwords refused since), the lock-out.
+    let log = app.call("audit_log", &[], Some(&admin)).await.json();
+    let entries = log.as_array().expect("entries");
+    let times = |reason: &str| -> i64 {
+        entries
+            .iter()
+            .filter(|e| e["action"] == "auth.login_failure")
+            .filter(|e| e["after"].as_str().unwrap_or("").contains(reason))
+            .map(|e| e["times"].as_i64().unwrap_or(1))
+            .sum()
+    };
+    assert_eq!(times("wrong password"), 5);
+    assert_eq!(times("throttled"), 195 + 2);
+    assert!(entries.iter().any(|e| e["action"] == "auth.lockout"));
+}
+
+/// A right password given back: the try counted before its check comes off both counts,
+/// so a user who signs in correctly between failures never drifts toward a lock.
+#[tokio::test]
+async fn a_right_password_takes_its_try_back() {
+    let app = TestApp::with_account().await;
+    for _ in 0..4 {
+        assert_eq!(
+            app.sign_in(ADMIN_EMAIL, WRONG).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.status,
+        StatusCode::OK
+    );
+    // Four more wrong ones are free again (the success reset the count).
+    for i in 0..4 {
+        assert_eq!(
+            app.sign_in(ADMIN_EMAIL, WRONG).await.status,
+            StatusCode::UNAUTHORIZED,
+            "failure {i}"
+        );
+    }
+}
