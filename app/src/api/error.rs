@@ -77,6 +77,7 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | RoleOutranksYou { .. }
         | OutsideYourEnvironments
         | OnYourself
+        | OwnEmailInProfile
         | RootUser
         | UserInactive
         | PasswordSignInOnly

@@ -23,6 +23,7 @@ pub async fn list_users(
     #[server(default)] status: String,
     #[server(default)] sort: String,
     #[server(default)] after: String,
+    #[server(default)] environment: String,
 ) -> Result<UserPage, ConsoleError> {
     let (req, p) = signed_in().await?;
     let q = crate::service::UserQuery {
@@ -31,6 +32,7 @@ pub async fn list_users(
         status,
         sort,
         after,
+        environment,
     };
     req.service
         .list_users(&p, &q, &req.meta)
@@ -46,6 +48,7 @@ pub async fn add_users(
     #[server(default)] role: String,
     #[server(default)] all_environments: Option<String>,
     #[server(default)] environment_ids: Vec<String>,
+    #[server(default)] group_ids: Vec<String>,
     #[server(default)] create_root_folders: Option<String>,
     #[server(default)] create_collections: Option<String>,
 ) -> Result<Vec<String>, ConsoleError> {
@@ -56,6 +59,7 @@ pub async fn add_users(
         role,
         all_environments: ticked(&all_environments),
         environment_ids,
+        group_ids,
         media_library: media_library_options(&create_root_folders, &create_collections),
     };
     req.service
@@ -100,16 +104,19 @@ pub async fn edit_user(
     #[server(default)] role: String,
     #[server(default)] all_environments: Option<String>,
     #[server(default)] environment_ids: Vec<String>,
+    #[server(default)] access_shown: Option<String>,
     #[server(default)] create_root_folders: Option<String>,
     #[server(default)] create_collections: Option<String>,
 ) -> Result<UserSummary, ConsoleError> {
     let (req, p) = signed_in().await?;
+    // Environment access changes only when the form showed it (`access_shown`): an edit
+    // of the name keeps whatever access the user has.
+    let access = ticked(&access_shown).then(|| (ticked(&all_environments), environment_ids));
     let input = crate::service::EditUserInput {
         name,
         email,
         role,
-        all_environments: ticked(&all_environments),
-        environment_ids,
+        access,
         media_library: media_library_options(&create_root_folders, &create_collections),
     };
     req.service

@@ -1,11 +1,13 @@
 //! Add users (docs/rules/users.md#user-management): up to five emails sharing one role and one
 //! access.
 
-use crate::api::AddUsers;
+use crate::api::{list_groups, AddUsers};
+use crate::components::environment_access::{AccessForm, EnvironmentAccessFields};
+use crate::components::environment_switcher::use_environments;
 use crate::components::form::{field_error, form_error, Field};
-use crate::components::status::FormStatus;
+use crate::components::status::{ErrorNotice, FormStatus, Loading};
 use crate::domain::user::MAX_EMAILS_PER_INVITE;
-use crate::domain::{MediaLibraryOptions, Role};
+use crate::domain::{EnvironmentAccess, Me, MediaLibraryOptions, Role};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -20,7 +22,7 @@ const EMAIL_LABELS: [&str; MAX_EMAILS_PER_INVITE] =
     ["Email 1", "Email 2", "Email 3", "Email 4", "Email 5"];
 
 #[component]
-pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoView {
+pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Me) -> impl IntoView {
     let value = action.value();
     let done = Signal::derive(move || match value.get() {
         Some(Ok(ids)) => Some(format!(
@@ -66,6 +68,7 @@ pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoV
                         }
                     >
                         {granter
+                            .role
                             .grantable()
                             .map(|r| view! { <option value=r.api_str() selected=r == Role::MediaLibraryUser>{r.console_name()}</option> })
                             .collect_view()}
@@ -73,12 +76,67 @@ pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Role) -> impl IntoV
                     <p class="field-error" id="add-role-error">{move || role_error.get()}</p>
                 </div>
                 <MediaLibraryOptionsFields role=chosen initial=MediaLibraryOptions::default()/>
-                // Every user gets all product environments until environments exist to pick from.
-                <input type="hidden" name="all_environments" value="on"/>
+                <GroupsToJoin role=chosen/>
+                <p class="field-error" role="alert">{move || field_error(value, "groups").get()}</p>
+                <AccessChoice role=chosen granter=granter.clone() form=AccessForm::Add initial=EnvironmentAccess::All/>
+                <p class="field-error" role="alert">{move || field_error(value, "environments").get()}</p>
                 <FormStatus error=form_error(value) success=done/>
                 <button type="submit" class="button button-primary">"Add users"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The environment-access choice with the environments the granter may give, once they
+/// have loaded.
+#[component]
+pub fn AccessChoice(
+    #[prop(into)] role: Signal<Role>,
+    granter: Me,
+    form: AccessForm,
+    initial: EnvironmentAccess,
+) -> impl IntoView {
+    let environments = use_environments().list;
+    let may_give_all = granter.environments == EnvironmentAccess::All;
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {let initial = initial.clone(); move || environments.get().map(|r| match r {
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Ok(envs) => view! {
+                    <EnvironmentAccessFields role offered=envs.environments may_give_all initial=initial.clone() form/>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// Groups a new Media Library user joins, picked from the account's groups.
+#[component]
+fn GroupsToJoin(#[prop(into)] role: Signal<Role>) -> impl IntoView {
+    let groups = Resource::new(|| (), |_| list_groups());
+    move || {
+        (role.get() == Role::MediaLibraryUser).then(|| view! {
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || groups.get().map(|r| match r {
+                    Err(_) => ().into_any(),
+                    Ok(list) if list.is_empty() => ().into_any(),
+                    Ok(list) => view! {
+                        <fieldset class="choice-group choice-list">
+                            <legend>"Groups to join"</legend>
+                            {list.into_iter().enumerate().map(|(i, g)| {
+                                let id = format!("join-{}", g.id);
+                                view! {
+                                    <div class="choice">
+                                        <input type="checkbox" id=id.clone() name=format!("group_ids[{i}]") value=g.id/>
+                                        <label for=id>{g.name}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    }.into_any(),
+                })}
+            </Transition>
+        })
     }
 }
 

@@ -119,6 +119,11 @@ impl Plan {
         self.features.contains(&feature)
     }
 
+    /// The first plan of the catalogue with `feature`, for "Available on <plan>".
+    pub fn first_with(feature: Feature) -> Option<&'static Plan> {
+        CATALOGUE.iter().find(|p| p.has(feature))
+    }
+
     /// The error text for an unknown plan id, listing the valid ones.
     pub fn unknown(id: &str) -> String {
         let ids: Vec<_> = CATALOGUE.iter().map(|p| p.id).collect();

@@ -53,6 +53,10 @@ pub struct Me {
     pub root: bool,
     pub theme: Theme,
     pub email_preferences: EmailPreferences,
+    /// The account's plan id, so the console shows what the plan gates as unavailable
+    /// before anyone submits it.
+    #[serde(default)]
+    pub plan: String,
 }
 
 /// Email preferences of My Profile (docs/rules/users.md#my-profile). Security emails (password,
@@ -113,6 +117,19 @@ impl EmailPreferences {
 }
 
 impl Me {
+    /// The account's plan has `feature`.
+    pub fn plan_has(&self, feature: super::Feature) -> bool {
+        super::Plan::find(&self.plan).is_some_and(|p| p.has(feature))
+    }
+
+    /// "Available on Plus" for a feature the plan lacks; `None` when it has it.
+    pub fn unavailable(&self, feature: super::Feature) -> Option<String> {
+        (!self.plan_has(feature)).then(|| match super::Plan::first_with(feature) {
+            Some(p) => format!("Available on {}", p.name),
+            None => "Not available".to_string(),
+        })
+    }
+
     /// The name shown in the header: the display name once set, else the email.
     pub fn display_name(&self) -> &str {
         self.name

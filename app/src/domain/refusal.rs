@@ -69,6 +69,8 @@ refusals! {
     OnYourself => OnYourself;
     /// Rule 5: the root user is never demoted, disabled or deleted.
     RootUser => RootUser;
+    /// One's own email changes only in My Profile, confirmed by a link (not by Edit).
+    OwnEmailInProfile => OwnEmailInProfile;
     /// Rule 4: the last active master admin stays.
     LastMasterAdmin => LastMasterAdmin;
     /// Rule 6: a deleted (inactive) user can't be changed.
@@ -200,6 +202,7 @@ impl Refusal {
             TooManyResetEmails => "Too many reset emails sent; try again later",
             OutsideYourEnvironments => "You can only act on users whose product environments you can all access",
             OnYourself => "You can't do this to your own user",
+            OwnEmailInProfile => "Change your own email in My Profile",
             RootUser => "The root user can't be demoted, disabled or deleted; they may first transfer root",
             LastMasterAdmin => "The account must keep at least one active master admin",
             UserInactive => "Inactive users can't be changed",

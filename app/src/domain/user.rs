@@ -87,6 +87,9 @@ pub struct UserSummary {
     pub password_sign_in: bool,
     /// What a Media Library user may create (ignored for other roles).
     pub media_library: MediaLibraryOptions,
+    /// The names of the groups the user belongs to (the table's column).
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// Media Library user options (docs/rules/users.md#user-management).

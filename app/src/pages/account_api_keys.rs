@@ -14,6 +14,7 @@ use crate::domain::account_api_key::{
 };
 use crate::domain::format::utc;
 use crate::domain::Area;
+use crate::domain::Feature;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -81,7 +82,14 @@ pub fn AccountApiKeysPage() -> impl IntoView {
                             aria-describedby="account-key-name-error"/>
                         <p class="field-error" id="account-key-name-error">{move || name_error.get()}</p>
                     </div>
-                    <button type="submit" class="button button-primary">"Create key"</button>
+                    {match me.unavailable(Feature::ProvisioningApi) {
+                        Some(why) => view! {
+                            <p class="field-hint" id="create-key-unavailable">{why}</p>
+                            <button type="submit" class="button button-primary" disabled=true
+                                aria-describedby="create-key-unavailable">"Create key"</button>
+                        }.into_any(),
+                        None => view! { <button type="submit" class="button button-primary">"Create key"</button> }.into_any(),
+                    }}
                 </form>
             </section>
         </AreaGate>

@@ -9,7 +9,9 @@ use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::reauth::{needs_reauth, ReauthPrompt};
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
 use crate::domain::environment::MASKED_SECRET;
-use crate::domain::{ApiKeySummary, ApiScope, Area, EnvironmentSummary, KeySecret, Permission};
+use crate::domain::{
+    ApiKeySummary, ApiScope, Area, EnvironmentSummary, Feature, KeySecret, Permission,
+};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -234,6 +236,7 @@ fn SecretPanel(secret: KeySecret, title: &'static str) -> impl IntoView {
 #[component]
 fn GenerateKey(env_id: String, generate: ServerAction<GenerateApiKey>) -> impl IntoView {
     let value = generate.value();
+    let unavailable = use_me().unavailable(Feature::GranularApiKeyPermissions);
     let created = Signal::derive(move || value.get().and_then(|r| r.ok()));
     let restricted = RwSignal::new(false);
     view! {
@@ -254,8 +257,10 @@ fn GenerateKey(env_id: String, generate: ServerAction<GenerateApiKey>) -> impl I
                         <label for="perm-full">"Full access"</label>
                     </div>
                     <div class="choice">
-                        <input type="radio" id="perm-restricted" name="permission_mode" value="restricted" on:change=move |_| restricted.set(true)/>
+                        <input type="radio" id="perm-restricted" name="permission_mode" value="restricted"
+                            disabled=unavailable.is_some() on:change=move |_| restricted.set(true)/>
                         <label for="perm-restricted">"Restricted to"</label>
+                        {unavailable.clone().map(|why| view! { <span class="field-hint">{why}</span> })}
                     </div>
                     {move || restricted.get().then(|| {
                         ApiScope::ALL

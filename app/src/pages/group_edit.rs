@@ -48,6 +48,7 @@ pub fn GroupEditPage() -> impl IntoView {
                 String::new(),
                 String::new(),
                 String::new(),
+                String::new(),
             )
         },
     );

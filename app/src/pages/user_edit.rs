@@ -2,7 +2,8 @@
 //! under the rules of docs/rules/roles.md#grant-rules.
 
 use crate::api::{get_user, EditUser, UserDetail};
-use crate::components::add_users::MediaLibraryOptionsFields;
+use crate::components::add_users::{AccessChoice, MediaLibraryOptionsFields};
+use crate::components::environment_access::AccessForm;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::status::{ErrorNotice, FormStatus, Loading};
@@ -97,15 +98,25 @@ fn EditForm(detail: UserDetail, edit: ServerAction<EditUser>) -> impl IntoView {
             <ActionForm action=edit attr:novalidate=true attr:aria-label="Edit user">
                 <input type="hidden" name="id" value=user.id.clone()/>
                 <Field label="Name" name="name" autocomplete="off" value=name error=field_error(value, "name")/>
-                <Field
-                    label="Email"
-                    name="email"
-                    kind="email"
-                    required=true
-                    value=email
-                    hint="A change applies at once, voids the user's open links and notifies the old address."
-                    error=field_error(value, "email")
-                />
+                {if editing_self {
+                    // One's own email changes only in My Profile (confirmed by a link there).
+                    view! {
+                        <p class="field-hint">"Email: " {user.email.clone()} " — change your own email in My Profile."</p>
+                        <input type="hidden" name="email" value=user.email.clone()/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <Field
+                            label="Email"
+                            name="email"
+                            kind="email"
+                            required=true
+                            value=email
+                            hint="A change applies at once, voids the user's open links and notifies the old address."
+                            error=field_error(value, "email")
+                        />
+                    }.into_any()
+                }}
                 <div class="field" class:field-invalid=move || role_error.get().is_some()>
                     <label for="edit-role">"Role"</label>
                     {editing_self.then(|| view! { <p class="field-hint" id="edit-role-hint">"You can't change your own role."</p> })}
@@ -129,9 +140,12 @@ fn EditForm(detail: UserDetail, edit: ServerAction<EditUser>) -> impl IntoView {
                     <p class="field-error" id="edit-role-error">{move || role_error.get()}</p>
                 </div>
                 <MediaLibraryOptionsFields role=chosen initial=user.media_library/>
-                <p class="field-hint">"Product environments: " {user.environments.label()}</p>
-                // Every user has all product environments until environments exist to pick from.
-                <input type="hidden" name="all_environments" value="on"/>
+                {if editing_self {
+                    view! { <p class="field-hint">"Product environments: " {user.environments.label()} " (you can't change your own)."</p> }.into_any()
+                } else {
+                    view! { <AccessChoice role=chosen granter=me.clone() form=AccessForm::Edit initial=user.environments.clone()/> }.into_any()
+                }}
+                <p class="field-error" role="alert">{move || field_error(value, "environments").get()}</p>
                 <FormStatus error=form_error(value) success=saved/>
                 <button type="submit" class="button button-primary">"Save changes"</button>
             </ActionForm>

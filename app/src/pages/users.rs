@@ -2,6 +2,7 @@
 
 use crate::api::{list_users, ActOnUser, AddUsers, SetUserLimit};
 use crate::components::add_users::AddUsersForm;
+use crate::components::environment_switcher::use_environments;
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::seats::SeatSummary;
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
@@ -44,12 +45,15 @@ fn UserManagement() -> impl IntoView {
                 param("status"),
                 param("sort"),
                 param("after"),
+                param("environment"),
                 add.version().get(),
                 act.version().get(),
                 limit.version().get(),
             )
         },
-        |(search, role, status, sort, after, ..)| list_users(search, role, status, sort, after),
+        |(search, role, status, sort, after, environment, ..)| {
+            list_users(search, role, status, sort, after, environment)
+        },
     );
     let can_invite = me.can(Permission::UsersInvite);
     let can_change_limit = me.can(Permission::PlanManage);
@@ -73,7 +77,7 @@ fn UserManagement() -> impl IntoView {
                     })
             }}
         </Transition>
-        {can_invite.then(|| view! { <AddUsersForm action=add granter=me.role/> })}
+        {can_invite.then(|| view! { <AddUsersForm action=add granter=me.clone()/> })}
     }
 }
 
@@ -83,7 +87,7 @@ fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
     let current = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let next = page.next.clone().map(|after| {
         let mut href = format!("/users?after={}", query_escape(&after));
-        for k in ["search", "role", "status", "sort"] {
+        for k in ["search", "role", "status", "sort", "environment"] {
             let v = current(k);
             if !v.is_empty() {
                 href.push_str(&format!("&{k}={}", query_escape(&v)));
@@ -138,6 +142,7 @@ fn UserFilters() -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            <EnvironmentFilter chosen=current("environment")/>
             <div class="field">
                 <label for="filter-sort">"Sort by"</label>
                 <select id="filter-sort" name="sort">
@@ -155,6 +160,28 @@ fn UserFilters() -> impl IntoView {
     }
 }
 
+/// Users who reach one product environment (of those the viewer reaches).
+#[component]
+fn EnvironmentFilter(chosen: String) -> impl IntoView {
+    let environments = use_environments().list;
+    view! {
+        <div class="field">
+            <label for="filter-environment">"Has access to"</label>
+            <select id="filter-environment" name="environment">
+                <option value="" selected=chosen.is_empty()>"Any product environment"</option>
+                <Transition fallback=|| ()>
+                    {let chosen = chosen.clone(); move || environments.get().and_then(|r| r.ok()).map(|envs| {
+                        envs.environments.into_iter().map(|e| {
+                            let on = e.id == chosen;
+                            view! { <option value=e.id selected=on>{e.name}</option> }
+                        }).collect_view()
+                    })}
+                </Transition>
+            </select>
+        </div>
+    }
+}
+
 /// One row per user, with the row menu the viewer may use.
 #[component]
 fn UserRows(users: Vec<UserSummary>, pending: PendingAction) -> impl IntoView {
@@ -169,6 +196,7 @@ fn UserRows(users: Vec<UserSummary>, pending: PendingAction) -> impl IntoView {
                     <td>{u.email.clone()}</td>
                     <td>{u.role.console_name()}</td>
                     <td>{u.environments.label()}</td>
+                    <td>{if u.groups.is_empty() { "—".to_string() } else { u.groups.join(", ") }}</td>
                     <td><span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span></td>
                     <td>{u.last_login_at.map(crate::components::time::utc).unwrap_or_else(|| "Never".into())}</td>
                     <td>{crate::components::time::utc(u.created_at)}</td>
@@ -187,6 +215,7 @@ fn UserRows(users: Vec<UserSummary>, pending: PendingAction) -> impl IntoView {
                         <th scope="col">"Email"</th>
                         <th scope="col">"Role"</th>
                         <th scope="col">"Product environments"</th>
+                        <th scope="col">"Groups"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Last login"</th>
                         <th scope="col">"Created"</th>

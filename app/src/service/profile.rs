@@ -37,7 +37,7 @@ impl Service {
         let (Some(user), Some(account)) = (user, account) else {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
-        Ok(me_of(user, account.name, principal))
+        Ok(me_of(user, account.name, account.plan, principal))
     }
 
     pub async fn update_profile(
@@ -195,7 +195,7 @@ impl Service {
     }
 }
 
-fn me_of(user: UserRow, account_name: String, principal: &Principal) -> Me {
+fn me_of(user: UserRow, account_name: String, plan: String, principal: &Principal) -> Me {
     Me {
         user_id: user.id,
         account_id: user.account_id,
@@ -214,5 +214,6 @@ fn me_of(user: UserRow, account_name: String, principal: &Principal) -> Me {
             product_updates: user.email_product_updates,
             billing_notifications: user.email_billing_notifications,
         },
+        plan,
     }
 }

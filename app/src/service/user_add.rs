@@ -12,7 +12,7 @@ use crate::domain::{
     validation, Email, EnvironmentAccess, FieldErrors, LinkPurpose, MediaLibraryOptions,
     Permission, Refusal, Role, UserStatus,
 };
-use crate::store::{NewUser, Tx};
+use crate::store::{GroupRow, NewUser, Tx};
 use serde_json::json;
 
 /// The Add users form: up to five emails sharing one role and one environment access.
@@ -25,6 +25,8 @@ pub struct AddUsersInput {
     /// All product environments (including later ones), or only `environment_ids`.
     pub all_environments: bool,
     pub environment_ids: Vec<String>,
+    /// Groups the new users join (`groups.manage`).
+    pub group_ids: Vec<String>,
     /// Applies to Media Library users only; others get the defaults.
     pub media_library: MediaLibraryOptions,
 }
@@ -36,6 +38,8 @@ struct NewUsers {
     role: Role,
     access: EnvironmentAccess,
     options: MediaLibraryOptions,
+    /// Groups to join, each once.
+    groups: Vec<String>,
 }
 
 /// Every bad field of the form at once, before anything is read.
@@ -77,21 +81,30 @@ fn validate(principal: &Principal, input: &AddUsersInput) -> ServiceResult<NewUs
         let name = e.check("name", validation::name(raw, 0, 128, "Name"));
         names.push(name.filter(|n| !n.is_empty()));
     }
-    let (role, access) = role_and_access(
-        principal,
-        &input.role,
-        input.all_environments,
-        &input.environment_ids,
-        &mut e,
-    );
+    let choice = (input.all_environments, input.environment_ids.clone());
+    let (role, access) = role_and_access(principal, &input.role, Some(&choice), &mut e);
     e.into_result()?;
-    let role = role.ok_or_else(|| ServiceError::invalid("role", "Choose a role"))?;
+    let (Some(role), Some(access)) = (role, access) else {
+        return Err(ServiceError::invalid("role", "Choose a role"));
+    };
+    let mut groups: Vec<String> = Vec::new();
+    for id in input
+        .group_ids
+        .iter()
+        .map(|g| g.trim())
+        .filter(|g| !g.is_empty())
+    {
+        if !groups.iter().any(|g| g == id) {
+            groups.push(id.to_string());
+        }
+    }
     Ok(NewUsers {
         emails,
         names,
         role,
         options: media_library_options(role, input.media_library),
         access,
+        groups,
     })
 }
 
@@ -141,9 +154,13 @@ impl Service {
                 .await?;
         }
         let new = validate(principal, input)?;
+        if !new.groups.is_empty() {
+            self.authorize(principal, Permission::GroupsManage, meta)
+                .await?;
+        }
         let mut tx = self.db().write(&permit).await?;
         let room = self.check_room(&mut tx, &new).await;
-        let (mut tx, ()) = tx.or_end(room).await?;
+        let (mut tx, groups) = tx.or_end(room).await?;
         let now = self.now();
         let account_name = self.account_name(&mut tx).await?;
         let mut created = Vec::new();
@@ -154,6 +171,7 @@ impl Service {
                 name: name.as_deref(),
                 enabled,
                 account_name: &account_name,
+                groups: &groups,
             };
             let (id, mut written) = self
                 .write_new_user(&mut tx, principal, &new, &user, meta, now)
@@ -164,11 +182,22 @@ impl Service {
         Ok((tx, created, records))
     }
 
-    /// What the writing transaction must find true: the environments exist, no email is
-    /// taken (each taken one named), and there are seats for everyone.
-    async fn check_room(&self, tx: &mut Tx, new: &NewUsers) -> ServiceResult<()> {
+    /// What the writing transaction must find true: the environments and groups exist, no
+    /// email is taken (each taken one named), and there are seats for everyone. Returns the
+    /// groups to join.
+    async fn check_room(&self, tx: &mut Tx, new: &NewUsers) -> ServiceResult<Vec<GroupRow>> {
         if let Some(refusal) = unknown_environment(tx, &new.access).await? {
             return Err(refusal);
+        }
+        let mut groups = Vec::new();
+        for id in &new.groups {
+            match tx.group(id).await? {
+                Some(g) => groups.push(g),
+                None => {
+                    let reason = Refusal::GroupNotFound { id: id.clone() };
+                    return Err(ServiceError::refused_field("groups", reason));
+                }
+            }
         }
         let mut taken = FieldErrors::new();
         for (i, email) in &new.emails {
@@ -187,7 +216,7 @@ impl Service {
             }
             .into());
         }
-        Ok(())
+        Ok(groups)
     }
 
     /// One new user: the row, their role and access, the invitation (or, added
@@ -218,6 +247,9 @@ impl Service {
         .await?;
         self.write_access(tx, &user_id, new.role, &new.access, now)
             .await?;
+        for g in one.groups {
+            tx.add_group_member(&g.id, &user_id, now).await?;
+        }
         if one.enabled {
             let link = self
                 .new_link(tx, &user_id, LinkPurpose::Invitation, now)
@@ -243,6 +275,7 @@ impl Service {
                     "email": email.as_str(), "role": new.role.api_str(), "status": "pending",
                     "media_library": new.options,
                     "environments": super::user_lifecycle::access_json(&new.access),
+                    "groups": one.groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
                 })),
             )];
         if !one.enabled {
@@ -266,6 +299,7 @@ struct NewOne<'a> {
     name: Option<&'a str>,
     enabled: bool,
     account_name: &'a str,
+    groups: &'a [GroupRow],
 }
 
 /// Commits a transaction with its records (one at least: a write always has one).

@@ -24,8 +24,8 @@ pub struct EditUserInput {
     pub name: String,
     pub email: String,
     pub role: String,
-    pub all_environments: bool,
-    pub environment_ids: Vec<String>,
+    /// `None`: the form didn't show environment access; it stays as it is.
+    pub access: Option<super::users::AccessChoice>,
     /// Applies to Media Library users only; others get the defaults.
     pub media_library: MediaLibraryOptions,
 }

@@ -24,7 +24,8 @@ struct ValidEdit {
     name: String,
     email: Email,
     role: Role,
-    access: EnvironmentAccess,
+    /// `None`: unchanged (the form didn't show it).
+    access: Option<EnvironmentAccess>,
     media_library: MediaLibraryOptions,
 }
 
@@ -34,13 +35,7 @@ fn validate_edit(principal: &Principal, input: &EditUserInput) -> ServiceResult<
         .check("name", validation::name(&input.name, 0, 128, "Name"))
         .unwrap_or_default();
     let email = e.check("email", Email::parse(&input.email));
-    let (role, access) = role_and_access(
-        principal,
-        &input.role,
-        input.all_environments,
-        &input.environment_ids,
-        &mut e,
-    );
+    let (role, access) = role_and_access(principal, &input.role, input.access.as_ref(), &mut e);
     e.into_result()?;
     let (Some(email), Some(role)) = (email, role) else {
         return Err(ServiceError::invalid("role", "Choose a role"));
@@ -55,9 +50,16 @@ fn validate_edit(principal: &Principal, input: &EditUserInput) -> ServiceResult<
 }
 
 impl ValidEdit {
+    /// The access the user will have: the one given, else theirs.
+    fn access_for(&self, user: &UserSummary) -> EnvironmentAccess {
+        self.access
+            .clone()
+            .unwrap_or_else(|| user.environments.clone())
+    }
+
     /// The role or the environment access differs from the user's.
     fn changes_access(&self, user: &UserSummary) -> bool {
-        self.role != user.role || self.access != user.environments
+        self.role != user.role || self.access_for(user) != user.environments
     }
 
     fn changes_email(&self, user: &UserRow) -> bool {
@@ -94,11 +96,6 @@ impl UserPatch {
 
     /// The Edit form this patch makes of the user as read.
     fn onto(&self, user: &UserRow, summary: &UserSummary) -> EditUserInput {
-        let (all_environments, environment_ids) = match (&self.access, &summary.environments) {
-            (Some((all, ids)), _) => (*all, ids.clone()),
-            (None, EnvironmentAccess::All) => (true, Vec::new()),
-            (None, EnvironmentAccess::Only(ids)) => (false, ids.clone()),
-        };
         EditUserInput {
             name: self
                 .name
@@ -110,8 +107,7 @@ impl UserPatch {
                 .role
                 .clone()
                 .unwrap_or_else(|| summary.role.api_str().to_string()),
-            all_environments,
-            environment_ids,
+            access: self.access.clone(),
             media_library: summary.media_library,
         }
     }
@@ -302,6 +298,19 @@ impl Service {
         disabling: bool,
         meta: &RequestMeta,
     ) -> ServiceResult<Acted> {
+        if acted.summary.id == principal.user_id && edit.changes_email(&acted.user) {
+            let Acted { tx, summary, .. } = acted;
+            return Err(self
+                .refuse(
+                    tx,
+                    principal,
+                    &summary,
+                    UserAction::Edit,
+                    Refusal::OwnEmailInProfile,
+                    meta,
+                )
+                .await);
+        }
         if edit.changes_access(&acted.summary) {
             let why = if acted.summary.id == principal.user_id {
                 Some(Refusal::OnYourself)
@@ -334,7 +343,8 @@ impl Service {
             user,
             summary,
         } = acted;
-        if let Some(refusal) = super::users::unknown_environment(&mut tx, &edit.access).await? {
+        let access = edit.access_for(&summary);
+        if let Some(refusal) = super::users::unknown_environment(&mut tx, &access).await? {
             tx.finish().await?;
             return Err(refusal);
         }
@@ -365,6 +375,7 @@ impl Service {
     ) -> ServiceResult<(AuditRecord, UserSummary)> {
         let email = &edit.email;
         let access_changed = edit.changes_access(summary);
+        let access = edit.access_for(summary);
         let email_changed = edit.changes_email(user);
         let new_name = (!edit.name.is_empty()).then_some(edit.name.as_str());
         tx.set_user_name_and_email(&user.id, new_name, email.as_str(), &email.normalized(), now)
@@ -373,7 +384,7 @@ impl Service {
         tx.set_media_library_options(&user.id, &options).await?;
         if access_changed {
             tx.delete_user_role_assignments(&user.id).await?;
-            self.write_access(tx, &user.id, edit.role, &edit.access, now)
+            self.write_access(tx, &user.id, edit.role, &access, now)
                 .await?;
         }
         if email_changed {
@@ -399,7 +410,7 @@ impl Service {
         });
         let after = json!({
             "name": new_name, "email": email.as_str(), "role": edit.role.api_str(),
-            "environments": access_json(&edit.access),
+            "environments": access_json(&access),
             "media_library": options,
         });
         let record = AuditRecord::new("user.update", principal.actor(), now, Some(meta))
@@ -410,7 +421,7 @@ impl Service {
             name: new_name.map(str::to_string),
             email: email.as_str().to_string(),
             role: edit.role,
-            environments: edit.access.clone(),
+            environments: access,
             media_library: options,
             ..summary.clone()
         };

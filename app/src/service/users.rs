@@ -25,6 +25,8 @@ pub struct UserQuery {
     pub sort: String,
     /// The `next` of the previous page (of the same sort).
     pub after: String,
+    /// A product environment id: users who reach it.
+    pub environment: String,
 }
 
 /// Seat figures of an account (docs/rules/users.md#seats).
@@ -46,6 +48,7 @@ pub(super) fn summary_of(r: ListedUser, env_scopes: &[String]) -> Option<UserSum
             create_root_folders: r.user.ml_create_root_folders,
             create_collections: r.user.ml_create_collections,
         },
+        groups: Vec::new(),
         root: r.user.root,
         id: r.user.id,
         email: r.user.email,
@@ -69,15 +72,20 @@ pub(super) fn media_library_options(
     }
 }
 
+/// Environment access as a form or a request gives it: all product environments, or only
+/// these ids; `None` on an edit: unchanged.
+pub type AccessChoice = (bool, Vec<String>);
+
 /// The role and environment access of the Add users and Edit forms, checked against the
-/// grant rules (docs/rules/roles.md#grant-rules rules 1 and 3); bad fields go to `e`.
+/// grant rules (docs/rules/roles.md#grant-rules rules 1 and 3); bad fields go to `e`. A
+/// master admin always gets all environments; `None` (an edit that didn't touch access)
+/// stays `None`.
 pub(super) fn role_and_access(
     principal: &Principal,
     role: &str,
-    all_environments: bool,
-    environment_ids: &[String],
+    access: Option<&AccessChoice>,
     e: &mut FieldErrors,
-) -> (Option<Role>, EnvironmentAccess) {
+) -> (Option<Role>, Option<EnvironmentAccess>) {
     let role = e.check(
         "role",
         Role::from_api_str(role.trim()).ok_or_else(|| format!("Unknown role \"{}\"", role.trim())),
@@ -93,32 +101,42 @@ pub(super) fn role_and_access(
             );
         }
     }
-    let access = match role {
-        Some(Role::MasterAdmin) => EnvironmentAccess::All,
-        _ if all_environments => EnvironmentAccess::All,
-        _ => EnvironmentAccess::Only(
-            environment_ids
-                .iter()
-                .map(|s| s.trim().to_string())
-                .collect(),
-        ),
+    let access = match (role, access) {
+        (Some(Role::MasterAdmin), _) => Some(EnvironmentAccess::All),
+        (_, Some((true, _))) => Some(EnvironmentAccess::All),
+        (_, Some((false, ids))) => Some(EnvironmentAccess::Only(listed(ids, e))),
+        (_, None) => None,
     };
-    match (&principal.environments, &access) {
-        (EnvironmentAccess::Only(_), EnvironmentAccess::All) => e.add(
+    let outside = match (&principal.environments, &access) {
+        (EnvironmentAccess::Only(_), Some(EnvironmentAccess::All)) => true,
+        (EnvironmentAccess::Only(mine), Some(EnvironmentAccess::Only(ids))) => {
+            ids.iter().any(|id| !mine.contains(id))
+        }
+        _ => false,
+    };
+    if outside {
+        e.add(
             "environments",
             "You can only give access to the product environments you can access",
-        ),
-        (EnvironmentAccess::Only(mine), EnvironmentAccess::Only(ids))
-            if ids.iter().any(|id| !mine.contains(id)) =>
-        {
-            e.add(
-                "environments",
-                "You can only give access to the product environments you can access",
-            )
-        }
-        _ => {}
+        );
     }
     (role, access)
+}
+
+/// The listed environment ids, trimmed; one listed twice is a bad field.
+fn listed(ids: &[String], e: &mut FieldErrors) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if out.iter().any(|o| o == id) {
+            e.add(
+                "environments",
+                format!("Product environment \"{id}\" is listed twice"),
+            );
+        } else {
+            out.push(id.to_string());
+        }
+    }
+    out
 }
 
 /// The first environment of `access` the account doesn't have (checked inside the
@@ -156,6 +174,7 @@ struct ValidQuery {
     after: Option<(SortKey, String)>,
     /// Lowercase name or email prefix (empty: none).
     search: String,
+    environment: Option<String>,
 }
 
 impl UserQuery {
@@ -195,6 +214,14 @@ impl UserQuery {
         if search.chars().count() > 254 {
             e.add("search", "Search must be at most 254 characters");
         }
+        let environment = match self.environment.trim() {
+            "" => None,
+            id if id.len() > 64 => {
+                e.add("environment", "Unknown product environment");
+                None
+            }
+            id => Some(id.to_string()),
+        };
         e.into_result()?;
         Ok(ValidQuery {
             status,
@@ -202,6 +229,7 @@ impl UserQuery {
             sort,
             after,
             search,
+            environment,
         })
     }
 }
@@ -246,6 +274,7 @@ impl Service {
                 status: query.status.map(UserStatus::as_str),
                 role_id: role_filter.as_deref(),
                 prefix: (!query.search.is_empty()).then_some(query.search.as_str()),
+                environment_id: query.environment.as_deref(),
                 sort: query.sort,
                 after: query.after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
                 limit: PAGE_SIZE + 1,
@@ -257,6 +286,10 @@ impl Service {
         let mut scopes: HashMap<String, Vec<String>> = HashMap::new();
         for (user_id, scope) in tx.environment_scopes_of(&ids).await? {
             scopes.entry(user_id).or_default().push(scope);
+        }
+        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+        for (user_id, name) in tx.group_names_of(&ids).await? {
+            groups.entry(user_id).or_default().push(name);
         }
         let seats = self.seats(&mut tx).await?;
         tx.finish().await?;
@@ -270,7 +303,11 @@ impl Service {
             .into_iter()
             .filter_map(|r| {
                 let envs = scopes.get(&r.user.id).cloned().unwrap_or_default();
-                summary_of(r, &envs)
+                let member_of = groups.remove(&r.user.id).unwrap_or_default();
+                summary_of(r, &envs).map(|u| UserSummary {
+                    groups: member_of,
+                    ..u
+                })
             })
             .collect();
         Ok(UserPage {

@@ -27,6 +27,8 @@ pub struct UserFilter<'a> {
     pub role_id: Option<&'a str>,
     /// A lowercase prefix of the email or the name.
     pub prefix: Option<&'a str>,
+    /// Users who reach this product environment (all of them, or it listed).
+    pub environment_id: Option<&'a str>,
     pub sort: UserSort,
     /// Keyset cursor: rows after `(key, id)` in the sort's order.
     pub after: Option<(SortKey, &'a str)>,
@@ -95,6 +97,14 @@ impl Tx {
             .push_bind(role_id.to_string())
             .push(")");
         }
+        if let Some(env) = f.environment_id {
+            q.push(
+                " AND EXISTS (SELECT 1 FROM role_assignments re WHERE re.principal_type = 'user' \
+                 AND re.principal_id = u.id AND re.scope IN ('environment:all', ",
+            )
+            .push_bind(format!("environment:{env}"))
+            .push("))");
+        }
         if let Some(prefix) = f.prefix {
             let pattern = format!("{}%", escape_like(prefix));
             q.push(" AND (u.email_normalized LIKE ")
@@ -142,6 +152,26 @@ impl Tx {
             sep.push_bind(id.clone());
         }
         q.push(") ORDER BY principal_id, scope");
+        Ok(q.build_query_as().fetch_all(self.conn()).await?)
+    }
+
+    /// `(user id, group name)` of these users' memberships, by group name.
+    pub async fn group_names_of(
+        &mut self,
+        user_ids: &[String],
+    ) -> StoreResult<Vec<(String, String)>> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT m.user_id, g.name FROM user_group_members m \
+             JOIN user_groups g ON g.id = m.group_id WHERE m.user_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in user_ids {
+            sep.push_bind(id.clone());
+        }
+        q.push(") ORDER BY g.name_normalized");
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }
 

@@ -132,6 +132,7 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | RoleOutranksYou { .. }
         | OutsideYourEnvironments
         | OnYourself
+        | OwnEmailInProfile
         | PasswordSignInOnly
         | ActionNotOffered { .. }
         | NeedsAllEnvironments { .. }

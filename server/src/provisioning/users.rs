@@ -178,6 +178,7 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
         role,
         all_environments: all,
         environment_ids: ids,
+        group_ids: Vec::new(),
         media_library: MediaLibraryOptions::default(),
     };
     let user = api

@@ -18,5 +18,6 @@ mod provisioning;
 mod settings;
 mod sharing;
 mod throttle;
+mod user_access;
 mod users;
 mod webhooks;
