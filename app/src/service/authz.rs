@@ -173,7 +173,12 @@ impl Service {
                 None,
                 Some(serde_json::json!({ "permission": permission.id() })),
             )
-            .result(AuditResult::Denied);
+            .result(AuditResult::Denied)
+            .repeating(&format!(
+                "denied:{}:{}",
+                principal.actor().id().unwrap_or("-"),
+                permission.id()
+            ));
         let permit = principal.own_permit();
         let tx = self.db().write(&permit).await?;
         tx.commit(&record).await?;

@@ -126,7 +126,13 @@ impl Service {
                 None,
                 Some(json!({ "action": action.as_str(), "reason": why.to_string() })),
             )
-            .result(AuditResult::Denied);
+            .result(AuditResult::Denied)
+            .repeating(&format!(
+                "denied:{}:{}:{}",
+                principal.actor().id().unwrap_or("-"),
+                action.as_str(),
+                target.id
+            ));
         match tx.commit(&record).await {
             Ok(()) => ServiceError::from(why),
             Err(e) => e.into(),

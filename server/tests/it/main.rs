@@ -3,6 +3,7 @@
 mod support;
 
 mod account_api_keys;
+mod audit;
 mod auth;
 mod billing;
 mod bootstrap;
