@@ -77,7 +77,7 @@ test-cargo: smtp-sink
 E2E_DATA := $(CURDIR)/target/e2e-data
 test-e2e: tools
 	rm -rf $(E2E_DATA) && mkdir -p $(E2E_DATA)
-	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SETUP_TOKEN=e2e-$$RANDOM$$RANDOM RUST_LOG=warn \
+	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SETUP_TOKEN=e2e-$$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') RUST_LOG=warn \
 		cargo leptos end-to-end
 
 # The SDKs, then schemathesis, against the server binary on a spare port, with its own

@@ -41,17 +41,25 @@ async fn main() -> ExitCode {
 
 async fn serve(config: server::config::Config) -> Result<(), String> {
     let service = server::open_service(&config).await?;
-    if let Some(token) = service
+    let fresh = service
         .prepare_setup(config.setup_token.clone())
         .await
-        .map_err(|e| e.to_string())?
-    {
+        .map_err(|e| e.to_string())?;
+    match fresh {
         // The one secret the console prints on purpose: whoever reads the server log
         // may claim a fresh installation.
-        tracing::warn!(
+        Some(token) => tracing::warn!(
             "No account exists yet. Open http://{}/setup and enter the one-time setup token: {token}",
             config.addr
-        );
+        ),
+        // The operator's own token is theirs: never printed.
+        None if config.setup_token.is_some() && service.setup_required().await.unwrap_or(false) => {
+            tracing::warn!(
+                "No account exists yet. Open http://{}/setup and enter the token set in CONSOLE_SETUP_TOKEN",
+                config.addr
+            )
+        }
+        None => {}
     }
     match config.smtp_url.as_deref() {
         Some(url) => {

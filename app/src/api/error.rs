@@ -129,7 +129,10 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | StaleSettings
         | AddonNotRegistered { .. }
         | FolderNotEmpty { .. } => 409,
-        SignInThrottled { .. } | TooManyInvitations | TooManyResetEmails => 429,
+        SignInThrottled { .. }
+        | TooManyInvitations
+        | TooManyResetEmails
+        | TooManyAttempts { .. } => 429,
     }
 }
 

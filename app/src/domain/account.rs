@@ -41,6 +41,9 @@ pub struct AccountUse {
     /// Names of registered add-ons on a paid tier.
     pub paid_addons: Vec<String>,
     pub subscribed_via: String,
+    /// Account API keys (the Provisioning API's credentials).
+    #[serde(default)]
+    pub account_api_keys: i64,
 }
 
 /// Every reason `to` can't be taken now, in words that say what to do; empty: allowed.
@@ -84,6 +87,14 @@ pub fn plan_change_blockers(current: &Plan, to: &Plan, usage: &AccountUse) -> Ve
             usage.restricted_keys, to.name
         ));
     }
+    if usage.account_api_keys > 0 && !to.has(Feature::ProvisioningApi) {
+        out.push(format!(
+            "{} has no Provisioning API: delete the {} account API key{} first",
+            to.name,
+            usage.account_api_keys,
+            if usage.account_api_keys == 1 { "" } else { "s" }
+        ));
+    }
     if to.tier == Tier::Free && !usage.paid_addons.is_empty() {
         out.push(format!(
             "Cancel the paid add-ons first: {}",
@@ -110,6 +121,7 @@ mod tests {
             restricted_keys: 1,
             paid_addons: vec!["AI Auto Tagging".into()],
             subscribed_via: "direct".into(),
+            account_api_keys: 0,
         };
         let b = plan_change_blockers(plan("plus"), plan("free"), &usage);
         assert_eq!(b.len(), 5, "{b:?}");

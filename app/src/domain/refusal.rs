@@ -56,6 +56,8 @@ refusals! {
     TooManyInvitations => TooManyInvitations;
     /// Reset password emails, more than the hourly allowance for one user.
     TooManyResetEmails => TooManyResetEmails;
+    /// Too many tries from one address (wrong setup tokens, *Forgot your password?*).
+    TooManyAttempts { retry_after: i64 } => TooManyAttempts { retry_after: 900 };
 
     // --- Roles and the grant rules (docs/rules/roles.md) ---------------------------
     /// The principal's role lacks the permission.
@@ -181,6 +183,7 @@ impl Refusal {
         match self {
             Refusal::SignInThrottled { retry_after } => Some(*retry_after),
             Refusal::TooManyInvitations | Refusal::TooManyResetEmails => Some(3600),
+            Refusal::TooManyAttempts { retry_after } => Some(*retry_after),
             _ => None,
         }
     }
@@ -308,6 +311,11 @@ impl fmt::Display for Refusal {
                 "The {tier} tier of {addon} needs a paid plan; change plan first"
             ),
             SettingsPageNotFound { page } => write!(f, "No settings page \"{page}\""),
+            TooManyAttempts { retry_after } => write!(
+                f,
+                "Too many attempts from your address. Try again in {} minutes.",
+                (retry_after + 59) / 60
+            ),
             AccountApiKeyLimit => write!(
                 f,
                 "An account has at most {MAX_ACCOUNT_API_KEYS} account API keys"

@@ -48,6 +48,7 @@ impl Service {
             restricted_keys: tx.restricted_api_keys().await?,
             paid_addons,
             subscribed_via: account.subscribed_via.clone(),
+            account_api_keys: tx.account_api_keys().await?.len() as i64,
         })
     }
 

@@ -7,7 +7,7 @@ use super::{
     Actor, AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::Refusal;
-use crate::domain::{password, plan, validation, Email, FieldErrors, Plan, Role};
+use crate::domain::{password, plan, validation, Email, FieldErrors, Plan, Policy, Role};
 use crate::store::{AccountRow, EnvironmentRow, NewUser, Tx};
 use serde_json::json;
 
@@ -25,6 +25,18 @@ pub struct BootstrapOutcome {
     pub account_id: String,
     pub user_id: String,
 }
+
+/// An operator's own setup token: at least 128 bits (32 hex characters).
+const MIN_SETUP_TOKEN_CHARS: usize = 32;
+
+/// Wrong setup tokens per address.
+const SETUP_ATTEMPTS: Policy = Policy {
+    free_failures: u32::MAX,
+    max_delay: 0,
+    lock_after: 10,
+    window: 900,
+    lock_for: Some(900),
+};
 
 struct Valid {
     account_name: String,
@@ -79,17 +91,32 @@ impl Service {
     }
 
     /// When no account exists, arms the setup page with a one-time token — the
-    /// operator's own (`preset`) or a fresh random one — and returns it for the log.
+    /// operator's own (`preset`, at least 128 bits: 32 characters) or a fresh random one.
+    /// Returns a fresh token, for the log; an operator's own is never printed.
     pub async fn prepare_setup(&self, preset: Option<String>) -> ServiceResult<Option<String>> {
+        let preset = preset
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        if let Some(t) = &preset {
+            if t.chars().count() < MIN_SETUP_TOKEN_CHARS {
+                return Err(ServiceError::invalid(
+                    "setup_token",
+                    format!(
+                        "CONSOLE_SETUP_TOKEN must be at least {MIN_SETUP_TOKEN_CHARS} characters (128 bits as hex)"
+                    ),
+                ));
+            }
+        }
         if !self.setup_required().await? {
             self.set_setup_token_hash(None);
             return Ok(None);
         }
-        let token = preset
-            .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| new_token(self.inner.entropy.as_ref()));
-        self.set_setup_token_hash(Some(sha256_hex(token.trim())));
-        Ok(Some(token.trim().to_string()))
+        let (token, fresh) = match preset {
+            Some(t) => (t, false),
+            None => (new_token(self.inner.entropy.as_ref()), true),
+        };
+        self.set_setup_token_hash(Some(sha256_hex(&token)));
+        Ok(fresh.then_some(token))
     }
 
     fn set_setup_token_hash(&self, hash: Option<String>) {
@@ -118,8 +145,10 @@ impl Service {
         if !self.setup_required().await? {
             return Err(ServiceError::from(Refusal::AlreadySetUp));
         }
+        self.throttle_setup(meta, None).await?;
         let mut errors = validate(input).err().unwrap_or_default();
         if !self.setup_token_matches(token) {
+            self.throttle_setup(meta, Some(())).await?;
             errors.0.insert(
                 0,
                 crate::domain::FieldError {
@@ -135,6 +164,27 @@ impl Service {
             .await?;
         self.set_setup_token_hash(None);
         Ok(outcome)
+    }
+
+    /// Wrong setup tokens from one address: at most 10 in 15 minutes, then refused for 15
+    /// (the token can't be guessed, but a log of guesses shouldn't grow without end).
+    /// `failed`: count one; otherwise only check.
+    async fn throttle_setup(&self, meta: &RequestMeta, failed: Option<()>) -> ServiceResult<()> {
+        let permit = Permit::for_bootstrap();
+        let key = format!("setup:{}", super::sign_in_guard::address_key(meta.ip));
+        let now = self.now();
+        let mut tx = self.db().write(&permit).await?;
+        let mut state = tx.throttle_state(&key).await?;
+        if let Some(retry_after) = SETUP_ATTEMPTS.verdict(&state, now).retry_after(now) {
+            tx.finish().await?;
+            return Err(Refusal::TooManyAttempts { retry_after }.into());
+        }
+        if failed.is_some() {
+            SETUP_ATTEMPTS.record_failure(&mut state, now);
+            tx.save_throttle_state(&key, &state).await?;
+        }
+        tx.commit_bookkeeping(&permit).await?;
+        Ok(())
     }
 
     /// `server bootstrap`: the operator creates the account headless.

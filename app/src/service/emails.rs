@@ -139,6 +139,19 @@ pub fn security_notice(account: &str, what: &str, at: &str, ip: &str) -> Message
     )
 }
 
+/// The seat limit reached (docs/rules/email.md): to those who may change the plan.
+pub fn seat_limit(account: &str, used: i64, limit: i64, billing_link: &str) -> Message {
+    compose(
+        "seat_limit",
+        format!("Your {account} account has used all its seats"),
+        &[
+            format!("{used} of {limit} seats are in use: nobody more can be added."),
+            "To add more users, raise the user limit or change the plan.".into(),
+        ],
+        Some(("Open Billing & usage", billing_link)),
+    )
+}
+
 impl Service {
     /// A link into the console, for emails.
     pub(super) fn link(&self, path_and_query: &str) -> String {

@@ -179,7 +179,26 @@ impl Service {
             created.push(id);
             records.append(&mut written);
         }
+        if self.seats(&mut tx).await?.used_up() {
+            self.tell_seat_limit(&mut tx, &account_name, now).await?;
+        }
         Ok((tx, created, records))
+    }
+
+    /// The last seat was just taken: those who may change the plan hear of it.
+    async fn tell_seat_limit(&self, tx: &mut Tx, account: &str, now: i64) -> ServiceResult<()> {
+        let seats = self.seats(tx).await?;
+        let roles: Vec<String> = Role::ALL
+            .into_iter()
+            .filter(|r| r.has(Permission::PlanManage))
+            .map(|r| super::authz::role_id(r, "account"))
+            .collect();
+        let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+        let message = emails::seat_limit(account, seats.used, seats.limit, &self.link("/billing"));
+        for holder in tx.active_users_with_roles(&roles).await? {
+            emails::send_to_user(tx, &holder, &message, now).await?;
+        }
+        Ok(())
     }
 
     /// What the writing transaction must find true: the environments and groups exist, no

@@ -6,6 +6,7 @@ use super::crypto::{new_token, sha256_hex};
 use super::emails;
 use super::{AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::audit::Actor;
+use crate::domain::Refusal;
 use crate::domain::{password, Email, LinkPurpose, UserStatus};
 use crate::store::{Tx, UserRow, UserTokenRow};
 use serde_json::json;
@@ -14,6 +15,14 @@ pub const LINK_INVALID: &str =
     "This link is invalid or has expired. Ask an administrator to send a new one.";
 pub const FORGOT_PASSWORD_ANSWER: &str =
     "If an account exists for this email, we've sent it a link to choose a new password.";
+/// *Forgot your password?* from one address: 20 requests an hour, then none for an hour.
+const FORGOT_PER_ADDRESS: crate::domain::Policy = crate::domain::Policy {
+    free_failures: u32::MAX,
+    max_delay: 0,
+    lock_after: 20,
+    window: 3600,
+    lock_for: Some(3600),
+};
 const ADMIN_RESET_VALID_SECS: i64 = 24 * 3600;
 const FORGOT_PASSWORD_VALID_SECS: i64 = 3600;
 /// At most this many "Forgot your password?" emails per user per hour; more are dropped
@@ -163,14 +172,24 @@ impl Service {
         let permit = Permit::for_sign_in();
         let now = self.now();
         let mut tx = self.db().write(&permit).await?;
+        // Per address, every request counts: at most 20 an hour, whatever the emails.
+        let key = format!("forgot:{}", super::sign_in_guard::address_key(meta.ip));
+        let mut state = tx.throttle_state(&key).await?;
+        if let Some(retry_after) = FORGOT_PER_ADDRESS.verdict(&state, now).retry_after(now) {
+            tx.finish().await?;
+            return Err(Refusal::TooManyAttempts { retry_after }.into());
+        }
+        FORGOT_PER_ADDRESS.record_failure(&mut state, now);
+        tx.save_throttle_state(&key, &state).await?;
         let user = tx.live_user_by_email(&email.normalized()).await?;
         let eligible = user.filter(|u| {
             u.enabled
                 && u.status == UserStatus::Active.as_str()
                 && u.providers.split(',').any(|p| p.trim() == "password")
         });
+        // The address's count is kept, whatever the answer.
         let Some(user) = eligible else {
-            tx.finish().await?;
+            tx.commit_bookkeeping(&permit).await?;
             return Ok(FORGOT_PASSWORD_ANSWER);
         };
         tx.within_account(&user.account_id)?;
@@ -178,7 +197,7 @@ impl Service {
             .emails_about_user_since(&user.id, &["forgot_password"], now - 3600)
             .await?;
         if recent >= FORGOT_PASSWORD_PER_HOUR {
-            tx.finish().await?;
+            tx.commit_bookkeeping(&permit).await?;
             return Ok(FORGOT_PASSWORD_ANSWER);
         }
         let account_name = self.account_name(&mut tx).await?;

@@ -37,6 +37,13 @@ pub(super) struct Seats {
     pub subscriptions_available: bool,
 }
 
+impl Seats {
+    /// Every seat is taken.
+    pub(super) fn used_up(&self) -> bool {
+        self.used >= self.limit
+    }
+}
+
 /// A table row from the stored user, their account role and environment scopes.
 pub(super) fn summary_of(r: ListedUser, env_scopes: &[String]) -> Option<UserSummary> {
     let role = account_role_of(&r.role_id)?;

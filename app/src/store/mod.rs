@@ -129,7 +129,10 @@ impl Database {
     async fn pool(options: SqliteConnectOptions, max: u32) -> StoreResult<SqlitePool> {
         let options = options
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: a commit is on disk before it returns, so an email is never sent (nor
+            // an answer given) for a change a power loss could undo (WAL's NORMAL may lose
+            // the last commits). Its cost per write is measured in docs/benchmarks.md.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
             // Every query of the console, prepared once per connection.

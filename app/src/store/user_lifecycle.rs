@@ -86,6 +86,26 @@ impl Tx {
         Ok(())
     }
 
+    /// Active, enabled users of the account holding one of these account-scope roles.
+    pub async fn active_users_with_roles(
+        &mut self,
+        role_ids: &[&str],
+    ) -> StoreResult<Vec<super::UserRow>> {
+        let account_id = self.account()?;
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+            "SELECT u.* FROM users u JOIN role_assignments ra ON ra.principal_type = 'user' \
+             AND ra.principal_id = u.id AND ra.scope = 'account' \
+             WHERE u.status = 'active' AND u.enabled = TRUE AND u.account_id = ",
+        );
+        q.push_bind(account_id).push(" AND ra.role_id IN (");
+        let mut sep = q.separated(", ");
+        for r in role_ids {
+            sep.push_bind(r.to_string());
+        }
+        q.push(") ORDER BY u.created_at, u.id");
+        Ok(q.build_query_as().fetch_all(self.conn()).await?)
+    }
+
     /// Active, enabled master admins of the account (docs/rules/roles.md#grant-rules rule 4).
     pub async fn active_master_admins(&mut self) -> StoreResult<i64> {
         let account_id = self.account()?;

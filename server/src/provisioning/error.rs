@@ -123,9 +123,10 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
     use Refusal::*;
     match reason {
         Unauthenticated | InvalidCredentials | ReauthenticationRequired => StatusCode::UNAUTHORIZED,
-        SignInThrottled { .. } | TooManyInvitations | TooManyResetEmails => {
-            StatusCode::TOO_MANY_REQUESTS
-        }
+        SignInThrottled { .. }
+        | TooManyInvitations
+        | TooManyResetEmails
+        | TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         RootUser
         | SeatLimit { .. }
         | RoleLacksPermission { .. }
@@ -190,7 +191,10 @@ fn refusal_message(reason: &Refusal) -> Cow<'static, str> {
     use Refusal::*;
     Cow::Borrowed(match reason {
         Unauthenticated | InvalidCredentials | ReauthenticationRequired => INVALID_CREDENTIALS,
-        SignInThrottled { .. } | TooManyInvitations | TooManyResetEmails => "Too many requests",
+        SignInThrottled { .. }
+        | TooManyInvitations
+        | TooManyResetEmails
+        | TooManyAttempts { .. } => "Too many requests",
         RootUser => "The root user can't be changed or deleted",
         SeatLimit { .. } => SEAT_LIMIT_REACHED,
         UserInactive | InactiveMember => "User is inactive",

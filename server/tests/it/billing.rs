@@ -469,3 +469,38 @@ async fn usage_shows_seats_over_time_per_environment_counts_and_says_when_media_
     assert_eq!(env["media"], json!([]));
     assert_eq!(env["reported_through"], Value::Null);
 }
+
+/// Account API keys need the Provisioning API: a plan without it is refused while keys
+/// exist, and allowed once they are gone.
+#[tokio::test]
+async fn change_plan_is_blocked_by_account_api_keys_on_a_plan_without_the_provisioning_api() {
+    let app = TestApp::with_plan("enterprise").await;
+    let admin = app.admin_token().await;
+    let made = app
+        .service
+        .create_account_api_key_as_operator(Some(&app.account_id), "CI")
+        .await
+        .unwrap();
+    let r = app
+        .call("change_plan", &[("plan", "advanced")], Some(&admin))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("delete the 1 account API key first"),
+        "{}",
+        r.body
+    );
+    let root = app.reauthenticate(&admin, ADMIN_PASSWORD).await;
+    let r = app
+        .call(
+            "delete_account_api_key",
+            &[("api_key", &made.key.api_key)],
+            Some(&root),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .call("change_plan", &[("plan", "advanced")], Some(&root))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -130,3 +130,46 @@ async fn the_setup_page_needs_the_one_time_token() {
     let r = app.call("setup", &form(t), None).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 }
+
+/// An operator's own setup token must be at least 128 bits; it is never handed back to be
+/// printed; and wrong tokens from one address are refused after ten.
+#[tokio::test]
+async fn the_setup_token_is_long_unprinted_and_guessing_it_is_throttled() {
+    let app = TestApp::empty().await;
+    let short = app.service.prepare_setup(Some("e2e-12345".into())).await;
+    assert!(short.is_err(), "a short preset token is refused");
+    let preset = "0123456789abcdef0123456789abcdef".to_string();
+    let printed = app
+        .service
+        .prepare_setup(Some(preset.clone()))
+        .await
+        .unwrap();
+    assert_eq!(printed, None, "the operator's own token is not printed");
+    let form = |t: &str| {
+        vec![
+            ("token".to_string(), t.to_string()),
+            ("account_name".into(), "Acme Media".into()),
+            ("email".into(), "root@example.com".into()),
+            ("password".into(), ADMIN_PASSWORD.into()),
+        ]
+    };
+    let call = |t: String| {
+        let app = &app;
+        let f = form(&t);
+        async move {
+            let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call_from("setup", &refs, None, "198.51.100.20").await
+        }
+    };
+    for i in 0..10 {
+        let r = call(format!("guess-{i}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "guess {i}: {}", r.body);
+    }
+    // The eleventh is refused before it is looked at — the right token too.
+    let r = call(preset.clone()).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(app.service.setup_required().await.unwrap());
+    app.clock.advance(15 * 60);
+    let r = call(preset).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -259,3 +259,38 @@ async fn a_right_password_takes_its_try_back() {
         );
     }
 }
+
+/// *Forgot your password?* from one address: 20 an hour, whatever the emails asked about;
+/// the 21st is refused, another address isn't.
+#[tokio::test]
+async fn forgot_password_is_limited_per_address() {
+    let app = TestApp::with_account().await;
+    let ask = |email: String, ip: &'static str| {
+        let app = &app;
+        async move {
+            app.call_from("forgot_password", &[("email", &email)], None, ip)
+                .await
+                .status
+        }
+    };
+    for i in 0..20 {
+        assert_eq!(
+            ask(format!("someone{i}@example.com"), "198.51.100.30").await,
+            StatusCode::OK,
+            "request {i}"
+        );
+    }
+    assert_eq!(
+        ask(ADMIN_EMAIL.into(), "198.51.100.30").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        ask(ADMIN_EMAIL.into(), "198.51.100.31").await,
+        StatusCode::OK
+    );
+    app.clock.advance(3600);
+    assert_eq!(
+        ask(ADMIN_EMAIL.into(), "198.51.100.30").await,
+        StatusCode::OK
+    );
+}

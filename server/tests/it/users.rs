@@ -497,3 +497,48 @@ async fn every_sort_pages_through_all_users_in_order() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{k}={v}: {}", r.body);
     }
 }
+
+/// Taking the last seat tells those who may change the plan (docs/rules/email.md): once, when
+/// it happens — not before.
+#[tokio::test]
+async fn the_last_seat_taken_is_emailed_to_those_who_may_change_the_plan() {
+    let app = TestApp::with_plan("free").await;
+    let admin = app.admin_token().await;
+    let seat_limit_emails = |app: &TestApp| {
+        let service = app.service.clone();
+        async move {
+            service
+                .read_outbox(Some(ADMIN_EMAIL), 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.kind == "seat_limit")
+                .count()
+        }
+    };
+    assert_eq!(
+        app.add_users(&admin, &["one@example.com"], "reports")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(seat_limit_emails(&app).await, 0, "a seat is still free");
+    assert_eq!(
+        app.add_users(&admin, &["two@example.com"], "reports")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        seat_limit_emails(&app).await,
+        1,
+        "3 of 3 seats: the root user is told"
+    );
+    assert_eq!(
+        app.add_users(&admin, &["three@example.com"], "reports")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(seat_limit_emails(&app).await, 1);
+}

@@ -44,15 +44,29 @@ async fn only_the_right_enabled_key_of_the_paths_account_gets_in() {
 
 #[tokio::test]
 async fn an_account_without_the_plan_feature_is_refused() {
-    // A key made on Enterprise stops working when the account moves to Advanced.
-    let c = Client::new("enterprise").await;
+    // Change plan refuses to leave the Provisioning API while keys exist …
+    let dir = tempfile::tempdir().unwrap();
+    let c = Client::on_disk(dir.path(), "enterprise").await;
     assert_eq!(c.get("/users").await.status, StatusCode::OK);
     let admin = c.app.admin_token().await;
     let r = c
         .app
         .call("change_plan", &[("plan", "advanced")], Some(&admin))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(c.get("/users").await.status, StatusCode::OK);
+    // … and a key whose account lost the feature anyway (the plan changed under it) stops
+    // working at its next request.
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("console.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("UPDATE accounts SET plan = 'advanced'")
+        .execute(&pool)
+        .await
+        .unwrap();
     refused(
         &c.get("/users").await,
         403,
