@@ -87,6 +87,12 @@ pub struct Config {
     )]
     pub smtp_from: String,
 
+    /// Delivered emails are deleted from the outbox after this many days (their links
+    /// are blanked at delivery already).
+    #[arg(long, env = "CONSOLE_OUTBOX_KEEP_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub outbox_keep_days: u32,
+
     /// Serve the outbox at /dev/mailbox (development only: anyone who can reach the
     /// console reads every email, links included).
     #[arg(
@@ -107,6 +113,11 @@ pub struct Config {
         global = true
     )]
     pub secret_key: Option<String>,
+
+    /// The file holding the server's key when CONSOLE_SECRET_KEY isn't set (default:
+    /// `secret.key` in the data directory — keep it elsewhere, apart from the database).
+    #[arg(long, env = "CONSOLE_SECRET_KEY_FILE", global = true)]
+    pub secret_key_file: Option<PathBuf>,
 
     /// Allow `http` webhook notification URLs (default: `https` only). For development
     /// receivers on a private network.
@@ -201,6 +212,17 @@ pub enum Command {
     /// Account API keys: the Provisioning API's credentials.
     #[command(subcommand)]
     AccountApiKey(AccountApiKeyCommand),
+    /// The server's sealing key.
+    #[command(subcommand)]
+    SecretKey(SecretKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretKeyCommand {
+    /// A new key: every sealed secret re-sealed under it in one transaction, the key file
+    /// replaced (a key given as CONSOLE_SECRET_KEY is printed, to be set). Stop the server
+    /// first. Prints {"key_id","resealed"[,"key"]}.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ pub mod mailer;
 pub mod middleware;
 pub mod provisioning;
 pub mod router;
+pub mod secret_key;
 
 /// mimalloc for the server and everything linking it (tests, benchmarks), for Rust and —
 /// by its `override` feature — for the bundled SQLite too: the request path allocates many
@@ -15,26 +16,24 @@ pub mod router;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use app::service::{OsEntropy, SecretKey, Service, ServiceResult, SystemClock};
+use app::service::{OsEntropy, Service, ServiceResult, SystemClock};
 use app::store::Database;
 use std::sync::Arc;
 
 /// Opens the database under the data directory and starts the service on the real clock.
+/// The data directory is created readable by its owner only, and so are the database's
+/// files; a database whose secrets are sealed under another key is refused.
 pub async fn open_service(config: &config::Config) -> Result<Service, String> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-        format!(
-            "can't create the data directory {}: {e}",
-            config.data_dir.display()
-        )
-    })?;
+    private_data_dir(&config.data_dir)?;
     let db = Database::open(&config.data_dir).await.map_err(|e| {
         format!(
             "can't open the database in {}: {e}",
             config.data_dir.display()
         )
     })?;
+    private_database_files(&config.data_dir);
     let mut service_config = config.service_config();
-    service_config.secret_key = secret_key(config)?;
+    service_config.secret_key = secret_key::load(config)?;
     let service: ServiceResult<Service> = Service::new(
         db,
         service_config,
@@ -42,45 +41,75 @@ pub async fn open_service(config: &config::Config) -> Result<Service, String> {
         Arc::new(OsEntropy),
     )
     .await;
-    service.map_err(|e| format!("can't start the service: {e}"))
+    let service = service.map_err(|e| format!("can't start the service: {e}"))?;
+    if let Some(other) = service
+        .sealed_under_another_key()
+        .await
+        .map_err(|e| format!("can't read the sealed secrets: {e}"))?
+    {
+        return Err(format!(
+            "the secrets in the database are sealed under the key {other}, but this server's key is {}: \
+             give the right CONSOLE_SECRET_KEY or CONSOLE_SECRET_KEY_FILE (after an interrupted \
+             `server secret-key rotate`, the new key is in secret.key.new)",
+            service.config().secret_key.id()
+        ));
+    }
+    Ok(service)
 }
 
-/// The sealing key: `CONSOLE_SECRET_KEY`, else `secret.key` in the data directory
-/// (created on first start, readable by the owner only).
-fn secret_key(config: &config::Config) -> Result<SecretKey, String> {
-    if let Some(hex) = &config.secret_key {
-        return SecretKey::from_hex(hex).map_err(|e| format!("CONSOLE_SECRET_KEY: {e}"));
-    }
-    let path = config.data_dir.join("secret.key");
-    match std::fs::read_to_string(&path) {
-        Ok(s) => SecretKey::from_hex(&s).map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = SecretKey::random();
-            write_private(&path, &key.to_hex())
-                .map_err(|e| format!("can't write {}: {e}", path.display()))?;
-            tracing::info!(
-                "created the server key {}; back it up with the database",
-                path.display()
-            );
-            Ok(key)
+/// Creates the data directory `0700` (an existing one open to others is said).
+fn private_data_dir(dir: &std::path::Path) -> Result<(), String> {
+    let cant =
+        |e: std::io::Error| format!("can't create the data directory {}: {e}", dir.display());
+    if !dir.exists() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
         }
-        Err(e) => Err(format!("can't read {}: {e}", path.display())),
+        builder.create(dir).map_err(cant)?;
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).map_err(cant)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            tracing::warn!(
+                "the data directory {} is open to others (mode {:o}): make it 0700",
+                dir.display(),
+                mode & 0o777
+            );
+        }
+    }
+    // The database file is created owner-only before SQLite opens it: its journal files
+    // take the database's mode.
+    let db = dir.join("console.db");
+    if !db.exists() {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(&db).map_err(cant)?;
+    }
+    Ok(())
 }
 
-#[cfg(unix)]
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
+/// The database and its journal files, owner-only.
+fn private_database_files(dir: &std::path::Path) {
+    #[cfg(unix)]
+    for name in ["console.db", "console.db-wal", "console.db-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(name);
+        if path.exists() {
+            if let Err(e) = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            {
+                tracing::warn!("can't make {} owner-only: {e}", path.display());
+            }
+        }
+    }
 }

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 /// How often the sender looks for due messages.
 const POLL_EVERY: Duration = Duration::from_secs(2);
+/// Delivered messages are pruned this often.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Messages per pass.
 const BATCH: i64 = 50;
 
@@ -67,7 +69,7 @@ impl Mailer {
             match sent {
                 Ok(_) => {
                     service
-                        .email_delivered(row.id)
+                        .email_delivered(&row)
                         .await
                         .map_err(|e| e.to_string())?;
                     done.sent += 1;
@@ -86,12 +88,25 @@ impl Mailer {
         Ok(done)
     }
 
-    /// Runs the sender for as long as the server runs.
-    pub fn spawn(self, service: Service) -> tokio::task::JoinHandle<()> {
+    /// Runs the sender for as long as the server runs; once an hour it deletes what was
+    /// delivered more than `keep_days` ago.
+    pub fn spawn(self, service: Service, keep_days: u32) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
+            let keep_secs = i64::from(keep_days) * 86_400;
+            let mut last_prune: Option<std::time::Instant> = None;
             loop {
                 if let Err(e) = self.deliver_due(&service).await {
                     tracing::error!(error = %e, "the email sender failed a pass");
+                }
+                if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+                    match service.prune_delivered_emails(keep_secs).await {
+                        Ok(n) if n > 0 => {
+                            tracing::info!("deleted {n} delivered emails from the outbox")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "pruning the outbox failed"),
+                    }
+                    last_prune = Some(std::time::Instant::now());
                 }
                 tokio::time::sleep(POLL_EVERY).await;
             }

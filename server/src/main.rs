@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{AccountApiKeyCommand, Cli, Command};
+use server::config::{AccountApiKeyCommand, Cli, Command, SecretKeyCommand};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +23,11 @@ async fn main() -> ExitCode {
             .map(|line| println!("{line}")),
         Some(Command::Outbox { to, limit }) => {
             server::bootstrap_cmd::outbox(&cli.config, to, limit).await
+        }
+        Some(Command::SecretKey(SecretKeyCommand::Rotate)) => {
+            server::secret_key::rotate(&cli.config)
+                .await
+                .map(|line| println!("{line}"))
         }
         Some(Command::AccountApiKey(AccountApiKeyCommand::Create { name, account_id })) => {
             server::bootstrap_cmd::create_account_api_key(&cli.config, &name, account_id.as_deref())
@@ -63,7 +68,8 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
     }
     match config.smtp_url.as_deref() {
         Some(url) => {
-            server::mailer::Mailer::new(url, &config.smtp_from)?.spawn(service.clone());
+            server::mailer::Mailer::new(url, &config.smtp_from)?
+                .spawn(service.clone(), config.outbox_keep_days);
             tracing::info!("emails are delivered over SMTP");
         }
         None => tracing::info!(

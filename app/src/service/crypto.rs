@@ -9,6 +9,13 @@ pub fn new_token(entropy: &dyn Entropy) -> String {
     random_hex(entropy, 32)
 }
 
+/// `N` random bytes (a nonce).
+pub fn random_bytes<const N: usize>(entropy: &dyn Entropy) -> [u8; N] {
+    let mut b = [0u8; N];
+    entropy.fill(&mut b);
+    b
+}
+
 pub fn random_hex(entropy: &dyn Entropy, bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     entropy.fill(&mut buf);

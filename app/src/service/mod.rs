@@ -35,6 +35,7 @@ mod reauth;
 mod runtime;
 mod sealing;
 mod seats;
+mod secret_key;
 mod settings;
 mod sharing;
 mod sign_in_guard;

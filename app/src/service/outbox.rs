@@ -5,6 +5,25 @@
 use super::{Permit, Service, ServiceResult};
 use crate::store::OutboxRow;
 
+/// Every link token of a message blanked: `token=3f9c…` → `token=removed-after-delivery`.
+fn blank_links(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = rest.find("token=") {
+        let (head, tail) = rest.split_at(i + "token=".len());
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(tail.len());
+        if end > 0 {
+            out.push_str("removed-after-delivery");
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Retries of a failed delivery wait 30 s, 1 min, 2 min, … up to an hour.
 fn retry_delay(attempts: i64) -> i64 {
     30i64.saturating_mul(1i64 << attempts.clamp(0, 7)).min(3600)
@@ -29,12 +48,24 @@ impl Service {
         Ok(rows)
     }
 
-    pub async fn email_delivered(&self, id: i64) -> ServiceResult<()> {
+    /// A message went out: its links are blanked in what the outbox keeps (a delivered
+    /// link lives only in the recipient's mailbox).
+    pub async fn email_delivered(&self, row: &OutboxRow) -> ServiceResult<()> {
         let permit = Permit::for_email_sender();
         let mut tx = self.db().write(&permit).await?;
-        tx.mark_email_sent(id, self.now()).await?;
+        let (text, html) = (blank_links(&row.body_text), blank_links(&row.body_html));
+        tx.mark_email_sent(row.id, self.now(), &text, &html).await?;
         tx.commit_bookkeeping(&permit).await?;
         Ok(())
+    }
+
+    /// Deletes messages delivered more than `keep_secs` ago; returns how many.
+    pub async fn prune_delivered_emails(&self, keep_secs: i64) -> ServiceResult<u64> {
+        let permit = Permit::for_email_sender();
+        let mut tx = self.db().write(&permit).await?;
+        let n = tx.prune_sent_emails(self.now() - keep_secs).await?;
+        tx.commit_bookkeeping(&permit).await?;
+        Ok(n)
     }
 
     /// Records a failed attempt and when to try again.
@@ -50,6 +81,18 @@ impl Service {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn delivered_links_are_blanked_and_nothing_else_changes() {
+        let body = "Set it here:\nhttps://c.example/invite?token=3f9cab01\n<a href=\"https://c.example/reset-password?token=ab12\">x</a> token=none";
+        let blanked = super::blank_links(body);
+        assert!(
+            !blanked.contains("3f9cab01") && !blanked.contains("ab12"),
+            "{blanked}"
+        );
+        assert!(blanked.contains("invite?token=removed-after-delivery"));
+        assert!(blanked.ends_with("token=none"), "{blanked}");
+    }
+
     #[test]
     fn retries_back_off_up_to_an_hour() {
         assert_eq!(super::retry_delay(0), 30);

@@ -1,5 +1,7 @@
 //! Secrets the console must give back (environment API secrets, later TOTP secrets) are
 //! sealed with XChaCha20-Poly1305 under the server's key, bound to what they belong to.
+//! A sealed value names its key (`v2:<key id>:…`), so a value sealed under another key is
+//! said to be so, and `server secret-key rotate` re-seals every value under a new one.
 
 use super::InternalError;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -33,8 +35,23 @@ impl SecretKey {
         hex::encode(self.0)
     }
 
-    /// `v1:` + hex(nonce ‖ ciphertext). `context` (e.g. the API key) must be given again
-    /// to open it, so a sealed value can't be moved to another row.
+    /// The key's id: the first 8 hex characters of its SHA-256 — names the key, reveals
+    /// nothing of it.
+    pub fn id(&self) -> String {
+        use sha2::Digest;
+        hex::encode(&sha2::Sha256::digest(self.0)[..4])
+    }
+
+    /// The id of the key a sealed value names (`None`: sealed before keys had ids).
+    pub fn id_of(sealed: &str) -> Option<&str> {
+        sealed
+            .strip_prefix("v2:")?
+            .split_once(':')
+            .map(|(id, _)| id)
+    }
+
+    /// `v2:<key id>:` + hex(nonce ‖ ciphertext). `context` (e.g. the API key) must be given
+    /// again to open it, so a sealed value can't be moved to another row.
     pub fn seal(
         &self,
         context: &str,
@@ -53,13 +70,26 @@ impl SecretKey {
             .map_err(|_| InternalError::Crypto("sealing failed".into()))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
-        Ok(format!("v1:{}", hex::encode(out)))
+        Ok(format!("v2:{}:{}", self.id(), hex::encode(out)))
     }
 
     pub fn open(&self, context: &str, sealed: &str) -> Result<String, InternalError> {
         let bad =
             || InternalError::Crypto("a sealed secret can't be opened (wrong server key?)".into());
-        let raw = sealed.strip_prefix("v1:").ok_or_else(bad)?;
+        let raw = match (sealed.strip_prefix("v1:"), sealed.strip_prefix("v2:")) {
+            (Some(raw), _) => raw,
+            (None, Some(rest)) => {
+                let (id, raw) = rest.split_once(':').ok_or_else(bad)?;
+                if id != self.id() {
+                    return Err(InternalError::Crypto(format!(
+                        "a secret is sealed under the key {id}, not this server's key {}",
+                        self.id()
+                    )));
+                }
+                raw
+            }
+            (None, None) => return Err(bad()),
+        };
         let bytes = hex::decode(raw).map_err(|_| bad())?;
         if bytes.len() < 24 + 16 {
             return Err(bad());
@@ -112,5 +142,19 @@ mod tests {
             k.to_hex()
         );
         assert!(SecretKey::from_hex("abcd").is_err());
+    }
+
+    #[test]
+    fn a_sealed_value_names_its_key_and_another_key_says_so() {
+        let k = SecretKey::random();
+        let sealed = k.seal("ctx", "s3cr3t", [1; 24]).unwrap();
+        assert_eq!(SecretKey::id_of(&sealed), Some(k.id().as_str()));
+        assert_eq!(k.id().len(), 8);
+        let other = SecretKey::random();
+        let e = other.open("ctx", &sealed).unwrap_err().to_string();
+        assert!(e.contains(&k.id()) && e.contains(&other.id()), "{e}");
+        // A value sealed before ids (v1) still opens under its key.
+        let v1 = format!("v1:{}", sealed.splitn(3, ':').nth(2).unwrap());
+        assert_eq!(k.open("ctx", &v1).unwrap(), "s3cr3t");
     }
 }

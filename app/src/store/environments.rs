@@ -247,4 +247,23 @@ impl Tx {
             .await?;
         Ok(())
     }
+
+    /// Every sealed secret of the installation, as (api key, sealed value): for re-sealing
+    /// under a new server key (the operator's command, no account).
+    pub async fn sealed_api_secrets(&mut self) -> StoreResult<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT api_key, secret_sealed FROM api_keys ORDER BY api_key")
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn reseal_api_secret(&mut self, api_key: &str, sealed: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE api_keys SET secret_sealed = ? WHERE api_key = ?")
+            .bind(sealed)
+            .bind(api_key)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
 }

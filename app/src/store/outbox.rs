@@ -98,15 +98,34 @@ impl Tx {
         .await?)
     }
 
-    pub async fn mark_email_sent(&mut self, id: i64, now: i64) -> StoreResult<()> {
+    /// Marks a message delivered, keeping only `text` and `html` of it (the links blanked).
+    pub async fn mark_email_sent(
+        &mut self,
+        id: i64,
+        now: i64,
+        text: &str,
+        html: &str,
+    ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, \
+             body_text = ?, body_html = ? WHERE id = ?",
         )
         .bind(now)
+        .bind(text)
+        .bind(html)
         .bind(id)
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+
+    /// Deletes messages delivered before `before`; returns how many.
+    pub async fn prune_sent_emails(&mut self, before: i64) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?")
+            .bind(before)
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected())
     }
 
     pub async fn mark_email_failed(

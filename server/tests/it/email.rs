@@ -193,3 +193,57 @@ async fn the_dev_mailbox_shows_the_outbox_only_when_turned_on() {
     assert!(body.contains("To: cy@example.com"), "{body}");
     assert!(body.contains("/invite?token="), "{body}");
 }
+
+/// Once delivered, a message's link is gone from the outbox (it lives only in the
+/// recipient's mailbox) — the link itself still works; delivered messages are pruned after
+/// the configured time.
+#[tokio::test]
+async fn a_delivered_link_is_blanked_in_the_outbox_and_old_messages_are_pruned() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    let r = app.add_users(&admin, &["ana@example.com"], "reports").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token = app.invitation_token("ana@example.com").await;
+    let mailer = Mailer::new(
+        &format!("smtp://127.0.0.1:{}", sink.port),
+        "Console <console@example.com>",
+    )
+    .expect("mailer");
+    mailer.deliver_due(&app.service).await.expect("delivery");
+    let kept = app.newest_email("ana@example.com").await;
+    assert!(kept.sent_at.is_some());
+    assert!(!kept.body_text.contains(&token) && !kept.body_html.contains(&token));
+    assert!(
+        kept.body_text.contains("token=removed-after-delivery"),
+        "{}",
+        kept.body_text
+    );
+    // The recipient's link works.
+    let r = app
+        .call(
+            "set_password",
+            &[("token", &token), ("password", ADMIN_PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Kept a day: still there; after the keeping time, gone.
+    app.clock.advance(86_400);
+    assert_eq!(
+        app.service
+            .prune_delivered_emails(7 * 86_400)
+            .await
+            .unwrap(),
+        0
+    );
+    app.clock.advance(7 * 86_400);
+    assert_eq!(
+        app.service
+            .prune_delivered_emails(7 * 86_400)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(app.emails_to("ana@example.com").await, 0);
+}

@@ -8,6 +8,7 @@ mod auth;
 mod billing;
 mod bootstrap;
 mod csrf_headers;
+mod data_files;
 mod email;
 mod environments;
 mod groups;
