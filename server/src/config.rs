@@ -139,12 +139,46 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub provisioning_per_second_limit: u32,
 
+    /// Proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs,
+    /// e.g. `127.0.0.1,10.0.0.0/8`. Without it every client address is the socket's.
+    #[arg(long, env = "CONSOLE_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = parse_proxy, global = true)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CONSOLE_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
 }
 
+/// A trusted proxy: a CIDR, or one address.
+fn parse_proxy(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{s}` is not an address or CIDR (e.g. 10.0.0.0/8)"))
+}
+
 impl Config {
+    /// What the operator should hear at start-up about this configuration.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut said = Vec::new();
+        if !self.addr.ip().is_loopback() && !self.secure() {
+            said.push(format!(
+                "listening on {} without an https CONSOLE_PUBLIC_URL: the session cookie lacks \
+                 Secure and no HSTS is sent — serve the console behind TLS and set CONSOLE_PUBLIC_URL",
+                self.addr
+            ));
+        }
+        if self.trusted_proxies.iter().any(|n| n.prefix_len() == 0) {
+            said.push(
+                "CONSOLE_TRUSTED_PROXIES trusts every address: any client can choose the \
+                 address it signs in from"
+                    .to_string(),
+            );
+        }
+        said
+    }
+
     /// Served over https (per the public URL)?
     pub fn secure(&self) -> bool {
         self.public_url

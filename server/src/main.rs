@@ -76,6 +76,9 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
             "no CONSOLE_SMTP_URL: emails stay in the outbox (read them with `server outbox`)"
         ),
     }
+    for warning in config.warnings() {
+        tracing::warn!("{warning}");
+    }
     if config.dev_mailbox {
         tracing::warn!("the development mailbox is on: /dev/mailbox shows every email");
     }

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::middleware::{
     attach_request_meta, refuse_cross_site, security_headers, server_fn_status, CsrfPolicy,
-    HeaderPolicy,
+    HeaderPolicy, TrustedProxies,
 };
 use app::api::context::CookiePolicy;
 use app::service::Service;
@@ -86,6 +86,9 @@ pub fn build(config: &Config, service: Service) -> Router {
             },
             security_headers,
         ))
-        .layer(axum::middleware::from_fn(attach_request_meta))
+        .layer(axum::middleware::from_fn_with_state(
+            TrustedProxies::new(&config.trusted_proxies),
+            attach_request_meta,
+        ))
         .layer(CatchPanicLayer::new())
 }

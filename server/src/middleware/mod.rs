@@ -8,5 +8,5 @@ mod server_fn_status;
 
 pub use csrf::{refuse_cross_site, CsrfPolicy};
 pub use headers::{security_headers, HeaderPolicy};
-pub use request_meta::attach_request_meta;
+pub use request_meta::{attach_request_meta, TrustedProxies};
 pub use server_fn_status::server_fn_status;

@@ -17,6 +17,7 @@ mod lifecycle_rules;
 mod media_edits;
 mod profile;
 mod provisioning;
+mod proxies;
 mod settings;
 mod sharing;
 mod throttle;

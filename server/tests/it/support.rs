@@ -197,7 +197,7 @@ pub fn form_request(
     cookie: Option<&str>,
     ip: &str,
 ) -> http::request::Builder {
-    let addr: SocketAddr = format!("{ip}:50000").parse().expect("ip");
+    let addr = SocketAddr::new(ip.parse().expect("ip"), 50000);
     let mut b = Request::post(format!("/api/{endpoint}"))
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
