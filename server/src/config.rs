@@ -139,6 +139,22 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub provisioning_per_second_limit: u32,
 
+    /// Provisioning API: requests of one account API key in progress at once (then 429).
+    #[arg(long, env = "CONSOLE_PROVISIONING_CONCURRENT_LIMIT", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub provisioning_concurrent_limit: u32,
+
+    /// Seconds a request's body may take to arrive (then 408). Nothing waits on a
+    /// database connection meanwhile.
+    #[arg(long, env = "CONSOLE_BODY_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
+    pub body_timeout_secs: u64,
+
+    /// Seconds a whole request may take, body and answer (then 408).
+    #[arg(long, env = "CONSOLE_REQUEST_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
+    pub request_timeout_secs: u64,
+
     /// Proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs,
     /// e.g. `127.0.0.1,10.0.0.0/8`. Without it every client address is the socket's.
     #[arg(long, env = "CONSOLE_TRUSTED_PROXIES", value_delimiter = ',',
@@ -198,6 +214,15 @@ impl Config {
         crate::provisioning::LimitConfig {
             per_account_hourly: self.provisioning_hourly_limit,
             per_key_per_second: self.provisioning_per_second_limit,
+            per_key_in_progress: self.provisioning_concurrent_limit,
+        }
+    }
+
+    /// How request bodies are read: at most so many bytes, within so long.
+    pub fn body_policy(&self) -> crate::middleware::BodyPolicy {
+        crate::middleware::BodyPolicy {
+            max_bytes: self.max_body_bytes,
+            read_timeout: std::time::Duration::from_secs(self.body_timeout_secs),
         }
     }
 

@@ -3,8 +3,8 @@
 
 use crate::config::Config;
 use crate::middleware::{
-    attach_request_meta, refuse_cross_site, security_headers, server_fn_status, CsrfPolicy,
-    HeaderPolicy, TrustedProxies,
+    attach_request_meta, read_body_in_time, refuse_cross_site, security_headers, server_fn_status,
+    CsrfPolicy, HeaderPolicy, TrustedProxies,
 };
 use app::api::context::CookiePolicy;
 use app::service::Service;
@@ -16,6 +16,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     let env = match std::env::var("LEPTOS_ENV").as_deref() {
@@ -69,12 +70,21 @@ pub fn build(config: &Config, service: Service) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            config.body_policy(),
+            read_body_in_time,
+        ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        // The Provisioning API reads its own bodies (too large: its 400, not a bare 413).
+        // The Provisioning API reads its own bodies (too large: its 400, not a bare 413),
+        // once the caller is authenticated and before its handler takes a connection.
         .merge(crate::provisioning::router(
             service.clone(),
             config.provisioning_limits(),
-            config.max_body_bytes,
+            config.body_policy(),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(config.request_timeout_secs),
         ))
         .layer(axum::middleware::from_fn_with_state(
             CsrfPolicy::new(config.public_origin()),

@@ -8,6 +8,19 @@
 //! * Per client address: 50 failures within 15 minutes lock the address for 15 minutes.
 
 use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// The block of addresses a client-address throttle counts together
+/// (docs/rules/network.md#client-addresses): an IPv4 address on its own (IPv4-mapped IPv6
+/// read as IPv4), an IPv6 address by its /64 — one host usually holds a whole /64.
+pub fn client_block(ip: IpAddr) -> ipnet::IpNet {
+    let ip = ip.to_canonical();
+    let prefix = if ip.is_ipv4() { 32 } else { 64 };
+    // Both prefixes are within their address's length: never the error.
+    ipnet::IpNet::new(ip, prefix)
+        .map(|n| n.trunc())
+        .unwrap_or_else(|_| ipnet::IpNet::from(ip))
+}
 
 /// What the store keeps for one throttle key. Times are Unix seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

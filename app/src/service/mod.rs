@@ -54,7 +54,7 @@ pub use crate::domain::audit::{
 };
 /// A transport runs each request of an API inside it: the request's one-statement reads
 /// (its credentials, then its data) share one connection.
-pub use crate::store::request_scope;
+pub use crate::store::{give_back_kept, request_scope};
 pub use api_key_changes::KeyChange;
 pub use api_keys::KeyRef;
 pub use auth::SignedIn;

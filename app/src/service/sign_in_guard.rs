@@ -15,18 +15,9 @@ pub(super) fn account_key(email_normalized: &str) -> String {
     format!("email:{email_normalized}")
 }
 
-/// The client address's key; an IPv6 client by its /64 (one host has the whole prefix).
+/// A client-address throttle's key: the address's block (`domain::throttle::client_block`).
 pub(super) fn address_key(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => format!("ip:{v4}"),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => format!("ip:{v4}"),
-            None => {
-                let s = v6.segments();
-                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    }
+    format!("ip:{}", crate::domain::throttle::client_block(ip))
 }
 
 /// The throttles a password try answers to: its address's, then its email's.
@@ -205,11 +196,11 @@ mod tests {
         assert_ne!(address_key(a), address_key(other));
         assert_eq!(
             address_key("198.51.100.7".parse().unwrap()),
-            "ip:198.51.100.7"
+            "ip:198.51.100.7/32"
         );
         assert_eq!(
             address_key("::ffff:198.51.100.7".parse().unwrap()),
-            "ip:198.51.100.7"
+            "ip:198.51.100.7/32"
         );
     }
 }

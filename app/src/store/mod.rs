@@ -35,7 +35,7 @@ pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};
 pub use folders::{CollectionRow, FolderRow};
 pub use groups::{GroupRow, HeldShare, MemberRow};
-pub use one_read::{request_scope, OneRead};
+pub use one_read::{give_back_kept, request_scope, OneRead};
 pub use outbox::{OutboxMessage, OutboxRow};
 pub use permit::{Permit, Unscoped};
 #[cfg(feature = "bench")]

@@ -24,8 +24,9 @@ pub async fn request_scope<F: Future>(request: F) -> F::Output {
     KEPT.scope(RefCell::new(None), request).await
 }
 
-/// Gives the connection a request kept back to the pool (a no-op outside a [`request_scope`]).
-pub(super) fn give_back_kept() {
+/// Gives the connection a request kept back to the pool (a no-op outside a [`request_scope`]):
+/// before the request waits on anything but the database — its client, for one.
+pub fn give_back_kept() {
     let _ = KEPT.try_with(|k| k.borrow_mut().take());
 }
 

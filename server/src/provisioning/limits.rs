@@ -1,11 +1,14 @@
 //! Rate limits of the Provisioning API (docs/rules/provisioning-api.md, operator-configurable):
 //! requests per account per hour (420), requests per key per second (429), and failed
-//! authentications per client address (20 in 5 minutes → 429 for 15 minutes). Counters
-//! live in memory, on the service's clock.
+//! authentications per client address (20 in 5 minutes → 429 for 15 minutes; an IPv6
+//! client by its /64), and requests in progress per key (then 429). Counters live in
+//! memory, on the service's clock.
 
+use app::domain::throttle::client_block;
+use ipnet::IpNet;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const HOUR: i64 = 3600;
 const FAILURE_WINDOW_SECS: i64 = 5 * 60;
@@ -18,6 +21,8 @@ const SWEEP_AT: usize = 10_000;
 pub struct LimitConfig {
     pub per_account_hourly: u32,
     pub per_key_per_second: u32,
+    /// Requests of one key in progress at once (more: 429 at once).
+    pub per_key_in_progress: u32,
 }
 
 /// The hourly quota after one request: what the `X-FeatureRateLimit-*` headers say.
@@ -45,33 +50,72 @@ struct Counters {
     /// key → (second, requests).
     burst: HashMap<String, (i64, u32)>,
     /// client address → (first failure in window, failures, locked until).
-    failures: HashMap<IpAddr, (i64, u32, i64)>,
+    failures: HashMap<IpNet, (i64, u32, i64)>,
+    /// key → requests in progress.
+    in_progress: HashMap<String, u32>,
 }
 
 #[derive(Debug)]
 pub struct Limits {
     config: LimitConfig,
-    counters: Mutex<Counters>,
+    counters: Arc<Mutex<Counters>>,
+}
+
+/// One request of a key in progress: counted until dropped.
+#[derive(Debug)]
+pub struct InProgress {
+    key: String,
+    counters: Arc<Mutex<Counters>>,
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        let mut c = lock(&self.counters);
+        if let Some(n) = c.in_progress.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                c.in_progress.remove(&self.key);
+            }
+        }
+    }
+}
+
+fn lock(counters: &Mutex<Counters>) -> std::sync::MutexGuard<'_, Counters> {
+    // A panic while holding the lock leaves plain counters: still usable.
+    counters.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Limits {
     pub fn new(config: LimitConfig) -> Limits {
         Limits {
             config,
-            counters: Mutex::new(Counters::default()),
+            counters: Arc::new(Mutex::new(Counters::default())),
         }
     }
 
     fn counters(&self) -> std::sync::MutexGuard<'_, Counters> {
-        // A panic while holding the lock leaves plain counters: still usable.
-        self.counters.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.counters)
+    }
+
+    /// Starts one request of `key`, unless as many as allowed are in progress already.
+    pub fn start(&self, key: &str) -> Option<InProgress> {
+        let mut c = self.counters();
+        let n = c.in_progress.entry(key.to_string()).or_insert(0);
+        if *n >= self.config.per_key_in_progress {
+            return None;
+        }
+        *n += 1;
+        Some(InProgress {
+            key: key.to_string(),
+            counters: self.counters.clone(),
+        })
     }
 
     /// Seconds this address must still wait after too many failed authentications.
     pub fn locked_out(&self, ip: IpAddr, now: i64) -> Option<i64> {
         let c = self.counters();
         c.failures
-            .get(&ip)
+            .get(&client_block(ip))
             .and_then(|(_, _, until)| (*until > now).then_some(*until - now))
     }
 
@@ -82,7 +126,7 @@ impl Limits {
             c.failures
                 .retain(|_, (start, _, until)| *until > now || now - *start < FAILURE_WINDOW_SECS);
         }
-        let entry = c.failures.entry(ip).or_insert((now, 0, 0));
+        let entry = c.failures.entry(client_block(ip)).or_insert((now, 0, 0));
         if now - entry.0 >= FAILURE_WINDOW_SECS {
             *entry = (now, 0, entry.2);
         }
@@ -99,6 +143,7 @@ impl Limits {
         let LimitConfig {
             per_account_hourly,
             per_key_per_second,
+            ..
         } = self.config;
         let mut c = self.counters();
         if c.hourly.len() > SWEEP_AT {
@@ -144,6 +189,7 @@ mod tests {
         let l = Limits::new(LimitConfig {
             per_account_hourly: 3,
             per_key_per_second: 100,
+            per_key_in_progress: 1,
         });
         let t = 7200 + 10;
         for left in [2, 1, 0] {
@@ -166,6 +212,7 @@ mod tests {
         let l = Limits::new(LimitConfig {
             per_account_hourly: 1000,
             per_key_per_second: 2,
+            per_key_in_progress: 1,
         });
         assert!(matches!(l.admit("a", "k", 50), Verdict::Allowed(_)));
         assert!(matches!(l.admit("a", "k", 50), Verdict::Allowed(_)));
@@ -175,10 +222,47 @@ mod tests {
     }
 
     #[test]
+    fn a_key_has_so_many_requests_in_progress() {
+        let l = Limits::new(LimitConfig {
+            per_account_hourly: 1000,
+            per_key_per_second: 1000,
+            per_key_in_progress: 2,
+        });
+        let first = l.start("k").expect("first");
+        let second = l.start("k").expect("second");
+        assert!(l.start("k").is_none(), "a third waits for one to end");
+        assert!(l.start("k2").is_some(), "another key has its own");
+        drop(first);
+        let third = l.start("k").expect("a slot came free");
+        drop((second, third));
+        assert!(l.counters().in_progress.is_empty(), "nothing left behind");
+    }
+
+    #[test]
+    fn an_ipv6_client_fails_by_its_64() {
+        let l = Limits::new(LimitConfig {
+            per_account_hourly: 1,
+            per_key_per_second: 1,
+            per_key_in_progress: 1,
+        });
+        for i in 0..20u16 {
+            let ip = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, i, 0, 0, 1));
+            l.record_failure(ip, 1000);
+        }
+        assert!(l
+            .locked_out("2001:db8:0:1::7".parse().unwrap(), 1001)
+            .is_some());
+        assert!(l
+            .locked_out("2001:db8:0:2::7".parse().unwrap(), 1001)
+            .is_none());
+    }
+
+    #[test]
     fn twenty_failures_in_five_minutes_lock_the_address_for_fifteen() {
         let l = Limits::new(LimitConfig {
             per_account_hourly: 1,
             per_key_per_second: 1,
+            per_key_in_progress: 1,
         });
         let ip: IpAddr = "203.0.113.9".parse().unwrap();
         for i in 0..19 {

@@ -29,8 +29,9 @@ use std::sync::Arc;
 pub struct Api {
     pub service: Service,
     pub limits: limits::Limits,
-    /// Largest request body read, in bytes (larger: 400 `Invalid request body`).
-    pub max_body_bytes: usize,
+    /// How request bodies are read: the size (larger: 400 `Invalid request body`) and
+    /// the time (longer: 408) they may take.
+    pub body: crate::middleware::BodyPolicy,
 }
 
 pub type Shared = Arc<Api>;
@@ -65,11 +66,15 @@ async fn not_found() -> ProvisioningError {
 }
 
 /// The API's routes; unknown paths and methods under its prefixes answer 404 `not found`.
-pub fn router(service: Service, limits: LimitConfig, max_body_bytes: usize) -> Router {
+pub fn router(
+    service: Service,
+    limits: LimitConfig,
+    body: crate::middleware::BodyPolicy,
+) -> Router {
     let api = Arc::new(Api {
         service,
         limits: limits::Limits::new(limits),
-        max_body_bytes,
+        body,
     });
     let account = Router::new()
         .route(

@@ -3,11 +3,12 @@
 //! headers; and the extractors handlers take (the caller, the parameters).
 
 use super::error::{enhance_your_calm, ProvisioningError};
-use super::limits::{Quota, Verdict};
+use super::limits::{InProgress, Quota, Verdict};
 use super::params::Params;
 use super::Shared;
+use crate::middleware::{too_slow, BodyRead};
 use app::domain::Refusal;
-use app::service::{request_scope, Principal, RequestMeta, ServiceError};
+use app::service::{give_back_kept, request_scope, Principal, RequestMeta, ServiceError};
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
 use axum::middleware::Next;
@@ -113,7 +114,7 @@ pub async fn authenticate(
 async fn authenticated(
     api: Shared,
     path: HashMap<String, String>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     let meta = request_meta(req.extensions());
@@ -166,16 +167,51 @@ async fn authenticated(
     };
     let mut res = match refusal {
         Some(e) => e.into_response(),
-        None => {
-            req.extensions_mut().insert(principal);
-            next.run(req).await
-        }
+        None => match admitted(&api, &key, req).await {
+            Ok((mut req, in_progress)) => {
+                req.extensions_mut().insert(principal);
+                let res = next.run(req).await;
+                drop(in_progress);
+                res
+            }
+            Err(refused) => refused,
+        },
     };
     quota_headers(&mut res, &quota);
     // Bodies may carry secrets (keys, environments): never stored by a cache.
     res.headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// An admitted request of `key`, counted in progress while it runs, with its body read
+/// whole — with no database connection kept while the client sends it (docs/rules/network.md).
+async fn admitted(
+    api: &Shared,
+    key: &str,
+    req: Request,
+) -> Result<(Request, InProgress), Response> {
+    let Some(in_progress) = api.limits.start(key) else {
+        return Err(ProvisioningError::throttled(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests",
+            1,
+        )
+        .into_response());
+    };
+    let (parts, body) = req.into_parts();
+    if axum::body::HttpBody::is_end_stream(&body) {
+        return Ok((Request::from_parts(parts, body), in_progress));
+    }
+    give_back_kept();
+    let bytes = match api.body.read(body).await {
+        BodyRead::Read(bytes) => bytes,
+        BodyRead::TooSlow => return Err(too_slow()),
+        BodyRead::TooLarge | BodyRead::Broken => {
+            return Err(ProvisioningError::bad_body().into_response())
+        }
+    };
+    Ok((Request::from_parts(parts, Body::from(bytes)), in_progress))
 }
 
 impl FromRequest<Shared> for Params {
@@ -209,7 +245,7 @@ impl FromRequest<Shared> for Params {
                     .await
                     .map_err(|_| ProvisioningError::bad_body())?;
                 size += name.len() + value.len();
-                if size > api.max_body_bytes {
+                if size > api.body.max_bytes {
                     return Err(ProvisioningError::bad_body());
                 }
                 pairs.push((name, value));
@@ -218,7 +254,7 @@ impl FromRequest<Shared> for Params {
             return Ok(params);
         }
         let body: Body = req.into_body();
-        let bytes = axum::body::to_bytes(body, api.max_body_bytes)
+        let bytes = axum::body::to_bytes(body, api.body.max_bytes)
             .await
             .map_err(|_| ProvisioningError::bad_body())?;
         if bytes.is_empty() {
