@@ -129,6 +129,12 @@ pub struct Config {
     )]
     pub webhook_allow_http: bool,
 
+    /// Internal networks (comma-separated CIDRs) that webhook *Send test* may reach all the
+    /// same; by default it refuses loopback, private, link-local and unique-local addresses.
+    #[arg(long, env = "CONSOLE_WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',',
+          value_parser = parse_network, global = true)]
+    pub webhook_allowed_networks: Vec<ipnet::IpNet>,
+
     /// Provisioning API: requests per account per hour (then 420).
     #[arg(long, env = "CONSOLE_PROVISIONING_HOURLY_LIMIT", default_value_t = 5000,
           value_parser = clap::value_parser!(u32).range(1..), global = true)]
@@ -158,7 +164,7 @@ pub struct Config {
     /// Proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs,
     /// e.g. `127.0.0.1,10.0.0.0/8`. Without it every client address is the socket's.
     #[arg(long, env = "CONSOLE_TRUSTED_PROXIES", value_delimiter = ',',
-          value_parser = parse_proxy, global = true)]
+          value_parser = parse_network, global = true)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Largest request body accepted, in bytes.
@@ -166,8 +172,8 @@ pub struct Config {
     pub max_body_bytes: usize,
 }
 
-/// A trusted proxy: a CIDR, or one address.
-fn parse_proxy(s: &str) -> Result<ipnet::IpNet, String> {
+/// A network: a CIDR, or one address.
+fn parse_network(s: &str) -> Result<ipnet::IpNet, String> {
     let s = s.trim();
     s.parse::<ipnet::IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
@@ -236,6 +242,9 @@ impl Config {
                 .map(|u| u.trim_end_matches('/').to_string())
                 .unwrap_or_else(|| format!("http://{}", self.addr)),
             webhook_allow_http: self.webhook_allow_http,
+            outbound: app::domain::network::OutboundRule {
+                allowed: self.webhook_allowed_networks.clone(),
+            },
             ..Default::default()
         }
     }

@@ -78,6 +78,7 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | OutsideYourEnvironments
         | OnYourself
         | OwnEmailInProfile
+        | InternalAddress
         | RootUser
         | UserInactive
         | PasswordSignInOnly

@@ -12,6 +12,7 @@ pub mod environment;
 pub mod format;
 pub mod group;
 pub mod ip_allowlist;
+pub mod network;
 pub mod password;
 pub mod permission;
 pub mod plan;

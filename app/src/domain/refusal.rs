@@ -56,7 +56,8 @@ refusals! {
     TooManyInvitations => TooManyInvitations;
     /// Reset password emails, more than the hourly allowance for one user.
     TooManyResetEmails => TooManyResetEmails;
-    /// Too many tries from one address (wrong setup tokens, *Forgot your password?*).
+    /// Too many tries from one address (wrong setup tokens, *Forgot your password?*) or
+    /// by one user (*Send test*).
     TooManyAttempts { retry_after: i64 } => TooManyAttempts { retry_after: 900 };
 
     // --- Roles and the grant rules (docs/rules/roles.md) ---------------------------
@@ -155,6 +156,8 @@ refusals! {
     EnableBeforeDedicating => EnableBeforeDedicating;
     /// *Send test* of an environment without an enabled key.
     NoKeyToSign => NoKeyToSign;
+    /// *Send test* to an address on a private or local network (docs/rules/network.md).
+    InternalAddress => InternalAddress;
     AccountApiKeyLimit => AccountApiKeyLimit;
     /// Setup after an account exists.
     AlreadySetUp => AlreadySetUp;
@@ -206,6 +209,7 @@ impl Refusal {
             OutsideYourEnvironments => "You can only act on users whose product environments you can all access",
             OnYourself => "You can't do this to your own user",
             OwnEmailInProfile => "Change your own email in My Profile",
+            InternalAddress => "This address is on a private or local network: the console doesn't send to it",
             RootUser => "The root user can't be demoted, disabled or deleted; they may first transfer root",
             LastMasterAdmin => "The account must keep at least one active master admin",
             UserInactive => "Inactive users can't be changed",
@@ -313,7 +317,7 @@ impl fmt::Display for Refusal {
             SettingsPageNotFound { page } => write!(f, "No settings page \"{page}\""),
             TooManyAttempts { retry_after } => write!(
                 f,
-                "Too many attempts from your address. Try again in {} minutes.",
+                "Too many attempts. Try again in {} minutes.",
                 (retry_after + 59) / 60
             ),
             AccountApiKeyLimit => write!(

@@ -23,6 +23,7 @@ mod groups;
 mod media_browse;
 mod media_folders;
 mod media_library;
+mod outbound;
 mod outbox;
 mod password;
 mod profile;
@@ -64,6 +65,7 @@ pub use bootstrap::{BootstrapInput, BootstrapOutcome};
 pub use crypto::random_hex;
 pub use environments::EnvironmentInput;
 pub use error::{InternalError, ServiceError, ServiceResult};
+pub use outbound::{system_resolver, Resolver, SystemResolver};
 pub use profile::ProfileInput;
 pub use provisioning_environments::EnvironmentPatch;
 pub use provisioning_groups::GroupLookup;
@@ -96,6 +98,10 @@ pub struct ServiceConfig {
     pub secret_key: SecretKey,
     /// Webhook notification URLs may use `http` (off: `https` only).
     pub webhook_allow_http: bool,
+    /// The internal networks *Send test* may reach all the same (none by default).
+    pub outbound: crate::domain::network::OutboundRule,
+    /// How *Send test* finds a host's addresses.
+    pub resolver: Arc<dyn Resolver>,
 }
 
 impl Default for ServiceConfig {
@@ -109,6 +115,8 @@ impl Default for ServiceConfig {
             public_url: "http://127.0.0.1:3000".into(),
             secret_key: SecretKey::random(),
             webhook_allow_http: false,
+            outbound: Default::default(),
+            resolver: system_resolver(),
         }
     }
 }

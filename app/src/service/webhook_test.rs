@@ -3,6 +3,7 @@
 //! platform sends: `X-Cld-Signature` = hex SHA-1 of body + timestamp + the signing key's
 //! secret, with `X-Cld-Timestamp`.
 
+use super::outbound::{Destination, OutboundRefusal};
 use super::{
     AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
@@ -16,6 +17,14 @@ use std::time::Duration;
 
 /// How long *Send test* waits for the receiver.
 const TEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// *Send test* by one user: 10 in 10 minutes, then none until those minutes have passed.
+const TESTS_PER_USER: crate::domain::Policy = crate::domain::Policy {
+    free_failures: u32::MAX,
+    max_delay: 0,
+    lock_after: 10,
+    window: 600,
+    lock_for: None,
+};
 
 /// What *Send test* reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +85,8 @@ impl Service {
             .config()
             .secret_key
             .open(&key.api_key, &key.secret_sealed)?;
+        let destination = self.checked_destination(&url).await?;
+        self.count_test(&permit, principal).await?;
         let now = self.now();
         let body = json!({
             "notification_type": "test",
@@ -84,10 +95,8 @@ impl Service {
             "message": "Test notification from the console",
         })
         .to_string();
-        let client = reqwest::Client::builder()
-            .timeout(TEST_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
+        let client = destination
+            .client(TEST_TIMEOUT)
             .map_err(|e| super::InternalError::Task(format!("http client: {e}")))?;
         let answer = client
             .post(&url)
@@ -120,6 +129,46 @@ impl Service {
         let tx = self.db().write(&permit).await?;
         tx.commit(&record).await?;
         Ok(result)
+    }
+}
+
+impl Service {
+    /// Where *Send test* may send `url`: an address the operator's rule admits, resolved
+    /// once (the request goes to it). Refused before any connection is made.
+    async fn checked_destination(&self, url: &str) -> ServiceResult<Destination> {
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|_| ServiceError::invalid("url", "Enter a valid URL"))?;
+        let config = self.config();
+        match Destination::check(&parsed, &config.outbound, config.resolver.as_ref()).await {
+            Ok(destination) => Ok(destination),
+            Err(OutboundRefusal::NoAddress) => Err(ServiceError::invalid(
+                "url",
+                "No address was found for this host",
+            )),
+            Err(OutboundRefusal::Refused(reason)) => {
+                Err(ServiceError::refused_field("url", reason))
+            }
+        }
+    }
+
+    /// Counts one test of the principal's, refusing it past the allowance.
+    async fn count_test(
+        &self,
+        permit: &crate::store::Permit,
+        principal: &Principal,
+    ) -> ServiceResult<()> {
+        let key = format!("webhook-test:{}", principal.user_id);
+        let now = self.now();
+        let mut tx = self.db().write(permit).await?;
+        let mut state = tx.throttle_state(&key).await?;
+        if let Some(retry_after) = TESTS_PER_USER.verdict(&state, now).retry_after(now) {
+            tx.finish().await?;
+            return Err(Refusal::TooManyAttempts { retry_after }.into());
+        }
+        TESTS_PER_USER.record_failure(&mut state, now);
+        tx.save_throttle_state(&key, &state).await?;
+        tx.commit_bookkeeping(permit).await?;
+        Ok(())
     }
 }
 

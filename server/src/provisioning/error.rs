@@ -134,6 +134,7 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | OutsideYourEnvironments
         | OnYourself
         | OwnEmailInProfile
+        | InternalAddress
         | PasswordSignInOnly
         | ActionNotOffered { .. }
         | NeedsAllEnvironments { .. }
