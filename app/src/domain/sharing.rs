@@ -284,9 +284,11 @@ pub struct FolderEntry {
     /// The viewer's level here; `None` for a folder shown only because something shared
     /// with them lies inside it (its name, nothing else).
     pub level: Option<Level>,
-    /// Something is shared on this folder (the shared icon).
+    /// Something is shared on this folder (the shared icon); never said of a folder the
+    /// viewer only passes through.
     pub shared: bool,
-    pub subfolders: i64,
+    /// How many subfolders it has; `None` for a folder the viewer only passes through.
+    pub subfolders: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

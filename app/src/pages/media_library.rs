@@ -330,12 +330,12 @@ fn FolderRow(
         <tr>
             <th scope="row"><A href=href>{f.name}</A>{shared.then(|| view! { <span class="badge" title="Shared">"Shared"</span> })}</th>
             <td>{level}</td>
-            <td>{subfolders}</td>
+            <td>{subfolders.map_or_else(|| "—".to_string(), |n| n.to_string())}</td>
             <td class="button-row">
                 {manage.then(|| view! { <PanelButton label=share_label opens=share panel/> })}
                 <PanelButton label=who_label opens=explain panel/>
                 {manage.then(|| view! { <PanelButton label=edit_label opens=edit panel/> })}
-                {(manage && subfolders == 0).then(|| view! {
+                {(manage && subfolders == Some(0)).then(|| view! {
                     <button type="button" class="button button-quiet"
                         on:click=move |_| { actions.delete.dispatch(DeleteFolder { environment_id: env.clone(), folder_id: did.clone() }); }>
                         {del_label}

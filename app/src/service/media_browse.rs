@@ -70,13 +70,15 @@ impl Service {
                 } else {
                     inherited.max(r.direct_rank).and_then(Level::from_rank)
                 };
+                // A folder only passed through shows its name: not what it holds, nor
+                // whether something is shared on it.
                 (level.is_some() || r.leads).then(|| FolderEntry {
                     path: format!("{base}/{}", r.folder.name),
                     id: r.folder.id,
                     name: r.folder.name,
                     level,
-                    shared: r.shared,
-                    subfolders: r.subfolders,
+                    shared: level.is_some() && r.shared,
+                    subfolders: level.map(|_| r.subfolders),
                 })
             })
             .collect())
@@ -128,7 +130,7 @@ fn folder_entry(h: &SeenFolder) -> FolderEntry {
         path: path_of(&h.chain),
         level: h.level,
         shared: false,
-        subfolders: 0,
+        subfolders: None,
     }
 }
 

@@ -78,7 +78,7 @@ impl Service {
             path,
             level: Some(Level::Manage).filter(|_| principal.sees_all() || row.parent_id.is_none()),
             shared: false,
-            subfolders: 0,
+            subfolders: Some(0),
         })
     }
 

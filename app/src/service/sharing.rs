@@ -186,13 +186,17 @@ impl Service {
                 through_role: false,
             })
             .collect();
+        // Who holds which role is for those who see the whole library; a Media Library
+        // user learns names and emails only (docs/rules/sharing.md).
+        let reveal_roles = principal.sees_all();
         for u in users.into_iter().take(CANDIDATE_LIMIT) {
             let role = u.role_id.as_deref().and_then(account_role_of);
             candidates.push(Candidate {
                 kind: GranteeKind::User,
                 id: u.id,
                 label: u.label,
-                through_role: role.is_some_and(|r| r.has(Permission::MediaLibraryAllFolders)),
+                through_role: reveal_roles
+                    && role.is_some_and(|r| r.has(Permission::MediaLibraryAllFolders)),
             });
         }
         tx.finish().await?;
