@@ -39,7 +39,8 @@ rust-tools:
 		cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked
 
 npm-deps:
-	@[ -x end2end/node_modules/.bin/playwright ] && [ -f end2end/node_modules/cloudinary/package.json ] || \
+	@[ -x end2end/node_modules/.bin/playwright ] && [ -f end2end/node_modules/cloudinary/package.json ] && \
+		[ -f end2end/node_modules/@axe-core/playwright/package.json ] || \
 		(cd end2end && npm ci --no-audit --no-fund)
 
 chromium:
@@ -76,8 +77,8 @@ test-cargo: smtp-sink
 # A fresh data directory and a known setup token for the server cargo-leptos starts.
 E2E_DATA := $(CURDIR)/target/e2e-data
 test-e2e: tools
-	rm -rf $(E2E_DATA) && mkdir -p $(E2E_DATA)
-	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SETUP_TOKEN=e2e-$$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') RUST_LOG=warn \
+	rm -rf $(E2E_DATA) $(E2E_DATA).key && mkdir -p -m 700 $(E2E_DATA)
+	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SECRET_KEY_FILE=$(E2E_DATA).key CONSOLE_SETUP_TOKEN=e2e-$$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') RUST_LOG=warn \
 		cargo leptos end-to-end
 
 # The SDKs, then schemathesis, against the server binary on a spare port, with its own

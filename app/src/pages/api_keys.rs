@@ -175,7 +175,7 @@ fn KeyRow(
             </button>
             {(!key.dedicated_for_webhooks)
                 .then(|| view! {
-                    <button type="button" class="button button-small" aria-label=format!("Dedicate {} for webhooks", key.name) on:click=act("dedicate_webhooks")>
+                    <button type="button" class="button button-small" aria-label=format!("Dedicate for webhooks: {}", key.name) on:click=act("dedicate_webhooks")>
                         "Dedicate for webhooks"
                     </button>
                 })}

@@ -81,6 +81,9 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Tells one opened database from another, for the connection a request keeps.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
 /// The embedded database: one pool for the whole server.
 #[derive(Clone)]
 pub struct Database {
@@ -109,6 +112,22 @@ impl Database {
         Self::pool(options, 8).await
     }
 
+    /// [`Database::open`] with WAL's `synchronous=NORMAL` instead of `FULL`: what `FULL`
+    /// costs is measured against it (`make bench`, the `writes` benchmark). Only in builds
+    /// with the `bench` feature.
+    #[cfg(feature = "bench")]
+    pub async fn open_synchronous_normal(data_dir: &Path) -> StoreResult<Database> {
+        let options = SqliteConnectOptions::new()
+            .filename(data_dir.join("console.db"))
+            .create_if_missing(true);
+        let pool = Self::pool_synchronous(options, 8, SqliteSynchronous::Normal).await?;
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Database {
+            pool,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        })
+    }
+
     /// A private in-memory database, for tests and benchmarks.
     pub async fn open_in_memory() -> StoreResult<Database> {
         // One connection: each in-memory connection would be a database of its own.
@@ -117,22 +136,29 @@ impl Database {
     }
 
     async fn connect(options: SqliteConnectOptions, max: u32) -> StoreResult<Database> {
-        static OPENED: AtomicU64 = AtomicU64::new(0);
         let pool = Self::pool(options, max).await?;
         sqlx::migrate!("../migrations").run(&pool).await?;
         Ok(Database {
             pool,
-            id: OPENED.fetch_add(1, Ordering::Relaxed),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
     async fn pool(options: SqliteConnectOptions, max: u32) -> StoreResult<SqlitePool> {
+        // FULL: a commit is on disk before it returns, so an email is never sent (nor an
+        // answer given) for a change a power loss could undo (WAL's NORMAL may lose the
+        // last commits). Its cost per write is measured in docs/benchmarks.md.
+        Self::pool_synchronous(options, max, SqliteSynchronous::Full).await
+    }
+
+    async fn pool_synchronous(
+        options: SqliteConnectOptions,
+        max: u32,
+        synchronous: SqliteSynchronous,
+    ) -> StoreResult<SqlitePool> {
         let options = options
+            .synchronous(synchronous)
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a commit is on disk before it returns, so an email is never sent (nor
-            // an answer given) for a change a power loss could undo (WAL's NORMAL may lose
-            // the last commits). Its cost per write is measured in docs/benchmarks.md.
-            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
             // Every query of the console, prepared once per connection.
