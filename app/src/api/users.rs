@@ -96,6 +96,8 @@ pub async fn get_user(id: String) -> Result<UserDetail, ConsoleError> {
     Ok(UserDetail { user, actions })
 }
 
+// A server function's arguments are its form's fields.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "edit_user")]
 pub async fn edit_user(
     id: String,

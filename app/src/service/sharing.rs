@@ -216,7 +216,8 @@ impl Service {
     /// Shares the item with users and/or groups at a level (replacing a level they held
     /// on it). Needs *can manage* there and never grants above the sharer's own level.
     /// Inactive or disabled users, users without access to the environment, unknown
-    /// users or groups: refused, nothing shared.
+    /// users or groups: refused, nothing shared. (The share form's fields, one by one.)
+    #[allow(clippy::too_many_arguments)]
     pub async fn share(
         &self,
         principal: &Principal,
