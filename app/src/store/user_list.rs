@@ -62,6 +62,15 @@ impl ListedUser {
 pub(super) const ROLE_OF_USER: &str = "(SELECT ra.role_id FROM role_assignments ra \
      WHERE ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account')";
 
+/// Below this many users matching a search, the page is chosen among the matches.
+const SPARSE_PREFIX: i64 = 2_000;
+
+/// The range of text starting with `prefix` (byte order, as SQLite compares text):
+/// `[prefix, prefix + U+10FFFF)`.
+fn prefix_range(prefix: &str) -> (String, String) {
+    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+}
+
 pub(super) fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -71,6 +80,16 @@ pub(super) fn escape_like(s: &str) -> String {
 impl Tx {
     /// One page of an account's users, oldest first, by keyset (no OFFSET).
     pub async fn list_users(&mut self, f: &UserFilter<'_>) -> StoreResult<Vec<ListedUser>> {
+        self.list_users_choosing(f, SPARSE_PREFIX).await
+    }
+
+    /// [`Tx::list_users`], choosing among a search's matches when at most `sparse_below`
+    /// users match (the tests force either plan).
+    async fn list_users_choosing(
+        &mut self,
+        f: &UserFilter<'_>,
+        sparse_below: i64,
+    ) -> StoreResult<Vec<ListedUser>> {
         let account_id = self.account()?;
         // The role comes from a correlated subquery (not a join), so the planner walks the
         // order's index and stops after LIMIT rows.
@@ -85,7 +104,7 @@ impl Tx {
              {int_col} AS sort_int, {text_col} AS sort_text \
              FROM users u WHERE u.account_id = "
         ));
-        q.push_bind(account_id);
+        q.push_bind(account_id.clone());
         if let Some(status) = f.status {
             q.push(" AND u.status = ").push_bind(status.to_string());
         }
@@ -106,6 +125,24 @@ impl Tx {
             .push("))");
         }
         if let Some(prefix) = f.prefix {
+            // A few matches: the page is chosen among them (found by index ranges), not by
+            // walking the whole order's index to find them; many: the walk stops soon.
+            if !self.prefix_matches_more_than(prefix, sparse_below).await? {
+                let (low, high) = prefix_range(prefix);
+                q.push(" AND u.rowid IN (SELECT rowid FROM users WHERE account_id = ")
+                    .push_bind(account_id.clone())
+                    .push(" AND email_normalized >= ")
+                    .push_bind(low.clone())
+                    .push(" AND email_normalized < ")
+                    .push_bind(high.clone())
+                    .push(" UNION ALL SELECT rowid FROM users WHERE account_id = ")
+                    .push_bind(account_id.clone())
+                    .push(" AND LOWER(name) >= ")
+                    .push_bind(low)
+                    .push(" AND LOWER(name) < ")
+                    .push_bind(high)
+                    .push(")");
+            }
             let pattern = format!("{}%", escape_like(prefix));
             q.push(" AND (u.email_normalized LIKE ")
                 .push_bind(pattern.clone());
@@ -133,6 +170,27 @@ impl Tx {
             f.limit
         ));
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
+    }
+
+    /// Whether more than `cap` of the account's users have an email or a (lowercased) name
+    /// starting with `prefix`: two index ranges, counted up to `cap + 1`.
+    async fn prefix_matches_more_than(&mut self, prefix: &str, cap: i64) -> StoreResult<bool> {
+        let account_id = self.account()?;
+        let (low, high) = prefix_range(prefix);
+        // The cap is an integer literal (a bound LIMIT re-plans at every execution).
+        let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE account_id = ?1 \
+             AND email_normalized >= ?2 AND email_normalized < ?3 \
+             UNION ALL SELECT 1 FROM users WHERE account_id = ?1 \
+             AND LOWER(name) >= ?2 AND LOWER(name) < ?3 LIMIT {})",
+            cap.saturating_add(1)
+        )))
+        .bind(account_id)
+        .bind(low)
+        .bind(high)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(found > cap)
     }
 
     /// `(user id, scope)` of the environment-role assignments of these users.
@@ -184,5 +242,93 @@ impl Tx {
             .fetch_one(self.conn())
             .await?;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Database, Permit};
+
+    /// 2,500 users: emails `u<n>@example.com`, every third with a name (some starting like
+    /// another user's email), created out of order, some signed in.
+    async fn seeded() -> Database {
+        let db = Database::open_in_memory().await.unwrap();
+        let permit = Permit::for_store_tests("acct");
+        let mut tx = db.write(&permit).await.unwrap();
+        sqlx::query("INSERT INTO accounts (id, name, plan, created_at, updated_at) VALUES ('acct', 'A', 'enterprise', 0, 0)")
+            .execute(tx.conn())
+            .await
+            .unwrap();
+        for n in 0..2_500i64 {
+            let name = match n % 3 {
+                0 => Some(format!("U{} Person", (n * 7) % 2_500)),
+                1 => Some(format!("Zoe {n}")),
+                _ => None,
+            };
+            sqlx::query(
+                "INSERT INTO users (id, account_id, email, email_normalized, name, status, created_at, updated_at, last_login_at) \
+                 VALUES (?1, 'acct', ?2, ?2, ?3, 'active', ?4, ?4, ?5)",
+            )
+            .bind(format!("id{n:05}"))
+            .bind(format!("u{n}@example.com"))
+            .bind(name)
+            .bind((n * 7919) % 2_500)
+            .bind((n % 5 == 0).then_some(n))
+            .execute(tx.conn())
+            .await
+            .unwrap();
+        }
+        tx.commit_bookkeeping(&permit).await.unwrap();
+        db
+    }
+
+    async fn all_pages(
+        db: &Database,
+        prefix: &str,
+        sort: UserSort,
+        sparse_below: i64,
+    ) -> Vec<String> {
+        let permit = Permit::for_store_tests("acct");
+        let mut ids = Vec::new();
+        let mut after: Option<(SortKey, String)> = None;
+        loop {
+            let mut tx = db.read(&permit).await.unwrap();
+            let f = UserFilter {
+                prefix: Some(prefix),
+                sort,
+                after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
+                limit: 50,
+                ..Default::default()
+            };
+            let page = tx.list_users_choosing(&f, sparse_below).await.unwrap();
+            tx.finish().await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some((last.sort_key().unwrap(), last.user.id.clone()));
+            ids.extend(page.into_iter().map(|u| u.user.id));
+        }
+        ids
+    }
+
+    #[tokio::test]
+    async fn a_search_finds_the_same_users_in_the_same_order_by_either_plan() {
+        let db = seeded().await;
+        for prefix in ["u1", "u12", "u123@", "zoe 1", "u2499", "nobody", "u"] {
+            for sort in [
+                UserSort::Created,
+                UserSort::CreatedDesc,
+                UserSort::Name,
+                UserSort::Email,
+                UserSort::LastLogin,
+            ] {
+                let sparse = all_pages(&db, prefix, sort, i64::MAX).await;
+                let dense = all_pages(&db, prefix, sort, -1).await;
+                assert_eq!(sparse, dense, "{prefix} by {sort:?}");
+                let chosen = all_pages(&db, prefix, sort, SPARSE_PREFIX).await;
+                assert_eq!(chosen, dense, "{prefix} by {sort:?}");
+            }
+        }
+        // "u1" matches emails u1, u10…u19, u100…, u1000… and names "U1…": 1,000+ users.
+        assert!(all_pages(&db, "u1", UserSort::Email, i64::MAX).await.len() > 1_000);
     }
 }
