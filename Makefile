@@ -17,11 +17,18 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SMTP_VENV := $(CURDIR)/target/smtp-venv
 AIOSMTPD_VERSION := 1.4.6
 
-.PHONY: run test tools rust-tools npm-deps chromium smtp-sink sdk-deps test-cargo test-e2e test-sdk bench fmt clean-e2e
+.PHONY: run test tools rust-tools release-tools npm-deps chromium smtp-sink sdk-deps test-cargo test-e2e test-sdk bench fmt clean-e2e
+
+# Every build splits the WASM at the lazy routes (each page its own chunk).
+LEPTOS_BUILD := --split
+# cargo-leptos builds with type-erased views (`always-erase-components`), passing this as
+# RUSTFLAGS; cargo's own test and bench builds use the same flags, so the server's
+# dependencies are compiled once for both.
+ERASED := RUSTFLAGS="--cfg erase_components"
 
 ## make run: build in release and serve the console at http://127.0.0.1:3000 (data in ./data).
-run: rust-tools
-	cargo leptos serve --release
+run: release-tools
+	cargo leptos serve --release --precompress $(LEPTOS_BUILD)
 
 ## make test: every test — cargo (unit + HTTP integration), Playwright in Chromium, and
 ## Cloudinary's official SDKs (Python, Node) against the Provisioning API.
@@ -35,6 +42,10 @@ rust-tools:
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@cargo install --list | grep -q "^cargo-leptos v$(CARGO_LEPTOS_VERSION):" || \
 		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version
+
+# Release builds only (make run, make bench): cargo-leptos runs wasm-opt -Oz on them and would
+# otherwise download it. Debug builds (make test) never run it.
+release-tools: rust-tools
 	@cargo install --list | grep -q "^wasm-opt v$(WASM_OPT_VERSION):" || \
 		cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked
 
@@ -72,25 +83,28 @@ sdk-deps:
 		$(SCHEMATHESIS_VENV)/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION))
 
 test-cargo: smtp-sink
-	CONSOLE_TEST_SMTP_PYTHON=$(SMTP_VENV)/bin/python cargo test --workspace --exclude frontend
+	CONSOLE_TEST_SMTP_PYTHON=$(SMTP_VENV)/bin/python $(ERASED) cargo test --workspace --exclude frontend
 
 # A fresh data directory and a known setup token for the server cargo-leptos starts.
 E2E_DATA := $(CURDIR)/target/e2e-data
 test-e2e: tools
 	rm -rf $(E2E_DATA) $(E2E_DATA).key && mkdir -p -m 700 $(E2E_DATA)
 	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SECRET_KEY_FILE=$(E2E_DATA).key CONSOLE_SETUP_TOKEN=e2e-$$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') RUST_LOG=warn \
-		cargo leptos end-to-end
+		cargo leptos end-to-end $(LEPTOS_BUILD)
 
 # The SDKs, then schemathesis, against the server binary on a spare port, with its own
 # data directory.
 # `cargo leptos build` is what `test-e2e` built already (then a no-op).
 test-sdk: rust-tools sdk-deps npm-deps
-	cargo leptos build
+	cargo leptos build $(LEPTOS_BUILD)
 	bash end2end/sdk/run.sh $(CURDIR)/target/debug/server
 
-## make bench: sign-in throughput and the other benchmarks (run on demand, not in make test).
-bench:
-	cargo bench -p server --features bench
+## make bench: the first load in Chromium (release build), sign-in throughput and the other
+## benchmarks (run on demand, not in make test).
+bench: release-tools npm-deps chromium
+	cargo leptos build --release --precompress $(LEPTOS_BUILD)
+	bash end2end/bench/first_load.sh $(CURDIR)/target/release/server
+	$(ERASED) cargo bench -p server --features bench
 
 fmt:
 	cargo fmt --all

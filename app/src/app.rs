@@ -2,17 +2,18 @@
 //! `components::auth`.
 
 use crate::components::auth::provide_auth;
-use crate::domain::settings::SettingsPage;
-use crate::domain::Area;
 use crate::pages;
+use crate::routes;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 
-/// The HTML document. On the server it also sets the Content-Security-Policy with this
-/// response's nonce, so only our own scripts (and WASM) run.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document, with the build's `stylesheet` (its content-hashed address). On the
+/// server it also sets the Content-Security-Policy with this response's nonce, so only our
+/// own scripts (and WASM) run.
+pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
@@ -23,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=stylesheet.to_string()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -59,7 +61,6 @@ pub fn App() -> impl IntoView {
     let auth = provide_auth();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/console.css"/>
         <Title formatter=|page: String| if page.is_empty() { "Console".to_string() } else { format!("{page} · Console") }/>
         // The theme is known once the session is: server-rendered from the user's choice.
         <Transition fallback=|| ()>
@@ -67,37 +68,37 @@ pub fn App() -> impl IntoView {
         </Transition>
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-                <Route ssr=SsrMode::Async path=path!("/login") view=pages::login::LoginPage/>
-                <Route ssr=SsrMode::Async path=path!("/setup") view=pages::setup::SetupPage/>
-                <Route ssr=SsrMode::Async path=path!("/invite") view=pages::invite::SetPasswordPage/>
-                <Route ssr=SsrMode::Async path=path!("/reset-password") view=pages::invite::SetPasswordPage/>
-                <Route ssr=SsrMode::Async path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage/>
-                <ParentRoute ssr=SsrMode::Async path=path!("") view=crate::components::layout::ConsoleLayout>
-                    <Route ssr=SsrMode::Async path=path!("") view=pages::home::HomePage/>
-                    <Route ssr=SsrMode::Async path=path!("profile") view=pages::profile::ProfilePage/>
-                    <Route ssr=SsrMode::Async path=path!("roles") view=pages::role_matrix::RoleMatrixPage/>
-                    <Route ssr=SsrMode::Async path=path!("audit-log") view=pages::audit_log::AuditLogPage/>
-                    <Route ssr=SsrMode::Async path=path!("users") view=pages::users::UsersPage/>
-                    <Route ssr=SsrMode::Async path=path!("users/:id") view=pages::user_edit::UserEditPage/>
-                    <Route ssr=SsrMode::Async path=path!("groups") view=pages::groups::GroupsPage/>
-                    <Route ssr=SsrMode::Async path=path!("groups/:id") view=pages::group_edit::GroupEditPage/>
-                    <Route ssr=SsrMode::Async path=path!("media-library") view=pages::media_library::MediaLibraryPage/>
-                    <Route ssr=SsrMode::Async path=path!("environments") view=pages::environments::EnvironmentsPage/>
-                    <Route ssr=SsrMode::Async path=path!("api-keys") view=pages::api_keys::ApiKeysPage/>
-                    <Route ssr=SsrMode::Async path=path!("account") view=pages::account::AccountPage/>
-                    <Route ssr=SsrMode::Async path=path!("account-api-keys") view=pages::account_api_keys::AccountApiKeysPage/>
-                    <Route ssr=SsrMode::Async path=path!("provisioning-api") view=pages::provisioning_api::ProvisioningApiPage/>
-                    <Route ssr=SsrMode::Async path=path!("security") view=|| view! { <pages::not_built::NotBuilt area=Area::Security/> }/>
-                    <Route ssr=SsrMode::Async path=path!("billing") view=pages::billing::BillingPage/>
-                    <Route ssr=SsrMode::Async path=path!("add-ons") view=pages::addons::AddonsPage/>
-                    <Route ssr=SsrMode::Async path=path!("settings") view=pages::settings::SettingsIndex/>
-                    <Route ssr=SsrMode::Async path=path!("settings/upload") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Upload/> }/>
-                    <Route ssr=SsrMode::Async path=path!("settings/backup") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Backup/> }/>
-                    <Route ssr=SsrMode::Async path=path!("settings/optimization") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Optimization/> }/>
-                    <Route ssr=SsrMode::Async path=path!("settings/webhooks") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Webhooks/> }/>
-                    <Route ssr=SsrMode::Async path=path!("settings/security") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::Security/> }/>
-                    <Route ssr=SsrMode::Async path=path!("settings/media-library") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::MediaLibrary/> }/>
-                    <Route ssr=SsrMode::Async path=path!("settings/dam-apps") view=|| view! { <pages::settings::SettingsScreen page=SettingsPage::DamApps/> }/>
+                <Route ssr=SsrMode::Async path=path!("/login") view={Lazy::<routes::Login>::new()}/>
+                <Route ssr=SsrMode::Async path=path!("/setup") view={Lazy::<routes::Setup>::new()}/>
+                <Route ssr=SsrMode::Async path=path!("/invite") view={Lazy::<routes::SetPassword>::new()}/>
+                <Route ssr=SsrMode::Async path=path!("/reset-password") view={Lazy::<routes::SetPassword>::new()}/>
+                <Route ssr=SsrMode::Async path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()}/>
+                <ParentRoute ssr=SsrMode::Async path=path!("") view={Lazy::<routes::Console>::new()}>
+                    <Route ssr=SsrMode::Async path=path!("") view={Lazy::<routes::Home>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("profile") view={Lazy::<routes::Profile>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("roles") view={Lazy::<routes::RoleMatrix>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("audit-log") view={Lazy::<routes::AuditLog>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("users") view={Lazy::<routes::Users>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("users/:id") view={Lazy::<routes::UserEdit>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("groups") view={Lazy::<routes::Groups>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("groups/:id") view={Lazy::<routes::GroupEdit>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("media-library") view={Lazy::<routes::MediaLibrary>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("environments") view={Lazy::<routes::Environments>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("api-keys") view={Lazy::<routes::ApiKeys>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("account") view={Lazy::<routes::Account>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("account-api-keys") view={Lazy::<routes::AccountApiKeys>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("provisioning-api") view={Lazy::<routes::ProvisioningApi>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("security") view={Lazy::<routes::Security>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("billing") view={Lazy::<routes::Billing>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("add-ons") view={Lazy::<routes::AddOns>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings") view={Lazy::<routes::Settings>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings/upload") view={Lazy::<routes::UploadSettings>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings/backup") view={Lazy::<routes::BackupSettings>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings/optimization") view={Lazy::<routes::OptimizationSettings>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings/webhooks") view={Lazy::<routes::WebhookSettings>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings/security") view={Lazy::<routes::SecuritySettings>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings/media-library") view={Lazy::<routes::MediaLibrarySettings>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings/dam-apps") view={Lazy::<routes::DamAppSettings>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

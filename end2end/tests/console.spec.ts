@@ -87,8 +87,9 @@ test("sign in, navigate, dark mode that persists, sign out, wrong password", asy
   // Sign out: back to sign-in, and the console is closed.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
+  // A console page, signed out: to sign-in, which would come back to it.
   await page.goto("/profile");
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fprofile$/);
 
   // A wrong password shows the one error message.
   await signIn(page, ADMIN.email, "not the password at all");
@@ -118,20 +119,21 @@ test("when the session has ended, the next action or click lands on sign-in", as
   await open(page, "/profile");
   await page.context().clearCookies();
   await page.getByRole("radio", { name: "Light" }).click();
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fprofile$/);
 
-  // Signing in again works, and stays (no replay of the old refusal).
+  // Signing in again works, comes back to the page, and stays (no replay of the old refusal).
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole("heading", { level: 1, name: "My Profile" })).toBeVisible();
   await page.waitForTimeout(1000);
   await expect(page).not.toHaveURL(/\/login/);
 
   // A click: client-side navigation asks the server whether the session still holds.
   await page.context().clearCookies();
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Role matrix" }).click();
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Froles$/);
 });
 
 test("a Master admin invites two users; one accepts the emailed link and signs in", async ({ page }) => {
@@ -219,7 +221,7 @@ test("the user lifecycle: force logout, reset password, delete, and the seat lim
   await dialog.getByRole("button", { name: "Force logout" }).click();
   await expect(page.getByText("Every session of the user has ended")).toBeVisible();
   await dana.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "My Profile" }).click();
-  await expect(dana).toHaveURL(/\/login$/);
+  await expect(dana).toHaveURL(/\/login\?next=%2Fprofile$/);
 
   // Eli, still pending, gets a fresh invitation and accepts it.
   dialog = await choose("eli@acme.example", "Resend invite");

@@ -242,7 +242,11 @@ async fn main() {
     let request: BareRequest = (bare.clone(), Arc::new(key.key.api_key.clone()));
 
     // The API over TCP, as an SDK calls it.
-    let router = server::router::build(&config, service);
+    let router = server::router::build(
+        &config,
+        service,
+        &server::assets::SiteAssets::stand_in(&dir.path().join("site")),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

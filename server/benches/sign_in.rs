@@ -1,25 +1,33 @@
-//! Sign-in throughput: password sign-ins per second through the whole HTTP stack
-//! (CSRF check, server function, argon2id on the blocking pool, session write), with
-//! 16 concurrent clients, and how fast a cheap request stays meanwhile.
+//! Sign-in throughput against its ceiling. Password sign-ins per second through the whole
+//! HTTP stack (CSRF check, server function, throttle, argon2id on the blocking pool, session
+//! and audit writes) from 16 concurrent clients, beside the hash-only ceiling measured in the
+//! same run: the same argon2id verification (m = 19 MiB, t = 2, p = 1) from 16 tasks on the
+//! blocking pool, as many at once as the service hashes. The two take turns in rounds (the
+//! machine's speed drifts); each round's ratio is taken within it and the median reported.
+//! Meanwhile a cheap signed-in request runs every 20 ms; the process's peak resident memory
+//! is read at the end.
 //!
-//! Run with `make bench` (or `cargo bench -p server --bench sign_in`).
+//! Run with `make bench` (or `cargo bench -p server --features bench --bench sign_in`).
+//! `BENCH_ROUNDS` (default 5) and `BENCH_SIGN_INS` per round (default 160) change the run.
 
 use app::service::{BootstrapInput, OsEntropy, Service, SystemClock};
 use app::store::Database;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use axum::Router;
 use clap::Parser;
 use http::{header, Request, StatusCode};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
 const EMAIL: &str = "bench@example.com";
 const PASSWORD: &str = "a long and uncommon passphrase";
 const CLIENTS: usize = 16;
-const SIGN_INS: usize = 320;
 
 fn request(path: &str, body: String, cookie: Option<&str>) -> Request<Body> {
     let addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
@@ -38,76 +46,64 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-#[tokio::main]
-async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(dir.path()).await.unwrap();
-    let config = server::config::Cli::try_parse_from(["server"])
-        .unwrap()
-        .config;
-    let service = Service::new(
-        db,
-        config.service_config(),
-        Arc::new(SystemClock),
-        Arc::new(OsEntropy),
-    )
-    .await
-    .unwrap();
-    service
-        .bootstrap(&BootstrapInput {
-            account_name: "Bench".into(),
-            email: EMAIL.into(),
-            password: PASSWORD.into(),
-            plan: None,
-        })
-        .await
-        .unwrap();
-    let router = server::router::build(&config, service);
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The process's resident memory now and at its peak, in MiB (Linux).
+fn resident_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// `n` verifications of `hash` from 16 tasks, `concurrency` at once on the blocking pool:
+/// the most sign-ins per second the hash allows. Returns the rate.
+async fn hash_only(n: usize, hash: &Arc<str>, concurrency: usize) -> f64 {
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..CLIENTS {
+        let (permits, hash) = (permits.clone(), hash.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in (c..n).step_by(CLIENTS) {
+                let _permit = permits.acquire().await.unwrap();
+                let hash = hash.clone();
+                let ok = tokio::task::spawn_blocking(move || {
+                    argon2::Argon2::default()
+                        .verify_password(PASSWORD.as_bytes(), &*hash)
+                        .is_ok()
+                })
+                .await
+                .unwrap();
+                assert!(ok);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// `n` sign-ins from 16 clients through HTTP, with the probe meanwhile. Returns the rate,
+/// the sign-ins' latencies and the probe's.
+async fn sign_ins(router: &Router, n: usize, cookie: &str) -> (f64, Vec<Duration>, Vec<Duration>) {
     let form = format!(
         "email={}&password={}",
         EMAIL.replace('@', "%40"),
         PASSWORD.replace(' ', "+")
     );
-
-    // A session for the "other requests" probe.
-    let res = router
-        .clone()
-        .oneshot(request("/api/sign_in", form.clone(), None))
-        .await
-        .unwrap();
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.strip_prefix("console_session="))
-        .map(|c| c.split(';').next().unwrap_or_default().to_string())
-        .expect("session cookie");
-
-    let start = Instant::now();
-    let mut clients = Vec::new();
-    for c in 0..CLIENTS {
-        let router = router.clone();
-        let form = form.clone();
-        clients.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            for _ in (c..SIGN_INS).step_by(CLIENTS) {
-                let t = Instant::now();
-                let res = router
-                    .clone()
-                    .oneshot(request("/api/sign_in", form.clone(), None))
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), StatusCode::OK);
-                latencies.push(t.elapsed());
-            }
-            latencies
-        }));
-    }
-    // Meanwhile, a cheap signed-in request every 20 ms, until the sign-ins are done.
     let done = Arc::new(AtomicBool::new(false));
     let probe = {
-        let router = router.clone();
-        let done = done.clone();
+        let (router, done, cookie) = (router.clone(), done.clone(), cookie.to_string());
         tokio::spawn(async move {
             let mut latencies = Vec::new();
             while !done.load(Ordering::Relaxed) {
@@ -124,36 +120,142 @@ async fn main() {
             latencies
         })
     };
-    let mut sign_ins = Vec::new();
-    for c in clients {
-        sign_ins.extend(c.await.unwrap());
+    let start = Instant::now();
+    let mut clients = Vec::new();
+    for c in 0..CLIENTS {
+        let (router, form) = (router.clone(), form.clone());
+        clients.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for _ in (c..n).step_by(CLIENTS) {
+                let t = Instant::now();
+                let res = router
+                    .clone()
+                    .oneshot(request("/api/sign_in", form.clone(), None))
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
     }
-    let elapsed = start.elapsed();
+    let mut latencies = Vec::new();
+    for c in clients {
+        latencies.extend(c.await.unwrap());
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);
-    let probe = probe.await.expect("probe");
-    sign_ins.sort();
-    let mut probe = probe;
-    probe.sort();
+    (rate, latencies, probe.await.unwrap())
+}
+
+#[tokio::main]
+async fn main() {
+    let env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (rounds, per_round) = (env("BENCH_ROUNDS", 5), env("BENCH_SIGN_INS", 160));
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).await.unwrap();
+    let config = server::config::Cli::try_parse_from(["server"])
+        .unwrap()
+        .config;
+    let service_config = config.service_config();
+    let concurrency = service_config.password_hash_concurrency;
+    let service = Service::new(
+        db,
+        service_config,
+        Arc::new(SystemClock),
+        Arc::new(OsEntropy),
+    )
+    .await
+    .unwrap();
+    service
+        .bootstrap(&BootstrapInput {
+            account_name: "Bench".into(),
+            email: EMAIL.into(),
+            password: PASSWORD.into(),
+            plan: None,
+        })
+        .await
+        .unwrap();
+    let router = server::router::build(
+        &config,
+        service,
+        &server::assets::SiteAssets::stand_in(&dir.path().join("site")),
+    );
+    let hash: Arc<str> = argon2::Argon2::default()
+        .hash_password_with_salt(PASSWORD.as_bytes(), b"sign-in-bench-16")
+        .unwrap()
+        .to_string()
+        .into();
+
+    // A session for the probe.
+    let form = format!(
+        "email={}&password={}",
+        EMAIL.replace('@', "%40"),
+        PASSWORD.replace(' ', "+")
+    );
+    let res = router
+        .clone()
+        .oneshot(request("/api/sign_in", form, None))
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.strip_prefix("console_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .expect("session cookie");
 
     println!(
-        "password sign-ins: {} with {CLIENTS} concurrent clients in {:.2?}",
-        sign_ins.len(),
-        elapsed
+        "sign-ins: {CLIENTS} clients, {per_round} per round, {rounds} rounds; argon2id m=19 MiB t=2 p=1, \
+         {concurrency} hashes at once"
     );
-    println!(
-        "  throughput: {:.1} sign-ins/s",
-        sign_ins.len() as f64 / elapsed.as_secs_f64()
-    );
-    println!(
-        "  latency p50 {:.1?}  p99 {:.1?}",
-        percentile(&sign_ins, 0.5),
-        percentile(&sign_ins, 0.99)
-    );
-    if !probe.is_empty() {
+    let (mut rates, mut ceilings, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut all_sign_ins, mut all_probes) = (Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        let ceiling = hash_only(per_round, &hash, concurrency).await;
+        let (rate, latencies, probes) = sign_ins(&router, per_round, &cookie).await;
         println!(
-            "other requests meanwhile (session check): p50 {:.2?}  p99 {:.2?}",
-            percentile(&probe, 0.5),
-            percentile(&probe, 0.99)
+            "  round {round}: hash only {ceiling:.1}/s, sign-ins {rate:.1}/s ({:.1} %)",
+            100.0 * rate / ceiling
         );
+        rates.push(rate);
+        ceilings.push(ceiling);
+        ratios.push(rate / ceiling);
+        all_sign_ins.extend(latencies);
+        all_probes.extend(probes);
     }
+    all_sign_ins.sort();
+    all_probes.sort();
+    let (rss, peak) = resident_mib();
+    // Memory given back once the burst is over (the hashes' 19 MiB each, freed on idle
+    // blocking threads).
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (after, _) = resident_mib();
+    println!(
+        "sign-ins: {:.1}/s (median of rounds); hash-only ceiling {:.1}/s; ratio {:.1} % (median of \
+         rounds' ratios)",
+        median(rates),
+        median(ceilings),
+        100.0 * median(ratios)
+    );
+    println!(
+        "  sign-in latency p50 {:.1?}  p99 {:.1?}",
+        percentile(&all_sign_ins, 0.5),
+        percentile(&all_sign_ins, 0.99)
+    );
+    println!(
+        "other requests meanwhile (session check every 20 ms): p50 {:.2?}  p99 {:.2?} ({} requests)",
+        percentile(&all_probes, 0.5),
+        percentile(&all_probes, 0.99),
+        all_probes.len()
+    );
+    println!(
+        "resident memory: {peak:.1} MiB at peak, {rss:.1} MiB when the sign-ins end, {after:.1} MiB 2 s later"
+    );
 }

@@ -192,7 +192,11 @@ async fn main() {
     report("service, first page of 50 sorted by last login", by_login);
 
     // HTTP: the same first page through the whole stack (session, CSRF, server function).
-    let router = server::router::build(&config, service);
+    let router = server::router::build(
+        &config,
+        service,
+        &server::assets::SiteAssets::stand_in(&dir.path().join("site")),
+    );
     let addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
     let mut http_times = Vec::new();
     for _ in 0..rounds {

@@ -1,5 +1,6 @@
 //! The console's server: configuration, the HTTP application and the operator commands.
 
+pub mod assets;
 pub mod bootstrap_cmd;
 pub mod config;
 pub mod dev_mailbox;

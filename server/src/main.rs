@@ -82,7 +82,9 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
     if config.dev_mailbox {
         tracing::warn!("the development mailbox is on: /dev/mailbox shows every email");
     }
-    let app = server::router::build(&config, service);
+    let assets = server::assets::SiteAssets::load(std::path::Path::new(&config.site_root))
+        .map_err(|e| e.to_string())?;
+    let app = server::router::build(&config, service, &assets);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("can't listen on {}: {e}", config.addr))?;

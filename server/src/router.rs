@@ -1,6 +1,7 @@
 //! The HTTP application: pages and server functions, static files, and the middleware
 //! every request passes.
 
+use crate::assets::SiteAssets;
 use crate::config::Config;
 use crate::middleware::{
     attach_request_meta, read_body_in_time, refuse_cross_site, security_headers, server_fn_status,
@@ -15,18 +16,24 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub fn leptos_options(config: &Config) -> LeptosOptions {
+/// Leptos' options: the site's files are named by the build (see `assets`).
+pub fn leptos_options(config: &Config, assets: &SiteAssets) -> LeptosOptions {
     let env = match std::env::var("LEPTOS_ENV").as_deref() {
         Ok("DEV") | Ok("dev") | Ok("development") => leptos::config::Env::DEV,
         _ => leptos::config::Env::PROD,
     };
     LeptosOptions::builder()
-        .output_name("console")
-        .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
+        .output_name(crate::assets::OUTPUT_NAME)
+        .site_root(assets.root().to_string_lossy().as_ref())
+        .site_pkg_dir(crate::assets::PKG_DIR)
+        .hash_files(true)
+        .hash_file(std::sync::Arc::from(
+            assets.hash_file().to_string_lossy().as_ref(),
+        ))
         .site_addr(config.addr)
         .env(env)
         .build()
@@ -42,9 +49,9 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole application for one service.
-pub fn build(config: &Config, service: Service) -> Router {
-    let options = leptos_options(config);
+/// The whole application for one service, serving the built site `assets`.
+pub fn build(config: &Config, service: Service, assets: &SiteAssets) -> Router {
+    let options = leptos_options(config, assets);
     let routes = route_list();
     let cookies = CookiePolicy {
         secure: config.secure(),
@@ -55,6 +62,8 @@ pub fn build(config: &Config, service: Service) -> Router {
         provide_context(cookies);
     };
     let shell_options = options.clone();
+    let stylesheet = assets.stylesheet();
+    let error_stylesheet = assets.stylesheet();
     let mut router = Router::new();
     if config.dev_mailbox {
         let service = service.clone();
@@ -65,11 +74,26 @@ pub fn build(config: &Config, service: Service) -> Router {
     }
     router
         .leptos_routes_with_context(&options, routes, context, move || {
-            shell(shell_options.clone())
+            shell(shell_options.clone(), stylesheet.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .merge(assets.pkg_router())
+        .fallback(leptos_axum::file_and_error_handler(move |options| {
+            shell(options, error_stylesheet.clone())
+        }))
         .with_state(options)
         .layer(axum::middleware::from_fn(server_fn_status))
+        // Pages (HTML) compressed as the client accepts, at a quality quick enough for
+        // every request; `/pkg` is compressed at build time, and data answers (which may
+        // carry a secret shown once) stay as they are.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(|_, _, headers: &http::HeaderMap, _: &http::Extensions| {
+                    headers
+                        .get(http::header::CONTENT_TYPE)
+                        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+                }),
+        )
         .layer(axum::middleware::from_fn_with_state(
             config.body_policy(),
             read_body_in_time,

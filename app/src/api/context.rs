@@ -98,6 +98,30 @@ pub async fn signed_in() -> Result<(Request, Principal), ConsoleError> {
     }
 }
 
+/// Whether this request is a plain HTML form post (a browser without the WASM), not the
+/// console's own call: the same test Leptos makes before redirecting one.
+pub fn plain_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Answers this request with `303 See Other` to `location` (a path on this console).
+pub fn see_other(location: &str) {
+    if let (Some(opts), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(location),
+    ) {
+        opts.set_status(http::StatusCode::SEE_OTHER);
+        opts.insert_header(http::header::LOCATION, v);
+    }
+}
+
 pub fn set_cookie(value: &str) {
     if let (Some(opts), Ok(v)) = (
         use_context::<ResponseOptions>(),

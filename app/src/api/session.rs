@@ -58,19 +58,47 @@ pub async fn complete_setup(
     Ok(())
 }
 
+/// Signs in and goes on to `next` (a page on this console; anything else means `/`).
+/// Posted without the WASM, a failure loads the sign-in page again saying why.
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), ConsoleError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<(), ConsoleError> {
+    use crate::domain::sign_in::{safe_next, SignInProblem};
     let req = request().await?;
     let signed = req
         .service
         .sign_in(&email, &password, req.token.as_deref(), &req.meta)
         .await
-        .or_api(&req.meta)?;
+        .or_api(&req.meta);
+    let signed = match signed {
+        Ok(signed) => signed,
+        Err(e) => {
+            if super::context::plain_form_post() {
+                let problem = match &e {
+                    ConsoleError::Invalid(fields) => SignInProblem::of_invalid(fields),
+                    ConsoleError::Refused(r) => SignInProblem::of_refusal(r),
+                    ConsoleError::Internal { .. } | ConsoleError::Transport(_) => {
+                        SignInProblem::Unavailable
+                    }
+                };
+                let mut to = format!("/login?failed={}", problem.code());
+                if let Some(next) = safe_next(&next) {
+                    to.push_str("&next=");
+                    to.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
+                }
+                super::context::see_other(&to);
+            }
+            return Err(e);
+        }
+    };
     set_cookie(
         &req.cookies
             .set(&signed.token, req.service.config().session_absolute_secs),
     );
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(safe_next(&next).unwrap_or("/"));
     Ok(())
 }
 

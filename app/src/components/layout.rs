@@ -8,7 +8,7 @@ use crate::domain::Refusal;
 use crate::domain::{Area, Me};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -35,13 +35,45 @@ pub fn ConsoleLayout() -> impl IntoView {
                 auth.session
                     .get()
                     .map(|r| match r {
-                        Ok(SessionInfo { setup_required: true, .. }) => view! { <Redirect path="/setup"/> }.into_any(),
+                        Ok(SessionInfo { setup_required: true, .. }) => view! { <SeeOther to="/setup".to_string()/> }.into_any(),
                         Ok(SessionInfo { me: Some(me), .. }) => view! { <Frame me/> }.into_any(),
-                        Ok(_) | Err(ConsoleError::Refused(Refusal::Unauthenticated)) => view! { <Redirect path="/login"/> }.into_any(),
+                        Ok(_) | Err(ConsoleError::Refused(Refusal::Unauthenticated)) => view! { <SignInFirst/> }.into_any(),
                         Err(e) => view! { <main class="page"><ErrorNotice error=e/></main> }.into_any(),
                     })
             }}
         </Transition>
+    }
+}
+
+/// Signed out: to the sign-in page, which comes back here afterwards.
+#[component]
+fn SignInFirst() -> impl IntoView {
+    let location = use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.with_untracked(|s| if s.is_empty() {
+            String::new()
+        } else {
+            format!("?{s}")
+        })
+    );
+    view! { <SeeOther to=crate::domain::sign_in::sign_in_url(&here)/> }
+}
+
+/// Goes to `to` (a path on this console): the server answers `303 See Other` before any
+/// WASM loads; in the browser the router moves on.
+#[component]
+pub fn SeeOther(to: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::context::see_other(&to);
+        ().into_any()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use leptos_router::components::Redirect;
+        view! { <Redirect path=to/> }.into_any()
     }
 }
 

@@ -22,6 +22,7 @@ pub mod refusal;
 pub mod role;
 pub mod settings;
 pub mod sharing;
+pub mod sign_in;
 pub mod throttle;
 pub mod usage;
 pub mod user;

@@ -2,6 +2,7 @@ use crate::api::SessionInfo;
 use crate::components::auth::use_auth;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::status::FormStatus;
+use crate::domain::sign_in::{safe_next, SignInProblem};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,6 +17,26 @@ pub fn LoginPage() -> impl IntoView {
     let just_invited = move || use_query_map().with(|q| q.get("invited").is_some());
     let password_set = move || use_query_map().with(|q| q.get("password").is_some());
     let pending = auth.sign_in.pending();
+    // The page asked for before signing in (only one on this console is followed).
+    let next = move || {
+        use_query_map().with(|q| {
+            q.get("next")
+                .and_then(|n| safe_next(&n).map(str::to_string))
+        })
+    };
+    // Posted without the WASM, a failed sign-in comes back here with `?failed=<code>`;
+    // once the form has answered by itself, its answer is the one shown.
+    let error = Signal::derive(move || {
+        form_error(value).get().or_else(|| {
+            value.with(|v| v.is_none()).then(|| {
+                use_query_map().with(|q| {
+                    q.get("failed")
+                        .and_then(|c| SignInProblem::from_code(&c))
+                        .map(|p| p.message().to_string())
+                })
+            })?
+        })
+    });
     view! {
         <Title text="Sign in"/>
         <Transition fallback=|| ()>
@@ -24,7 +45,9 @@ pub fn LoginPage() -> impl IntoView {
                     .get()
                     .map(|r| match r {
                         Ok(SessionInfo { setup_required: true, .. }) => view! { <Redirect path="/setup"/> }.into_any(),
-                        Ok(SessionInfo { me: Some(_), .. }) => view! { <Redirect path="/"/> }.into_any(),
+                        Ok(SessionInfo { me: Some(_), .. }) => {
+                            view! { <Redirect path=next().unwrap_or_else(|| "/".into())/> }.into_any()
+                        }
                         _ => ().into_any(),
                     })
             }}
@@ -54,7 +77,8 @@ pub fn LoginPage() -> impl IntoView {
                         required=true
                         error=field_error(value, "password")
                     />
-                    <FormStatus error=form_error(value)/>
+                    <input type="hidden" name="next" value=move || next().unwrap_or_default()/>
+                    <FormStatus error/>
                     <button type="submit" class="button button-primary" disabled=move || pending.get()>
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>

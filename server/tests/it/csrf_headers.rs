@@ -127,27 +127,41 @@ async fn pages_carry_a_nonce_csp_and_security_headers() {
 #[tokio::test]
 async fn the_console_redirects_to_sign_in_or_setup() {
     let app = TestApp::empty().await;
-    let req = Request::get("/")
-        .header(header::ACCEPT, "text/html")
-        .body(Body::empty())
-        .unwrap();
-    let r = app.send(req).await;
-    assert_eq!(r.status, StatusCode::FOUND);
-    assert_eq!(
-        r.headers.get(header::LOCATION).map(|v| v.to_str().unwrap()),
-        Some("/setup")
-    );
+    let r = app.send(page("/users")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), Some("/setup"));
     let app = TestApp::with_account().await;
-    let req = Request::get("/users")
+    // Any client, browser or not, gets a real redirect, with the page to come back to.
+    for accept in ["text/html", "*/*"] {
+        let req = Request::get("/")
+            .header(header::ACCEPT, accept)
+            .body(Body::empty())
+            .unwrap();
+        let r = app.send(req).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{accept}");
+        assert_eq!(location(&r), Some("/login"));
+    }
+    let r = app.send(page("/users?sort=name&q=a%20b")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&r),
+        Some("/login?next=%2Fusers%3Fsort%3Dname%26q%3Da%2520b")
+    );
+    let r = app.send(page("/settings/upload")).await;
+    assert_eq!(location(&r), Some("/login?next=%2Fsettings%2Fupload"));
+}
+
+fn page(path: &str) -> Request<Body> {
+    Request::get(path)
         .header(header::ACCEPT, "text/html")
         .body(Body::empty())
-        .unwrap();
-    let r = app.send(req).await;
-    assert_eq!(r.status, StatusCode::FOUND);
-    assert_eq!(
-        r.headers.get(header::LOCATION).map(|v| v.to_str().unwrap()),
-        Some("/login")
-    );
+        .unwrap()
+}
+
+fn location(r: &Reply) -> Option<&str> {
+    r.headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
 }
 
 #[tokio::test]

@@ -187,7 +187,7 @@ async fn the_dev_mailbox_shows_the_outbox_only_when_turned_on() {
 
     let mut config = config();
     config.dev_mailbox = true;
-    let router = server::router::build(&config, app.service.clone());
+    let router = server::router::build(&config, app.service.clone(), crate::support::site());
     let (status, body) = get(router).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("To: cy@example.com"), "{body}");

@@ -20,6 +20,7 @@ mod provisioning;
 mod proxies;
 mod settings;
 mod sharing;
+mod site;
 mod slow_clients;
 mod throttle;
 mod user_access;

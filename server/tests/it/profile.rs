@@ -95,6 +95,7 @@ async fn pages_render_while_other_consoles_start() {
                 drop(server::router::build(
                     &crate::support::config(),
                     service.clone(),
+                    crate::support::site(),
                 ));
                 started += 1;
             }

@@ -15,7 +15,7 @@ fn behind_proxy(app: &TestApp, trusted: &str) -> TestApp {
     let cli = server::config::Cli::try_parse_from(["server", "--trusted-proxies", trusted])
         .expect("config");
     let mut app = app.clone();
-    app.router = server::router::build(&cli.config, app.service.clone());
+    app.router = server::router::build(&cli.config, app.service.clone(), crate::support::site());
     app
 }
 

@@ -34,7 +34,7 @@ fn with_flags(client: &mut Client, flags: &[&str]) {
     let config = server::config::Cli::try_parse_from(args)
         .expect("config")
         .config;
-    let router = server::router::build(&config, client.app.service.clone());
+    let router = server::router::build(&config, client.app.service.clone(), crate::support::site());
     client.router = router.clone();
     client.app.router = router;
 }

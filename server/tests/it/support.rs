@@ -67,6 +67,38 @@ pub const ROLES: [&str; 7] = [
     "media_library_user",
 ];
 
+/// A built site as cargo-leptos leaves it (hashed names, their list, pre-compressed
+/// copies), made once per test process.
+pub fn site() -> &'static server::assets::SiteAssets {
+    static SITE: std::sync::OnceLock<(tempfile::TempDir, server::assets::SiteAssets)> =
+        std::sync::OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("site dir");
+            let pkg = dir.path().join("pkg");
+            std::fs::create_dir(&pkg).expect("pkg dir");
+            std::fs::write(dir.path().join("hash.txt"), "js: J1\nwasm: W1\ncss: C1\n")
+                .expect("hash.txt");
+            for (name, body) in SITE_FILES {
+                std::fs::write(pkg.join(name), body).expect("site file");
+            }
+            std::fs::write(dir.path().join("favicon.svg"), "<svg/>").expect("favicon");
+            let assets = server::assets::SiteAssets::load(dir.path()).expect("test site");
+            (dir, assets)
+        })
+        .1
+}
+
+/// The test site's files: the WASM also as brotli and gzip (stand-in bodies that say
+/// which one was served).
+pub const SITE_FILES: [(&str, &str); 5] = [
+    ("console.J1.js", "js"),
+    ("console.W1.wasm", "wasm, identity"),
+    ("console.W1.wasm.br", "wasm, brotli"),
+    ("console.W1.wasm.gz", "wasm, gzip"),
+    ("console.C1.css", "css"),
+];
+
 pub fn config() -> server::config::Config {
     server::config::Cli::try_parse_from(["server"])
         .expect("default config")
@@ -95,7 +127,7 @@ impl TestApp {
         let service = Service::new(db, service_config, clock.clone(), Arc::new(OsEntropy))
             .await
             .expect("service");
-        let router = server::router::build(&config(), service.clone());
+        let router = server::router::build(&config(), service.clone(), site());
         TestApp {
             router,
             service,

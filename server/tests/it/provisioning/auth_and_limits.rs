@@ -143,7 +143,7 @@ async fn every_answer_carries_the_quota_and_the_hour_runs_out_with_420() {
     let c = Client::new("enterprise").await;
     let mut cfg = config();
     cfg.provisioning_hourly_limit = 3;
-    let router = server::router::build(&cfg, c.app.service.clone());
+    let router = server::router::build(&cfg, c.app.service.clone(), crate::support::site());
     let c = Client { router, ..c };
     let first = c.get("/users").await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
@@ -175,7 +175,7 @@ async fn a_burst_above_the_per_second_limit_gets_429() {
     let c = Client::new("enterprise").await;
     let mut cfg = config();
     cfg.provisioning_per_second_limit = 2;
-    let router = server::router::build(&cfg, c.app.service.clone());
+    let router = server::router::build(&cfg, c.app.service.clone(), crate::support::site());
     let c = Client { router, ..c };
     assert_eq!(c.get("/users").await.status, StatusCode::OK);
     assert_eq!(c.get("/users").await.status, StatusCode::OK);

@@ -1,0 +1,153 @@
+//! Where signing in leads: the page a signed-out visitor asked for (`next`), and what a
+//! sign-in form posted without the WASM learns when it fails.
+
+use super::{FieldErrors, Refusal};
+
+/// The pages a signed-out visitor uses: never a page to come back to after signing in.
+pub const SIGNED_OUT_PAGES: [&str; 5] = [
+    "/login",
+    "/setup",
+    "/invite",
+    "/reset-password",
+    "/forgot-password",
+];
+
+/// The sign-in page for a visitor who asked for `path` (path and query of a console URL).
+pub fn sign_in_url(path: &str) -> String {
+    let page = path.split(['?', '#']).next().unwrap_or_default();
+    match safe_next(path) {
+        Some(next) if next != "/" && !SIGNED_OUT_PAGES.contains(&page) => format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ),
+        _ => "/login".to_string(),
+    }
+}
+
+/// `next` when it is a path on this console (`/…`, not `//host` or `/\host`, no scheme,
+/// no control characters), so signing in never sends anyone off-site.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let rest = next.strip_prefix('/')?;
+    let offsite = rest.starts_with('/') || rest.starts_with('\\');
+    let odd = next.chars().any(|c| c.is_control() || c == '\\');
+    (!offsite && !odd && next.len() <= 2048).then_some(next)
+}
+
+/// Why a sign-in failed, as the sign-in page says it after a plain form post (the page
+/// is loaded again with `?failed=<code>`): a closed set of codes, never free text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInProblem {
+    /// The email or password is missing or malformed.
+    Incomplete,
+    /// Wrong email or password (one answer for both).
+    Credentials,
+    /// Too many tries: wait before trying again.
+    Throttled,
+    /// Anything else (the server's side).
+    Unavailable,
+}
+
+impl SignInProblem {
+    pub const ALL: [SignInProblem; 4] = [
+        SignInProblem::Incomplete,
+        SignInProblem::Credentials,
+        SignInProblem::Throttled,
+        SignInProblem::Unavailable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SignInProblem::Incomplete => "incomplete",
+            SignInProblem::Credentials => "credentials",
+            SignInProblem::Throttled => "throttled",
+            SignInProblem::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SignInProblem> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The problem a refusal or bad input amounts to.
+    pub fn of_refusal(refusal: &Refusal) -> SignInProblem {
+        match refusal {
+            Refusal::InvalidCredentials | Refusal::Unauthenticated => SignInProblem::Credentials,
+            Refusal::SignInThrottled { .. } | Refusal::TooManyAttempts { .. } => {
+                SignInProblem::Throttled
+            }
+            _ => SignInProblem::Unavailable,
+        }
+    }
+
+    pub fn of_invalid(_: &FieldErrors) -> SignInProblem {
+        SignInProblem::Incomplete
+    }
+
+    /// What the sign-in page says.
+    pub fn message(self) -> &'static str {
+        match self {
+            SignInProblem::Incomplete => "Enter your email address and your password.",
+            SignInProblem::Credentials => "Invalid email or password.",
+            SignInProblem::Throttled => {
+                "Too many sign-in attempts. Wait a few minutes, then try again."
+            }
+            SignInProblem::Unavailable => {
+                "Signing in didn't work this time. Try again in a moment."
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_console_are_followed() {
+        for ok in ["/", "/users", "/users/u_1?tab=access", "/settings/upload#x"] {
+            assert_eq!(safe_next(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "users",
+            "//evil.example/x",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/users\r\nLocation: https://evil.example",
+            "\t//evil.example",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_sign_in_url_carries_the_asked_for_page_encoded() {
+        assert_eq!(sign_in_url("/"), "/login");
+        assert_eq!(sign_in_url("//evil.example"), "/login");
+        // A session that ends while the browser is already on its way to sign in.
+        assert_eq!(sign_in_url("/login"), "/login");
+        assert_eq!(sign_in_url("/login?next=%2Fusers"), "/login");
+        assert_eq!(sign_in_url("/forgot-password"), "/login");
+        assert_eq!(
+            sign_in_url("/users?q=a b&sort=name"),
+            "/login?next=%2Fusers%3Fq%3Da+b%26sort%3Dname"
+        );
+    }
+
+    #[test]
+    fn every_problem_code_reads_back_and_unknown_codes_are_none() {
+        for p in SignInProblem::ALL {
+            assert_eq!(SignInProblem::from_code(p.code()), Some(p));
+        }
+        assert_eq!(SignInProblem::from_code("<script>"), None);
+        assert_eq!(
+            SignInProblem::of_refusal(&Refusal::SignInThrottled { retry_after: 5 }),
+            SignInProblem::Throttled
+        );
+        assert_eq!(
+            SignInProblem::of_refusal(&Refusal::InvalidCredentials),
+            SignInProblem::Credentials
+        );
+    }
+}

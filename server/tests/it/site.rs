@@ -1,0 +1,191 @@
+//! The built site as a browser fetches it (content-hashed names, compression, caching),
+//! and signing in before — or without — the WASM.
+
+use crate::support::*;
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+
+async fn fetch(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> Reply {
+    let mut req = Request::get(path);
+    if let Some(e) = accept_encoding {
+        req = req.header(header::ACCEPT_ENCODING, e);
+    }
+    app.send(req.body(Body::empty()).unwrap()).await
+}
+
+/// A page as a browser asks for it.
+async fn html(app: &TestApp, path: &str) -> Reply {
+    let req = Request::get(path).header(header::ACCEPT, "text/html");
+    app.send(req.body(Body::empty()).unwrap()).await
+}
+
+fn header<'r>(r: &'r Reply, name: header::HeaderName) -> Option<&'r str> {
+    r.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn the_wasm_is_sent_compressed_as_the_client_accepts_and_cached_for_good() {
+    let app = TestApp::with_account().await;
+    for (accepts, body, encoding) in [
+        (Some("gzip, deflate, br, zstd"), "wasm, brotli", Some("br")),
+        (Some("gzip"), "wasm, gzip", Some("gzip")),
+        (None, "wasm, identity", None),
+        (Some("identity"), "wasm, identity", None),
+    ] {
+        let r = fetch(&app, "/pkg/console.W1.wasm", accepts).await;
+        assert_eq!(r.status, StatusCode::OK, "{accepts:?}");
+        assert_eq!(r.body, body, "{accepts:?}");
+        assert_eq!(
+            header(&r, header::CONTENT_ENCODING),
+            encoding,
+            "{accepts:?}"
+        );
+        assert_eq!(
+            header(&r, header::CACHE_CONTROL),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert_eq!(header(&r, header::VARY), Some("accept-encoding"));
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_asset_is_a_bare_404_not_the_app_shell() {
+    let app = TestApp::with_account().await;
+    for path in [
+        "/pkg/console.OLD.wasm",
+        "/pkg/console_bg.wasm",
+        "/pkg/../hash.txt",
+        "/pkg/",
+    ] {
+        let r = fetch(&app, path, Some("br")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("<html"), "{path}: {}", r.body);
+        assert_eq!(
+            header(&r, header::CACHE_CONTROL),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_name_the_built_files_and_are_revalidated() {
+    let app = TestApp::with_account().await;
+    let r = html(&app, "/login").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for name in [
+        "href=\"/pkg/console.C1.css\"",
+        "/pkg/console.W1.wasm",
+        "/pkg/console.J1.js",
+    ] {
+        assert!(r.body.contains(name), "{name} in {}", r.body);
+    }
+    assert!(!r.body.contains("console_bg"), "{}", r.body);
+    assert_eq!(header(&r, header::CACHE_CONTROL), Some("no-cache"));
+}
+
+/// A browser posting the sign-in form itself (no WASM yet): `Accept: text/html`, and a
+/// redirect as the answer.
+async fn post_sign_in(app: &TestApp, password: &str, next: &str) -> Reply {
+    let form = [
+        ("email", ADMIN_EMAIL),
+        ("password", password),
+        ("next", next),
+    ];
+    let req = form_request("sign_in", &form, None, "203.0.113.7")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, "http://127.0.0.1:3000/login")
+        .body(Body::from(encode(&form)))
+        .unwrap();
+    app.send(req).await
+}
+
+#[tokio::test]
+async fn the_sign_in_form_works_without_the_wasm_and_goes_on_to_the_asked_page() {
+    let app = TestApp::with_account().await;
+    let r = post_sign_in(&app, ADMIN_PASSWORD, "/users?sort=name").await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    assert_eq!(header(&r, header::LOCATION), Some("/users?sort=name"));
+    let token = r.session_cookie().expect("signed in");
+    assert_eq!(app.whoami(&token).await.as_deref(), Some(ADMIN_EMAIL));
+}
+
+#[tokio::test]
+async fn an_off_site_next_is_ignored() {
+    let app = TestApp::with_account().await;
+    for next in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let r = post_sign_in(&app, ADMIN_PASSWORD, next).await;
+        assert!(r.status.is_redirection(), "{next}");
+        assert_eq!(header(&r, header::LOCATION), Some("/"), "{next}");
+    }
+    let r = post_sign_in(&app, "wrong password", "//evil.example").await;
+    assert_eq!(
+        header(&r, header::LOCATION),
+        Some("/login?failed=credentials")
+    );
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_without_the_wasm_comes_back_saying_why() {
+    let app = TestApp::with_account().await;
+    let r = post_sign_in(&app, "wrong password", "/users").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        header(&r, header::LOCATION),
+        Some("/login?failed=credentials&next=%2Fusers")
+    );
+    assert!(r.session_cookie().is_none());
+    let page = html(&app, "/login?failed=credentials&next=%2Fusers").await;
+    assert!(
+        page.body.contains("Invalid email or password."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("name=\"next\" value=\"/users\""),
+        "{}",
+        page.body
+    );
+    // Only the known reasons are shown; anything else in the address is not echoed.
+    let page = html(
+        &app,
+        "/login?failed=Call%20this%20number&next=%2F%2Fevil.example",
+    )
+    .await;
+    assert!(!page.body.contains("Call this number"), "{}", page.body);
+    assert!(!page.body.contains("evil.example"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_as_the_client_accepts_and_data_answers_are_not() {
+    let app = TestApp::with_account().await;
+    let page = |encoding: Option<&'static str>| {
+        let mut req = Request::get("/login").header(header::ACCEPT, "text/html");
+        if let Some(e) = encoding {
+            req = req.header(header::ACCEPT_ENCODING, e);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let r = app.send(page(Some("gzip, br"))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(header(&r, header::CONTENT_ENCODING), Some("br"));
+    assert!(header(&r, header::VARY).is_some_and(|v| v.contains("accept-encoding")));
+    let r = app.send(page(None)).await;
+    assert_eq!(header(&r, header::CONTENT_ENCODING), None);
+    assert!(r.body.contains("Sign in to the console"), "{}", r.body);
+    // A server function's answer, even to a client accepting brotli, is sent as it is.
+    let form = [("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)];
+    let req = form_request("sign_in", &form, None, "203.0.113.7")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ACCEPT_ENCODING, "br")
+        .body(Body::from(encode(&form)))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(header(&r, header::CONTENT_ENCODING), None);
+}
