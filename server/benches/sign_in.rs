@@ -1,6 +1,7 @@
-//! Sign-in throughput against its ceiling. Password sign-ins per second through the whole
-//! HTTP stack (CSRF check, server function, throttle, argon2id on the blocking pool, session
-//! and audit writes) from 16 concurrent clients, beside the hash-only ceiling measured in the
+//! Sign-in throughput against its ceiling, on an account of 100,000 users. Password sign-ins
+//! per second through the whole HTTP stack (CSRF check, server function, throttles, argon2id
+//! on the blocking pool, session and audit writes) from 16 concurrent clients — 16 users, each
+//! from an address of its own, as people sign in — beside the hash-only ceiling measured in the
 //! same run: the same argon2id verification (m = 19 MiB, t = 2, p = 1) from 16 tasks on the
 //! blocking pool, as many at once as the service hashes. The two take turns in rounds (the
 //! machine's speed drifts); each round's ratio is taken within it and the median reported.
@@ -8,7 +9,10 @@
 //! is read at the end.
 //!
 //! Run with `make bench` (or `cargo bench -p server --features bench --bench sign_in`).
-//! `BENCH_ROUNDS` (default 5) and `BENCH_SIGN_INS` per round (default 160) change the run.
+//! `BENCH_ROUNDS` (default 5), `BENCH_SIGN_INS` per round (default 160) and `BENCH_USERS`
+//! (default 100,000) change the run.
+
+mod seed;
 
 use app::service::{BootstrapInput, OsEntropy, Service, SystemClock};
 use app::store::Database;
@@ -29,8 +33,20 @@ const EMAIL: &str = "bench@example.com";
 const PASSWORD: &str = "a long and uncommon passphrase";
 const CLIENTS: usize = 16;
 
-fn request(path: &str, body: String, cookie: Option<&str>) -> Request<Body> {
-    let addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+/// Client `c`'s address (the probe is client 255).
+fn client_addr(c: usize) -> SocketAddr {
+    SocketAddr::from(([198, 51, 100, (c % 255) as u8 + 1], 40000))
+}
+
+/// Client `c`'s sign-in form: a seeded user of its own.
+fn sign_in_form(c: usize) -> String {
+    format!(
+        "email=user{c:06}%40bench.example&password={}",
+        PASSWORD.replace(' ', "+")
+    )
+}
+
+fn request(path: &str, body: String, cookie: Option<&str>, addr: SocketAddr) -> Request<Body> {
     let mut b = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
         .header("sec-fetch-site", "same-origin")
@@ -96,11 +112,6 @@ async fn hash_only(n: usize, hash: &Arc<str>, concurrency: usize) -> f64 {
 /// `n` sign-ins from 16 clients through HTTP, with the probe meanwhile. Returns the rate,
 /// the sign-ins' latencies and the probe's.
 async fn sign_ins(router: &Router, n: usize, cookie: &str) -> (f64, Vec<Duration>, Vec<Duration>) {
-    let form = format!(
-        "email={}&password={}",
-        EMAIL.replace('@', "%40"),
-        PASSWORD.replace(' ', "+")
-    );
     let done = Arc::new(AtomicBool::new(false));
     let probe = {
         let (router, done, cookie) = (router.clone(), done.clone(), cookie.to_string());
@@ -110,7 +121,12 @@ async fn sign_ins(router: &Router, n: usize, cookie: &str) -> (f64, Vec<Duration
                 let t = Instant::now();
                 let res = router
                     .clone()
-                    .oneshot(request("/api/session", String::new(), Some(&cookie)))
+                    .oneshot(request(
+                        "/api/session",
+                        String::new(),
+                        Some(&cookie),
+                        client_addr(254),
+                    ))
                     .await
                     .unwrap();
                 assert_eq!(res.status(), StatusCode::OK);
@@ -123,14 +139,14 @@ async fn sign_ins(router: &Router, n: usize, cookie: &str) -> (f64, Vec<Duration
     let start = Instant::now();
     let mut clients = Vec::new();
     for c in 0..CLIENTS {
-        let (router, form) = (router.clone(), form.clone());
+        let (router, form) = (router.clone(), sign_in_form(c));
         clients.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             for _ in (c..n).step_by(CLIENTS) {
                 let t = Instant::now();
                 let res = router
                     .clone()
-                    .oneshot(request("/api/sign_in", form.clone(), None))
+                    .oneshot(request("/api/sign_in", form.clone(), None, client_addr(c)))
                     .await
                     .unwrap();
                 assert_eq!(res.status(), StatusCode::OK);
@@ -172,7 +188,7 @@ async fn main() {
     )
     .await
     .unwrap();
-    service
+    let account_id = service
         .bootstrap(&BootstrapInput {
             account_name: "Bench".into(),
             email: EMAIL.into(),
@@ -180,17 +196,28 @@ async fn main() {
             plan: None,
         })
         .await
-        .unwrap();
-    let router = server::router::build(
-        &config,
-        service,
-        &server::assets::SiteAssets::stand_in(&dir.path().join("site")),
-    );
+        .unwrap()
+        .account_id;
     let hash: Arc<str> = argon2::Argon2::default()
         .hash_password_with_salt(PASSWORD.as_bytes(), b"sign-in-bench-16")
         .unwrap()
         .to_string()
         .into();
+    // The account's users; the 16 clients' have the password (hashed as the service does).
+    let users = env("BENCH_USERS", 100_000).max(CLIENTS);
+    let pool = seed::users(dir.path(), &account_id, users).await;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE email_normalized < ?")
+        .bind(&*hash)
+        .bind(format!("user{CLIENTS:06}@bench.example"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let router = server::router::build(
+        &config,
+        service,
+        &server::assets::SiteAssets::stand_in(&dir.path().join("site")),
+    );
 
     // A session for the probe.
     let form = format!(
@@ -200,7 +227,7 @@ async fn main() {
     );
     let res = router
         .clone()
-        .oneshot(request("/api/sign_in", form, None))
+        .oneshot(request("/api/sign_in", form, None, client_addr(254)))
         .await
         .unwrap();
     let cookie = res

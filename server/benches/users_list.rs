@@ -6,6 +6,7 @@
 
 mod seed;
 
+use app::domain::UserSort;
 use app::service::{BootstrapInput, OsEntropy, RequestMeta, Service, SystemClock, UserQuery};
 use app::store::Database;
 use axum::body::Body;
@@ -116,7 +117,8 @@ async fn main() {
     // Service: first page, then pages deep in the table by keyset.
     let mut first = Vec::new();
     let mut deep = Vec::new();
-    let mut search = Vec::new();
+    let mut search: Vec<Vec<Duration>> = vec![Vec::new(); UserSort::ALL.len()];
+    let mut broad_search = Vec::new();
     let mut filtered = Vec::new();
     let mut by_name = Vec::new();
     let mut by_login = Vec::new();
@@ -147,14 +149,26 @@ async fn main() {
             .unwrap();
         deep.push(t.elapsed());
         assert_eq!(page.users.len(), 50);
-        let t = Instant::now();
+        // A prefix matching 1,000 users, in every order; then one matching 10,000.
+        for (sort, times) in UserSort::ALL.iter().zip(search.iter_mut()) {
+            let q = UserQuery {
+                search: format!("user0{:02}", round % 100),
+                sort: sort.as_str().into(),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let page = service.list_users(&principal, &q, &meta).await.unwrap();
+            times.push(t.elapsed());
+            assert_eq!(page.users.len(), 50);
+        }
         let q = UserQuery {
-            search: format!("user0{:02}", round % 100),
+            search: format!("user0{}", round % 10),
             ..Default::default()
         };
+        let t = Instant::now();
         let page = service.list_users(&principal, &q, &meta).await.unwrap();
-        search.push(t.elapsed());
-        assert!(!page.users.is_empty());
+        broad_search.push(t.elapsed());
+        assert_eq!(page.users.len(), 50);
         let t = Instant::now();
         let q = UserQuery {
             role: "media_library_user".into(),
@@ -186,7 +200,16 @@ async fn main() {
     }
     report("service, first page of 50", first);
     report("service, a deep page of 50 (keyset)", deep);
-    report("service, email prefix search", search);
+    for (sort, times) in UserSort::ALL.iter().zip(search) {
+        report(
+            &format!("service, a prefix search (1,000 matches), {}", sort.label()),
+            times,
+        );
+    }
+    report(
+        "service, a broad prefix search (10,000 matches)",
+        broad_search,
+    );
     report("service, role filter", filtered);
     report("service, a deep page of 50 sorted by name", by_name);
     report("service, first page of 50 sorted by last login", by_login);
