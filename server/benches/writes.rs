@@ -127,8 +127,8 @@ async fn main() {
         .unwrap_or(2.0);
     let targets = [target("FULL", true).await, target("NORMAL", false).await];
     for writers in [1, 8] {
-        let mut rates = vec![Vec::new(), Vec::new()];
-        let mut times = vec![Vec::new(), Vec::new()];
+        let mut rates = [Vec::new(), Vec::new()];
+        let mut times = [Vec::new(), Vec::new()];
         for _ in 0..rounds {
             for (i, t) in targets.iter().enumerate() {
                 let (rate, mut ts) = round(t, writers, seconds).await;

@@ -19,7 +19,7 @@ async fn html(app: &TestApp, path: &str) -> Reply {
     app.send(req.body(Body::empty()).unwrap()).await
 }
 
-fn header<'r>(r: &'r Reply, name: header::HeaderName) -> Option<&'r str> {
+fn header(r: &Reply, name: header::HeaderName) -> Option<&str> {
     r.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
