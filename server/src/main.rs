@@ -45,6 +45,9 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: server::config::Config) -> Result<(), String> {
+    // The built site first: a server whose pages would name missing files doesn't start.
+    let assets = server::assets::SiteAssets::load(std::path::Path::new(&config.site_root))
+        .map_err(|e| e.to_string())?;
     let service = server::open_service(&config).await?;
     let fresh = service
         .prepare_setup(config.setup_token.clone())
@@ -82,8 +85,6 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
     if config.dev_mailbox {
         tracing::warn!("the development mailbox is on: /dev/mailbox shows every email");
     }
-    let assets = server::assets::SiteAssets::load(std::path::Path::new(&config.site_root))
-        .map_err(|e| e.to_string())?;
     let app = server::router::build(&config, service, &assets);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
