@@ -113,7 +113,7 @@ pub fn AccessChoice(
 /// Groups a new Media Library user joins, picked from the account's groups.
 #[component]
 fn GroupsToJoin(#[prop(into)] role: Signal<Role>) -> impl IntoView {
-    let groups = Resource::new(|| (), |_| list_groups());
+    let groups = crate::components::data::data(|| (), |_| list_groups());
     move || {
         (role.get() == Role::MediaLibraryUser).then(|| view! {
             <Transition fallback=|| view! { <Loading/> }>

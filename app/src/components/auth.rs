@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// The session and the actions that change it, shared by every page.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub session: Resource<Result<SessionInfo, ConsoleError>>,
+    pub session: crate::components::data::Data<Result<SessionInfo, ConsoleError>>,
     pub sign_in: ServerAction<SignIn>,
     pub sign_out: ServerAction<SignOut>,
     pub setup: ServerAction<CompleteSetup>,
@@ -45,7 +45,7 @@ pub fn provide_auth() -> Auth {
     let setup = ServerAction::<CompleteSetup>::new();
     let profile = ServerAction::<UpdateProfile>::new();
     let theme = ServerAction::<SetTheme>::new();
-    let session = Resource::new(
+    let session = crate::components::data::data(
         move || {
             (
                 sign_in.version().get(),

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// The environments the user reaches and the active one, shared by the frame's pages.
 #[derive(Clone, Copy)]
 pub struct EnvironmentsContext {
-    pub list: Resource<Result<Environments, ConsoleError>>,
+    pub list: crate::components::data::Data<Result<Environments, ConsoleError>>,
     pub select: ServerAction<SelectEnvironment>,
 }
 
@@ -17,7 +17,8 @@ pub struct EnvironmentsContext {
 pub fn provide_environments() -> EnvironmentsContext {
     let select = ServerAction::<SelectEnvironment>::new();
     sign_in_again_on(select.value());
-    let list = Resource::new(move || select.version().get(), |_| list_environments());
+    let list =
+        crate::components::data::data(move || select.version().get(), |_| list_environments());
     let ctx = EnvironmentsContext { list, select };
     provide_context(ctx);
     ctx

@@ -2,6 +2,7 @@
 
 pub mod add_users;
 pub mod auth;
+pub mod data;
 pub mod environment_access;
 pub mod environment_switcher;
 pub mod fields;

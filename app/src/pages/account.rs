@@ -19,7 +19,7 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePlan>::new();
     sign_in_again_on(update.value());
     sign_in_again_on(change.value());
-    let page = Resource::new(
+    let page = crate::components::data::data(
         move || (update.version().get(), change.version().get()),
         |_| load_account(),
     );

@@ -27,7 +27,7 @@ pub fn AccountApiKeysPage() -> impl IntoView {
     sign_in_again_on(create.value());
     sign_in_again_on(toggle.value());
     sign_in_again_on(delete.value());
-    let keys = Resource::new(
+    let keys = crate::components::data::data(
         move || {
             (
                 create.version().get(),

@@ -16,7 +16,7 @@ pub fn AddonsPage() -> impl IntoView {
     let cancel = ServerAction::<CancelAddon>::new();
     sign_in_again_on(register.value());
     sign_in_again_on(cancel.value());
-    let list = Resource::new(
+    let list = crate::components::data::data(
         move || (register.version().get(), cancel.version().get()),
         |_| list_addons(),
     );

@@ -43,7 +43,7 @@ fn KeysOfActive() -> impl IntoView {
     sign_in_again_on(reveal.value());
     // The active environment comes with its keys in one server call, asked again when the
     // header's switcher changes it (its action's version).
-    let keys = Resource::new(
+    let keys = crate::components::data::data(
         move || {
             (
                 ctx.select.version().get(),

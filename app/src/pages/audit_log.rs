@@ -18,7 +18,7 @@ pub fn AuditLogPage() -> impl IntoView {
 
 #[component]
 fn AuditLogTable() -> impl IntoView {
-    let records = Resource::new(|| (), |_| audit_log());
+    let records = crate::components::data::data(|| (), |_| audit_log());
     view! {
         <h1>"Audit log"</h1>
         <p class="lead">"The newest 200 actions in this account, newest first. Times are UTC."</p>

@@ -37,7 +37,7 @@ fn Billing() -> impl IntoView {
             saves.update(|n| *n += 1);
         }
     });
-    let overview = Resource::new(move || saves.get(), |_| load_billing());
+    let overview = crate::components::data::data(move || saves.get(), |_| load_billing());
     // Which form was sent last (kept across the reload a save causes), so its message
     // shows under it and nowhere else.
     let sent = RwSignal::new("");

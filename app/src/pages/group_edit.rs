@@ -27,7 +27,7 @@ pub fn GroupEditPage() -> impl IntoView {
     sign_in_again_on(add.value());
     sign_in_again_on(remove.value());
     sign_in_again_on(delete.value());
-    let group = Resource::new(
+    let group = crate::components::data::data(
         move || {
             (
                 id(),
@@ -39,7 +39,7 @@ pub fn GroupEditPage() -> impl IntoView {
         |(id, ..)| load_group(id),
     );
     let search = RwSignal::new(String::new());
-    let users = Resource::new(
+    let users = crate::components::data::data(
         move || (search.get(), add.version().get()),
         |(s, _)| {
             list_users(
@@ -71,7 +71,8 @@ pub fn GroupEditPage() -> impl IntoView {
 }
 
 /// A user list to pick new members from: the server function's answer.
-type UserList = Resource<Result<crate::domain::UserPage, crate::api::ConsoleError>>;
+type UserList =
+    crate::components::data::Data<Result<crate::domain::UserPage, crate::api::ConsoleError>>;
 
 #[component]
 fn Group(

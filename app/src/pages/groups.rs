@@ -15,7 +15,7 @@ use leptos_router::components::A;
 pub fn GroupsPage() -> impl IntoView {
     let create = ServerAction::<CreateGroup>::new();
     sign_in_again_on(create.value());
-    let list = Resource::new(move || create.version().get(), |_| list_groups());
+    let list = crate::components::data::data(move || create.version().get(), |_| list_groups());
     let manage = use_me().can(Permission::GroupsManage);
     let created = Signal::derive(move || {
         create

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SetPasswordPage() -> impl IntoView {
     let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
-    let purpose = Resource::new(token, check_link);
+    let purpose = crate::components::data::data(token, check_link);
     view! {
         <main class="auth-page" id="main">
             <section class="auth-card" aria-labelledby="set-password-title">

@@ -80,7 +80,7 @@ pub fn MediaLibraryPage() -> impl IntoView {
     sign_in_again_on(actions.update_collection.value());
     sign_in_again_on(actions.delete_collection.value());
     let moving = RwSignal::new(None::<Moving>);
-    let view_of = Resource::new(
+    let view_of = crate::components::data::data(
         move || {
             (
                 folder(),

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// Who has what on the item (inherited shares marked with their folder), and the form
 /// to share it with users and groups at a level, found by searching.
 /// The share dialog's answer: the item's shares and whom it may be shared with.
-type SharesOf = Resource<Result<Shares, ConsoleError>>;
+type SharesOf = crate::components::data::Data<Result<Shares, ConsoleError>>;
 
 #[component]
 pub fn SharePanel(
@@ -25,7 +25,7 @@ pub fn SharePanel(
     close: RwSignal<Option<Panel>>,
 ) -> impl IntoView {
     let (e2, i2) = (environment_id.clone(), id.clone());
-    let shares = Resource::new(
+    let shares = crate::components::data::data(
         move || (share.version().get(), revoke.version().get()),
         move |_| {
             load_shares(
@@ -38,7 +38,7 @@ pub fn SharePanel(
     );
     let search = RwSignal::new(String::new());
     let (e3, i3) = (environment_id.clone(), id.clone());
-    let found = Resource::new(
+    let found = crate::components::data::data(
         move || (search.get(), share.version().get()),
         move |(q, _)| load_shares(e3.clone(), kind.as_str().to_string(), i3.clone(), q),
     );
@@ -217,7 +217,7 @@ pub fn ExplainPanel(
     let user = RwSignal::new(me.user_id.clone());
     let (e1, i1) = (environment_id.clone(), id.clone());
     let search = RwSignal::new(String::new());
-    let candidates = Resource::new(
+    let candidates = crate::components::data::data(
         move || search.get(),
         move |q| {
             let (e, i) = (e1.clone(), i1.clone());
@@ -233,7 +233,7 @@ pub fn ExplainPanel(
         },
     );
     let (e2, i2) = (environment_id.clone(), id.clone());
-    let explained = Resource::new(
+    let explained = crate::components::data::data(
         move || user.get(),
         move |u| explain_access(e2.clone(), kind.as_str().to_string(), i2.clone(), u),
     );

@@ -23,7 +23,7 @@ const AREAS: [(&str, &str); 4] = [
 #[component]
 pub fn ProvisioningApiPage() -> impl IntoView {
     let me = use_me();
-    let operations = Resource::new(|| (), |_| provisioning_api_reference());
+    let operations = crate::components::data::data(|| (), |_| provisioning_api_reference());
     let base = format!("/v1_1/provisioning/accounts/{}", me.account_id);
     view! {
         <Title text="Provisioning API"/>

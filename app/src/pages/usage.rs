@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Usage() -> impl IntoView {
-    let report = Resource::new(|| (), |_| load_usage());
+    let report = crate::components::data::data(|| (), |_| load_usage());
     view! {
         <section class="panel" aria-labelledby="usage-title">
             <h2 id="usage-title">"Usage"</h2>

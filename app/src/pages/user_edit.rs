@@ -29,7 +29,8 @@ fn UserEditor() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let edit = ServerAction::<EditUser>::new();
     sign_in_again_on(edit.value());
-    let detail = Resource::new(move || (id(), edit.version().get()), |(id, _)| get_user(id));
+    let detail =
+        crate::components::data::data(move || (id(), edit.version().get()), |(id, _)| get_user(id));
     view! {
         <p><a href="/users">"← Users"</a></p>
         <Transition fallback=|| view! { <Loading/> }>

@@ -37,7 +37,7 @@ fn UserManagement() -> impl IntoView {
     let done = Signal::derive(move || act.value().get().and_then(|r| r.ok()));
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
-    let page = Resource::new(
+    let page = crate::components::data::data(
         move || {
             (
                 param("search"),

@@ -88,7 +88,7 @@ fn SettingsLoader(page: SettingsPage) -> impl IntoView {
             saves.update(|n| *n += 1);
         }
     });
-    let doc = Resource::new(
+    let doc = crate::components::data::data(
         move || (ctx.select.version().get(), saves.get()),
         move |_| environment_settings(page.id().to_string()),
     );
