@@ -174,13 +174,10 @@ impl Service {
         let mut tx = self.db().write(&permit).await?;
         // Per address, every request counts: at most 20 an hour, whatever the emails.
         let key = format!("forgot:{}", super::sign_in_guard::address_key(meta.ip));
-        let mut state = tx.throttle_state(&key).await?;
-        if let Some(retry_after) = FORGOT_PER_ADDRESS.verdict(&state, now).retry_after(now) {
+        if let Some(retry_after) = tx.count_try(&key, &FORGOT_PER_ADDRESS, now).await? {
             tx.finish().await?;
             return Err(Refusal::TooManyAttempts { retry_after }.into());
         }
-        FORGOT_PER_ADDRESS.record_failure(&mut state, now);
-        tx.save_throttle_state(&key, &state).await?;
         let user = tx.live_user_by_email(&email.normalized()).await?;
         let eligible = user.filter(|u| {
             u.enabled

@@ -160,13 +160,10 @@ impl Service {
         let key = format!("webhook-test:{}", principal.user_id);
         let now = self.now();
         let mut tx = self.db().write(permit).await?;
-        let mut state = tx.throttle_state(&key).await?;
-        if let Some(retry_after) = TESTS_PER_USER.verdict(&state, now).retry_after(now) {
+        if let Some(retry_after) = tx.count_try(&key, &TESTS_PER_USER, now).await? {
             tx.finish().await?;
             return Err(Refusal::TooManyAttempts { retry_after }.into());
         }
-        TESTS_PER_USER.record_failure(&mut state, now);
-        tx.save_throttle_state(&key, &state).await?;
         tx.commit_bookkeeping(permit).await?;
         Ok(())
     }

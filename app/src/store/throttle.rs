@@ -1,5 +1,5 @@
 use super::{StoreResult, Tx};
-use crate::domain::ThrottleState;
+use crate::domain::{Policy, ThrottleState};
 
 #[derive(sqlx::FromRow)]
 struct ThrottleRow {
@@ -11,6 +11,23 @@ struct ThrottleRow {
 }
 
 impl Tx {
+    /// Counts one try under `key` against `policy` — unless `policy` refuses it already:
+    /// then the seconds to wait, and nothing is counted.
+    pub async fn count_try(
+        &mut self,
+        key: &str,
+        policy: &Policy,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        let mut state = self.throttle_state(key).await?;
+        if let Some(retry_after) = policy.verdict(&state, now).retry_after(now) {
+            return Ok(Some(retry_after));
+        }
+        policy.record_failure(&mut state, now);
+        self.save_throttle_state(key, &state).await?;
+        Ok(None)
+    }
+
     pub async fn throttle_state(&mut self, key: &str) -> StoreResult<ThrottleState> {
         let row: Option<ThrottleRow> = sqlx::query_as(
             "SELECT consecutive_failures, last_failure_at, window_start, window_failures, locked_until \

@@ -88,20 +88,27 @@ impl SmtpSink {
     }
 }
 
-#[tokio::test]
-async fn invitations_are_delivered_over_smtp_as_text_and_html() {
-    let sink = SmtpSink::start().await;
+/// An account whose admin has invited ana@example.com, the invitation's token, and a mailer
+/// sending to `sink`.
+async fn ana_invited(sink: &SmtpSink) -> (TestApp, String, Mailer) {
     let app = TestApp::with_account().await;
     let admin = app.admin_token().await;
     let r = app.add_users(&admin, &["ana@example.com"], "reports").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let token = app.invitation_token("ana@example.com").await;
-
     let mailer = Mailer::new(
         &format!("smtp://127.0.0.1:{}", sink.port),
         "Console <console@example.com>",
     )
     .expect("mailer");
+    (app, token, mailer)
+}
+
+#[tokio::test]
+async fn invitations_are_delivered_over_smtp_as_text_and_html() {
+    let sink = SmtpSink::start().await;
+    let (app, token, mailer) = ana_invited(&sink).await;
+
     let done = mailer.deliver_due(&app.service).await.expect("delivery");
     assert_eq!(done, Delivery { sent: 1, failed: 0 });
 
@@ -200,16 +207,7 @@ async fn the_dev_mailbox_shows_the_outbox_only_when_turned_on() {
 #[tokio::test]
 async fn a_delivered_link_is_blanked_in_the_outbox_and_old_messages_are_pruned() {
     let sink = SmtpSink::start().await;
-    let app = TestApp::with_account().await;
-    let admin = app.admin_token().await;
-    let r = app.add_users(&admin, &["ana@example.com"], "reports").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let token = app.invitation_token("ana@example.com").await;
-    let mailer = Mailer::new(
-        &format!("smtp://127.0.0.1:{}", sink.port),
-        "Console <console@example.com>",
-    )
-    .expect("mailer");
+    let (app, token, mailer) = ana_invited(&sink).await;
     mailer.deliver_due(&app.service).await.expect("delivery");
     let kept = app.newest_email("ana@example.com").await;
     assert!(kept.sent_at.is_some());

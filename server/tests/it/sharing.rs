@@ -71,6 +71,12 @@ pub async fn share(
     .await
 }
 
+/// Shares a folder with one grantee, which must succeed.
+async fn share_folder(app: &TestApp, token: &str, env: &str, id: &str, grantee: &str, level: &str) {
+    let r = share(app, token, env, "folder", id, grantee, level).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
 pub async fn browse(app: &TestApp, token: &str, env: &str, folder: &str) -> Reply {
     app.call(
         "browse",
@@ -143,28 +149,16 @@ async fn a_media_library_user_sees_exactly_what_is_shared_and_cannot_guess_the_r
     let r = browse(&app, &ml, &env, &campaigns).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
-    let r = share(
+    share_folder(
         &app,
         &admin,
         &env,
-        "folder",
         &campaigns,
         &format!("group:{designers}"),
         "view",
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = share(
-        &app,
-        &admin,
-        &env,
-        "folder",
-        &deep,
-        &format!("user:{ml_id}"),
-        "edit",
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    share_folder(&app, &admin, &env, &deep, &format!("user:{ml_id}"), "edit").await;
 
     // The root lists /campaigns (shared) and /other (the way to /other/deep), never /secret.
     let root = browse(&app, &ml, &env, "").await.json();
@@ -601,28 +595,24 @@ async fn a_media_library_user_learns_names_and_emails_only() {
         folder(&app, &admin, &env, &campaigns, hidden).await;
     }
     // /campaigns is shared with someone else; /campaigns/2026 with the Media Library user.
-    let r = share(
+    share_folder(
         &app,
         &admin,
         &env,
-        "folder",
         &campaigns,
         &format!("user:{tech_id}"),
         "view",
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = share(
+    share_folder(
         &app,
         &admin,
         &env,
-        "folder",
         &y2026,
         &format!("user:{ml_id}"),
         "manage",
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
     // Passing through /campaigns: its name, not how many folders it holds nor whether
     // something is shared on it.
