@@ -20,6 +20,7 @@ mod provisioning;
 mod proxies;
 mod settings;
 mod sharing;
+mod sharing_privacy;
 mod site;
 mod slow_clients;
 mod throttle;
