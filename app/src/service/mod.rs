@@ -20,6 +20,7 @@ mod environment_add;
 mod environments;
 mod error;
 mod groups;
+mod hash_memory;
 mod media_browse;
 mod media_folders;
 mod media_library;
