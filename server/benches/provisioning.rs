@@ -203,6 +203,7 @@ async fn main() {
     // Measure the API, not its rate limits.
     config.provisioning_hourly_limit = u32::MAX;
     config.provisioning_per_second_limit = u32::MAX;
+    config.provisioning_concurrent_limit = CLIENTS as u32;
     let service = Service::new(
         db,
         config.service_config(),

@@ -81,6 +81,15 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The pool's connections: each is a thread with its own page cache and prepared
+/// statements. 4 keep both cores busy under the API's 16 concurrent clients; 8 took more
+/// memory for no more requests per second (docs/benchmarks.md).
+const CONNECTIONS: u32 = 4;
+
+/// Each connection's page cache, in KiB (SQLite's default is 2,000): the database file is in
+/// the operating system's cache anyway, so a miss costs a read from memory.
+const PAGE_CACHE_KIB: u32 = 1024;
+
 /// Tells one opened database from another, for the connection a request keeps.
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
@@ -100,7 +109,7 @@ impl Database {
         let options = SqliteConnectOptions::new()
             .filename(data_dir.join("console.db"))
             .create_if_missing(true);
-        Self::connect(options, 8).await
+        Self::connect(options, CONNECTIONS).await
     }
 
     /// A bare pool on the database in `data_dir`, configured as [`Database::open`]'s, for
@@ -109,7 +118,7 @@ impl Database {
     #[cfg(feature = "bench")]
     pub async fn bare_pool(data_dir: &Path) -> StoreResult<SqlitePool> {
         let options = SqliteConnectOptions::new().filename(data_dir.join("console.db"));
-        Self::pool(options, 8).await
+        Self::pool(options, CONNECTIONS).await
     }
 
     /// [`Database::open`] with WAL's `synchronous=NORMAL` instead of `FULL`: what `FULL`
@@ -120,7 +129,7 @@ impl Database {
         let options = SqliteConnectOptions::new()
             .filename(data_dir.join("console.db"))
             .create_if_missing(true);
-        let pool = Self::pool_synchronous(options, 8, SqliteSynchronous::Normal).await?;
+        let pool = Self::pool_synchronous(options, CONNECTIONS, SqliteSynchronous::Normal).await?;
         sqlx::migrate!("../migrations").run(&pool).await?;
         Ok(Database {
             pool,
@@ -161,6 +170,7 @@ impl Database {
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
+            .pragma("cache_size", format!("-{PAGE_CACHE_KIB}"))
             // Every query of the console, prepared once per connection.
             .statement_cache_capacity(512)
             // Rows a statement may send ahead of its reader: a whole page (the API's pages
