@@ -13,7 +13,8 @@ pub mod secret_key;
 /// mimalloc for the server and everything linking it (tests, benchmarks), for Rust and —
 /// by its `override` feature — for the bundled SQLite too: the request path allocates many
 /// small values on several threads at once, where glibc's allocator spent a quarter of
-/// the CPU.
+/// the CPU. Built without transparent huge pages (`no_thp`): they made it hold memory in
+/// 2 MiB steps (see server/Cargo.toml).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
