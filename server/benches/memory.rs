@@ -41,17 +41,9 @@ fn env_or(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The server's `VmRSS` and `VmHWM`, in MiB (as `/proc`, `ps` and `top` count, in KiB).
+/// The server's `VmRSS` and `VmHWM`, in MiB.
 fn memory_mib(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(f64::NAN, |kib| kib / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    seed::resident_mib(&pid.to_string())
 }
 
 /// Runs the server's command line on the data directory; returns what it printed.

@@ -70,17 +70,9 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// The process's resident memory now and at its peak, in MiB (Linux).
+/// The process's resident memory now and at its peak, in MiB.
 fn resident_mib() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    seed::resident_mib("self")
 }
 
 /// The ceiling's argon2 memory: one area per hash at once, allocated once and reused (the

@@ -93,7 +93,9 @@ impl PasswordHasher {
         let memory = self.memory.clone();
         tokio::spawn(async move {
             tokio::time::sleep(IDLE).await;
-            memory.release_idle();
+            // Unmapping 19 MiB of written pages is the kernel's work for a while: not on the
+            // async runtime.
+            let _ = tokio::task::spawn_blocking(move || memory.release_idle()).await;
         });
         Ok(out?)
     }

@@ -1,4 +1,5 @@
-//! Seeding for the benchmarks: many users written straight into the database file.
+//! Seeding for the benchmarks (many users written straight into the database file), and
+//! reading a process's resident memory.
 
 use std::path::Path;
 
@@ -47,4 +48,19 @@ pub async fn users(data_dir: &Path, account_id: &str, n: usize) -> sqlx::SqliteP
     tx.commit().await.unwrap();
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     pool
+}
+
+/// The resident memory of process `pid` (a number, or `self`) now and at its peak
+/// (`VmRSS`, `VmHWM`), in MiB, as `/proc` counts (Linux).
+#[allow(dead_code)] // not every benchmark reads memory
+pub fn resident_mib(pid: &str) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kib| kib / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
