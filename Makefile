@@ -41,13 +41,26 @@ rust-tools:
 	@cargo install --list | grep -q "^wasm-bindgen-cli v$(WASM_BINDGEN_VERSION):" || \
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@cargo install --list | grep -q "^cargo-leptos v$(CARGO_LEPTOS_VERSION):" || \
-		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version
+		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version \
+			$(CARGO_LEPTOS_PROFILE)
+
+# The tools compile quickly rather than run at their fastest (docs/benchmarks.md, "A fresh
+# machine"): cargo-leptos unoptimized but for the compression and WASM-splitting crates it
+# spends its time in (its own release profile is fat LTO in one unit: 12 min on 2 cores, now 4),
+# wasm-opt's C++ at -O1 (8 min, now 6; its output is the same, a release build 2 s slower).
+CARGO_LEPTOS_PROFILE := --config profile.release.opt-level=0 --config profile.release.lto=false \
+	--config profile.release.codegen-units=16 --config profile.release.debug=false \
+	--config profile.release.package.brotli.opt-level=3 \
+	--config profile.release.package.miniz_oxide.opt-level=3 \
+	--config profile.release.package.walrus.opt-level=3
+WASM_OPT_PROFILE := --config profile.release.opt-level=1 --config profile.release.lto=false \
+	--config profile.release.codegen-units=16
 
 # Release builds only (make run, make bench): cargo-leptos runs wasm-opt -Oz on them and would
 # otherwise download it. Debug builds (make test) never run it.
 release-tools: rust-tools
 	@cargo install --list | grep -q "^wasm-opt v$(WASM_OPT_VERSION):" || \
-		cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked
+		cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked $(WASM_OPT_PROFILE)
 
 npm-deps:
 	@[ -x end2end/node_modules/.bin/playwright ] && [ -f end2end/node_modules/cloudinary/package.json ] && \
