@@ -2,7 +2,8 @@
 # first (idempotently), using only the package registries.
 
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Where `cargo install` puts the tools: $CARGO_HOME/bin, ~/.cargo/bin by default.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
 # CI builds once, from a clean clone: incremental caches would only cost disk there.
 ifdef CI
