@@ -118,7 +118,7 @@ async fn main() {
     let mut first = Vec::new();
     let mut deep = Vec::new();
     let mut search: Vec<Vec<Duration>> = vec![Vec::new(); UserSort::ALL.len()];
-    let mut broad_search = Vec::new();
+    let mut broad_search: Vec<Vec<Duration>> = vec![Vec::new(); UserSort::ALL.len()];
     let mut filtered = Vec::new();
     let mut by_name = Vec::new();
     let mut by_login = Vec::new();
@@ -161,14 +161,17 @@ async fn main() {
             times.push(t.elapsed());
             assert_eq!(page.users.len(), 50);
         }
-        let q = UserQuery {
-            search: format!("user0{}", round % 10),
-            ..Default::default()
-        };
-        let t = Instant::now();
-        let page = service.list_users(&principal, &q, &meta).await.unwrap();
-        broad_search.push(t.elapsed());
-        assert_eq!(page.users.len(), 50);
+        for (sort, times) in UserSort::ALL.iter().zip(broad_search.iter_mut()) {
+            let q = UserQuery {
+                search: format!("user0{}", round % 10),
+                sort: sort.as_str().into(),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let page = service.list_users(&principal, &q, &meta).await.unwrap();
+            times.push(t.elapsed());
+            assert_eq!(page.users.len(), 50);
+        }
         let t = Instant::now();
         let q = UserQuery {
             role: "media_library_user".into(),
@@ -206,10 +209,12 @@ async fn main() {
             times,
         );
     }
-    report(
-        "service, a broad prefix search (10,000 matches)",
-        broad_search,
-    );
+    for (sort, times) in UserSort::ALL.iter().zip(broad_search) {
+        report(
+            &format!("service, a broad prefix search (10,000 matches), {}", sort.label()),
+            times,
+        );
+    }
     report("service, role filter", filtered);
     report("service, a deep page of 50 sorted by name", by_name);
     report("service, first page of 50 sorted by last login", by_login);

@@ -62,8 +62,36 @@ impl ListedUser {
 pub(super) const ROLE_OF_USER: &str = "(SELECT ra.role_id FROM role_assignments ra \
      WHERE ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account')";
 
-/// Below this many users matching a search, the page is chosen among the matches.
-const SPARSE_PREFIX: i64 = 2_000;
+/// How a search's page is found; the tests force each way.
+#[derive(Debug, Clone, Copy)]
+struct SearchPlan {
+    /// Up to this many matches, the page is chosen among them (index ranges, then a row
+    /// lookup per match).
+    sparse_below: i64,
+    /// Beyond that, the order's index is walked this far first: matches spread out fill
+    /// the page within it.
+    walk_bound: i64,
+    /// When that window didn't fill the page (the matches are bunched further on), up to
+    /// this many matches are still chosen among; more than that, the walk goes on.
+    dense_above: i64,
+}
+
+const SEARCH_PLAN: SearchPlan = SearchPlan {
+    sparse_below: 2_000,
+    walk_bound: 4_000,
+    dense_above: 25_000,
+};
+
+/// Which rows a search's page is taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Restrict {
+    /// Walk the order's index, filtering, until the page is full.
+    Walk,
+    /// Only the next `n` rows of the order's index.
+    Window(i64),
+    /// The rows the email and name index ranges find.
+    Matches,
+}
 
 /// The range of text starting with `prefix` (byte order, as SQLite compares text):
 /// `[prefix, prefix + U+10FFFF)`.
@@ -77,59 +105,127 @@ pub(super) fn escape_like(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// `(email LIKE prefix% OR LOWER(name) LIKE prefix%)` on these columns.
+fn push_prefix_match(q: &mut QueryBuilder<Sqlite>, email: &str, name: &str, prefix: &str) {
+    let pattern = format!("{}%", escape_like(prefix));
+    q.push(format!(" AND ({email} LIKE "))
+        .push_bind(pattern.clone())
+        .push(format!(" ESCAPE '\\' OR LOWER({name}) LIKE "))
+        .push_bind(pattern)
+        .push(" ESCAPE '\\')");
+}
+
+/// The filters other than the search, and the keyset cursor, on `users u`.
+fn push_filters_and_cursor(q: &mut QueryBuilder<Sqlite>, f: &UserFilter<'_>, key: &str) {
+    if let Some(status) = f.status {
+        q.push(" AND u.status = ").push_bind(status.to_string());
+    }
+    if let Some(role_id) = f.role_id {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM role_assignments rf WHERE rf.principal_type = 'user' \
+             AND rf.principal_id = u.id AND rf.scope = 'account' AND rf.role_id = ",
+        )
+        .push_bind(role_id.to_string())
+        .push(")");
+    }
+    if let Some(env) = f.environment_id {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM role_assignments re WHERE re.principal_type = 'user' \
+             AND re.principal_id = u.id AND re.scope IN ('environment:all', ",
+        )
+        .push_bind(format!("environment:{env}"))
+        .push("))");
+    }
+    if let Some((at, id)) = &f.after {
+        let cmp = if f.sort.ascending() { ">" } else { "<" };
+        q.push(format!(" AND ({key}, u.id) {cmp} ("));
+        match at {
+            SortKey::Int(i) => q.push_bind(*i),
+            SortKey::Text(t) => q.push_bind(t.clone()),
+        };
+        q.push(", ").push_bind(id.to_string()).push(")");
+    }
+}
+
 impl Tx {
     /// One page of an account's users, oldest first, by keyset (no OFFSET).
     pub async fn list_users(&mut self, f: &UserFilter<'_>) -> StoreResult<Vec<ListedUser>> {
-        self.list_users_choosing(f, SPARSE_PREFIX).await
+        self.list_users_planned(f, SEARCH_PLAN).await
     }
 
-    /// [`Tx::list_users`], choosing among a search's matches when at most `sparse_below`
-    /// users match (the tests force either plan).
-    async fn list_users_choosing(
+    /// [`Tx::list_users`] by this plan (the tests force each way).
+    async fn list_users_planned(
         &mut self,
         f: &UserFilter<'_>,
-        sparse_below: i64,
+        plan: SearchPlan,
+    ) -> StoreResult<Vec<ListedUser>> {
+        let Some(prefix) = f.prefix else {
+            return self.list_users_from(f, Restrict::Walk).await;
+        };
+        if !self.prefix_matches_more_than(prefix, plan.sparse_below).await? {
+            return self.list_users_from(f, Restrict::Matches).await;
+        }
+        let page = self
+            .list_users_from(f, Restrict::Window(plan.walk_bound))
+            .await?;
+        if page.len() as i64 >= f.limit {
+            return Ok(page);
+        }
+        if self.prefix_matches_more_than(prefix, plan.dense_above).await? {
+            self.list_users_from(f, Restrict::Walk).await
+        } else {
+            self.list_users_from(f, Restrict::Matches).await
+        }
+    }
+
+    /// One page, taken from the rows `restrict` says.
+    async fn list_users_from(
+        &mut self,
+        f: &UserFilter<'_>,
+        restrict: Restrict,
     ) -> StoreResult<Vec<ListedUser>> {
         let account_id = self.account()?;
-        // The role comes from a correlated subquery (not a join), so the planner walks the
-        // order's index and stops after LIMIT rows.
         let key = key_sql(f.sort);
         let (int_col, text_col) = if f.sort.numeric_key() {
             (key, "NULL")
         } else {
             ("NULL", key)
         };
+        let dir = if f.sort.ascending() { "ASC" } else { "DESC" };
+        // The role comes from a correlated subquery (not a join), so the planner walks the
+        // order's index and stops after LIMIT rows.
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT u.*, {ROLE_OF_USER} AS role_id, \
              {int_col} AS sort_int, {text_col} AS sort_text \
              FROM users u WHERE u.account_id = "
         ));
         q.push_bind(account_id.clone());
-        if let Some(status) = f.status {
-            q.push(" AND u.status = ").push_bind(status.to_string());
-        }
-        if let Some(role_id) = f.role_id {
-            q.push(
-                " AND EXISTS (SELECT 1 FROM role_assignments rf WHERE rf.principal_type = 'user' \
-                 AND rf.principal_id = u.id AND rf.scope = 'account' AND rf.role_id = ",
-            )
-            .push_bind(role_id.to_string())
-            .push(")");
-        }
-        if let Some(env) = f.environment_id {
-            q.push(
-                " AND EXISTS (SELECT 1 FROM role_assignments re WHERE re.principal_type = 'user' \
-                 AND re.principal_id = u.id AND re.scope IN ('environment:all', ",
-            )
-            .push_bind(format!("environment:{env}"))
-            .push("))");
-        }
-        if let Some(prefix) = f.prefix {
-            // A few matches: the page is chosen among them (found by index ranges), not by
-            // walking the whole order's index to find them; many: the walk stops soon.
-            if !self.prefix_matches_more_than(prefix, sparse_below).await? {
+        match (restrict, f.prefix) {
+            (Restrict::Window(rows), Some(prefix)) => {
+                // The window's rows in order (the order's index alone), the matches among
+                // them; only those rows are read whole.
+                q.push(" AND u.rowid IN (SELECT r FROM (SELECT u.rowid AS r, ")
+                    .push(format!(
+                        "{key} AS k, u.id AS i, u.email_normalized AS e, u.name AS n \
+                         FROM users u WHERE u.account_id = "
+                    ))
+                    .push_bind(account_id.clone());
+                push_filters_and_cursor(&mut q, f, key);
+                // Literal integers (a bound LIMIT re-plans at every execution).
+                q.push(format!(
+                    " ORDER BY {key} {dir}, u.id {dir} LIMIT {rows}) WHERE TRUE"
+                ));
+                push_prefix_match(&mut q, "e", "n", prefix);
+                q.push(format!(" ORDER BY k {dir}, i {dir} LIMIT {})", f.limit));
+            }
+            (Restrict::Matches, Some(prefix)) => {
+                // The matching rows, from the email and name index ranges (the account and
+                // the order made unusable as indexes with `+`, so the planner starts from
+                // them rather than walking the order); their keys alone sorted for the page.
                 let (low, high) = prefix_range(prefix);
-                q.push(" AND u.rowid IN (SELECT rowid FROM users WHERE account_id = ")
+                q.push(" AND u.rowid IN (SELECT u.rowid FROM users u WHERE +u.account_id = ")
+                    .push_bind(account_id.clone())
+                    .push(" AND u.rowid IN (SELECT rowid FROM users WHERE account_id = ")
                     .push_bind(account_id.clone())
                     .push(" AND email_normalized >= ")
                     .push_bind(low.clone())
@@ -142,26 +238,19 @@ impl Tx {
                     .push(" AND LOWER(name) < ")
                     .push_bind(high)
                     .push(")");
+                push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
+                push_filters_and_cursor(&mut q, f, key);
+                q.push(format!(
+                    " ORDER BY +{key} {dir}, u.id {dir} LIMIT {})",
+                    f.limit
+                ));
             }
-            let pattern = format!("{}%", escape_like(prefix));
-            q.push(" AND (u.email_normalized LIKE ")
-                .push_bind(pattern.clone());
-            q.push(" ESCAPE '\\' OR LOWER(u.name) LIKE ")
-                .push_bind(pattern)
-                .push(" ESCAPE '\\')");
-        }
-        let (cmp, dir) = if f.sort.ascending() {
-            (">", "ASC")
-        } else {
-            ("<", "DESC")
-        };
-        if let Some((at, id)) = &f.after {
-            q.push(format!(" AND ({key}, u.id) {cmp} ("));
-            match at {
-                SortKey::Int(i) => q.push_bind(*i),
-                SortKey::Text(t) => q.push_bind(t.clone()),
-            };
-            q.push(", ").push_bind(id.to_string()).push(")");
+            (_, prefix) => {
+                if let Some(prefix) = prefix {
+                    push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
+                }
+                push_filters_and_cursor(&mut q, f, key);
+            }
         }
         // The limit as a literal (an integer, never text): a bound LIMIT makes SQLite
         // re-plan the statement at every execution (as in provisioning.rs).
@@ -175,6 +264,9 @@ impl Tx {
     /// Whether more than `cap` of the account's users have an email or a (lowercased) name
     /// starting with `prefix`: two index ranges, counted up to `cap + 1`.
     async fn prefix_matches_more_than(&mut self, prefix: &str, cap: i64) -> StoreResult<bool> {
+        if cap < 0 {
+            return Ok(true);
+        }
         let account_id = self.account()?;
         let (low, high) = prefix_range(prefix);
         // The cap is an integer literal (a bound LIMIT re-plans at every execution).
@@ -287,7 +379,7 @@ mod tests {
         db: &Database,
         prefix: &str,
         sort: UserSort,
-        sparse_below: i64,
+        plan: SearchPlan,
     ) -> Vec<String> {
         let permit = Permit::for_store_tests("acct");
         let mut ids = Vec::new();
@@ -301,7 +393,7 @@ mod tests {
                 limit: 50,
                 ..Default::default()
             };
-            let page = tx.list_users_choosing(&f, sparse_below).await.unwrap();
+            let page = tx.list_users_planned(&f, plan).await.unwrap();
             tx.finish().await.unwrap();
             let Some(last) = page.last() else { break };
             after = Some((last.sort_key().unwrap(), last.user.id.clone()));
@@ -310,9 +402,24 @@ mod tests {
         ids
     }
 
+    const fn plan(sparse_below: i64, walk_bound: i64, dense_above: i64) -> SearchPlan {
+        SearchPlan {
+            sparse_below,
+            walk_bound,
+            dense_above,
+        }
+    }
+
     #[tokio::test]
-    async fn a_search_finds_the_same_users_in_the_same_order_by_either_plan() {
+    async fn a_search_finds_the_same_users_in_the_same_order_by_every_plan() {
         let db = seeded().await;
+        let plans = [
+            ("among the matches", plan(i64::MAX, 0, 0)),
+            ("a small window, then among the matches", plan(-1, 7, i64::MAX)),
+            ("a small window, then the walk", plan(-1, 7, -1)),
+            ("a window that fills the page", plan(-1, 2_500, -1)),
+            ("as chosen", SEARCH_PLAN),
+        ];
         for prefix in ["u1", "u12", "u123@", "zoe 1", "u2499", "nobody", "u"] {
             for sort in [
                 UserSort::Created,
@@ -321,14 +428,16 @@ mod tests {
                 UserSort::Email,
                 UserSort::LastLogin,
             ] {
-                let sparse = all_pages(&db, prefix, sort, i64::MAX).await;
-                let dense = all_pages(&db, prefix, sort, -1).await;
-                assert_eq!(sparse, dense, "{prefix} by {sort:?}");
-                let chosen = all_pages(&db, prefix, sort, SPARSE_PREFIX).await;
-                assert_eq!(chosen, dense, "{prefix} by {sort:?}");
+                let walked = all_pages(&db, prefix, sort, plan(-1, 0, -1)).await;
+                for (label, plan) in plans {
+                    let found = all_pages(&db, prefix, sort, plan).await;
+                    assert_eq!(found, walked, "{prefix} by {sort:?}, {label}");
+                }
             }
         }
         // "u1" matches emails u1, u10…u19, u100…, u1000… and names "U1…": 1,000+ users.
-        assert!(all_pages(&db, "u1", UserSort::Email, i64::MAX).await.len() > 1_000);
+        let walk = plan(-1, 0, -1);
+        assert!(all_pages(&db, "u1", UserSort::Email, walk).await.len() > 1_000);
+        assert!(all_pages(&db, "nobody", UserSort::Email, walk).await.is_empty());
     }
 }
