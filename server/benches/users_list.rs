@@ -206,7 +206,10 @@ async fn main() {
     }
     for (sort, times) in UserSort::ALL.iter().zip(broad_search) {
         report(
-            &format!("service, a broad prefix search (10,000 matches), {}", sort.label()),
+            &format!(
+                "service, a broad prefix search (10,000 matches), {}",
+                sort.label()
+            ),
             times,
         );
     }

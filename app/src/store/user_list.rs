@@ -162,7 +162,10 @@ impl Tx {
         let Some(prefix) = f.prefix else {
             return self.list_users_from(f, Restrict::Walk).await;
         };
-        if !self.prefix_matches_more_than(prefix, plan.sparse_below).await? {
+        if !self
+            .prefix_matches_more_than(prefix, plan.sparse_below)
+            .await?
+        {
             return self.list_users_from(f, Restrict::Matches).await;
         }
         let page = self
@@ -171,7 +174,10 @@ impl Tx {
         if page.len() as i64 >= f.limit {
             return Ok(page);
         }
-        if self.prefix_matches_more_than(prefix, plan.dense_above).await? {
+        if self
+            .prefix_matches_more_than(prefix, plan.dense_above)
+            .await?
+        {
             self.list_users_from(f, Restrict::Walk).await
         } else {
             self.list_users_from(f, Restrict::Matches).await
@@ -415,7 +421,10 @@ mod tests {
         let db = seeded().await;
         let plans = [
             ("among the matches", plan(i64::MAX, 0, 0)),
-            ("a small window, then among the matches", plan(-1, 7, i64::MAX)),
+            (
+                "a small window, then among the matches",
+                plan(-1, 7, i64::MAX),
+            ),
             ("a small window, then the walk", plan(-1, 7, -1)),
             ("a window that fills the page", plan(-1, 2_500, -1)),
             ("as chosen", SEARCH_PLAN),
@@ -438,6 +447,8 @@ mod tests {
         // "u1" matches emails u1, u10…u19, u100…, u1000… and names "U1…": 1,000+ users.
         let walk = plan(-1, 0, -1);
         assert!(all_pages(&db, "u1", UserSort::Email, walk).await.len() > 1_000);
-        assert!(all_pages(&db, "nobody", UserSort::Email, walk).await.is_empty());
+        assert!(all_pages(&db, "nobody", UserSort::Email, walk)
+            .await
+            .is_empty());
     }
 }
