@@ -5,6 +5,7 @@ mod auth_and_limits;
 mod environments;
 mod groups;
 mod openapi;
+mod user_updates;
 mod users;
 
 use crate::support::*;
