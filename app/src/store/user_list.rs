@@ -93,10 +93,22 @@ enum Restrict {
     Matches,
 }
 
-/// The range of text starting with `prefix` (byte order, as SQLite compares text):
-/// `[prefix, prefix + U+10FFFF)`.
-fn prefix_range(prefix: &str) -> (String, String) {
-    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+/// The rowids of the account's users whose email or lowercased name starts with `prefix`:
+/// two index ranges, each the text in `[prefix, prefix + U+10FFFF)` (byte order, as SQLite
+/// compares text).
+fn push_prefix_ranges(q: &mut QueryBuilder<Sqlite>, account_id: &str, prefix: &str) {
+    let (low, high) = (prefix.to_string(), format!("{prefix}\u{10FFFF}"));
+    for (i, column) in ["email_normalized", "LOWER(name)"].into_iter().enumerate() {
+        if i > 0 {
+            q.push(" UNION ALL ");
+        }
+        q.push("SELECT rowid FROM users WHERE account_id = ")
+            .push_bind(account_id.to_string())
+            .push(format!(" AND {column} >= "))
+            .push_bind(low.clone())
+            .push(format!(" AND {column} < "))
+            .push_bind(high.clone());
+    }
 }
 
 pub(super) fn escape_like(s: &str) -> String {
@@ -228,22 +240,11 @@ impl Tx {
                 // The matching rows, from the email and name index ranges (the account and
                 // the order made unusable as indexes with `+`, so the planner starts from
                 // them rather than walking the order); their keys alone sorted for the page.
-                let (low, high) = prefix_range(prefix);
                 q.push(" AND u.rowid IN (SELECT u.rowid FROM users u WHERE +u.account_id = ")
                     .push_bind(account_id.clone())
-                    .push(" AND u.rowid IN (SELECT rowid FROM users WHERE account_id = ")
-                    .push_bind(account_id.clone())
-                    .push(" AND email_normalized >= ")
-                    .push_bind(low.clone())
-                    .push(" AND email_normalized < ")
-                    .push_bind(high.clone())
-                    .push(" UNION ALL SELECT rowid FROM users WHERE account_id = ")
-                    .push_bind(account_id.clone())
-                    .push(" AND LOWER(name) >= ")
-                    .push_bind(low)
-                    .push(" AND LOWER(name) < ")
-                    .push_bind(high)
-                    .push(")");
+                    .push(" AND u.rowid IN (");
+                push_prefix_ranges(&mut q, &account_id, prefix);
+                q.push(")");
                 push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
                 push_filters_and_cursor(&mut q, f, key);
                 q.push(format!(
@@ -274,20 +275,11 @@ impl Tx {
             return Ok(true);
         }
         let account_id = self.account()?;
-        let (low, high) = prefix_range(prefix);
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM (");
+        push_prefix_ranges(&mut q, &account_id, prefix);
         // The cap is an integer literal (a bound LIMIT re-plans at every execution).
-        let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE account_id = ?1 \
-             AND email_normalized >= ?2 AND email_normalized < ?3 \
-             UNION ALL SELECT 1 FROM users WHERE account_id = ?1 \
-             AND LOWER(name) >= ?2 AND LOWER(name) < ?3 LIMIT {})",
-            cap.saturating_add(1)
-        )))
-        .bind(account_id)
-        .bind(low)
-        .bind(high)
-        .fetch_one(self.conn())
-        .await?;
+        q.push(format!(" LIMIT {})", cap.saturating_add(1)));
+        let found: i64 = q.build_query_scalar().fetch_one(self.conn()).await?;
         Ok(found > cap)
     }
 
