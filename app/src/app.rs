@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                 <Route ssr=SsrMode::Async path=path!("/login") view={Lazy::<routes::Login>::new()}/>
+                <Route ssr=SsrMode::Async path=path!("/login/code") view={Lazy::<routes::SignInCode>::new()}/>
                 <Route ssr=SsrMode::Async path=path!("/setup") view={Lazy::<routes::Setup>::new()}/>
                 <Route ssr=SsrMode::Async path=path!("/invite") view={Lazy::<routes::SetPassword>::new()}/>
                 <Route ssr=SsrMode::Async path=path!("/reset-password") view={Lazy::<routes::SetPassword>::new()}/>

@@ -6,7 +6,6 @@
 //! first loads grew (`/login` 361 → 390 KB, `/users` 555 → 721 KB transferred).
 
 use crate::domain::settings::SettingsPage;
-use crate::domain::Area;
 use crate::pages;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -35,6 +34,7 @@ macro_rules! lazy_pages {
 lazy_pages! {
     /// Signing in, and the pages a visitor reaches without a session.
     Login => view! { <pages::login::LoginPage/> };
+    SignInCode => view! { <pages::sign_in_code::SignInCodePage/> };
     Setup => view! { <pages::setup::SetupPage/> };
     SetPassword => view! { <pages::invite::SetPasswordPage/> };
     ForgotPassword => view! { <pages::forgot_password::ForgotPasswordPage/> };
@@ -53,7 +53,7 @@ lazy_pages! {
     Account => view! { <pages::account::AccountPage/> };
     AccountApiKeys => view! { <pages::account_api_keys::AccountApiKeysPage/> };
     ProvisioningApi => view! { <pages::provisioning_api::ProvisioningApiPage/> };
-    Security => view! { <pages::not_built::NotBuilt area=Area::Security/> };
+    Security => view! { <pages::security::SecurityPage/> };
     Billing => view! { <pages::billing::BillingPage/> };
     AddOns => view! { <pages::addons::AddonsPage/> };
     Settings => view! { <pages::settings::SettingsIndex/> };

@@ -47,10 +47,10 @@ test("sign in, navigate, dark mode that persists, sign out, wrong password", asy
     await expect(nav.getByRole("link", { name: area, exact: true })).toBeVisible();
   }
 
-  // Areas not built yet say so plainly.
+  // Account security: the two-factor policy, off by default.
   await nav.getByRole("link", { name: "Security", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Security" })).toBeVisible();
-  await expect(page.getByText("Not built yet.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Account security" })).toBeVisible();
+  await expect(page.getByLabel("Require two-factor authentication for every user")).not.toBeChecked();
 
   // The role matrix comes from the shared domain code.
   await nav.getByRole("link", { name: "Role matrix" }).click();

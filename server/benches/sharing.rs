@@ -198,7 +198,9 @@ async fn main() {
     let signed = service
         .sign_in("ml@bench.example", password, None, &meta)
         .await
-        .unwrap();
+        .unwrap()
+        .signed_in()
+        .expect("no second factor");
     let principal = service.authenticate(&signed.token).await.unwrap();
     // A folder the user reaches by inheritance: below the first group share.
     let shared = (0..FOLDERS)

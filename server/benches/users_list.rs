@@ -111,7 +111,12 @@ async fn main() {
         user_agent: None,
         request_id: "bench".into(),
     };
-    let signed = service.sign_in(email, password, None, &meta).await.unwrap();
+    let signed = service
+        .sign_in(email, password, None, &meta)
+        .await
+        .unwrap()
+        .signed_in()
+        .expect("no second factor");
     let principal = service.authenticate(&signed.token).await.unwrap();
 
     // Service: first page, then pages deep in the table by keyset.

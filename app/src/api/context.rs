@@ -25,21 +25,49 @@ impl CookiePolicy {
         }
     }
 
+    /// The second step's ticket (a right password, a code still to come).
+    pub fn second_step_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-console_sign_in"
+        } else {
+            "console_sign_in"
+        }
+    }
+
     pub fn set(&self, token: &str, max_age: i64) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        format!(
-            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-            self.name()
-        )
+        self.cookie(self.name(), token, max_age)
     }
 
     pub fn clear(&self) -> String {
         self.set("", 0)
     }
 
+    pub fn set_second_step(&self, token: &str, max_age: i64) -> String {
+        self.cookie(self.second_step_name(), token, max_age)
+    }
+
+    pub fn clear_second_step(&self) -> String {
+        self.set_second_step("", 0)
+    }
+
+    fn cookie(&self, name: &str, value: &str, max_age: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    }
+
     /// The session token in a `Cookie` header, if any.
     pub fn token_from(&self, parts: &Parts) -> Option<String> {
-        let name = self.name();
+        cookie_value(parts, self.name())
+    }
+
+    /// The second step's ticket in a `Cookie` header, if any.
+    pub fn second_step_from(&self, parts: &Parts) -> Option<String> {
+        cookie_value(parts, self.second_step_name())
+    }
+}
+
+fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
+    {
         parts
             .headers
             .get_all(COOKIE)
@@ -56,6 +84,8 @@ pub struct Request {
     pub service: Service,
     pub meta: RequestMeta,
     pub token: Option<String>,
+    /// The second step's ticket, between a right password and a code.
+    pub second_step: Option<String>,
     pub cookies: CookiePolicy,
 }
 
@@ -73,10 +103,12 @@ pub async fn request() -> Result<Request, ConsoleError> {
         .cloned()
         .ok_or_else(internal)?;
     let token = cookies.token_from(&parts);
+    let second_step = cookies.second_step_from(&parts);
     Ok(Request {
         service,
         meta,
         token,
+        second_step,
         cookies,
     })
 }

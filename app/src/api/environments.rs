@@ -126,13 +126,17 @@ pub async fn select_environment(id: String) -> Result<EnvironmentSummary, Consol
         .or_api(&req.meta)
 }
 
-/// Re-authentication: the password again; the session gets a new cookie.
+/// Re-authentication: the password again (and a code, for a user with a second factor);
+/// the session gets a new cookie.
 #[server(prefix = "/api", endpoint = "reauthenticate")]
-pub async fn reauthenticate(#[server(default)] password: String) -> Result<(), ConsoleError> {
+pub async fn reauthenticate(
+    #[server(default)] password: String,
+    #[server(default)] code: String,
+) -> Result<(), ConsoleError> {
     let (req, p) = signed_in().await?;
     let token = req
         .service
-        .reauthenticate(&p, &password, &req.meta)
+        .reauthenticate(&p, &password, Some(&code), &req.meta)
         .await
         .or_api(&req.meta)?;
     set_cookie(

@@ -71,8 +71,9 @@ impl From<Refusal> for ConsoleError {
 pub fn refusal_status(r: &Refusal) -> u16 {
     use Refusal::*;
     match r {
-        Unauthenticated | InvalidCredentials => 401,
+        Unauthenticated | InvalidCredentials | InvalidSignInCode | SignInStepExpired => 401,
         ReauthenticationRequired
+        | TwoFactorEnrolmentRequired
         | RoleLacksPermission { .. }
         | RoleOutranksYou { .. }
         | OutsideYourEnvironments
@@ -129,7 +130,10 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | AlreadySetUp
         | StaleSettings
         | AddonNotRegistered { .. }
-        | FolderNotEmpty { .. } => 409,
+        | FolderNotEmpty { .. }
+        | TwoFactorAlreadyOn
+        | TwoFactorNotOn
+        | TwoFactorRequiredByAccount => 409,
         SignInThrottled { .. }
         | TooManyInvitations
         | TooManyResetEmails

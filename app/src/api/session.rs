@@ -58,48 +58,119 @@ pub async fn complete_setup(
     Ok(())
 }
 
-/// Signs in and goes on to `next` (a page on this console; anything else means `/`).
-/// Posted without the WASM, a failure loads the sign-in page again saying why.
+/// Signs in and goes on to `next` (a page on this console; anything else means `/`), or
+/// to the second step for a user with a second factor. Posted without the WASM, a failure
+/// loads the sign-in page again saying why.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(
     email: String,
     password: String,
     #[server(default)] next: String,
 ) -> Result<(), ConsoleError> {
-    use crate::domain::sign_in::{safe_next, SignInProblem};
+    use crate::service::SignInStep;
+    let req = request().await?;
+    let step = req
+        .service
+        .sign_in(&email, &password, req.token.as_deref(), &req.meta)
+        .await
+        .or_api(&req.meta)
+        .inspect_err(|e| back_to("/login", e, &next, false))?;
+    match step {
+        SignInStep::SignedIn(signed) => signed_in_to(&req, &signed, &next),
+        SignInStep::SecondFactor(step) => {
+            let max_age = step.expires_at - req.service.clock_now();
+            set_cookie(&req.cookies.set_second_step(&step.token, max_age));
+            leptos_axum::redirect(&with_next("/login/code", &next));
+        }
+    }
+    Ok(())
+}
+
+/// The second step of a sign-in: a code from the authenticator app or a recovery code.
+#[server(prefix = "/api", endpoint = "sign_in_code")]
+pub async fn sign_in_code(
+    #[server(default)] code: String,
+    #[server(default)] next: String,
+) -> Result<(), ConsoleError> {
     let req = request().await?;
     let signed = req
         .service
-        .sign_in(&email, &password, req.token.as_deref(), &req.meta)
+        .sign_in_with_code(
+            req.second_step.as_deref(),
+            &code,
+            req.token.as_deref(),
+            &req.meta,
+        )
         .await
         .or_api(&req.meta);
     let signed = match signed {
         Ok(signed) => signed,
         Err(e) => {
-            if super::context::plain_form_post() {
-                let problem = match &e {
-                    ConsoleError::Invalid(fields) => SignInProblem::of_invalid(fields),
-                    ConsoleError::Refused(r) => SignInProblem::of_refusal(r),
-                    ConsoleError::Internal { .. } | ConsoleError::Transport(_) => {
-                        SignInProblem::Unavailable
-                    }
-                };
-                let mut to = format!("/login?failed={}", problem.code());
-                if let Some(next) = safe_next(&next) {
-                    to.push_str("&next=");
-                    to.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
-                }
-                super::context::see_other(&to);
+            let expired = matches!(e, ConsoleError::Refused(Refusal::SignInStepExpired));
+            if expired {
+                set_cookie(&req.cookies.clear_second_step());
             }
+            back_to(
+                if expired { "/login" } else { "/login/code" },
+                &e,
+                &next,
+                true,
+            );
             return Err(e);
         }
     };
+    set_cookie(&req.cookies.clear_second_step());
+    signed_in_to(&req, &signed, &next);
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn signed_in_to(req: &super::context::Request, signed: &crate::service::SignedIn, next: &str) {
+    use crate::domain::sign_in::safe_next;
     set_cookie(
         &req.cookies
             .set(&signed.token, req.service.config().session_absolute_secs),
     );
-    leptos_axum::redirect(safe_next(&next).unwrap_or("/"));
-    Ok(())
+    // A session that must set up a second factor can do nothing else first.
+    let to = if signed.must_enrol_two_factor {
+        "/profile"
+    } else {
+        safe_next(next).unwrap_or("/")
+    };
+    leptos_axum::redirect(to);
+}
+
+/// `page?next=…` when `next` is a page on this console to come back to.
+#[cfg(feature = "ssr")]
+fn with_next(page: &str, next: &str) -> String {
+    match crate::domain::sign_in::safe_next(next) {
+        Some(next) => format!(
+            "{page}?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ),
+        None => page.to_string(),
+    }
+}
+
+/// A sign-in form posted without the WASM that failed: back to `page` saying why.
+#[cfg(feature = "ssr")]
+fn back_to(page: &str, e: &ConsoleError, next: &str, code_step: bool) {
+    use crate::domain::sign_in::SignInProblem;
+    if !super::context::plain_form_post() {
+        return;
+    }
+    let problem = match e {
+        ConsoleError::Invalid(_) if code_step => SignInProblem::Code,
+        ConsoleError::Invalid(fields) => SignInProblem::of_invalid(fields),
+        ConsoleError::Refused(r) => SignInProblem::of_refusal(r),
+        ConsoleError::Internal { .. } | ConsoleError::Transport(_) => SignInProblem::Unavailable,
+    };
+    let mut to = format!("{page}?failed={}", problem.code());
+    if let Some(next) = crate::domain::sign_in::safe_next(next) {
+        to.push_str("&next=");
+        to.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
+    }
+    super::context::see_other(&to);
 }
 
 #[server(prefix = "/api", endpoint = "sign_out")]

@@ -152,6 +152,10 @@ pub async fn act_on_user(
             .force_logout(&p, &id, m)
             .await
             .map(|_| "Every session of the user has ended"),
+        UserAction::ResetTwoFactor => s
+            .reset_two_factor(&p, &id, m)
+            .await
+            .map(|_| "Two-factor authentication reset: the user was signed out and emailed"),
         UserAction::Disable => s.disable_user(&p, &id, m).await.map(|_| "User disabled"),
         UserAction::Enable => s.enable_user(&p, &id, m).await.map(|_| "User enabled"),
         UserAction::Delete => s

@@ -36,6 +36,10 @@ pub fn ConsoleLayout() -> impl IntoView {
                     .get()
                     .map(|r| match r {
                         Ok(SessionInfo { setup_required: true, .. }) => view! { <SeeOther to="/setup".to_string()/> }.into_any(),
+                        // The account requires a second factor this user hasn't set up yet.
+                        Ok(SessionInfo { me: Some(me), .. }) if me.must_enrol_two_factor && pathname.get_untracked() != "/profile" => {
+                            view! { <SeeOther to="/profile".to_string()/> }.into_any()
+                        }
                         Ok(SessionInfo { me: Some(me), .. }) => view! { <Frame me/> }.into_any(),
                         Ok(_) | Err(ConsoleError::Refused(Refusal::Unauthenticated)) => view! { <SignInFirst/> }.into_any(),
                         Err(e) => view! { <main class="page"><ErrorNotice error=e/></main> }.into_any(),
@@ -99,6 +103,8 @@ fn Frame(me: Me) -> impl IntoView {
     let display = me.display_name().to_string();
     let account = me.account_name.clone();
     let role = me.role;
+    // Setting up a required second factor: no navigation until it's on.
+    let enrolling = me.must_enrol_two_factor;
     provide_context(me);
     crate::components::environment_switcher::provide_environments();
     view! {
@@ -106,7 +112,7 @@ fn Frame(me: Me) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">"Console"</a>
             <span class="account-name" title="Account">{account}</span>
-            <crate::components::environment_switcher::EnvironmentSwitcher/>
+            {(!enrolling).then(|| view! { <crate::components::environment_switcher::EnvironmentSwitcher/> })}
             <div class="topbar-user">
                 <a href="/profile" class="user-name">{display}</a>
                 <span class="role-badge">{role.console_name()}</span>
@@ -119,6 +125,7 @@ fn Frame(me: Me) -> impl IntoView {
             <nav class="sidenav" aria-label="Console">
                 <ul>
                     {Area::visible_to(role)
+                        .filter(|_| !enrolling)
                         .map(|a| view! { <li><A href=a.path()>{a.label()}</A></li> })
                         .collect_view()}
                 </ul>

@@ -12,4 +12,5 @@ pub mod reauth;
 pub mod seats;
 pub mod status;
 pub mod time;
+pub mod two_factor;
 pub mod user_menu;

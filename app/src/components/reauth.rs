@@ -35,11 +35,13 @@ pub fn ReauthPrompt(#[prop(into)] needed: Signal<bool>, on_done: Callback<()>) -
             on_done.run(());
         }
     });
+    // A user with a second factor confirms with a code too.
+    let two_factor = use_context::<crate::domain::Me>().is_some_and(|me| me.two_factor);
     move || {
         needed.get().then(|| {
             view! {
                 <section class="panel confirm" role="dialog" aria-labelledby="reauth-title">
-                    <h2 id="reauth-title">"Confirm your password"</h2>
+                    <h2 id="reauth-title">{if two_factor { "Confirm it's you" } else { "Confirm your password" }}</h2>
                     <p>"For your security, enter your password again. It stays confirmed for 10 minutes."</p>
                     <ActionForm action attr:novalidate=true attr:aria-label="Password confirmation">
                         <Field
@@ -50,6 +52,17 @@ pub fn ReauthPrompt(#[prop(into)] needed: Signal<bool>, on_done: Callback<()>) -
                             required=true
                             error=field_error(value, "password")
                         />
+                        {two_factor.then(|| view! {
+                            <Field
+                                label="Authentication code"
+                                name="code"
+                                id="field-reauth-code"
+                                autocomplete="one-time-code"
+                                required=true
+                                hint="From your authenticator app, or a recovery code."
+                                error=field_error(value, "code")
+                            />
+                        })}
                         <FormStatus error=form_error(value)/>
                         <button type="submit" class="button button-primary">"Confirm password"</button>
                     </ActionForm>

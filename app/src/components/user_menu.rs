@@ -80,6 +80,9 @@ fn consequence(user: &UserSummary, action: UserAction) -> &'static str {
         }
         UserAction::ResendResetEmail => "A new link to choose a password is emailed and the previous one stops working.",
         UserAction::ForceLogout => "Every session of this user ends now. They can sign in again.",
+        UserAction::ResetTwoFactor => {
+            "Their authenticator app and recovery codes stop working, they are signed out everywhere, and they get an email. They sign in with their password and can set up two-factor authentication again."
+        }
         UserAction::Disable => "They are signed out and can't sign in until enabled. Their seat stays taken.",
         UserAction::Enable => "They return to their previous status. A pending user needs a new invitation.",
         UserAction::Delete => {

@@ -148,3 +148,13 @@ mod tests {
         );
     }
 }
+
+/// Account security as its page shows it (docs/rules/two-factor.md#required).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSecurity {
+    /// Every user signs in with a second factor; those without one set it up at their next
+    /// sign-in.
+    pub require_two_factor: bool,
+    /// Active users who haven't set up two-factor authentication.
+    pub users_without_two_factor: u32,
+}

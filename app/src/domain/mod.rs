@@ -24,6 +24,7 @@ pub mod settings;
 pub mod sharing;
 pub mod sign_in;
 pub mod throttle;
+pub mod two_factor;
 pub mod usage;
 pub mod user;
 pub mod user_action;

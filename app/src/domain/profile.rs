@@ -57,6 +57,13 @@ pub struct Me {
     /// before anyone submits it.
     #[serde(default)]
     pub plan: String,
+    /// Sign-in asks this user for a code (docs/rules/two-factor.md).
+    #[serde(default)]
+    pub two_factor: bool,
+    /// The account requires a second factor this user hasn't set up: the console shows
+    /// nothing but setting one up.
+    #[serde(default)]
+    pub must_enrol_two_factor: bool,
 }
 
 /// Email preferences of My Profile (docs/rules/users.md#my-profile). Security emails (password,

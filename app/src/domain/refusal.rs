@@ -50,6 +50,19 @@ refusals! {
     InvalidCredentials => InvalidCredentials;
     /// The action needs the password again (re-authentication, valid 10 minutes).
     ReauthenticationRequired => ReauthenticationRequired;
+    /// The second step of a sign-in: a wrong, reused or malformed code (one answer for all).
+    InvalidSignInCode => InvalidSignInCode;
+    /// The second step's ticket is gone (expired, used, or too many wrong codes).
+    SignInStepExpired => SignInStepExpired;
+    /// The account requires two-factor sign-in and this session's user has no factor yet:
+    /// nothing but setting one up (docs/rules/two-factor.md#required).
+    TwoFactorEnrolmentRequired => TwoFactorEnrolmentRequired;
+    /// Setting up an authenticator while one is on.
+    TwoFactorAlreadyOn => TwoFactorAlreadyOn;
+    /// Recovery codes or turning off without an authenticator.
+    TwoFactorNotOn => TwoFactorNotOn;
+    /// Turning two-factor sign-in off while the account requires it.
+    TwoFactorRequiredByAccount => TwoFactorRequiredByAccount;
     /// Sign-in is throttled for the email or the address.
     SignInThrottled { retry_after: i64 } => SignInThrottled { retry_after: 60 };
     /// Resend invite, more than the hourly allowance for one user.
@@ -204,6 +217,12 @@ impl Refusal {
             Unauthenticated => "Your session has ended. Sign in to continue.",
             InvalidCredentials => "Invalid email or password",
             ReauthenticationRequired => "Confirm your password to continue",
+            InvalidSignInCode => "That code isn't valid. Enter the code your authenticator app shows now, or one of your recovery codes",
+            SignInStepExpired => "Your sign-in timed out. Sign in again",
+            TwoFactorEnrolmentRequired => "Your account requires two-factor authentication. Set it up in My Profile to continue",
+            TwoFactorAlreadyOn => "Two-factor authentication is already on",
+            TwoFactorNotOn => "Two-factor authentication isn't on",
+            TwoFactorRequiredByAccount => "Your account requires two-factor authentication, so it can't be turned off",
             TooManyInvitations => "Too many invitations sent; try again later",
             TooManyResetEmails => "Too many reset emails sent; try again later",
             OutsideYourEnvironments => "You can only act on users whose product environments you can all access",

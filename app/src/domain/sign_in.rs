@@ -4,8 +4,9 @@
 use super::{FieldErrors, Refusal};
 
 /// The pages a signed-out visitor uses: never a page to come back to after signing in.
-pub const SIGNED_OUT_PAGES: [&str; 5] = [
+pub const SIGNED_OUT_PAGES: [&str; 6] = [
     "/login",
+    "/login/code",
     "/setup",
     "/invite",
     "/reset-password",
@@ -43,15 +44,21 @@ pub enum SignInProblem {
     Credentials,
     /// Too many tries: wait before trying again.
     Throttled,
+    /// The second step: a code that isn't valid (wrong, reused or malformed).
+    Code,
+    /// The second step's ticket is gone: sign in again.
+    Expired,
     /// Anything else (the server's side).
     Unavailable,
 }
 
 impl SignInProblem {
-    pub const ALL: [SignInProblem; 4] = [
+    pub const ALL: [SignInProblem; 6] = [
         SignInProblem::Incomplete,
         SignInProblem::Credentials,
         SignInProblem::Throttled,
+        SignInProblem::Code,
+        SignInProblem::Expired,
         SignInProblem::Unavailable,
     ];
 
@@ -60,6 +67,8 @@ impl SignInProblem {
             SignInProblem::Incomplete => "incomplete",
             SignInProblem::Credentials => "credentials",
             SignInProblem::Throttled => "throttled",
+            SignInProblem::Code => "code",
+            SignInProblem::Expired => "expired",
             SignInProblem::Unavailable => "unavailable",
         }
     }
@@ -75,6 +84,8 @@ impl SignInProblem {
             Refusal::SignInThrottled { .. } | Refusal::TooManyAttempts { .. } => {
                 SignInProblem::Throttled
             }
+            Refusal::InvalidSignInCode => SignInProblem::Code,
+            Refusal::SignInStepExpired => SignInProblem::Expired,
             _ => SignInProblem::Unavailable,
         }
     }
@@ -91,6 +102,10 @@ impl SignInProblem {
             SignInProblem::Throttled => {
                 "Too many sign-in attempts. Wait a few minutes, then try again."
             }
+            SignInProblem::Code => {
+                "That code isn't valid. Enter the code your authenticator app shows now, or one of your recovery codes."
+            }
+            SignInProblem::Expired => "Your sign-in timed out. Sign in again.",
             SignInProblem::Unavailable => {
                 "Signing in didn't work this time. Try again in a moment."
             }

@@ -85,6 +85,9 @@ pub struct UserSummary {
     pub root: bool,
     /// Signs in with a password (the `password` provider), so Reset password applies.
     pub password_sign_in: bool,
+    /// Signs in with a second factor (docs/rules/two-factor.md).
+    #[serde(default)]
+    pub two_factor: bool,
     /// What a Media Library user may create (ignored for other roles).
     pub media_library: MediaLibraryOptions,
     /// The names of the groups the user belongs to (the table's column).

@@ -17,18 +17,20 @@ pub enum UserAction {
     ResendResetEmail,
     ResetPassword,
     ForceLogout,
+    ResetTwoFactor,
     Disable,
     Enable,
     Delete,
 }
 
 impl UserAction {
-    pub const ALL: [UserAction; 8] = [
+    pub const ALL: [UserAction; 9] = [
         UserAction::Edit,
         UserAction::ResendInvite,
         UserAction::ResendResetEmail,
         UserAction::ResetPassword,
         UserAction::ForceLogout,
+        UserAction::ResetTwoFactor,
         UserAction::Disable,
         UserAction::Enable,
         UserAction::Delete,
@@ -41,6 +43,7 @@ impl UserAction {
             UserAction::ResendResetEmail => "resend_reset_email",
             UserAction::ResetPassword => "reset_password",
             UserAction::ForceLogout => "force_logout",
+            UserAction::ResetTwoFactor => "reset_two_factor",
             UserAction::Disable => "disable",
             UserAction::Enable => "enable",
             UserAction::Delete => "delete",
@@ -58,6 +61,7 @@ impl UserAction {
             UserAction::ResendResetEmail => "Resend reset email",
             UserAction::ResetPassword => "Reset password",
             UserAction::ForceLogout => "Force logout",
+            UserAction::ResetTwoFactor => "Reset 2FA",
             UserAction::Disable => "Disable",
             UserAction::Enable => "Enable",
             UserAction::Delete => "Delete",
@@ -71,9 +75,10 @@ impl UserAction {
                 Permission::UsersManage
             }
             UserAction::ResendInvite => Permission::UsersInvite,
-            UserAction::ResendResetEmail | UserAction::ResetPassword | UserAction::ForceLogout => {
-                Permission::UsersCredentials
-            }
+            UserAction::ResendResetEmail
+            | UserAction::ResetPassword
+            | UserAction::ForceLogout
+            | UserAction::ResetTwoFactor => Permission::UsersCredentials,
         }
     }
 
@@ -85,13 +90,13 @@ impl UserAction {
             UserStatus::Pending => matches!(self, Edit | ResendInvite | Disable | Delete),
             UserStatus::Active => match self {
                 ResetPassword => password_sign_in,
-                Edit | ResendInvite | ForceLogout | Disable | Delete => true,
+                Edit | ResendInvite | ForceLogout | ResetTwoFactor | Disable | Delete => true,
                 ResendResetEmail | Enable => false,
             },
             UserStatus::PasswordResetPending => {
                 matches!(
                     self,
-                    Edit | ResendResetEmail | ForceLogout | Disable | Delete
+                    Edit | ResendResetEmail | ForceLogout | ResetTwoFactor | Disable | Delete
                 )
             }
             UserStatus::Disabled => matches!(self, Edit | Enable | Delete),
@@ -129,6 +134,8 @@ pub struct Target<'a> {
     pub status: UserStatus,
     pub root: bool,
     pub password_sign_in: bool,
+    /// Has a confirmed second factor (Reset 2FA needs one).
+    pub two_factor: bool,
 }
 
 impl<'a> From<&'a UserSummary> for Target<'a> {
@@ -140,6 +147,7 @@ impl<'a> From<&'a UserSummary> for Target<'a> {
             status: u.status,
             root: u.root,
             password_sign_in: u.password_sign_in,
+            two_factor: u.two_factor,
         }
     }
 }
@@ -187,6 +195,9 @@ pub fn may_act(actor: &Acting, target: &Target, action: UserAction) -> Result<()
     {
         return Err(Refusal::PasswordSignInOnly);
     }
+    if action == UserAction::ResetTwoFactor && !target.two_factor {
+        return Err(Refusal::TwoFactorNotOn);
+    }
     if !action.offered(target.status, target.password_sign_in) {
         return Err(Refusal::ActionNotOffered {
             action,
@@ -221,6 +232,7 @@ mod tests {
             status,
             root: false,
             password_sign_in: true,
+            two_factor: false,
         }
     }
 

@@ -4,6 +4,7 @@ use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::sign_in_again_on;
 use crate::components::layout::use_me;
 use crate::components::status::FormStatus;
+use crate::components::two_factor::TwoFactorPanel;
 use crate::domain::{EmailPreferences, Theme};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -33,6 +34,18 @@ pub fn ProfilePage() -> impl IntoView {
             theme: t.as_str().to_string(),
         });
     };
+    if me.must_enrol_two_factor {
+        // The account requires a second factor: nothing else until it is set up.
+        return view! {
+            <Title text="My Profile"/>
+            <h1>"Set up two-factor authentication"</h1>
+            <p class="notice notice-warning" role="status">
+                "Your account requires two-factor authentication. Set it up now: the rest of the console opens once it's on."
+            </p>
+            <TwoFactorPanel/>
+        }
+        .into_any();
+    }
     view! {
         <Title text="My Profile"/>
         <h1>"My Profile"</h1>
@@ -70,6 +83,8 @@ pub fn ProfilePage() -> impl IntoView {
             </ActionForm>
         </section>
 
+        <TwoFactorPanel/>
+
         <EmailPreferencesForm/>
 
         <section class="panel" aria-labelledby="display-title">
@@ -99,6 +114,7 @@ pub fn ProfilePage() -> impl IntoView {
             <FormStatus error=theme_error success=theme_saved/>
         </section>
     }
+    .into_any()
 }
 
 /// Which emails the user wants; security emails are always sent.

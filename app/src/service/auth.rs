@@ -2,16 +2,37 @@
 
 use super::authz::{role_and_access, Principal};
 use super::crypto::{new_token, random_hex, sha256_hex};
+use super::second_factor::SecondStep;
 use super::{AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::Refusal;
 use crate::domain::{Email, FieldErrors};
-use crate::store::{NewSession, UserRow};
+use crate::store::{NewSession, Tx, UserRow};
 
 /// A new session: the token goes into the cookie, and nowhere else.
 pub struct SignedIn {
     pub token: String,
     pub user_id: String,
     pub expires_at: i64,
+    /// The account requires a second factor the user hasn't set up: the session may do
+    /// nothing else until one is.
+    pub must_enrol_two_factor: bool,
+}
+
+/// Where a right password leads.
+pub enum SignInStep {
+    SignedIn(SignedIn),
+    /// The user has a second factor: a code is asked for next.
+    SecondFactor(SecondStep),
+}
+
+impl SignInStep {
+    /// The session, when no second step was asked for.
+    pub fn signed_in(self) -> Option<SignedIn> {
+        match self {
+            SignInStep::SignedIn(s) => Some(s),
+            SignInStep::SecondFactor(_) => None,
+        }
+    }
 }
 
 /// Passwords longer than this are not hashed at all (they can't be valid: ≤ 128 chars).
@@ -22,14 +43,15 @@ const TOUCH_EVERY_SECS: i64 = 60;
 impl Service {
     /// Signs in with email and password. One answer for an unknown email, a wrong
     /// password and a user who can't sign in (docs/rules/sign-in.md#sign-in); the try is
-    /// checked against both throttles and counted before the password is verified.
+    /// checked against both throttles and counted before the password is verified. A user
+    /// with a second factor gets the second step's ticket instead of a session.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
         previous_token: Option<&str>,
         meta: &RequestMeta,
-    ) -> ServiceResult<SignedIn> {
+    ) -> ServiceResult<SignInStep> {
         let mut errors = FieldErrors::new();
         let email = errors.check("email", Email::parse(email));
         if password.is_empty() {
@@ -60,7 +82,7 @@ impl Service {
                     None
                 };
                 let user = user.clone();
-                self.open_session(user, rehash, previous_token, &normalized, meta)
+                self.after_password(user, rehash, previous_token, &normalized, meta)
                     .await
             }
             _ => {
@@ -70,30 +92,57 @@ impl Service {
         }
     }
 
-    async fn open_session(
+    /// A right password: a session, or the second step for a user with a second factor
+    /// (the try is given back, but the failures in a row stay until the code is right).
+    async fn after_password(
         &self,
         user: UserRow,
         rehash: Option<String>,
         previous_token: Option<&str>,
         normalized: &str,
         meta: &RequestMeta,
-    ) -> ServiceResult<SignedIn> {
+    ) -> ServiceResult<SignInStep> {
         let permit = Permit::for_sign_in();
+        let mut tx = self.db().write(&permit).await?;
+        tx.within_account(&user.account_id)?;
+        if let Some(hash) = &rehash {
+            tx.set_user_password_hash(&user.id, hash, self.now())
+                .await?;
+        }
+        if has_factor(&mut tx, &user.id).await? {
+            self.give_back_count(&mut tx, normalized, meta).await?;
+            let step = self.begin_second_step(&mut tx, &user).await?;
+            tx.commit_bookkeeping(&permit).await?;
+            return Ok(SignInStep::SecondFactor(step));
+        }
+        self.give_back_try(&mut tx, normalized, meta).await?;
+        let signed = self
+            .finish_sign_in(tx, &user, previous_token, meta, serde_json::json!({}))
+            .await?;
+        Ok(SignInStep::SignedIn(signed))
+    }
+
+    /// Opens the session of a user proven at sign-in (password, and code if they have a
+    /// second factor), in the transaction that proved it; `detail` goes into the record.
+    pub(super) async fn finish_sign_in(
+        &self,
+        mut tx: Tx,
+        user: &UserRow,
+        previous_token: Option<&str>,
+        meta: &RequestMeta,
+        detail: serde_json::Value,
+    ) -> ServiceResult<SignedIn> {
         let now = self.now();
         let token = new_token(self.inner.entropy.as_ref());
         let token_hash = sha256_hex(&token);
         let session_id = random_hex(self.inner.entropy.as_ref(), 16);
         let expires_at = now + self.config().session_absolute_secs;
-        let mut tx = self.db().write(&permit).await?;
-        tx.within_account(&user.account_id)?;
         // A new session id at every sign-in; the one the browser came with (if any) ends.
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
         }
-        self.give_back_try(&mut tx, normalized, meta).await?;
-        if let Some(hash) = &rehash {
-            tx.set_user_password_hash(&user.id, hash, now).await?;
-        }
+        let must_enrol =
+            tx.account_requires_two_factor().await? && !has_factor(&mut tx, &user.id).await?;
         tx.set_user_last_login(&user.id, now).await?;
         tx.insert_session(&NewSession {
             token_hash: &token_hash,
@@ -103,15 +152,20 @@ impl Service {
             expires_at,
             ip: &meta.ip.to_string(),
             user_agent: meta.user_agent.as_deref(),
+            must_enrol_two_factor: must_enrol,
         })
         .await?;
-        let record = super::audit::by_user("auth.login_success", &user, now, meta)
+        let mut record = super::audit::by_user("auth.login_success", user, now, meta)
             .target(AuditTarget::new("session", &session_id, &user.email));
+        if detail.as_object().is_some_and(|o| !o.is_empty()) {
+            record = record.change(None, Some(detail));
+        }
         tx.commit(&record).await?;
         Ok(SignedIn {
             token,
-            user_id: user.id,
+            user_id: user.id.clone(),
             expires_at,
+            must_enrol_two_factor: must_enrol,
         })
     }
 
@@ -164,6 +218,7 @@ impl Service {
             session_token_hash: token_hash,
             reauthenticated_at: session.reauthenticated_at,
             active_environment_id: session.active_environment_id,
+            must_enrol_two_factor: session.must_enrol_two_factor,
         })
     }
 
@@ -182,4 +237,12 @@ impl Service {
         tx.commit(&record).await?;
         Ok(())
     }
+}
+
+/// Whether the user has a confirmed second factor.
+pub(super) async fn has_factor(tx: &mut Tx, user_id: &str) -> ServiceResult<bool> {
+    Ok(tx
+        .two_factor_of(user_id)
+        .await?
+        .is_some_and(|f| f.confirmed_at.is_some()))
 }

@@ -23,6 +23,9 @@ pub struct Principal {
     pub(super) reauthenticated_at: Option<i64>,
     /// The environment the session works in, if chosen.
     pub(super) active_environment_id: Option<String>,
+    /// The account requires a second factor this user hasn't set up: the session may do
+    /// nothing but set one up (docs/rules/two-factor.md#required).
+    pub(super) must_enrol_two_factor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +68,11 @@ impl Principal {
     /// has passed (or needs none: their own session, their own password).
     pub(super) fn own_permit(&self) -> Permit {
         Permit::for_principal(&self.account_id, &self.environments)
+    }
+
+    /// Whether the account waits for this user to set up a second factor.
+    pub fn must_enrol_two_factor(&self) -> bool {
+        self.must_enrol_two_factor
     }
 
     pub(super) fn is_account_api_key(&self) -> bool {
@@ -159,6 +167,21 @@ impl Service {
     /// The check at the start of every operation on account-wide permissions. A refusal
     /// is audited as `access.denied`.
     pub(super) async fn authorize(
+        &self,
+        principal: &Principal,
+        permission: Permission,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Permit> {
+        if principal.must_enrol_two_factor {
+            return Err(ServiceError::from(Refusal::TwoFactorEnrolmentRequired));
+        }
+        self.authorize_while_enrolling(principal, permission, meta)
+            .await
+    }
+
+    /// [`Service::authorize`] for what a session may do while it waits for its user to set
+    /// up a second factor: see who they are, set it up, sign out.
+    pub(super) async fn authorize_while_enrolling(
         &self,
         principal: &Principal,
         permission: Permission,

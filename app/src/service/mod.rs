@@ -6,6 +6,7 @@
 
 mod account;
 mod account_api_keys;
+mod account_security;
 mod api_key_changes;
 mod api_keys;
 mod audit;
@@ -37,10 +38,13 @@ mod reauth;
 mod runtime;
 mod sealing;
 mod seats;
+mod second_factor;
 mod secret_key;
 mod settings;
 mod sharing;
 mod sign_in_guard;
+mod totp;
+mod two_factor;
 mod usage;
 mod user_add;
 mod user_credentials;
@@ -59,7 +63,7 @@ pub use crate::domain::audit::{
 pub use crate::store::{give_back_kept, request_scope};
 pub use api_key_changes::KeyChange;
 pub use api_keys::KeyRef;
-pub use auth::SignedIn;
+pub use auth::{SignInStep, SignedIn};
 pub use authz::Principal;
 pub use bootstrap::{BootstrapInput, BootstrapOutcome};
 /// Random bytes as lowercase hex (request ids, tokens).
@@ -73,6 +77,7 @@ pub use provisioning_groups::GroupLookup;
 pub use provisioning_keys::KeyPatch;
 pub use runtime::{Clock, Entropy, ManualClock, OsEntropy, SystemClock};
 pub use sealing::SecretKey;
+pub use second_factor::SecondStep;
 pub use user_add::AddUsersInput;
 pub use user_lifecycle::EditUserInput;
 pub use user_links::FORGOT_PASSWORD_ANSWER;

@@ -28,16 +28,20 @@ impl Service {
     /// The signed-in user as the console shows them.
     pub async fn me(&self, principal: &Principal, meta: &RequestMeta) -> ServiceResult<Me> {
         let permit = self
-            .authorize(principal, Permission::ProfileManageOwn, meta)
+            .authorize_while_enrolling(principal, Permission::ProfileManageOwn, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
         let user = tx.user(principal.user_id()).await?;
         let account = tx.account_row().await?;
+        let two_factor = super::auth::has_factor(&mut tx, principal.user_id()).await?;
         tx.finish().await?;
         let (Some(user), Some(account)) = (user, account) else {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
-        Ok(me_of(user, account.name, account.plan, principal))
+        let mut me = me_of(user, account.name, account.plan, principal);
+        me.two_factor = two_factor;
+        me.must_enrol_two_factor = principal.must_enrol_two_factor();
+        Ok(me)
     }
 
     pub async fn update_profile(
@@ -215,5 +219,7 @@ fn me_of(user: UserRow, account_name: String, plan: String, principal: &Principa
             billing_notifications: user.email_billing_notifications,
         },
         plan,
+        two_factor: false,
+        must_enrol_two_factor: false,
     }
 }

@@ -166,6 +166,7 @@ impl Service {
             session_token_hash: String::new(),
             reauthenticated_at: None,
             active_environment_id: None,
+            must_enrol_two_factor: false,
         })
     }
 

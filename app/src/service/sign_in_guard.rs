@@ -105,6 +105,24 @@ impl Service {
         Ok(())
     }
 
+    /// A right password before the second step: its count comes back off both
+    /// throttles, but the failures in a row before it stay until a code is right too — so
+    /// a right password between wrong codes doesn't start their count again.
+    pub(super) async fn give_back_count(
+        &self,
+        tx: &mut Tx,
+        email_normalized: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let now = self.now();
+        for (policy, key) in throttles(email_normalized, meta) {
+            let mut state = tx.throttle_state(&key).await?;
+            policy.give_back(&mut state, now);
+            tx.save_throttle_state(&key, &state).await?;
+        }
+        Ok(())
+    }
+
     /// A try found wrong (it was counted before it was checked): its record, and a
     /// lock-out's, with the notice to the account's owner.
     pub(super) async fn record_failed_try(
@@ -113,13 +131,25 @@ impl Service {
         email_normalized: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
+        self.record_failed_try_because(admitted, email_normalized, meta, "wrong password")
+            .await
+    }
+
+    /// [`Service::record_failed_try`] with the reason the record gives.
+    pub(super) async fn record_failed_try_because(
+        &self,
+        admitted: &Admitted,
+        email_normalized: &str,
+        meta: &RequestMeta,
+        reason: &str,
+    ) -> ServiceResult<()> {
         let now = self.now();
         let mut tx = self.db().write(&Permit::for_sign_in()).await?;
         let user = admitted.user.as_ref();
         if let Some(u) = user {
             tx.within_account(&u.account_id)?;
         }
-        let record = failure_record(user, email_normalized, now, meta, "wrong password");
+        let record = failure_record(user, email_normalized, now, meta, reason);
         self.write_lockouts(&mut tx, user, &record, &admitted.locked, meta)
             .await?;
         tx.commit(&record).await?;

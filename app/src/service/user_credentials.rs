@@ -1,5 +1,5 @@
 //! The credential actions of User Management (docs/rules/users.md#user-management): Resend invite,
-//! Reset password (and Resend reset email), Force logout.
+//! Reset password (and Resend reset email), Force logout, Reset 2FA.
 
 use super::emails;
 use super::sign_in_guard::account_key;
@@ -153,5 +153,36 @@ impl Service {
             .change(None, Some(json!({ "sessions_ended": ended })));
         tx.commit(&record).await?;
         Ok(ended)
+    }
+
+    /// Reset 2FA (`users.credentials`, under the grant rules): the user's authenticator and
+    /// recovery codes are removed, every session of theirs ends, and they are emailed.
+    pub async fn reset_two_factor(
+        &self,
+        principal: &Principal,
+        user_id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let Acted { mut tx, user, .. } = self
+            .begin_action(principal, user_id, UserAction::ResetTwoFactor, meta)
+            .await?;
+        let now = self.now();
+        tx.delete_two_factor(&user.id).await?;
+        tx.delete_challenges_of_user(&user.id, now).await?;
+        let ended = tx.delete_sessions_of_user(&user.id).await?;
+        let what = format!(
+            "Two-factor authentication was reset for your account by {}: sign in with your password, then set it up again",
+            principal.email
+        );
+        self.notify(&mut tx, &user, &what, meta).await?;
+        let record = AuditRecord::new("user.reset_two_factor", principal.actor(), now, Some(meta))
+            .account(&user.account_id)
+            .target(AuditTarget::new("user", &user.id, &user.email))
+            .change(
+                Some(json!({ "two_factor": true })),
+                Some(json!({ "two_factor": false, "sessions_ended": ended })),
+            );
+        tx.commit(&record).await?;
+        Ok(())
     }
 }

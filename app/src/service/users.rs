@@ -51,6 +51,7 @@ pub(super) fn summary_of(r: ListedUser, env_scopes: &[String]) -> Option<UserSum
     Some(UserSummary {
         status: UserStatus::parse(&r.user.status)?,
         password_sign_in: r.user.providers.split(',').any(|p| p.trim() == "password"),
+        two_factor: r.two_factor,
         media_library: MediaLibraryOptions {
             create_root_folders: r.user.ml_create_root_folders,
             create_collections: r.user.ml_create_collections,

@@ -22,6 +22,7 @@ mod settings;
 mod sharing;
 mod throttle;
 mod tokens;
+mod two_factor;
 mod usage;
 mod user_lifecycle;
 mod user_list;
@@ -45,6 +46,7 @@ pub use sessions::{NewSession, SessionRow};
 pub use settings::{SettingsOwner, SettingsRow};
 pub use sharing::{CandidateRow, FolderAccess, FolderCheck, ListedFolder, ShareRow};
 pub use tokens::UserTokenRow;
+pub use two_factor::{ChallengeRow, TwoFactorRow};
 pub use user_list::{ListedUser, SortKey, UserFilter};
 pub use users::{NewUser, UserRow};
 

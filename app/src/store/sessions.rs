@@ -13,6 +13,9 @@ pub struct SessionRow {
     pub user_agent: Option<String>,
     #[sqlx(default)]
     pub active_environment_id: Option<String>,
+    /// Nothing but setting up a second factor until one is confirmed.
+    #[sqlx(default)]
+    pub must_enrol_two_factor: bool,
 }
 
 pub struct NewSession<'a> {
@@ -23,13 +26,16 @@ pub struct NewSession<'a> {
     pub expires_at: i64,
     pub ip: &'a str,
     pub user_agent: Option<&'a str>,
+    /// The account requires a factor the user hasn't set up. Such a session counts as
+    /// re-authenticated from its start (it can do nothing but set one up).
+    pub must_enrol_two_factor: bool,
 }
 
 impl Tx {
     pub async fn insert_session(&mut self, s: &NewSession<'_>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, \
-             reauthenticated_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+             reauthenticated_at, ip, user_agent, must_enrol_two_factor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(s.token_hash)
         .bind(s.id)
@@ -37,8 +43,10 @@ impl Tx {
         .bind(s.now)
         .bind(s.now)
         .bind(s.expires_at)
+        .bind(s.must_enrol_two_factor.then_some(s.now))
         .bind(s.ip)
         .bind(s.user_agent)
+        .bind(s.must_enrol_two_factor)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -80,6 +88,29 @@ impl Tx {
             .execute(self.conn())
             .await?;
         Ok(r.rows_affected())
+    }
+
+    /// Ends every session of a user but the one of `keep_token_hash`; returns how many.
+    pub async fn delete_other_sessions_of_user(
+        &mut self,
+        user_id: &str,
+        keep_token_hash: &str,
+    ) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+            .bind(user_id)
+            .bind(keep_token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// The session's user has confirmed a second factor: it may do everything again.
+    pub async fn finish_two_factor_enrolment(&mut self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET must_enrol_two_factor = 0 WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(())
     }
 
     pub async fn sessions_of_user(&mut self, user_id: &str) -> StoreResult<Vec<SessionRow>> {

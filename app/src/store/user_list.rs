@@ -40,6 +40,9 @@ pub struct ListedUser {
     #[sqlx(flatten)]
     pub user: UserRow,
     pub role_id: String,
+    /// Has a confirmed second factor.
+    #[sqlx(default)]
+    pub two_factor: bool,
     /// The row's sort key (one of the two is set), for the next page's cursor.
     #[sqlx(default)]
     pub sort_int: Option<i64>,
@@ -56,6 +59,10 @@ impl ListedUser {
         }
     }
 }
+
+/// Whether a user has a confirmed second factor, as a correlated subquery on `users u`.
+pub(super) const TWO_FACTOR_OF_USER: &str = "EXISTS (SELECT 1 FROM two_factor tf \
+     WHERE tf.user_id = u.id AND tf.confirmed_at IS NOT NULL)";
 
 /// A user's account-scope role id, as a correlated subquery on `users u` (not a join, so
 /// the planner walks the users index in order and stops after LIMIT rows).
@@ -213,7 +220,7 @@ impl Tx {
         // The role comes from a correlated subquery (not a join), so the planner walks the
         // order's index and stops after LIMIT rows.
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT u.*, {ROLE_OF_USER} AS role_id, \
+            "SELECT u.*, {ROLE_OF_USER} AS role_id, {TWO_FACTOR_OF_USER} AS two_factor, \
              {int_col} AS sort_int, {text_col} AS sort_text \
              FROM users u WHERE u.account_id = "
         ));

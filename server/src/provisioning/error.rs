@@ -122,7 +122,11 @@ fn refusal_answer(reason: &Refusal) -> (StatusCode, Cow<'static, str>) {
 fn refusal_status(reason: &Refusal) -> StatusCode {
     use Refusal::*;
     match reason {
-        Unauthenticated | InvalidCredentials | ReauthenticationRequired => StatusCode::UNAUTHORIZED,
+        Unauthenticated
+        | InvalidCredentials
+        | ReauthenticationRequired
+        | InvalidSignInCode
+        | SignInStepExpired => StatusCode::UNAUTHORIZED,
         SignInThrottled { .. }
         | TooManyInvitations
         | TooManyResetEmails
@@ -149,7 +153,8 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | ProvisioningNotInPlan
         | ProvisioningNotEnabled
         | GranularPermissionsNotInPlan
-        | AddonNeedsPaidPlan { .. } => StatusCode::FORBIDDEN,
+        | AddonNeedsPaidPlan { .. }
+        | TwoFactorEnrolmentRequired => StatusCode::FORBIDDEN,
         EnvironmentNotFound { .. }
         | UserNotFound { .. }
         | GroupNotFound { .. }
@@ -176,7 +181,10 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | AlreadySetUp
         | StaleSettings
         | AddonNotRegistered { .. }
-        | FolderNotEmpty { .. } => StatusCode::CONFLICT,
+        | FolderNotEmpty { .. }
+        | TwoFactorAlreadyOn
+        | TwoFactorNotOn
+        | TwoFactorRequiredByAccount => StatusCode::CONFLICT,
         LastMasterAdmin
         | LastEnvironment
         | TooManyAssetsToDelete
@@ -191,7 +199,11 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
 fn refusal_message(reason: &Refusal) -> Cow<'static, str> {
     use Refusal::*;
     Cow::Borrowed(match reason {
-        Unauthenticated | InvalidCredentials | ReauthenticationRequired => INVALID_CREDENTIALS,
+        Unauthenticated
+        | InvalidCredentials
+        | ReauthenticationRequired
+        | InvalidSignInCode
+        | SignInStepExpired => INVALID_CREDENTIALS,
         SignInThrottled { .. }
         | TooManyInvitations
         | TooManyResetEmails

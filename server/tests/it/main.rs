@@ -24,6 +24,8 @@ mod sharing_privacy;
 mod site;
 mod slow_clients;
 mod throttle;
+mod two_factor;
+mod two_factor_admin;
 mod user_access;
 mod users;
 mod webhooks;

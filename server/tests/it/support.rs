@@ -37,12 +37,18 @@ impl Reply {
 
     /// The session token the response sets (empty when it clears the cookie).
     pub fn session_cookie(&self) -> Option<String> {
+        self.cookie("console_session")
+    }
+
+    /// The value the response sets for cookie `name` (empty when it clears it).
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let prefix = format!("{name}=");
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .find_map(|c| {
-                c.strip_prefix("console_session=")
+                c.strip_prefix(&prefix)
                     .map(|rest| rest.split(';').next().unwrap_or("").to_string())
             })
     }
@@ -199,6 +205,20 @@ impl TestApp {
         ip: &str,
     ) -> Reply {
         let req = form_request(endpoint, form, cookie, ip).header("sec-fetch-site", "same-origin");
+        self.send(req.body(Body::from(encode(form))).expect("request"))
+            .await
+    }
+
+    /// A same-origin form POST with a whole `Cookie` header.
+    pub async fn call_with_cookies(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookies: &str,
+    ) -> Reply {
+        let req = form_request(endpoint, form, None, "203.0.113.7")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, cookies);
         self.send(req.body(Body::from(encode(form))).expect("request"))
             .await
     }
