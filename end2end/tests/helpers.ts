@@ -1,5 +1,6 @@
 import { expect, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import * as path from "node:path";
 
 export const ADMIN = {
@@ -36,4 +37,30 @@ export function emailedLink(to: string): string {
   const match = /https?:\/\/[^\s]+\/(invite|reset-password)\?token=[0-9a-f]+/.exec(message.text);
   if (!match) throw new Error(`no link in: ${message.text}`);
   return new URL(match[0]).pathname + new URL(match[0]).search;
+}
+
+/** The 6-digit code an authenticator app shows at `ms` (RFC 6238: HMAC-SHA-1, 30-second steps). */
+export function totp(secretBase32: string, ms: number = Date.now()): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secretBase32.replace(/=+$/, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${c}`);
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return n.toString().padStart(6, "0");
+}
+
+/** Waits for the next 30-second step (a code is accepted once per step) and returns its code. */
+export async function nextTotp(secretBase32: string): Promise<string> {
+  const now = Date.now();
+  const next = (Math.floor(now / 30_000) + 1) * 30_000;
+  await new Promise((resolve) => setTimeout(resolve, next - now + 500));
+  return totp(secretBase32);
 }

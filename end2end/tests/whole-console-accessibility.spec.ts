@@ -6,7 +6,7 @@ import { ADMIN, hydrated, open, signIn } from "./helpers";
 // critical violation. Runs after the other stories (file order), on the data they left.
 test.describe.configure({ mode: "serial" });
 
-const SIGNED_OUT = ["/login", "/forgot-password", "/invite", "/reset-password"];
+const SIGNED_OUT = ["/login", "/login/code", "/forgot-password", "/invite", "/reset-password"];
 
 const SIGNED_IN = [
   "/", "/profile", "/roles", "/audit-log", "/users", "/groups", "/media-library", "/environments",

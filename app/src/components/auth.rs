@@ -2,7 +2,8 @@
 //! the router (`App`), read by pages and components with [`use_auth`].
 
 use crate::api::{
-    get_session, CompleteSetup, ConsoleError, SessionInfo, SetTheme, SignIn, SignOut, UpdateProfile,
+    get_session, CompleteSetup, ConsoleError, SessionInfo, SetTheme, SignIn, SignInCode, SignOut,
+    UpdateProfile,
 };
 use crate::domain::Theme;
 use leptos::prelude::*;
@@ -12,6 +13,8 @@ use leptos::prelude::*;
 pub struct Auth {
     pub session: crate::components::data::Data<Result<SessionInfo, ConsoleError>>,
     pub sign_in: ServerAction<SignIn>,
+    /// The second step of signing in (a code), for users with two-factor authentication.
+    pub sign_in_code: ServerAction<SignInCode>,
     pub sign_out: ServerAction<SignOut>,
     pub setup: ServerAction<CompleteSetup>,
     pub profile: ServerAction<UpdateProfile>,
@@ -41,6 +44,7 @@ pub fn use_auth() -> Auth {
 /// Makes the session context for the whole app and provides it.
 pub fn provide_auth() -> Auth {
     let sign_in = ServerAction::<SignIn>::new();
+    let sign_in_code = ServerAction::<SignInCode>::new();
     let sign_out = ServerAction::<SignOut>::new();
     let setup = ServerAction::<CompleteSetup>::new();
     let profile = ServerAction::<UpdateProfile>::new();
@@ -49,6 +53,7 @@ pub fn provide_auth() -> Auth {
         move || {
             (
                 sign_in.version().get(),
+                sign_in_code.version().get(),
                 sign_out.version().get(),
                 setup.version().get(),
                 profile.version().get(),
@@ -59,6 +64,7 @@ pub fn provide_auth() -> Auth {
     let auth = Auth {
         session,
         sign_in,
+        sign_in_code,
         sign_out,
         setup,
         profile,

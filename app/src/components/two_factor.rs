@@ -53,17 +53,25 @@ pub fn TwoFactorPanel() -> impl IntoView {
             .get()
             .or_else(|| form_error(regenerate.value()).get())
     });
-    let disabled_note = Signal::derive(move || {
-        matches!(disable.value().get(), Some(Ok(())))
-            .then(|| "Two-factor authentication is off".to_string())
+    // The console learns the new state (the frame's navigation after a required set-up, the
+    // re-authentication's code field) once the codes are put away, or 2FA is off.
+    let auth = crate::components::auth::use_auth();
+    let codes_put_away = Callback::new(move |_| {
+        fresh_codes.set(None);
+        auth.session.refetch();
+    });
+    Effect::new(move |_| {
+        if matches!(disable.value().get(), Some(Ok(()))) {
+            auth.session.refetch();
+        }
     });
     view! {
         <section class="panel" aria-labelledby="two-factor-title">
             <h2 id="two-factor-title">"Two-factor authentication"</h2>
-            <FormStatus error=problems success=disabled_note/>
+            <FormStatus error=problems/>
             <ReauthPrompt needed=reauth_begin on_done=Callback::new(move |_| { begin.dispatch(BeginTwoFactor {}); })/>
             <ReauthPrompt needed=reauth_regenerate on_done=Callback::new(move |_| { regenerate.dispatch(RegenerateRecoveryCodes {}); })/>
-            {move || fresh_codes.get().map(|codes| view! { <RecoveryCodeList codes on_done=Callback::new(move |_| fresh_codes.set(None))/> })}
+            {move || fresh_codes.get().map(|codes| view! { <RecoveryCodeList codes on_done=codes_put_away/> })}
             <Transition fallback=|| view! { <Loading/> }>
                 {move || status.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),

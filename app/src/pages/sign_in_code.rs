@@ -1,7 +1,7 @@
 //! The second step of signing in (docs/rules/two-factor.md#signing-in): a code from the
 //! authenticator app, or a recovery code. Works as a plain form too, without the WASM.
 
-use crate::api::SignInCode;
+use crate::components::auth::use_auth;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::status::FormStatus;
 use crate::domain::sign_in::{safe_next, SignInProblem};
@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInCodePage() -> impl IntoView {
-    let action = ServerAction::<SignInCode>::new();
+    let action = use_auth().sign_in_code;
     let value = action.value();
     let pending = action.pending();
     let next = move || {
@@ -39,7 +39,7 @@ pub fn SignInCodePage() -> impl IntoView {
             <section class="auth-card" aria-labelledby="code-title">
                 <h1 id="code-title">"Two-factor authentication"</h1>
                 <p>"Enter the code your authenticator app shows for this console."</p>
-                <ActionForm action attr:novalidate=true attr:aria-label="Authentication code">
+                <ActionForm action attr:novalidate=true attr:aria-label="Second step of signing in">
                     <Field
                         label="Authentication code"
                         name="code"

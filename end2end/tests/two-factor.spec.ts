@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, emailedLink, nextTotp, open, signIn, totp } from "./helpers";
+
+const NINA = { email: "nina@acme.example", password: "copper kettle meadow 5" };
+
+test("2FA: set up with codes computed from the shown secret, then sign in with a code and with a recovery code", async ({ page }) => {
+  test.setTimeout(150_000);
+  // The admin invites Nina; she chooses her password and signs in.
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await open(page, "/users");
+  const form = page.getByRole("form", { name: "Add users" });
+  await form.getByLabel("Email 1").fill(NINA.email);
+  await form.getByLabel("Role").selectOption({ label: "Admin" });
+  await form.getByRole("button", { name: "Add users" }).click();
+  await expect(form.getByText("Invited 1 user")).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await open(page, emailedLink(NINA.email));
+  await page.getByLabel("New password").fill(NINA.password);
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page).toHaveURL(/\/login\?invited=done/);
+  await signIn(page, NINA.email, NINA.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+
+  // My Profile: setting up asks for the password again, then shows the QR code and the key.
+  await open(page, "/profile");
+  const panel = page.getByRole("region", { name: "Two-factor authentication" });
+  await expect(panel.getByText("Two-factor authentication is off.")).toBeVisible();
+  await panel.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  const confirm = panel.getByRole("dialog", { name: "Confirm your password" });
+  await confirm.getByLabel("Your password").fill(NINA.password);
+  await confirm.getByRole("button", { name: "Confirm password" }).click();
+  await expect(panel.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  await panel.getByText("Can't scan it? Enter the key by hand").click();
+  const secret = (await panel.getByLabel("Secret key").textContent())!.trim();
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  // A wrong first code is refused on its field; the right one turns it on.
+  const wrong = ((parseInt(totp(secret), 10) + 1) % 1_000_000).toString().padStart(6, "0");
+  await panel.getByLabel("Code from the app").fill(wrong);
+  await panel.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+  await expect(panel.getByText("That code doesn't match")).toBeVisible();
+  await panel.getByLabel("Code from the app").fill(totp(secret));
+  await panel.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+  const codes = panel.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.nth(0).textContent())!.trim();
+  expect(recovery).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/);
+  await panel.getByRole("button", { name: "I've saved my codes" }).click();
+  await expect(panel.getByText(/10 of 10 recovery codes left/)).toBeVisible();
+
+  // Signing in now asks for a code after the password; a wrong one is refused.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await signIn(page, NINA.email, NINA.password);
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  await expect(page).toHaveURL(/\/login\/code/);
+  await page.getByLabel("Authentication code").fill("000000" === totp(secret) ? "111111" : "000000");
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("That code isn't valid");
+  // The step set-up used can't be used again: the next step's code signs in.
+  await page.getByLabel("Authentication code").fill(await nextTotp(secret));
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+
+  // Then with a recovery code, once.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await signIn(page, NINA.email, NINA.password);
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  await page.getByLabel("Authentication code").fill(recovery);
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await open(page, "/profile");
+  await expect(page.getByText(/9 of 10 recovery codes left/)).toBeVisible();
+});
