@@ -110,7 +110,8 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | CollectionNotFound
         | AddonNotFound
         | NoShareHere
-        | SettingsPageNotFound { .. } => 404,
+        | SettingsPageNotFound { .. }
+        | SessionNotFound => 404,
         LastMasterAdmin
         | InactiveMember
         | CloudNameTaken

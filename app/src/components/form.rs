@@ -82,16 +82,17 @@ pub fn Field(
     }
 }
 
-/// A field for choosing a password (`name="password"`), with the rules as its hint.
+/// A field for choosing a password (`name="password"` unless named), with the rules as its hint.
 #[component]
 pub fn NewPasswordField(
     label: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "password")] name: &'static str,
 ) -> impl IntoView {
     view! {
         <Field
             label
-            name="password"
+            name
             kind="password"
             autocomplete="new-password"
             required=true

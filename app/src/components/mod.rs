@@ -8,6 +8,7 @@ pub mod environment_switcher;
 pub mod fields;
 pub mod form;
 pub mod layout;
+pub mod own_account;
 pub mod reauth;
 pub mod seats;
 pub mod status;

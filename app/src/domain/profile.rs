@@ -149,3 +149,16 @@ impl Me {
         self.role.has(permission)
     }
 }
+
+/// One of the user's own sessions, as My Profile lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    pub id: String,
+    /// Browser and operating system, from the user agent ("Chrome on Windows 10").
+    pub device: String,
+    pub ip: String,
+    pub started_at: i64,
+    pub last_seen_at: i64,
+    /// The session of this request.
+    pub current: bool,
+}

@@ -61,6 +61,9 @@ refusals! {
     TwoFactorAlreadyOn => TwoFactorAlreadyOn;
     /// Recovery codes or turning off without an authenticator.
     TwoFactorNotOn => TwoFactorNotOn;
+    /// *Sign out* of a session that isn't one of the user's live sessions (ended already,
+    /// or someone else's: the answer doesn't say which).
+    SessionNotFound => SessionNotFound;
     /// Turning two-factor sign-in off while the account requires it.
     TwoFactorRequiredByAccount => TwoFactorRequiredByAccount;
     /// Sign-in is throttled for the email or the address.
@@ -221,6 +224,7 @@ impl Refusal {
             SignInStepExpired => "Your sign-in timed out. Sign in again",
             TwoFactorEnrolmentRequired => "Your account requires two-factor authentication. Set it up in My Profile to continue",
             TwoFactorAlreadyOn => "Two-factor authentication is already on",
+            SessionNotFound => "That session has already ended",
             TwoFactorNotOn => "Two-factor authentication isn't on",
             TwoFactorRequiredByAccount => "Your account requires two-factor authentication, so it can't be turned off",
             TooManyInvitations => "Too many invitations sent; try again later",

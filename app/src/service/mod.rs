@@ -27,6 +27,8 @@ mod media_folders;
 mod media_library;
 mod outbound;
 mod outbox;
+mod own_credentials;
+mod own_sessions;
 mod password;
 mod profile;
 pub mod provisioning;

@@ -104,6 +104,16 @@ impl Tx {
         Ok(r.rows_affected())
     }
 
+    /// Ends one session of a user by its public id; 0 rows when it isn't theirs or is gone.
+    pub async fn delete_session_of_user(&mut self, user_id: &str, id: &str) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id = ?")
+            .bind(user_id)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected())
+    }
+
     /// The session's user has confirmed a second factor: it may do everything again.
     pub async fn finish_two_factor_enrolment(&mut self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("UPDATE sessions SET must_enrol_two_factor = 0 WHERE token_hash = ?")

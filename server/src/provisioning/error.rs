@@ -167,7 +167,8 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | CollectionNotFound
         | AddonNotFound
         | NoShareHere
-        | SettingsPageNotFound { .. } => StatusCode::NOT_FOUND,
+        | SettingsPageNotFound { .. }
+        | SessionNotFound => StatusCode::NOT_FOUND,
         UserInactive
         | InactiveMember
         | CloudNameTaken

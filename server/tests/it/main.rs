@@ -15,6 +15,7 @@ mod groups;
 mod lifecycle;
 mod lifecycle_rules;
 mod media_edits;
+mod own_account;
 mod profile;
 mod provisioning;
 mod proxies;

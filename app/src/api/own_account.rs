@@ -1,0 +1,51 @@
+//! Your own password and sessions in My Profile (docs/rules/sign-in.md#your-sessions).
+
+use super::ConsoleError;
+use crate::domain::profile::SessionSummary;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context::{signed_in, OrApi};
+
+/// Changes your password: the current one (`password`), the new one, and a code with 2FA.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    #[server(default)] password: String,
+    #[server(default)] new_password: String,
+    #[server(default)] code: String,
+) -> Result<(), ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .change_password(&p, &password, &new_password, Some(&code), &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+#[server(prefix = "/api", endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionSummary>, ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .my_sessions(&p, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+/// *Sign out* one of your sessions, by its id.
+#[server(prefix = "/api", endpoint = "end_session")]
+pub async fn end_session(id: String) -> Result<(), ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .end_my_session(&p, &id, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+/// *Sign out other sessions*: answers how many ended.
+#[server(prefix = "/api", endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u64, ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .end_my_other_sessions(&p, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
