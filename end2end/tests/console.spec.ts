@@ -85,7 +85,7 @@ test("sign in, navigate, dark mode that persists, sign out, wrong password", asy
   await expect(page.getByRole("banner").getByRole("link", { name: "Robin Root" })).toBeVisible();
 
   // Sign out: back to sign-in, and the console is closed.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   // A console page, signed out: to sign-in, which would come back to it.
   await page.goto("/profile");
@@ -169,7 +169,7 @@ test("a Master admin invites two users; one accepts the emailed link and signs i
   await expect(page.getByRole("row", { name: new RegExp(ADMIN.email.replace(".", "\\.")) })).toBeVisible();
 
   // Dana opens the emailed link (the operator's outbox) and sets a password.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   const link = emailedLink("dana@acme.example");
   await open(page, link);
@@ -355,7 +355,7 @@ test("a Billing user sees billing but not API keys", async ({ page }) => {
   await form.getByLabel("Role").selectOption({ label: "Billing" });
   await form.getByRole("button", { name: "Add users" }).click();
   await expect(form.getByText("Invited 1 user")).toBeVisible();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await open(page, emailedLink("bill@acme.example"));
   await page.getByLabel("New password").fill("ledger harbour violet 31");

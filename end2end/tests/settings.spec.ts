@@ -129,7 +129,7 @@ test("account, plan blockers, add-ons; a Billing user edits billing details and 
   await expect(page.getByRole("row", { name: /AI Auto Tagging/ }).getByText("Free tier")).toBeVisible();
   await page.getByRole("button", { name: "Cancel AI Auto Tagging" }).click();
   await expect(page.getByRole("row", { name: /AI Auto Tagging/ }).getByText("Not registered")).toBeVisible();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
 
   await signIn(page, "bill@acme.example", "ledger harbour violet 31");

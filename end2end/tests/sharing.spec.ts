@@ -66,7 +66,7 @@ test("an admin shares /campaigns with a group; its Media Library user sees only 
   await expect(page.getByRole("row", { name: /campaigns.*Shared/ })).toBeVisible();
 
   // Mia accepts the invitation and signs in.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await open(page, emailedLink("mia@acme.example"));
   await page.getByLabel("New password").fill("saffron meadow pencil 9");

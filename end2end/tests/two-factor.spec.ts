@@ -14,7 +14,7 @@ test("2FA: set up with codes computed from the shown secret, then sign in with a
   await form.getByLabel("Role").selectOption({ label: "Admin" });
   await form.getByRole("button", { name: "Add users" }).click();
   await expect(form.getByText("Invited 1 user")).toBeVisible();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await open(page, emailedLink(NINA.email));
   await page.getByLabel("New password").fill(NINA.password);
@@ -50,7 +50,7 @@ test("2FA: set up with codes computed from the shown secret, then sign in with a
   await expect(panel.getByText(/10 of 10 recovery codes left/)).toBeVisible();
 
   // Signing in now asks for a code after the password; a wrong one is refused.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await signIn(page, NINA.email, NINA.password);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
@@ -64,7 +64,7 @@ test("2FA: set up with codes computed from the shown secret, then sign in with a
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
 
   // Then with a recovery code, once.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await signIn(page, NINA.email, NINA.password);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
@@ -73,4 +73,55 @@ test("2FA: set up with codes computed from the shown secret, then sign in with a
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
   await open(page, "/profile");
   await expect(page.getByText(/9 of 10 recovery codes left/)).toBeVisible();
+});
+
+const OMAR = { email: "omar@acme.example", password: "walnut harbour signal 7", next: "cobalt meadow lantern 3" };
+
+test("change your password: your session in another browser is signed out", async ({ page, browser }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await open(page, "/users");
+  const form = page.getByRole("form", { name: "Add users" });
+  await form.getByLabel("Email 1").fill(OMAR.email);
+  await form.getByLabel("Role").selectOption({ label: "Admin" });
+  await form.getByRole("button", { name: "Add users" }).click();
+  await expect(form.getByText("Invited 1 user")).toBeVisible();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await open(page, emailedLink(OMAR.email));
+  await page.getByLabel("New password").fill(OMAR.password);
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page).toHaveURL(/\/login\?invited=done/);
+  await signIn(page, OMAR.email, OMAR.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+
+  // Omar is also signed in in another browser.
+  const elsewhere = await (await browser.newContext()).newPage();
+  await signIn(elsewhere, OMAR.email, OMAR.password);
+  await expect(elsewhere.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+
+  // My Profile lists both sessions; he changes his password here.
+  await open(page, "/profile");
+  const sessions = page.getByRole("table", { name: "Your sessions" });
+  await expect(sessions.getByRole("row")).toHaveCount(3);
+  await expect(sessions.getByText("This session")).toHaveCount(1);
+  const password = page.getByRole("form", { name: "Change password" });
+  await password.getByLabel("Current password").fill("not my password at all");
+  await password.getByLabel("New password").fill(OMAR.next);
+  await password.getByRole("button", { name: "Change password" }).click();
+  await expect(password.getByText("That isn't your password")).toBeVisible();
+  await password.getByLabel("Current password").fill(OMAR.password);
+  await password.getByRole("button", { name: "Change password" }).click();
+  await expect(password.getByText("Password changed. Your other sessions were signed out.")).toBeVisible();
+
+  // The other browser's next click lands on sign-in; the new password signs in there.
+  await elsewhere.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Role matrix" }).click();
+  await expect(elsewhere).toHaveURL(/\/login\?next=%2Froles$/);
+  await elsewhere.getByLabel("Email").fill(OMAR.email);
+  await elsewhere.getByLabel("Password").fill(OMAR.next);
+  await elsewhere.getByRole("button", { name: "Sign in" }).click();
+  await expect(elsewhere).toHaveURL(/\/roles$/);
+  // This browser stayed signed in.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "My Profile" })).toBeVisible();
 });

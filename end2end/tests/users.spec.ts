@@ -43,7 +43,7 @@ test("an admin adds a user limited to one of two environments, then edits the na
   await expect(edit.getByText("Changes saved")).toBeVisible();
 
   // The user signs in: the switcher offers only Staging.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await open(page, emailedLink("scoped@acme.example"));
   await page.getByLabel("New password").fill("birch lantern quarry 8");
   await page.getByRole("button", { name: "Set password" }).click();
