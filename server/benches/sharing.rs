@@ -201,7 +201,7 @@ async fn main() {
         .unwrap()
         .signed_in()
         .expect("no second factor");
-    let principal = service.authenticate(&signed.token).await.unwrap();
+    let principal = service.authenticate(&signed.token, &meta).await.unwrap();
     // A folder the user reaches by inheritance: below the first group share.
     let shared = (0..FOLDERS)
         .find(|&i| parent(i).is_some_and(|p| p == (7919 * 3) % FOLDERS))

@@ -117,7 +117,7 @@ async fn main() {
         .unwrap()
         .signed_in()
         .expect("no second factor");
-    let principal = service.authenticate(&signed.token).await.unwrap();
+    let principal = service.authenticate(&signed.token, &meta).await.unwrap();
 
     // Service: first page, then pages deep in the table by keyset.
     let mut first = Vec::new();

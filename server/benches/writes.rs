@@ -58,7 +58,7 @@ async fn target(name: &'static str, full: bool) -> Target {
         .await
         .unwrap();
     let principal = service
-        .authenticate_account_api_key(&account, &key.key.api_key, &key.secret)
+        .authenticate_account_api_key(&account, &key.key.api_key, &key.secret, &meta())
         .await
         .unwrap();
     let group = service

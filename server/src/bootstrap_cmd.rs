@@ -81,3 +81,17 @@ pub async fn create_account_api_key(
         Err(e) => Err(refusal("no key was created", e)),
     }
 }
+
+/// `server allowed-ips clear`: the JSON line with the account and how many entries it had.
+pub async fn clear_allowed_ips(
+    config: &crate::config::Config,
+    account_id: Option<&str>,
+) -> Result<String, String> {
+    let service = crate::open_service(config).await?;
+    match service.clear_allowed_ips_as_operator(account_id).await {
+        Ok((account_id, removed)) => {
+            Ok(serde_json::json!({ "account_id": account_id, "removed": removed }).to_string())
+        }
+        Err(e) => Err(refusal("the list was not cleared", e)),
+    }
+}

@@ -283,6 +283,20 @@ pub enum Command {
     /// The server's sealing key.
     #[command(subcommand)]
     SecretKey(SecretKeyCommand),
+    /// The account's allowed IP addresses (Account security).
+    #[command(subcommand)]
+    AllowedIps(AllowedIpsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AllowedIpsCommand {
+    /// Empty the list, so every address may sign in again — for administrators locked out.
+    /// Open sessions aren't touched. Prints {"account_id","removed"}.
+    Clear {
+        /// The account; may be left out when the console holds one account.
+        #[arg(long)]
+        account_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

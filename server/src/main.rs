@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{AccountApiKeyCommand, Cli, Command, SecretKeyCommand};
+use server::config::{AccountApiKeyCommand, AllowedIpsCommand, Cli, Command, SecretKeyCommand};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -26,6 +26,11 @@ async fn main() -> ExitCode {
         }
         Some(Command::SecretKey(SecretKeyCommand::Rotate)) => {
             server::secret_key::rotate(&cli.config)
+                .await
+                .map(|line| println!("{line}"))
+        }
+        Some(Command::AllowedIps(AllowedIpsCommand::Clear { account_id })) => {
+            server::bootstrap_cmd::clear_allowed_ips(&cli.config, account_id.as_deref())
                 .await
                 .map(|line| println!("{line}"))
         }

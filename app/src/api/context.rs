@@ -119,10 +119,13 @@ pub async fn signed_in() -> Result<(Request, Principal), ConsoleError> {
     let Some(token) = req.token.clone() else {
         return Err(ConsoleError::Refused(Refusal::Unauthenticated));
     };
-    match req.service.authenticate(&token).await {
+    match req.service.authenticate(&token, &req.meta).await {
         Ok(p) => Ok((req, p)),
         Err(e) => {
-            if matches!(e, ServiceError::Refused(Refusal::Unauthenticated)) {
+            if matches!(
+                e,
+                ServiceError::Refused(Refusal::Unauthenticated | Refusal::AddressNotAllowed { .. })
+            ) {
                 set_cookie(&req.cookies.clear());
             }
             Err(from_service(e, &req.meta))

@@ -74,6 +74,7 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         Unauthenticated | InvalidCredentials | InvalidSignInCode | SignInStepExpired => 401,
         ReauthenticationRequired
         | TwoFactorEnrolmentRequired
+        | AddressNotAllowed { .. }
         | RoleLacksPermission { .. }
         | RoleOutranksYou { .. }
         | OutsideYourEnvironments

@@ -37,3 +37,33 @@ pub async fn sign_out_all_users() -> Result<u64, ConsoleError> {
         .await
         .or_api(&req.meta)
 }
+
+/// The account's allowed IP addresses, one per line (`203.0.113.0/24 Office`).
+#[server(prefix = "/api", endpoint = "allowed_ips")]
+pub async fn set_allowed_ips(
+    #[server(default)] allowed_ips: String,
+) -> Result<AccountSecurity, ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .set_allowed_ips(&p, &allowed_ips, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+/// The account's session lifetimes: idle minutes, absolute hours.
+#[server(prefix = "/api", endpoint = "session_lifetimes")]
+pub async fn set_session_lifetimes(
+    #[server(default)] session_idle_minutes: String,
+    #[server(default)] session_absolute_hours: String,
+) -> Result<AccountSecurity, ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .set_session_lifetimes(
+            &p,
+            &session_idle_minutes,
+            &session_absolute_hours,
+            &req.meta,
+        )
+        .await
+        .or_api(&req.meta)
+}

@@ -127,10 +127,8 @@ pub async fn sign_in_code(
 #[cfg(feature = "ssr")]
 fn signed_in_to(req: &super::context::Request, signed: &crate::service::SignedIn, next: &str) {
     use crate::domain::sign_in::safe_next;
-    set_cookie(
-        &req.cookies
-            .set(&signed.token, req.service.config().session_absolute_secs),
-    );
+    let max_age = signed.expires_at - req.service.clock_now();
+    set_cookie(&req.cookies.set(&signed.token, max_age));
     // A session that must set up a second factor can do nothing else first.
     let to = if signed.must_enrol_two_factor {
         "/profile"

@@ -157,4 +157,17 @@ pub struct AccountSecurity {
     pub require_two_factor: bool,
     /// Active users who haven't set up two-factor authentication.
     pub users_without_two_factor: u32,
+    /// Console sign-in, every console request and the Provisioning API come only from these
+    /// (empty: from anywhere).
+    pub allowed_ips: Vec<crate::domain::ip_allowlist::AllowedIp>,
+    /// The address of the request that asked, as the console sees it.
+    pub your_address: String,
+    /// After this long without a request a session ends (minutes).
+    pub session_idle_minutes: i64,
+    /// This long after sign-in a session ends, whatever happens (hours).
+    pub session_absolute_hours: i64,
 }
+
+/// Session lifetimes an account may choose (docs/rules/account-security.md#session-lifetimes).
+pub const SESSION_IDLE_MINUTES: std::ops::RangeInclusive<i64> = 15..=480;
+pub const SESSION_ABSOLUTE_HOURS: std::ops::RangeInclusive<i64> = 1..=72;

@@ -34,8 +34,51 @@ pub fn entry(raw: &str) -> Result<String, String> {
     Ok(net.to_string())
 }
 
+/// A list typed one entry per line: an address or range, then optionally a label
+/// (`203.0.113.0/24 Office`). Blank lines are skipped.
+pub fn parse_lines(text: &str) -> Vec<AllowedIp> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (address, label) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
+            AllowedIp {
+                address: address.to_string(),
+                label: label.trim().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The list as lines again ([`parse_lines`] reads them back).
+pub fn to_lines(list: &[AllowedIp]) -> String {
+    list.iter()
+        .map(|e| {
+            if e.label.is_empty() {
+                e.address.clone()
+            } else {
+                format!("{} {}", e.address, e.label)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The lock-out guard of the account's list: a list that doesn't allow the address of
+/// whoever saves it would lock them out at once.
+pub fn guard_own_address(list: &[AllowedIp], yours: IpAddr, field: &str, e: &mut FieldErrors) {
+    if e.is_empty() && !allows(list, yours) {
+        e.add(
+            field,
+            format!("This list would block your own access from {yours}"),
+        );
+    }
+}
+
 /// Does the list allow `ip`? An empty list allows every address.
 pub fn allows(list: &[AllowedIp], ip: IpAddr) -> bool {
+    // An IPv4 client seen on an IPv6 socket (`::ffff:203.0.113.7`) is its IPv4 address.
+    let ip = ip.to_canonical();
     list.is_empty()
         || list.iter().any(|e| match e.address.parse::<IpNet>() {
             Ok(net) => net.contains(&ip),
@@ -81,6 +124,36 @@ pub fn validate(list: Vec<AllowedIp>, field: &str, e: &mut FieldErrors) -> Vec<A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_read_back_with_their_labels_and_the_guard_names_your_address() {
+        let list =
+            parse_lines("203.0.113.0/24 Head office\n\n  2001:db8::/32  \n198.51.100.7 VPN exit\n");
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0].label, "Head office");
+        assert_eq!(list[1].address, "2001:db8::/32");
+        assert_eq!(parse_lines(&to_lines(&list)), list);
+        let mut e = FieldErrors::new();
+        guard_own_address(
+            &list,
+            "198.51.100.8".parse().unwrap(),
+            "allowed_ips",
+            &mut e,
+        );
+        assert_eq!(
+            e.get("allowed_ips"),
+            Some("This list would block your own access from 198.51.100.8")
+        );
+        let mut e = FieldErrors::new();
+        guard_own_address(
+            &list,
+            "::ffff:203.0.113.9".parse().unwrap(),
+            "allowed_ips",
+            &mut e,
+        );
+        assert!(e.is_empty());
+        assert!(allows(&[], "192.0.2.1".parse().unwrap()));
+    }
 
     #[test]
     fn entries() {

@@ -61,6 +61,9 @@ refusals! {
     TwoFactorAlreadyOn => TwoFactorAlreadyOn;
     /// Recovery codes or turning off without an authenticator.
     TwoFactorNotOn => TwoFactorNotOn;
+    /// The request comes from an address the account's allowed list doesn't hold
+    /// (docs/rules/account-security.md#allowed-ip-addresses).
+    AddressNotAllowed { ip: String } => AddressNotAllowed { ip: "198.51.100.9".into() };
     /// *Sign out* of a session that isn't one of the user's live sessions (ended already,
     /// or someone else's: the answer doesn't say which).
     SessionNotFound => SessionNotFound;
@@ -288,6 +291,10 @@ impl fmt::Display for Refusal {
             SignInThrottled { retry_after } => write!(
                 f,
                 "Too many sign-in attempts. Try again in {retry_after} seconds."
+            ),
+            AddressNotAllowed { ip } => write!(
+                f,
+                "Your address {ip} isn't on this account's list of allowed IP addresses. Ask an administrator of the account"
             ),
             RoleLacksPermission { role, permission } => write!(
                 f,

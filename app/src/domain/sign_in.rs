@@ -48,17 +48,20 @@ pub enum SignInProblem {
     Code,
     /// The second step's ticket is gone: sign in again.
     Expired,
+    /// The account doesn't allow sign-in from this address.
+    Address,
     /// Anything else (the server's side).
     Unavailable,
 }
 
 impl SignInProblem {
-    pub const ALL: [SignInProblem; 6] = [
+    pub const ALL: [SignInProblem; 7] = [
         SignInProblem::Incomplete,
         SignInProblem::Credentials,
         SignInProblem::Throttled,
         SignInProblem::Code,
         SignInProblem::Expired,
+        SignInProblem::Address,
         SignInProblem::Unavailable,
     ];
 
@@ -69,6 +72,7 @@ impl SignInProblem {
             SignInProblem::Throttled => "throttled",
             SignInProblem::Code => "code",
             SignInProblem::Expired => "expired",
+            SignInProblem::Address => "address",
             SignInProblem::Unavailable => "unavailable",
         }
     }
@@ -86,6 +90,7 @@ impl SignInProblem {
             }
             Refusal::InvalidSignInCode => SignInProblem::Code,
             Refusal::SignInStepExpired => SignInProblem::Expired,
+            Refusal::AddressNotAllowed { .. } => SignInProblem::Address,
             _ => SignInProblem::Unavailable,
         }
     }
@@ -106,6 +111,9 @@ impl SignInProblem {
                 "That code isn't valid. Enter the code your authenticator app shows now, or one of your recovery codes."
             }
             SignInProblem::Expired => "Your sign-in timed out. Sign in again.",
+            SignInProblem::Address => {
+                "Your address isn't on this account's list of allowed IP addresses. Ask an administrator of the account."
+            }
             SignInProblem::Unavailable => {
                 "Signing in didn't work this time. Try again in a moment."
             }

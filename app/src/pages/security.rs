@@ -1,24 +1,39 @@
-//! Account security (docs/rules/two-factor.md#required): require two-factor authentication,
-//! sign out all users. Later: SAML, allowed IP addresses, session lifetimes.
+//! Account security (docs/rules/account-security.md): require two-factor authentication,
+//! allowed IP addresses, session lifetimes, sign out all users. Later: SAML.
 
-use crate::api::{get_account_security, SetRequireTwoFactor, SignOutAllUsers};
-use crate::components::form::form_error;
+use crate::api::{
+    get_account_security, SetAllowedIps, SetRequireTwoFactor, SetSessionLifetimes, SignOutAllUsers,
+};
+use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::reauth::{needs_reauth, ReauthPrompt};
 use crate::components::status::{ErrorNotice, FormStatus, Loading};
 use crate::domain::account::AccountSecurity;
 use crate::domain::{Area, Permission};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let require = ServerAction::<SetRequireTwoFactor>::new();
+    let ips = ServerAction::<SetAllowedIps>::new();
+    let lifetimes = ServerAction::<SetSessionLifetimes>::new();
     let sign_out_all = ServerAction::<SignOutAllUsers>::new();
     sign_in_again_on(require.value());
+    sign_in_again_on(ips.value());
+    sign_in_again_on(lifetimes.value());
     sign_in_again_on(sign_out_all.value());
-    let security =
-        crate::components::data::data(move || require.version().get(), |_| get_account_security());
+    let security = crate::components::data::data(
+        move || {
+            (
+                require.version().get(),
+                ips.version().get(),
+                lifetimes.version().get(),
+            )
+        },
+        |_| get_account_security(),
+    );
     let may_manage = use_me().role.has(Permission::SecurityManage);
     view! {
         <Title text="Account security"/>
@@ -27,7 +42,11 @@ pub fn SecurityPage() -> impl IntoView {
             <Transition fallback=|| view! { <Loading/> }>
                 {move || security.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(s) => view! { <TwoFactorPolicy security=s may_manage require/> }.into_any(),
+                    Ok(s) => view! {
+                        <TwoFactorPolicy security=s.clone() may_manage require/>
+                        <AllowedIps security=s.clone() may_manage action=ips/>
+                        <SessionLifetimes security=s may_manage action=lifetimes/>
+                    }.into_any(),
                 })}
             </Transition>
             {may_manage.then(|| view! { <SignOutAll action=sign_out_all/> })}
@@ -73,6 +92,101 @@ fn TwoFactorPolicy(
                 <FormStatus error=form_error(require.value()) success=saved/>
                 {may_manage.then(|| view! { <button type="submit" class="button button-primary">"Save"</button> })}
             </form>
+        </section>
+    }
+}
+
+/// The account's allowed IP addresses: one per line, with the saver's own address shown.
+#[component]
+fn AllowedIps(
+    security: AccountSecurity,
+    may_manage: bool,
+    action: ServerAction<SetAllowedIps>,
+) -> impl IntoView {
+    let text = RwSignal::new(crate::domain::ip_allowlist::to_lines(&security.allowed_ips));
+    let submit = move || {
+        action.dispatch(SetAllowedIps {
+            allowed_ips: text.get_untracked(),
+        });
+    };
+    // Every bad entry's message, and the lock-out guard's.
+    let error = Signal::derive(move || match action.value().get() {
+        Some(Err(crate::api::ConsoleError::Invalid(f))) => {
+            let msgs: Vec<String> = f.0.iter().map(|e| e.message.clone()).collect();
+            (!msgs.is_empty()).then(|| msgs.join("; "))
+        }
+        _ => None,
+    });
+    let saved = Signal::derive(move || {
+        matches!(action.value().get(), Some(Ok(_)))
+            .then(|| "Allowed IP addresses saved".to_string())
+    });
+    let count = security.allowed_ips.len();
+    view! {
+        <section class="panel" aria-labelledby="ips-title">
+            <h2 id="ips-title">"Allowed IP addresses"</h2>
+            <p>
+                {if count == 0 {
+                    "Any address may sign in and use the console and the Provisioning API.".to_string()
+                } else {
+                    format!("Only these {count} addresses or ranges may sign in and use the console and the Provisioning API.")
+                }}
+                " Your address: " <strong>{security.your_address.clone()}</strong>
+            </p>
+            <ReauthPrompt needed=needs_reauth(action.value()) on_done=Callback::new(move |_| submit())/>
+            <form aria-label="Allowed IP addresses" novalidate=true
+                on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <div class="field" class:field-invalid=move || error.get().is_some()>
+                    <label for="allowed-ips">"Addresses and ranges"</label>
+                    <p class="field-hint" id="allowed-ips-hint">
+                        "One per line: an IPv4 or IPv6 address or a CIDR range (203.0.113.0/24, 2001:db8::/32), then an optional label. At most 100. Leave empty to allow every address."
+                    </p>
+                    <textarea id="allowed-ips" name="allowed_ips" rows="6" readonly=!may_manage
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                        aria-invalid=move || error.get().is_some().then_some("true")
+                        aria-describedby="allowed-ips-hint allowed-ips-error"></textarea>
+                    <p class="field-error" id="allowed-ips-error">{move || error.get()}</p>
+                </div>
+                <FormStatus error=Signal::derive(move || match action.value().get() {
+                    Some(Err(crate::api::ConsoleError::Invalid(_))) => None,
+                    _ => form_error(action.value()).get(),
+                }) success=saved/>
+                {may_manage.then(|| view! { <button type="submit" class="button button-primary">"Save allowed addresses"</button> })}
+            </form>
+        </section>
+    }
+}
+
+/// How long the account's sessions last.
+#[component]
+fn SessionLifetimes(
+    security: AccountSecurity,
+    may_manage: bool,
+    action: ServerAction<SetSessionLifetimes>,
+) -> impl IntoView {
+    let value = action.value();
+    let saved = Signal::derive(move || {
+        matches!(value.get(), Some(Ok(_))).then(|| "Session lifetimes saved".to_string())
+    });
+    let idle = security.session_idle_minutes.to_string();
+    let absolute = security.session_absolute_hours.to_string();
+    view! {
+        <section class="panel" aria-labelledby="lifetimes-title">
+            <h2 id="lifetimes-title">"Session lifetimes"</h2>
+            <ReauthPrompt needed=needs_reauth(value) on_done=Callback::new(move |_| action.clear())/>
+            <ActionForm action attr:novalidate=true attr:aria-label="Session lifetimes">
+                <div class="field-row">
+                    <Field label="Sign out after inactivity (minutes)" name="session_idle_minutes" kind="number"
+                        value=Signal::derive(move || idle.clone()) hint="15 to 480."
+                        error=field_error(value, "session_idle_minutes")/>
+                    <Field label="Sign out after (hours), whatever happens" name="session_absolute_hours" kind="number"
+                        value=Signal::derive(move || absolute.clone()) hint="1 to 72."
+                        error=field_error(value, "session_absolute_hours")/>
+                </div>
+                <FormStatus error=form_error(value) success=saved/>
+                {may_manage.then(|| view! { <button type="submit" class="button button-primary">"Save session lifetimes"</button> })}
+            </ActionForm>
         </section>
     }
 }

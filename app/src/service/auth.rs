@@ -1,6 +1,6 @@
 //! Signing in and out, and resolving a session token to a principal.
 
-use super::authz::{role_and_access, Principal};
+use super::authz::Principal;
 use super::crypto::{new_token, random_hex, sha256_hex};
 use super::second_factor::SecondStep;
 use super::{AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
@@ -37,8 +37,6 @@ impl SignInStep {
 
 /// Passwords longer than this are not hashed at all (they can't be valid: ≤ 128 chars).
 const MAX_PASSWORD_BYTES: usize = 1024;
-/// A session's last-seen time is written at most this often.
-const TOUCH_EVERY_SECS: i64 = 60;
 
 impl Service {
     /// Signs in with email and password. One answer for an unknown email, a wrong
@@ -105,6 +103,7 @@ impl Service {
         let permit = Permit::for_sign_in();
         let mut tx = self.db().write(&permit).await?;
         tx.within_account(&user.account_id)?;
+        let mut tx = self.refuse_blocked_address(tx, &user, meta).await?;
         if let Some(hash) = &rehash {
             tx.set_user_password_hash(&user.id, hash, self.now())
                 .await?;
@@ -136,7 +135,8 @@ impl Service {
         let token = new_token(self.inner.entropy.as_ref());
         let token_hash = sha256_hex(&token);
         let session_id = random_hex(self.inner.entropy.as_ref(), 16);
-        let expires_at = now + self.config().session_absolute_secs;
+        let (_, absolute) = self.lifetimes(&tx.access_policy().await?);
+        let expires_at = now + absolute;
         // A new session id at every sign-in; the one the browser came with (if any) ends.
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
@@ -166,59 +166,6 @@ impl Service {
             user_id: user.id.clone(),
             expires_at,
             must_enrol_two_factor: must_enrol,
-        })
-    }
-
-    /// Resolves a session token to the principal acting in this request. Expired, unknown or
-    /// tampered tokens, and users who may no longer sign in, get
-    /// [`ServiceError::Refused(Refusal::Unauthenticated)`] — the next request after a force logout
-    /// included.
-    pub async fn authenticate(&self, token: &str) -> ServiceResult<Principal> {
-        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ServiceError::Refused(Refusal::Unauthenticated));
-        }
-        let permit = Permit::for_session_check();
-        let now = self.now();
-        let token_hash = sha256_hex(token);
-        let mut tx = self.db().read(&permit).await?;
-        let Some(session) = tx.session_by_token_hash(&token_hash).await? else {
-            tx.finish().await?;
-            return Err(ServiceError::Refused(Refusal::Unauthenticated));
-        };
-        let user = tx.user(&session.user_id).await?;
-        let assignments = tx.role_assignments_of("user", &session.user_id).await?;
-        let (role, environments) = role_and_access(&assignments);
-        tx.finish().await?;
-
-        let idle_expired = now >= session.last_seen_at + self.config().session_idle_secs;
-        if now >= session.expires_at || idle_expired {
-            let mut tx = self.db().write(&permit).await?;
-            tx.delete_session(&token_hash).await?;
-            tx.commit_bookkeeping(&permit).await?;
-            return Err(ServiceError::Refused(Refusal::Unauthenticated));
-        }
-        let (Some(user), Some(role)) = (user, role) else {
-            return Err(ServiceError::Refused(Refusal::Unauthenticated));
-        };
-        if !(user.enabled && user.status == "active") {
-            return Err(ServiceError::Refused(Refusal::Unauthenticated));
-        }
-        if now - session.last_seen_at >= TOUCH_EVERY_SECS {
-            let mut tx = self.db().write(&permit).await?;
-            tx.touch_session(&token_hash, now).await?;
-            tx.commit_bookkeeping(&permit).await?;
-        }
-        Ok(Principal {
-            kind: super::authz::PrincipalKind::User,
-            user_id: user.id,
-            account_id: user.account_id,
-            email: user.email,
-            role,
-            environments,
-            session_token_hash: token_hash,
-            reauthenticated_at: session.reauthenticated_at,
-            active_environment_id: session.active_environment_id,
-            must_enrol_two_factor: session.must_enrol_two_factor,
         })
     }
 

@@ -42,6 +42,7 @@ mod sealing;
 mod seats;
 mod second_factor;
 mod secret_key;
+mod session_check;
 mod settings;
 mod sharing;
 mod sign_in_guard;

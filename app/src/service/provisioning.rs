@@ -4,14 +4,16 @@
 
 use super::authz::{account_role_of, role_and_access, PrincipalKind};
 use super::crypto::matches_hash;
-use super::{Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult};
+use super::{Actor, Permit, Principal, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::format::iso;
+use crate::domain::ip_allowlist::allows;
 use crate::domain::provisioning::{
     AccessKey, ApiUser, ApiUserFilter, EmailPreferenceFlags, EnvironmentFilter, EnvironmentKey,
     EnvironmentRef, GroupRef, Member, ProductEnvironment, UserGroup,
 };
 use crate::domain::Refusal;
 use crate::domain::{EnvironmentAccess, Feature, Permission, Plan, Role, UserStatus};
+use crate::store::decode_allowed_ips;
 use crate::store::{ApiKeyRow, ApiUserRow, ApiUserRows, EnvironmentRow, GroupRow, Tx};
 use std::borrow::Cow;
 
@@ -114,6 +116,7 @@ impl Service {
         account_id: &str,
         api_key: &str,
         secret: &str,
+        meta: &RequestMeta,
     ) -> ServiceResult<Principal> {
         if api_key.len() != 15 || !api_key.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));
@@ -132,6 +135,21 @@ impl Service {
         };
         if !Plan::find(&key.plan).is_some_and(|p| p.has(Feature::ProvisioningApi)) {
             return Err(ServiceError::from(Refusal::ProvisioningNotEnabled));
+        }
+        if !allows(&decode_allowed_ips(&key.allowed_ips), meta.ip) {
+            let actor = Actor::AccountApiKey {
+                api_key: key.api_key.clone(),
+                name: key.name.clone(),
+            };
+            let record =
+                super::session_check::address_refused(actor, &key.account_id, self.now(), meta);
+            let mut tx = self.db().write(&permit).await?;
+            tx.within_account(&key.account_id)?;
+            tx.commit(&record).await?;
+            return Err(Refusal::AddressNotAllowed {
+                ip: meta.ip.to_canonical().to_string(),
+            }
+            .into());
         }
         let now = self.now();
         if key

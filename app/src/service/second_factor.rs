@@ -157,6 +157,10 @@ impl Service {
             user.filter(|u| u.enabled && u.status == "active")
                 .ok_or_else(expired)?
         };
+        let mut tx = self.db().write(&Permit::for_sign_in()).await?;
+        tx.within_account(&user.account_id)?;
+        let tx = self.refuse_blocked_address(tx, &user, meta).await?;
+        tx.finish().await?;
         let admitted = self.admit_try(&user.email_normalized, meta).await?;
         let mut tx = self.db().write(&Permit::for_sign_in()).await?;
         tx.within_account(&user.account_id)?;

@@ -29,6 +29,8 @@ pub struct KeyCredentials {
     pub last_used_at: Option<i64>,
     /// The account's plan.
     pub plan: String,
+    /// The account's allowed IP addresses, as stored (JSON).
+    pub allowed_ips: String,
     /// The key's account-scope role (`master_admin@account`).
     pub role_id: Option<String>,
 }
@@ -37,7 +39,7 @@ pub struct KeyCredentials {
 /// parameter: the key), public for the benchmark's bare run of it.
 pub const KEY_CREDENTIALS_SQL: &str =
     "SELECT k.api_key, k.account_id, k.name, k.secret_hash, k.enabled, k.last_used_at, \
-     a.plan, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'provisioning_key' \
+     a.plan, a.allowed_ips, (SELECT ra.role_id FROM role_assignments ra WHERE ra.principal_type = 'provisioning_key' \
        AND ra.principal_id = k.api_key AND ra.scope = 'account') AS role_id \
      FROM account_api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.api_key = ?";
 

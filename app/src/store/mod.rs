@@ -6,6 +6,7 @@
 //! PostgreSQL store can follow.
 
 mod account_api_keys;
+mod account_security;
 mod accounts;
 mod audit;
 mod billing;
@@ -31,6 +32,7 @@ mod users;
 #[cfg(feature = "bench")]
 pub use account_api_keys::KEY_CREDENTIALS_SQL;
 pub use account_api_keys::{AccountApiKeyRow, KeyCredentials};
+pub use account_security::{decode_allowed_ips, AccessPolicy};
 pub use accounts::AccountRow;
 pub use audit::AuditRow;
 pub use environments::{ApiKeyRow, EnvironmentRow};

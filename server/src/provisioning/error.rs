@@ -154,7 +154,8 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | ProvisioningNotEnabled
         | GranularPermissionsNotInPlan
         | AddonNeedsPaidPlan { .. }
-        | TwoFactorEnrolmentRequired => StatusCode::FORBIDDEN,
+        | TwoFactorEnrolmentRequired
+        | AddressNotAllowed { .. } => StatusCode::FORBIDDEN,
         EnvironmentNotFound { .. }
         | UserNotFound { .. }
         | GroupNotFound { .. }

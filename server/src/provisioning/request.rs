@@ -134,7 +134,7 @@ async fn authenticated(
     };
     let principal = match api
         .service
-        .authenticate_account_api_key(&account_id, &key, &secret)
+        .authenticate_account_api_key(&account_id, &key, &secret, &meta)
         .await
     {
         Ok(p) => p,

@@ -3,6 +3,7 @@
 mod support;
 
 mod account_api_keys;
+mod allowed_ips;
 mod audit;
 mod auth;
 mod billing;

@@ -502,13 +502,17 @@ async fn levels_and_listings_match_a_walk_up_the_tree_for_random_shares() {
         })
     };
     // The one-statement check the media platform will ask, straight from the service.
-    let viewer = app.service.authenticate(&ml).await.expect("session");
-    let root = app.service.authenticate(&admin).await.expect("session");
     let meta = app::service::RequestMeta {
         ip: "127.0.0.1".parse().expect("ip"),
         user_agent: None,
         request_id: "test".into(),
     };
+    let viewer = app.service.authenticate(&ml, &meta).await.expect("session");
+    let root = app
+        .service
+        .authenticate(&admin, &meta)
+        .await
+        .expect("session");
     let check = |who: &app::service::Principal, env: &str, id: &str| {
         let (who, env, id, meta) = (who.clone(), env.to_string(), id.to_string(), meta.clone());
         let service = app.service.clone();

@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, open, signIn } from "./helpers";
+
+test("allowed IP addresses: a list without the browser's address is refused, one with it saves", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await open(page, "/security");
+  const panel = page.getByRole("region", { name: "Allowed IP addresses" });
+  await expect(panel.getByText("Your address: 127.0.0.1")).toBeVisible();
+  const list = panel.getByLabel("Addresses and ranges");
+  const save = panel.getByRole("button", { name: "Save allowed addresses" });
+
+  // Saving asks for the password again, then the list is checked.
+  await list.fill("198.51.100.0/24 Partners");
+  await save.click();
+  const confirm = panel.getByRole("dialog", { name: "Confirm your password" });
+  await confirm.getByLabel("Your password").fill(ADMIN.password);
+  await confirm.getByRole("button", { name: "Confirm password" }).click();
+  await expect(panel.getByText("This list would block your own access from 127.0.0.1")).toBeVisible();
+  await expect(list).toHaveAttribute("aria-invalid", "true");
+
+  // A bad entry is named.
+  await list.fill("127.0.0.1\n10.0.0.1/8");
+  await save.click();
+  await expect(panel.getByText('"10.0.0.1/8" has host bits set; the range is 10.0.0.0/8')).toBeVisible();
+
+  // With the browser's address it saves, and the page keeps working.
+  await list.fill("127.0.0.1 This machine\n198.51.100.0/24 Partners");
+  await save.click();
+  await expect(panel.getByText("Allowed IP addresses saved")).toBeVisible();
+  await page.reload();
+  await expect(panel.getByText("Only these 2 addresses or ranges may sign in")).toBeVisible();
+  await expect(panel.getByLabel("Addresses and ranges")).toHaveValue("127.0.0.1 This machine\n198.51.100.0/24 Partners");
+
+  // Emptied again for the stories that follow.
+  await panel.getByLabel("Addresses and ranges").fill("");
+  await panel.getByRole("button", { name: "Save allowed addresses" }).click();
+  await expect(panel.getByText("Allowed IP addresses saved")).toBeVisible();
+});
