@@ -24,16 +24,18 @@ pub fn SecurityPage() -> impl IntoView {
     sign_in_again_on(ips.value());
     sign_in_again_on(lifetimes.value());
     sign_in_again_on(sign_out_all.value());
-    let security = crate::components::data::data(
-        move || {
-            (
-                require.version().get(),
-                ips.version().get(),
-                lifetimes.version().get(),
-            )
-        },
-        |_| get_account_security(),
-    );
+    // Read again after a change is saved — not after a refusal, which would put back the
+    // saved values over what was typed (and what re-authentication is about to send).
+    let saved = RwSignal::new(0u32);
+    let bump = move |ok: bool| {
+        if ok {
+            saved.update(|n| *n += 1);
+        }
+    };
+    Effect::new(move |_| bump(matches!(require.value().get(), Some(Ok(_)))));
+    Effect::new(move |_| bump(matches!(ips.value().get(), Some(Ok(_)))));
+    Effect::new(move |_| bump(matches!(lifetimes.value().get(), Some(Ok(_)))));
+    let security = crate::components::data::data(move || saved.get(), |_| get_account_security());
     let may_manage = use_me().role.has(Permission::SecurityManage);
     view! {
         <Title text="Account security"/>
