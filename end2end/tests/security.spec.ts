@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { ADMIN, open, signIn } from "./helpers";
 
 test("allowed IP addresses: a list without the browser's address is refused, one with it saves", async ({ page }) => {
@@ -36,4 +37,38 @@ test("allowed IP addresses: a list without the browser's address is refused, one
   await panel.getByLabel("Addresses and ranges").fill("");
   await panel.getByRole("button", { name: "Save allowed addresses" }).click();
   await expect(panel.getByText("Allowed IP addresses saved")).toBeVisible();
+});
+
+test("the audit log: filter by actor and area, page through, download the filtered records as CSV", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await open(page, "/audit-log");
+  const filters = page.getByRole("form", { name: "Filter the audit log" });
+  await filters.getByLabel("Actor").fill(ADMIN.email);
+  await filters.getByLabel("Action").fill("security.");
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  const table = page.getByRole("table", { name: "Audit records" });
+  // The allowed-IP saves of the story before: each with its before and after.
+  await expect(table.getByRole("row", { name: /security\.update/ }).first()).toBeVisible();
+  await expect(table.getByRole("cell", { name: /auth\.login_success/ })).toHaveCount(0);
+  await expect(table.getByRole("cell", { name: /"allowed_ips"/ }).first()).toBeVisible();
+
+  // A filter nothing matches says so.
+  await filters.getByLabel("Action").fill("no.such.");
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page.getByText("No records match these filters.")).toBeVisible();
+
+  // The CSV holds what the filters match.
+  await filters.getByLabel("Action").fill("security.");
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(table.getByRole("row", { name: /security\.update/ }).first()).toBeVisible();
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("audit-log.csv");
+  const text = readFileSync((await download.path())!, "utf8");
+  const lines = text.trim().split(/\r?\n/);
+  expect(lines[0]).toBe("id,time,actor,action,target,before,after,ip,result,times");
+  expect(lines.length).toBeGreaterThan(1);
+  for (const line of lines.slice(1)) expect(line).toContain("security.update");
 });

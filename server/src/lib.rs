@@ -1,6 +1,7 @@
 //! The console's server: configuration, the HTTP application and the operator commands.
 
 pub mod assets;
+pub mod audit_export;
 pub mod bootstrap_cmd;
 pub mod config;
 pub mod dev_mailbox;

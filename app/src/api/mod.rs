@@ -3,6 +3,7 @@
 mod account;
 mod account_api_keys;
 mod api_reference;
+mod audit;
 #[cfg(feature = "ssr")]
 pub mod context;
 mod environments;
@@ -19,8 +20,9 @@ mod users;
 pub use account::*;
 pub use account_api_keys::*;
 pub use api_reference::*;
+pub use audit::*;
 pub use environments::*;
-pub use error::ConsoleError;
+pub use error::{refusal_status, ConsoleError};
 pub use groups::*;
 pub use media_library::*;
 pub use own_account::*;

@@ -1,9 +1,9 @@
 //! Setup, sign-in and sign-out, My Profile and the audit log.
 
 use super::ConsoleError;
+use crate::domain::Me;
 #[cfg(feature = "ssr")]
 use crate::domain::Refusal;
-use crate::domain::{AuditEntry, Me};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -237,15 +237,6 @@ pub async fn set_email_preferences(
     };
     req.service
         .set_email_preferences(&p, &prefs, &req.meta)
-        .await
-        .or_api(&req.meta)
-}
-
-#[server(prefix = "/api", endpoint = "audit_log")]
-pub async fn audit_log() -> Result<Vec<AuditEntry>, ConsoleError> {
-    let (req, p) = signed_in().await?;
-    req.service
-        .audit_log(&p, 200, &req.meta)
         .await
         .or_api(&req.meta)
 }

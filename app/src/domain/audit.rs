@@ -162,6 +162,9 @@ impl AuditRecord {
 /// An audit record as the Audit log page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
+    /// The record's id (the export and the page go on from the last one).
+    #[serde(default)]
+    pub id: i64,
     pub at: i64,
     pub actor: String,
     pub action: String,

@@ -6,6 +6,7 @@ pub mod addons;
 pub mod api_reference;
 pub mod area;
 pub mod audit;
+pub mod audit_query;
 pub mod billing;
 pub mod email;
 pub mod environment;

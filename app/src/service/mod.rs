@@ -10,6 +10,7 @@ mod account_security;
 mod api_key_changes;
 mod api_keys;
 mod audit;
+mod audit_log;
 mod auth;
 mod authz;
 mod billing;
@@ -66,6 +67,7 @@ pub use crate::domain::audit::{
 pub use crate::store::{give_back_kept, request_scope};
 pub use api_key_changes::KeyChange;
 pub use api_keys::KeyRef;
+pub use audit_log::{entry as audit_entry, EXPORT_BATCH};
 pub use auth::{SignInStep, SignedIn};
 pub use authz::Principal;
 pub use bootstrap::{BootstrapInput, BootstrapOutcome};

@@ -1,8 +1,7 @@
 //! My Profile: the signed-in user's own details and display preferences.
 
 use super::{
-    AuditEntry, AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError,
-    ServiceResult,
+    AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError, ServiceResult,
 };
 use crate::domain::Refusal;
 use crate::domain::{validation, EmailPreferences, FieldErrors, Me, Permission, Theme};
@@ -165,37 +164,6 @@ impl Service {
             .await?
             .ok_or(ServiceError::Refused(Refusal::Unauthenticated));
         tx.or_end(found).await
-    }
-
-    /// The newest records of the principal's account (`audit_log.view`).
-    pub async fn audit_log(
-        &self,
-        principal: &Principal,
-        limit: i64,
-        meta: &RequestMeta,
-    ) -> ServiceResult<Vec<AuditEntry>> {
-        let permit = self
-            .authorize(principal, Permission::AuditLogView, meta)
-            .await?;
-        let mut tx = self.db().read(&permit).await?;
-        let rows = tx.audit_records(limit.clamp(1, 500)).await?;
-        tx.finish().await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                at: r.at,
-                actor: r.actor_label.unwrap_or(r.actor_type),
-                action: r.action,
-                target: r
-                    .target_label
-                    .map(|l| format!("{}: {l}", r.target_type.unwrap_or_default())),
-                before: r.before_json,
-                after: r.after_json,
-                ip: r.ip,
-                result: r.result,
-                times: r.times,
-            })
-            .collect())
     }
 }
 

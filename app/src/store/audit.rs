@@ -1,5 +1,7 @@
 use super::{StoreResult, Tx};
 use crate::domain::audit::AuditRecord;
+use crate::domain::audit_query::AuditFilter;
+use sqlx::{QueryBuilder, Sqlite};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
@@ -83,4 +85,95 @@ impl Tx {
         .fetch_all(self.conn())
         .await?)
     }
+
+    /// A page of the account's records matching `f`, newest first: at most `limit` (a
+    /// literal in the statement: the page size or the export's batch). Each filter is a range
+    /// of an index ending in the id (migrations/0014_audit_search.sql), so the page is read
+    /// from the index in order and stops after `limit` rows. An area (`user.`) is the
+    /// actions it holds, each read so, then merged: one index range of an area's several
+    /// actions isn't in id order, and sorting all of its records took 300 ms at 400,000.
+    pub async fn audit_page(
+        &mut self,
+        f: &AuditFilter,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditRow>> {
+        let limit = limit.clamp(1, 5000);
+        let Some(area) = f.action.as_deref().filter(|a| a.ends_with('.')) else {
+            let mut q = page_query(self.account()?, f, f.action.as_deref(), limit);
+            return Ok(q.build_query_as().fetch_all(self.conn()).await?);
+        };
+        let mut rows: Vec<AuditRow> = Vec::new();
+        for action in self.actions_of_area(area).await? {
+            let mut q = page_query(self.account()?, f, Some(&action), limit);
+            rows.extend(
+                q.build_query_as::<AuditRow>()
+                    .fetch_all(self.conn())
+                    .await?,
+            );
+        }
+        rows.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+        rows.truncate(limit);
+        Ok(rows)
+    }
+
+    /// The distinct actions of an area in the account's log: one index seek per action
+    /// (a loose index scan), not a walk over the area's records.
+    async fn actions_of_area(&mut self, area: &str) -> StoreResult<Vec<String>> {
+        let account_id = self.account()?;
+        let end = format!("{}/", &area[..area.len() - 1]);
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "WITH RECURSIVE a(x) AS ( \
+               SELECT MIN(action) FROM audit_log WHERE account_id = ?1 AND action >= ?2 AND action < ?3 \
+               UNION ALL \
+               SELECT (SELECT MIN(action) FROM audit_log WHERE account_id = ?1 AND action > a.x AND action < ?3) \
+               FROM a WHERE a.x IS NOT NULL) \
+             SELECT x FROM a WHERE x IS NOT NULL",
+        )
+        .bind(&account_id)
+        .bind(area)
+        .bind(&end)
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows.into_iter().map(|(a,)| a).collect())
+    }
+}
+
+/// The statement of a page: the account's records matching `f` (with `action`, exactly, in
+/// place of the filter's), newest first, at most `limit`.
+fn page_query(
+    account_id: String,
+    f: &AuditFilter,
+    action: Option<&str>,
+    limit: usize,
+) -> QueryBuilder<Sqlite> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT a.*, COALESCE(r.count, 1) AS times FROM audit_log a \
+         LEFT JOIN audit_repeats r ON r.repeat_key = a.repeat_key WHERE a.account_id = ",
+    );
+    q.push_bind(account_id);
+    if let Some(actor) = &f.actor {
+        q.push(" AND COALESCE(a.actor_label, a.actor_type) = ")
+            .push_bind(actor.clone());
+    }
+    if let Some(action) = action {
+        q.push(" AND a.action = ").push_bind(action.to_string());
+    }
+    if let Some(target) = &f.target {
+        q.push(" AND (a.target_id = ")
+            .push_bind(target.clone())
+            .push(" OR a.target_label = ")
+            .push_bind(target.clone())
+            .push(")");
+    }
+    if let Some(from) = f.from {
+        q.push(" AND a.at >= ").push_bind(from);
+    }
+    if let Some(to) = f.to {
+        q.push(" AND a.at < ").push_bind(to);
+    }
+    if let Some(before) = f.before_id {
+        q.push(" AND a.id < ").push_bind(before);
+    }
+    q.push(format!(" ORDER BY a.id DESC LIMIT {limit}"));
+    q
 }

@@ -5,6 +5,7 @@ mod support;
 mod account_api_keys;
 mod allowed_ips;
 mod audit;
+mod audit_page;
 mod auth;
 mod billing;
 mod bootstrap;
