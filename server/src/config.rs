@@ -93,6 +93,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub outbox_keep_days: u32,
 
+    /// Days the audit log keeps a record (docs/rules/audit.md#retention); older records are
+    /// removed once a day, and the removal recorded.
+    #[arg(long, env = "CONSOLE_AUDIT_RETENTION_DAYS", default_value_t = 365,
+          value_parser = clap::value_parser!(u32).range(30..=3650), global = true)]
+    pub audit_retention_days: u32,
+
     /// Serve the outbox at /dev/mailbox (development only: anyone who can reach the
     /// console reads every email, links included).
     #[arg(

@@ -74,6 +74,7 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
         }
         None => {}
     }
+    spawn_audit_retention(service.clone(), config.audit_retention_days);
     match config.smtp_url.as_deref() {
         Some(url) => {
             server::mailer::Mailer::new(url, &config.smtp_from)?
@@ -118,4 +119,18 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// The audit log's retention job: at start, then once a day.
+fn spawn_audit_retention(service: app::service::Service, keep_days: u32) {
+    tokio::spawn(async move {
+        loop {
+            match service.prune_audit_log(keep_days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("removed {n} audit records older than {keep_days} days"),
+                Err(e) => tracing::error!(error = %e, "pruning the audit log failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(86_400)).await;
+        }
+    });
 }

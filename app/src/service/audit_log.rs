@@ -80,3 +80,33 @@ pub fn entry(r: AuditRow) -> AuditEntry {
         times: r.times,
     }
 }
+
+impl Service {
+    /// The retention job: removes the records older than `keep_days`, and records in each
+    /// account's log what went (`audit.prune`, by `system`). Returns how many went.
+    pub async fn prune_audit_log(&self, keep_days: u32) -> ServiceResult<i64> {
+        let permit = crate::store::Permit::for_operator();
+        let now = self.now();
+        let before = now - i64::from(keep_days) * 86_400;
+        let mut tx = self.db().write(&permit).await?;
+        let counts = tx.prune_audit_log(before).await?;
+        let mut total = 0;
+        for (account, removed) in &counts {
+            total += removed;
+            let Some(account) = account else { continue };
+            let record = super::AuditRecord::new("audit.prune", super::Actor::System, now, None)
+                .account(account)
+                .change(
+                    None,
+                    Some(serde_json::json!({
+                        "removed": removed,
+                        "older_than": crate::domain::format::iso(before),
+                        "retention_days": keep_days,
+                    })),
+                );
+            tx.append_audit(&record).await?;
+        }
+        tx.commit_bookkeeping(&permit).await?;
+        Ok(total)
+    }
+}

@@ -177,3 +177,32 @@ fn page_query(
     q.push(format!(" ORDER BY a.id DESC LIMIT {limit}"));
     q
 }
+
+impl Tx {
+    /// Removes the records older than `before` (the audit log's delete trigger lets only
+    /// these go, once announced in `audit_prune`); returns how many went, per account.
+    pub async fn prune_audit_log(&mut self, before: i64) -> StoreResult<Vec<(Option<String>, i64)>> {
+        let counts: Vec<(Option<String>, i64)> = sqlx::query_as(
+            "SELECT account_id, COUNT(*) FROM audit_log WHERE at < ? GROUP BY account_id",
+        )
+        .bind(before)
+        .fetch_all(self.conn())
+        .await?;
+        if counts.is_empty() {
+            return Ok(counts);
+        }
+        sqlx::query("INSERT INTO audit_prune (prune_before) VALUES (?)")
+            .bind(before)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM audit_log WHERE at < ?")
+            .bind(before)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM audit_repeats WHERE last_at < ?")
+            .bind(before)
+            .execute(self.conn())
+            .await?;
+        Ok(counts)
+    }
+}

@@ -213,3 +213,25 @@ async fn the_export_streams_every_matching_record_as_csv_or_json() {
     let empty = app.export(Some(&admin), "format=json&actor=nobody").await;
     assert_eq!(empty.body, "[]");
 }
+
+#[tokio::test]
+async fn retention_removes_old_records_and_records_what_it_removed() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    app.theme_changes(&admin, 5).await;
+    let before = app.audit(&admin).await.len();
+    // 400 days later: everything so far is older than a year.
+    app.clock.advance(400 * 86_400);
+    let removed = app.service.prune_audit_log(365).await.expect("pruned");
+    assert_eq!(removed as usize, before, "every record so far");
+    let admin = app.admin_token().await;
+    let log = app.audit(&admin).await;
+    let prune = log
+        .iter()
+        .find(|r| r["action"] == "audit.prune")
+        .expect("the prune is recorded");
+    assert!(prune["after"].as_str().unwrap().contains(&format!("\"removed\":{removed}")));
+    assert!(!log.iter().any(|r| r["action"] == "user.update_preferences"));
+    // Nothing else may delete records: younger ones stay.
+    assert_eq!(app.service.prune_audit_log(365).await.expect("pruned"), 0);
+}
