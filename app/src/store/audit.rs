@@ -181,7 +181,10 @@ fn page_query(
 impl Tx {
     /// Removes the records older than `before` (the audit log's delete trigger lets only
     /// these go, once announced in `audit_prune`); returns how many went, per account.
-    pub async fn prune_audit_log(&mut self, before: i64) -> StoreResult<Vec<(Option<String>, i64)>> {
+    pub async fn prune_audit_log(
+        &mut self,
+        before: i64,
+    ) -> StoreResult<Vec<(Option<String>, i64)>> {
         let counts: Vec<(Option<String>, i64)> = sqlx::query_as(
             "SELECT account_id, COUNT(*) FROM audit_log WHERE at < ? GROUP BY account_id",
         )

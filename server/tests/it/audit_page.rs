@@ -230,7 +230,10 @@ async fn retention_removes_old_records_and_records_what_it_removed() {
         .iter()
         .find(|r| r["action"] == "audit.prune")
         .expect("the prune is recorded");
-    assert!(prune["after"].as_str().unwrap().contains(&format!("\"removed\":{removed}")));
+    assert!(prune["after"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("\"removed\":{removed}")));
     assert!(!log.iter().any(|r| r["action"] == "user.update_preferences"));
     // Nothing else may delete records: younger ones stay.
     assert_eq!(app.service.prune_audit_log(365).await.expect("pruned"), 0);
