@@ -111,7 +111,7 @@ impl Tx {
                     .await?,
             );
         }
-        rows.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+        rows.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
         rows.truncate(limit);
         Ok(rows)
     }

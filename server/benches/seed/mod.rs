@@ -7,6 +7,7 @@ use std::path::Path;
 /// created one second apart, with their role assignments; then ANALYZE. The pool it
 /// returns is configured as the store's, so a bare-SQL ceiling run on it has no handicap
 /// the store lacks.
+#[allow(dead_code)] // not every benchmark seeds users
 pub async fn users(data_dir: &Path, account_id: &str, n: usize) -> sqlx::SqlitePool {
     let pool = app::store::Database::bare_pool(data_dir).await.unwrap();
     let mut tx = pool.begin().await.unwrap();
