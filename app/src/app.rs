@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/invite") view={Lazy::<routes::SetPassword>::new()}/>
                 <Route ssr=SsrMode::Async path=path!("/reset-password") view={Lazy::<routes::SetPassword>::new()}/>
                 <Route ssr=SsrMode::Async path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()}/>
+                <Route ssr=SsrMode::Async path=path!("/confirm-email") view={Lazy::<routes::ConfirmEmail>::new()}/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=crate::components::layout::ConsoleLayout>
                     <Route ssr=SsrMode::Async path=path!("") view={Lazy::<routes::Home>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("profile") view={Lazy::<routes::Profile>::new()}/>

@@ -38,6 +38,7 @@ lazy_pages! {
     Setup => view! { <pages::setup::SetupPage/> };
     SetPassword => view! { <pages::invite::SetPasswordPage/> };
     ForgotPassword => view! { <pages::forgot_password::ForgotPasswordPage/> };
+    ConfirmEmail => view! { <pages::confirm_email::ConfirmEmailPage/> };
     /// The console's pages.
     Home => view! { <pages::home::HomePage/> };
     Profile => view! { <pages::profile::ProfilePage/> };

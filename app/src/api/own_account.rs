@@ -49,3 +49,23 @@ pub async fn end_other_sessions() -> Result<u64, ConsoleError> {
         .await
         .or_api(&req.meta)
 }
+
+/// Sends a link to confirm a new email (re-authenticated); the old address is told.
+#[server(prefix = "/api", endpoint = "change_email")]
+pub async fn request_email_change(#[server(default)] email: String) -> Result<(), ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .request_email_change(&p, &email, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+/// Applies an email change from its link; answers the new address.
+#[server(prefix = "/api", endpoint = "confirm_email")]
+pub async fn confirm_email(#[server(default)] token: String) -> Result<String, ConsoleError> {
+    let req = super::context::request().await?;
+    req.service
+        .confirm_email_change(&token, &req.meta)
+        .await
+        .or_api(&req.meta)
+}

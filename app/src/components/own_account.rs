@@ -1,8 +1,9 @@
 //! My Profile's *Password* and *Sessions* panels (docs/rules/sign-in.md#your-sessions).
 
-use crate::api::{my_sessions, ChangePassword, EndOtherSessions, EndSession};
+use crate::api::{my_sessions, ChangePassword, EndOtherSessions, EndSession, RequestEmailChange};
 use crate::components::form::{field_error, form_error, Field, NewPasswordField};
 use crate::components::layout::{sign_in_again_on, use_me};
+use crate::components::reauth::{needs_reauth, ReauthPrompt};
 use crate::components::status::{ErrorNotice, FormStatus, Loading};
 use crate::domain::format::utc;
 use crate::domain::profile::SessionSummary;
@@ -36,6 +37,50 @@ pub fn PasswordPanel() -> impl IntoView {
                 <FormStatus error=form_error(value) success=saved/>
                 <button type="submit" class="button button-primary">"Change password"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Change email (re-authenticated): a link goes to the new address; the change applies
+/// when it's opened.
+#[component]
+pub fn EmailPanel() -> impl IntoView {
+    let action = ServerAction::<RequestEmailChange>::new();
+    sign_in_again_on(action.value());
+    let value = action.value();
+    let email = RwSignal::new(String::new());
+    let submit = move || {
+        action.dispatch(RequestEmailChange {
+            email: email.get_untracked(),
+        });
+    };
+    let sent = Signal::derive(move || {
+        matches!(value.get(), Some(Ok(()))).then(|| {
+            format!(
+                "We've sent a link to {}. Your email changes when you open it (within 24 hours).",
+                email.get_untracked().trim()
+            )
+        })
+    });
+    let error = field_error(value, "email");
+    let current = use_me().email;
+    view! {
+        <section class="panel" aria-labelledby="email-title">
+            <h2 id="email-title">"Email"</h2>
+            <p>"You sign in with " <strong>{current}</strong> "."</p>
+            <ReauthPrompt needed=needs_reauth(value) on_done=Callback::new(move |_| submit())/>
+            <form aria-label="Change email" novalidate=true on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <div class="field" class:field-invalid=move || error.get().is_some()>
+                    <label for="field-new-email">"New email"</label>
+                    <input id="field-new-email" name="email" type="email" autocomplete="email"
+                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))
+                        aria-invalid=move || error.get().is_some().then_some("true")
+                        aria-describedby="field-new-email-error"/>
+                    <p class="field-error" id="field-new-email-error">{move || error.get()}</p>
+                </div>
+                <FormStatus error=Signal::derive(move || if needs_reauth(value).get() { None } else { form_error(value).get() }) success=sent/>
+                <button type="submit" class="button button-primary">"Send confirmation link"</button>
+            </form>
         </section>
     }
 }

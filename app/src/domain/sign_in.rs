@@ -4,9 +4,10 @@
 use super::{FieldErrors, Refusal};
 
 /// The pages a signed-out visitor uses: never a page to come back to after signing in.
-pub const SIGNED_OUT_PAGES: [&str; 6] = [
+pub const SIGNED_OUT_PAGES: [&str; 7] = [
     "/login",
     "/login/code",
+    "/confirm-email",
     "/setup",
     "/invite",
     "/reset-password",

@@ -6,6 +6,7 @@ pub mod addons;
 pub mod api_keys;
 pub mod audit_log;
 pub mod billing;
+pub mod confirm_email;
 pub mod environments;
 pub mod forgot_password;
 pub mod group_edit;

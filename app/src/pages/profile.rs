@@ -3,7 +3,7 @@ use crate::components::auth::use_auth;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::sign_in_again_on;
 use crate::components::layout::use_me;
-use crate::components::own_account::{PasswordPanel, SessionsPanel};
+use crate::components::own_account::{EmailPanel, PasswordPanel, SessionsPanel};
 use crate::components::status::FormStatus;
 use crate::components::two_factor::TwoFactorPanel;
 use crate::domain::{EmailPreferences, Theme};
@@ -83,6 +83,8 @@ pub fn ProfilePage() -> impl IntoView {
                 <button type="submit" class="button button-primary">"Save details"</button>
             </ActionForm>
         </section>
+
+        <EmailPanel/>
 
         <PasswordPanel/>
 

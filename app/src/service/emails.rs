@@ -190,3 +190,16 @@ pub(super) async fn enqueue(
     })
     .await
 }
+
+/// The link that confirms a new email address (docs/rules/email.md): to the new address.
+pub fn email_change(account: &str, new_email: &str, link: &str) -> Message {
+    compose(
+        "email_change",
+        format!("Confirm your new email for {account}"),
+        &[
+            format!("Someone — we hope you — asked to make {new_email} the email of their {account} account."),
+            "Open the link to confirm it; until then the old address stays. The link works once, for 24 hours. If this wasn't you, ignore this email.".into(),
+        ],
+        Some(("Confirm this email", link)),
+    )
+}

@@ -29,6 +29,7 @@ mod media_library;
 mod outbound;
 mod outbox;
 mod own_credentials;
+mod own_email;
 mod own_sessions;
 mod password;
 mod profile;

@@ -10,6 +10,7 @@ mod account_security;
 mod accounts;
 mod audit;
 mod billing;
+mod email_changes;
 mod environments;
 mod folders;
 mod groups;

@@ -155,3 +155,102 @@ async fn another_users_session_id_is_refused_and_recorded() {
         .iter()
         .any(|r| r["action"] == "session.end" && r["result"] == "failure"));
 }
+
+/// The token of the newest email-change link sent to `to`.
+async fn email_change_token(app: &TestApp, to: &str) -> String {
+    let mail = app.newest_email(to).await;
+    let start = mail.body_text.find("token=").expect("a link") + "token=".len();
+    mail.body_text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn changing_your_email_waits_for_the_link_sent_to_the_new_address() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    app.user_with_role(&admin, "ana@example.com", "admin").await;
+    let r = app
+        .call(
+            "change_email",
+            &[("email", "robin@example.com")],
+            Some(&admin),
+        )
+        .await;
+    assert!(r.body.contains("ReauthenticationRequired"), "{}", r.body);
+    let admin = app.reauthenticate(&admin, ADMIN_PASSWORD).await;
+    for (email, says) in [
+        ("not an email", "\"field\":\"email\""),
+        (ADMIN_EMAIL, "already your email"),
+        ("ANA@example.com", "EmailTaken"),
+    ] {
+        let r = app
+            .call("change_email", &[("email", email)], Some(&admin))
+            .await;
+        assert!(r.status.is_client_error(), "{email}: {}", r.body);
+        assert!(r.body.contains(says), "{email}: {}", r.body);
+    }
+    let r = app
+        .call(
+            "change_email",
+            &[("email", "robin@example.com")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Nothing changes until the link is opened; the old address is told.
+    assert_eq!(app.whoami(&admin).await.as_deref(), Some(ADMIN_EMAIL));
+    assert!(app
+        .newest_email(ADMIN_EMAIL)
+        .await
+        .body_text
+        .contains("robin@example.com"));
+    let token = email_change_token(&app, "robin@example.com").await;
+    let r = app.call("confirm_email", &[("token", &token)], None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), "robin@example.com");
+    assert_eq!(
+        app.whoami(&admin).await.as_deref(),
+        Some("robin@example.com")
+    );
+    assert!(app
+        .newest_email(ADMIN_EMAIL)
+        .await
+        .body_text
+        .contains("changed to robin@example.com"));
+    let r = app.sign_in("robin@example.com", ADMIN_PASSWORD).await;
+    assert!(r.session_cookie().is_some_and(|c| !c.is_empty()));
+    // The link works once.
+    let r = app.call("confirm_email", &[("token", &token)], None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("no longer valid"), "{}", r.body);
+    let log = app.call("audit_log", &[], Some(&admin)).await.body;
+    assert!(log.contains("user.email_change_request") && log.contains("user.email_change"));
+}
+
+#[tokio::test]
+async fn an_email_link_dies_after_a_day_or_a_newer_one() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    let admin = app.reauthenticate(&admin, ADMIN_PASSWORD).await;
+    for email in ["first@example.com", "second@example.com"] {
+        let r = app
+            .call("change_email", &[("email", email)], Some(&admin))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let first = email_change_token(&app, "first@example.com").await;
+    let r = app.call("confirm_email", &[("token", &first)], None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "superseded: {}", r.body);
+    let second = email_change_token(&app, "second@example.com").await;
+    app.clock.advance(24 * 3600 + 1);
+    let r = app.call("confirm_email", &[("token", &second)], None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "expired: {}", r.body);
+    let r = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(
+        r.session_cookie().is_some_and(|c| !c.is_empty()),
+        "unchanged"
+    );
+}
