@@ -75,6 +75,7 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         ReauthenticationRequired
         | TwoFactorEnrolmentRequired
         | AddressNotAllowed { .. }
+        | NotRootUser
         | RoleLacksPermission { .. }
         | RoleOutranksYou { .. }
         | OutsideYourEnvironments

@@ -69,3 +69,23 @@ pub async fn confirm_email(#[server(default)] token: String) -> Result<String, C
         .await
         .or_api(&req.meta)
 }
+
+/// Who root may go to: (id, email) of the other active Master admins (root user only).
+#[server(prefix = "/api", endpoint = "root_candidates")]
+pub async fn root_candidates() -> Result<Vec<(String, String)>, ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .root_candidates(&p, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
+/// *Transfer root* to another active Master admin (re-authenticated).
+#[server(prefix = "/api", endpoint = "transfer_root")]
+pub async fn transfer_root(#[server(default)] user_id: String) -> Result<(), ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .transfer_root(&p, &user_id, &req.meta)
+        .await
+        .or_api(&req.meta)
+}

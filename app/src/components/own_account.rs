@@ -1,6 +1,9 @@
 //! My Profile's *Password* and *Sessions* panels (docs/rules/sign-in.md#your-sessions).
 
-use crate::api::{my_sessions, ChangePassword, EndOtherSessions, EndSession, RequestEmailChange};
+use crate::api::{
+    my_sessions, root_candidates, ChangePassword, EndOtherSessions, EndSession, RequestEmailChange,
+    TransferRoot,
+};
 use crate::components::form::{field_error, form_error, Field, NewPasswordField};
 use crate::components::layout::{sign_in_again_on, use_me};
 use crate::components::reauth::{needs_reauth, ReauthPrompt};
@@ -168,5 +171,57 @@ fn SessionTable(list: Vec<SessionSummary>, end: ServerAction<EndSession>) -> imp
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// *Transfer root* (the root user only): to another active Master admin, re-authenticated.
+#[component]
+pub fn TransferRootPanel() -> impl IntoView {
+    let action = ServerAction::<TransferRoot>::new();
+    sign_in_again_on(action.value());
+    let value = action.value();
+    let candidates = crate::components::data::data(|| (), |_| root_candidates());
+    let chosen = RwSignal::new(String::new());
+    let submit = move || {
+        action.dispatch(TransferRoot {
+            user_id: chosen.get_untracked(),
+        });
+    };
+    let auth = crate::components::auth::use_auth();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(()))) {
+            auth.session.refetch();
+        }
+    });
+    let error = field_error(value, "user_id");
+    view! {
+        <section class="panel" aria-labelledby="root-title">
+            <h2 id="root-title">"Transfer root"</h2>
+            <p>"You are the account's root user: nobody can demote, disable or delete you. Hand that to another active Master admin; you stay a Master admin."</p>
+            <ReauthPrompt needed=needs_reauth(value) on_done=Callback::new(move |_| submit())/>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || candidates.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="field-hint">"No other active Master admin yet: make one in User Management first."</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <form aria-label="Transfer root" novalidate=true on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                            <div class="field" class:field-invalid=move || error.get().is_some()>
+                                <label for="field-root-to">"New root user"</label>
+                                <select id="field-root-to" name="user_id" on:change=move |ev| chosen.set(event_target_value(&ev))
+                                    aria-describedby="field-root-to-error">
+                                    <option value="">"Choose a Master admin"</option>
+                                    {list.into_iter().map(|(id, email)| view! { <option value=id>{email}</option> }).collect_view()}
+                                </select>
+                                <p class="field-error" id="field-root-to-error">{move || error.get()}</p>
+                            </div>
+                            <FormStatus error=Signal::derive(move || if needs_reauth(value).get() { None } else { form_error(value).get() })/>
+                            <button type="submit" class="button button-danger">"Transfer root"</button>
+                        </form>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }

@@ -64,6 +64,8 @@ refusals! {
     /// The request comes from an address the account's allowed list doesn't hold
     /// (docs/rules/account-security.md#allowed-ip-addresses).
     AddressNotAllowed { ip: String } => AddressNotAllowed { ip: "198.51.100.9".into() };
+    /// *Transfer root* by someone who isn't the root user.
+    NotRootUser => NotRootUser;
     /// *Sign out* of a session that isn't one of the user's live sessions (ended already,
     /// or someone else's: the answer doesn't say which).
     SessionNotFound => SessionNotFound;
@@ -228,6 +230,7 @@ impl Refusal {
             TwoFactorEnrolmentRequired => "Your account requires two-factor authentication. Set it up in My Profile to continue",
             TwoFactorAlreadyOn => "Two-factor authentication is already on",
             SessionNotFound => "That session has already ended",
+            NotRootUser => "Only the root user can transfer root",
             TwoFactorNotOn => "Two-factor authentication isn't on",
             TwoFactorRequiredByAccount => "Your account requires two-factor authentication, so it can't be turned off",
             TooManyInvitations => "Too many invitations sent; try again later",

@@ -3,7 +3,7 @@ use crate::components::auth::use_auth;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::sign_in_again_on;
 use crate::components::layout::use_me;
-use crate::components::own_account::{EmailPanel, PasswordPanel, SessionsPanel};
+use crate::components::own_account::{EmailPanel, PasswordPanel, SessionsPanel, TransferRootPanel};
 use crate::components::status::FormStatus;
 use crate::components::two_factor::TwoFactorPanel;
 use crate::domain::{EmailPreferences, Theme};
@@ -26,6 +26,7 @@ pub fn ProfilePage() -> impl IntoView {
         _ => None,
     });
     let theme_error = form_error(theme_value);
+    let root = me.root;
     let name = me.name.clone().unwrap_or_default();
     let first = me.first_name.clone().unwrap_or_default();
     let last = me.last_name.clone().unwrap_or_default();
@@ -93,6 +94,8 @@ pub fn ProfilePage() -> impl IntoView {
         <SessionsPanel/>
 
         <EmailPreferencesForm/>
+
+        {root.then(|| view! { <TransferRootPanel/> })}
 
         <section class="panel" aria-labelledby="display-title">
             <h2 id="display-title">"Display preferences"</h2>

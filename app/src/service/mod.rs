@@ -39,6 +39,7 @@ mod provisioning_groups;
 mod provisioning_keys;
 mod provisioning_users;
 mod reauth;
+mod root_user;
 mod runtime;
 mod sealing;
 mod seats;

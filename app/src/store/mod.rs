@@ -19,6 +19,7 @@ mod outbox;
 mod permit;
 mod provisioning;
 mod roles;
+mod root_user;
 mod sessions;
 mod settings;
 mod sharing;

@@ -155,7 +155,8 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | GranularPermissionsNotInPlan
         | AddonNeedsPaidPlan { .. }
         | TwoFactorEnrolmentRequired
-        | AddressNotAllowed { .. } => StatusCode::FORBIDDEN,
+        | AddressNotAllowed { .. }
+        | NotRootUser => StatusCode::FORBIDDEN,
         EnvironmentNotFound { .. }
         | UserNotFound { .. }
         | GroupNotFound { .. }

@@ -254,3 +254,49 @@ async fn an_email_link_dies_after_a_day_or_a_newer_one() {
         "unchanged"
     );
 }
+
+#[tokio::test]
+async fn the_root_user_transfers_root_to_another_active_master_admin() {
+    let app = TestApp::with_account().await;
+    let root = app.admin_token().await;
+    let ana = app
+        .user_with_role(&root, "ana@example.com", "master_admin")
+        .await;
+    app.user_with_role(&root, "ben@example.com", "admin").await;
+    let ana_id = app.user_id(&root, "ana@example.com").await;
+    let ben_id = app.user_id(&root, "ben@example.com").await;
+    // Only the root user, only to an active Master admin, only re-authenticated.
+    let r = app.call("root_candidates", &[], Some(&ana)).await;
+    assert!(r.body.contains("NotRootUser"), "{}", r.body);
+    let r = app
+        .call("transfer_root", &[("user_id", &ana_id)], Some(&root))
+        .await;
+    assert!(r.body.contains("ReauthenticationRequired"), "{}", r.body);
+    let root = app.reauthenticate(&root, ADMIN_PASSWORD).await;
+    let list = app.call("root_candidates", &[], Some(&root)).await.json();
+    assert_eq!(list, serde_json::json!([[ana_id, "ana@example.com"]]));
+    let me = app.user_id(&root, ADMIN_EMAIL).await;
+    for to in [ben_id.as_str(), me.as_str(), "nobody"] {
+        let r = app
+            .call("transfer_root", &[("user_id", to)], Some(&root))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{to}: {}", r.body);
+        assert!(r.body.contains("\"field\":\"user_id\""), "{}", r.body);
+    }
+    let r = app
+        .call("transfer_root", &[("user_id", &ana_id)], Some(&root))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.user(&root, &ana_id).await["root"], true);
+    assert_eq!(app.user(&root, &me).await["root"], false);
+    assert!(app
+        .newest_email("ana@example.com")
+        .await
+        .body_text
+        .contains("made you the root user"));
+    // The former root is an ordinary Master admin now: the new root may disable them.
+    let r = app.act(&ana, &me, "disable", "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let log = app.call("audit_log", &[], Some(&ana)).await.body;
+    assert!(log.contains("user.transfer_root"));
+}
