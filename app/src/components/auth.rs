@@ -74,3 +74,40 @@ pub fn provide_auth() -> Auth {
     provide_context(auth);
     auth
 }
+
+/// The page to go on to after signing in, from `?next=` (only a page on this console).
+pub fn next_page() -> Option<String> {
+    use crate::domain::sign_in::safe_next;
+    leptos_router::hooks::use_query_map().with(|q| {
+        q.get("next")
+            .and_then(|n| safe_next(&n).map(str::to_string))
+    })
+}
+
+/// The message of a sign-in form: its own answer, else — posted without the WASM, the page
+/// loaded again with `?failed=<code>` — the problem the code names.
+pub fn sign_in_error<T, S>(value: S) -> Signal<Option<String>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: With<Value = Option<Result<T, ConsoleError>>>
+        + Get<Value = Option<Result<T, ConsoleError>>>
+        + Copy
+        + Send
+        + Sync
+        + 'static,
+{
+    use crate::domain::sign_in::SignInProblem;
+    Signal::derive(move || {
+        crate::components::form::form_error(value)
+            .get()
+            .or_else(|| {
+                value.with(|v| v.is_none()).then(|| {
+                    leptos_router::hooks::use_query_map().with(|q| {
+                        q.get("failed")
+                            .and_then(|c| SignInProblem::from_code(&c))
+                            .map(|p| p.message().to_string())
+                    })
+                })?
+            })
+    })
+}

@@ -1,8 +1,7 @@
 use crate::api::SessionInfo;
 use crate::components::auth::use_auth;
-use crate::components::form::{field_error, form_error, Field};
+use crate::components::form::{field_error, Field};
 use crate::components::status::FormStatus;
-use crate::domain::sign_in::{safe_next, SignInProblem};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,26 +16,9 @@ pub fn LoginPage() -> impl IntoView {
     let just_invited = move || use_query_map().with(|q| q.get("invited").is_some());
     let password_set = move || use_query_map().with(|q| q.get("password").is_some());
     let pending = auth.sign_in.pending();
-    // The page asked for before signing in (only one on this console is followed).
-    let next = move || {
-        use_query_map().with(|q| {
-            q.get("next")
-                .and_then(|n| safe_next(&n).map(str::to_string))
-        })
-    };
-    // Posted without the WASM, a failed sign-in comes back here with `?failed=<code>`;
-    // once the form has answered by itself, its answer is the one shown.
-    let error = Signal::derive(move || {
-        form_error(value).get().or_else(|| {
-            value.with(|v| v.is_none()).then(|| {
-                use_query_map().with(|q| {
-                    q.get("failed")
-                        .and_then(|c| SignInProblem::from_code(&c))
-                        .map(|p| p.message().to_string())
-                })
-            })?
-        })
-    });
+    // The page asked for before signing in, and what went wrong (see `sign_in_error`).
+    let next = crate::components::auth::next_page;
+    let error = crate::components::auth::sign_in_error(value);
     view! {
         <Title text="Sign in"/>
         <Transition fallback=|| ()>

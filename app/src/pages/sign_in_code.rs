@@ -2,37 +2,20 @@
 //! authenticator app, or a recovery code. Works as a plain form too, without the WASM.
 
 use crate::components::auth::use_auth;
-use crate::components::form::{field_error, form_error, Field};
+use crate::components::form::{field_error, Field};
 use crate::components::status::FormStatus;
-use crate::domain::sign_in::{safe_next, SignInProblem};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInCodePage() -> impl IntoView {
     let action = use_auth().sign_in_code;
     let value = action.value();
     let pending = action.pending();
-    let next = move || {
-        use_query_map().with(|q| {
-            q.get("next")
-                .and_then(|n| safe_next(&n).map(str::to_string))
-        })
-    };
-    // Posted without the WASM, a refused code comes back here with `?failed=<code>`.
-    let error = Signal::derive(move || {
-        form_error(value).get().or_else(|| {
-            value.with(|v| v.is_none()).then(|| {
-                use_query_map().with(|q| {
-                    q.get("failed")
-                        .and_then(|c| SignInProblem::from_code(&c))
-                        .map(|p| p.message().to_string())
-                })
-            })?
-        })
-    });
+    // The page asked for before signing in, and what went wrong (see `sign_in_error`).
+    let next = crate::components::auth::next_page;
+    let error = crate::components::auth::sign_in_error(value);
     view! {
         <Title text="Two-factor authentication"/>
         <main class="auth-page" id="main">
