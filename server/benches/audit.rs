@@ -140,7 +140,10 @@ async fn main() {
         let mut times = Vec::new();
         for _ in 0..rounds {
             let t = Instant::now();
-            let page = service.audit_page(&principal, f, &meta).await.unwrap();
+            let page = service
+                .audit_page(&principal, f, "UTC", &meta)
+                .await
+                .unwrap();
             times.push(t.elapsed());
             assert_eq!(page.records.len(), 50);
         }
@@ -152,7 +155,10 @@ async fn main() {
     for _ in 0..200 {
         let f = filter("user7@bench.example", "", "", after);
         let t = Instant::now();
-        let page = service.audit_page(&principal, &f, &meta).await.unwrap();
+        let page = service
+            .audit_page(&principal, &f, "UTC", &meta)
+            .await
+            .unwrap();
         deep.push(t.elapsed());
         after = page.next;
     }
@@ -168,7 +174,10 @@ async fn main() {
             ..Default::default()
         };
         let t = Instant::now();
-        let page = service.audit_page(&principal, &f, &meta).await.unwrap();
+        let page = service
+            .audit_page(&principal, &f, "UTC", &meta)
+            .await
+            .unwrap();
         ranged.push(t.elapsed());
         assert!(page.records.len() <= 50);
     }

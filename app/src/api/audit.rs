@@ -28,6 +28,7 @@ pub async fn audit_records_page(
     #[server(default)] action: String,
     #[server(default)] target: String,
     #[server(default)] after: String,
+    #[server(default)] browser_zone: String,
 ) -> Result<AuditPage, ConsoleError> {
     let (req, p) = signed_in().await?;
     let input = crate::domain::audit_query::AuditFilterInput {
@@ -39,7 +40,7 @@ pub async fn audit_records_page(
         after,
     };
     req.service
-        .audit_page(&p, &input, &req.meta)
+        .audit_page(&p, &input, &browser_zone, &req.meta)
         .await
         .or_api(&req.meta)
 }

@@ -210,6 +210,16 @@ pub async fn update_profile(
         .or_api(&req.meta)
 }
 
+/// The time zone times are shown in (an IANA name; empty: the browser's).
+#[server(prefix = "/api", endpoint = "time_zone")]
+pub async fn set_time_zone(#[server(default)] time_zone: String) -> Result<Me, ConsoleError> {
+    let (req, p) = signed_in().await?;
+    req.service
+        .set_time_zone(&p, &time_zone, &req.meta)
+        .await
+        .or_api(&req.meta)
+}
+
 #[server(prefix = "/api", endpoint = "theme")]
 pub async fn set_theme(theme: String) -> Result<Me, ConsoleError> {
     let (req, p) = signed_in().await?;

@@ -176,6 +176,9 @@ pub struct AuditEntry {
     /// How many times it happened (repeated refusals within a minute are one record).
     #[serde(default = "one")]
     pub times: i64,
+    /// The time in the viewer's time zone, as the page shows it (empty: show `at` in UTC).
+    #[serde(default)]
+    pub when: String,
 }
 
 fn one() -> i64 {

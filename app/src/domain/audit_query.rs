@@ -124,6 +124,9 @@ pub fn utc_field(at: i64) -> String {
 pub struct AuditPage {
     pub records: Vec<AuditEntry>,
     pub next: Option<i64>,
+    /// The time zone the records' times are in.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 #[cfg(test)]

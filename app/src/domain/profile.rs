@@ -64,6 +64,9 @@ pub struct Me {
     /// nothing but setting one up.
     #[serde(default)]
     pub must_enrol_two_factor: bool,
+    /// The IANA time zone times are shown in; `None`: the browser's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Email preferences of My Profile (docs/rules/users.md#my-profile). Security emails (password,

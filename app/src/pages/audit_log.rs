@@ -66,6 +66,7 @@ fn AuditLog() -> impl IntoView {
                 f.action,
                 f.target,
                 after.map(|a| a.to_string()).unwrap_or_default(),
+                crate::components::time::browser_zone(),
             )
         },
     );
@@ -91,7 +92,7 @@ fn AuditLog() -> impl IntoView {
     };
     view! {
         <h1>"Audit log"</h1>
-        <p class="lead">"Every change in this account, newest first. Times are UTC."</p>
+        <p class="lead">"Every change in this account, newest first. The filters' times are UTC; records show your time zone (My Profile)."</p>
         <form class="filters" aria-label="Filter the audit log" novalidate=true
             on:submit=move |ev| { ev.prevent_default(); apply(); }>
             <div class="field-row">
@@ -132,7 +133,9 @@ fn Results(result: Result<AuditPage, ConsoleError>, cursors: RwSignal<Vec<i64>>)
         Ok(p) => {
             let next = p.next;
             let first = cursors.with_untracked(Vec::is_empty);
+            let zone = p.time_zone.clone();
             view! {
+                <p class="field-hint">{format!("Times in {zone}.")}</p>
                 <AuditTable rows=p.records/>
                 <nav class="button-row" aria-label="Audit log pages">
                     <button type="button" class="button" disabled=first
@@ -171,7 +174,7 @@ fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
                         .map(|r| {
                             view! {
                                 <tr>
-                                    <td><time>{crate::components::time::utc(r.at)}</time></td>
+                                    <td><time>{if r.when.is_empty() { crate::components::time::utc(r.at) } else { r.when.clone() }}</time></td>
                                     <td>{r.actor}</td>
                                     <td><code>{r.action}</code>{(r.times > 1).then(|| format!(" ×{}", r.times))}</td>
                                     <td>{r.target.unwrap_or_default()}</td>

@@ -122,9 +122,47 @@ pub fn ProfilePage() -> impl IntoView {
                     .collect_view()}
             </fieldset>
             <FormStatus error=theme_error success=theme_saved/>
+            <TimeZoneForm/>
         </section>
     }
     .into_any()
+}
+
+/// The time zone times are shown in: an IANA name, or empty for the browser's.
+#[component]
+fn TimeZoneForm() -> impl IntoView {
+    let action = ServerAction::<crate::api::SetTimeZone>::new();
+    sign_in_again_on(action.value());
+    let value = action.value();
+    let saved = Signal::derive(move || match value.get() {
+        Some(Ok(m)) => Some(match m.time_zone {
+            Some(z) => format!("Times are shown in {z}"),
+            None => "Times are shown in this browser's time zone".to_string(),
+        }),
+        _ => None,
+    });
+    let current = use_me().time_zone.unwrap_or_default();
+    // Read in the browser after hydration (the server doesn't know it).
+    let browser = RwSignal::new(String::new());
+    Effect::new(move |_| browser.set(crate::components::time::browser_zone()));
+    view! {
+        <ActionForm action attr:novalidate=true attr:aria-label="Time zone">
+            <div class="field" class:field-invalid=move || field_error(value, "time_zone").get().is_some()>
+                <label for="field-time-zone">"Time zone"</label>
+                <p class="field-hint" id="field-time-zone-hint">
+                    {move || format!(
+                        "An IANA name like Europe/Paris. Leave empty to use this browser's{}.",
+                        if browser.get().is_empty() { String::new() } else { format!(" ({})", browser.get()) }
+                    )}
+                </p>
+                <input id="field-time-zone" name="time_zone" autocomplete="off" value=current
+                    aria-describedby="field-time-zone-hint field-time-zone-error"/>
+                <p class="field-error" id="field-time-zone-error">{move || field_error(value, "time_zone").get()}</p>
+            </div>
+            <FormStatus error=form_error(value) success=saved/>
+            <button type="submit" class="button button-primary">"Save time zone"</button>
+        </ActionForm>
+    }
 }
 
 /// Which emails the user wants; security emails are always sent.

@@ -24,11 +24,13 @@ impl Service {
             .map(|rows| rows.into_iter().map(entry).collect())
     }
 
-    /// One page of the audit log page: the filters as typed, checked.
+    /// One page of the audit log page: the filters as typed, checked; times in the viewer's
+    /// time zone (theirs from My Profile, else `browser_zone`, else UTC).
     pub async fn audit_page(
         &self,
         principal: &Principal,
         input: &AuditFilterInput,
+        browser_zone: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<AuditPage> {
         let filter = input.check()?;
@@ -38,10 +40,40 @@ impl Service {
         let more = rows.len() > AUDIT_PAGE_SIZE;
         rows.truncate(AUDIT_PAGE_SIZE);
         let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+        let (name, zone) = self.viewer_zone(principal, browser_zone).await?;
         Ok(AuditPage {
-            records: rows.into_iter().map(entry).collect(),
+            records: rows
+                .into_iter()
+                .map(|r| {
+                    let mut e = entry(r);
+                    e.when = in_zone(e.at, &zone);
+                    e
+                })
+                .collect(),
             next,
+            time_zone: name,
         })
+    }
+
+    /// The zone the principal sees times in, and its name.
+    async fn viewer_zone(
+        &self,
+        principal: &Principal,
+        browser_zone: &str,
+    ) -> ServiceResult<(String, jiff::tz::TimeZone)> {
+        let permit = principal.own_permit();
+        let mut tx = self.db().read(&permit).await?;
+        let saved = tx
+            .user(principal.user_id())
+            .await?
+            .and_then(|u| u.time_zone);
+        tx.finish().await?;
+        let found = [saved.as_deref(), Some(browser_zone.trim())]
+            .into_iter()
+            .flatten()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| jiff::tz::TimeZone::get(n).ok().map(|z| (n.to_string(), z)));
+        Ok(found.unwrap_or_else(|| ("UTC".to_string(), jiff::tz::TimeZone::UTC)))
     }
 
     /// Up to `limit` records matching `filter`, newest first, with their ids (an export
@@ -78,6 +110,7 @@ pub fn entry(r: AuditRow) -> AuditEntry {
         ip: r.ip,
         result: r.result,
         times: r.times,
+        when: String::new(),
     }
 }
 
@@ -108,5 +141,33 @@ impl Service {
         }
         tx.commit_bookkeeping(&permit).await?;
         Ok(total)
+    }
+}
+
+/// `2026-11-28 10:30:00 CET`: a time in a zone, to the second.
+fn in_zone(at: i64, zone: &jiff::tz::TimeZone) -> String {
+    jiff::Timestamp::from_second(at)
+        .map(|t| {
+            t.to_zoned_datetime(zone.clone())
+                .strftime("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_zone;
+
+    #[test]
+    fn a_time_is_shown_in_the_viewers_zone_with_daylight_saving() {
+        let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        // 2026-11-28T09:30:00Z is winter time in Paris, 2026-07-01T09:30:00Z summer time.
+        assert_eq!(in_zone(1_795_858_200, &paris), "2026-11-28 10:30:00 CET");
+        assert_eq!(in_zone(1_782_898_200, &paris), "2026-07-01 11:30:00 CEST");
+        assert_eq!(
+            in_zone(1_795_858_200, &jiff::tz::TimeZone::UTC),
+            "2026-11-28 09:30:00 UTC"
+        );
     }
 }

@@ -117,6 +117,44 @@ impl Service {
         self.me(principal, meta).await
     }
 
+    /// The time zone times are shown in: an IANA name, or empty for the browser's.
+    pub async fn set_time_zone(
+        &self,
+        principal: &Principal,
+        time_zone: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Me> {
+        let tz = time_zone.trim();
+        let chosen = if tz.is_empty() {
+            None
+        } else if jiff::tz::TimeZone::get(tz).is_ok() {
+            Some(tz.to_string())
+        } else {
+            return Err(ServiceError::invalid(
+                "time_zone",
+                "Enter a time zone name like Europe/Paris or America/New_York, or leave it empty for your browser's",
+            ));
+        };
+        let (mut tx, before) = self.own_user_for_update(principal, meta).await?;
+        let now = self.now();
+        tx.set_user_time_zone(&before.id, chosen.as_deref(), now)
+            .await?;
+        let record = AuditRecord::new(
+            "user.update_preferences",
+            principal.actor(),
+            now,
+            Some(meta),
+        )
+        .account(principal.account_id())
+        .target(AuditTarget::new("user", &before.id, &before.email))
+        .change(
+            Some(json!({ "time_zone": before.time_zone })),
+            Some(json!({ "time_zone": chosen })),
+        );
+        tx.commit(&record).await?;
+        self.me(principal, meta).await
+    }
+
     /// Email preferences of My Profile. Security emails are always sent.
     pub async fn set_email_preferences(
         &self,
@@ -189,5 +227,6 @@ fn me_of(user: UserRow, account_name: String, plan: String, principal: &Principa
         plan,
         two_factor: false,
         must_enrol_two_factor: false,
+        time_zone: user.time_zone,
     }
 }

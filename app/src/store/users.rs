@@ -16,6 +16,9 @@ pub struct UserRow {
     pub password_hash: Option<String>,
     pub providers: String,
     pub theme: String,
+    /// The IANA time zone times are shown in; `None`: the browser's.
+    #[sqlx(default)]
+    pub time_zone: Option<String>,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -143,6 +146,23 @@ impl Tx {
         let account_id = self.account()?;
         sqlx::query("UPDATE users SET theme = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?")
             .bind(theme)
+            .bind(now)
+            .bind(id)
+            .bind(&account_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_user_time_zone(
+        &mut self,
+        id: &str,
+        time_zone: Option<&str>,
+        now: i64,
+    ) -> StoreResult<()> {
+        let account_id = self.account()?;
+        sqlx::query("UPDATE users SET time_zone = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?")
+            .bind(time_zone)
             .bind(now)
             .bind(id)
             .bind(&account_id)

@@ -238,3 +238,51 @@ async fn retention_removes_old_records_and_records_what_it_removed() {
     // Nothing else may delete records: younger ones stay.
     assert_eq!(app.service.prune_audit_log(365).await.expect("pruned"), 0);
 }
+
+#[tokio::test]
+async fn times_are_shown_in_the_viewers_time_zone() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    // Unset: the browser's zone the page sends; an unknown one falls back to UTC.
+    let page = app
+        .audit_records(&admin, &[("browser_zone", "America/New_York")])
+        .await
+        .json();
+    assert_eq!(page["time_zone"], "America/New_York");
+    let when = page["records"][0]["when"].as_str().unwrap();
+    assert!(when.ends_with(" EST") || when.ends_with(" EDT"), "{when}");
+    let page = app
+        .audit_records(&admin, &[("browser_zone", "Mars/Olympus")])
+        .await
+        .json();
+    assert_eq!(page["time_zone"], "UTC");
+    // Chosen in My Profile: it wins over the browser's.
+    let r = app
+        .call(
+            "time_zone",
+            &[("time_zone", "Nowhere/Atlantis")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("\"field\":\"time_zone\""), "{}", r.body);
+    let r = app
+        .call("time_zone", &[("time_zone", "Asia/Tokyo")], Some(&admin))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["time_zone"], "Asia/Tokyo");
+    let page = app
+        .audit_records(&admin, &[("browser_zone", "America/New_York")])
+        .await
+        .json();
+    assert_eq!(page["time_zone"], "Asia/Tokyo");
+    assert!(page["records"][0]["when"]
+        .as_str()
+        .unwrap()
+        .ends_with(" JST"));
+    // Empty again: the browser's.
+    let r = app
+        .call("time_zone", &[("time_zone", "")], Some(&admin))
+        .await;
+    assert_eq!(r.json()["time_zone"], serde_json::Value::Null);
+}
