@@ -3,7 +3,6 @@
 //! however many records, and a slow download never holds a database connection.
 
 use app::api::context::CookiePolicy;
-use app::api::refusal_status;
 use app::domain::audit_query::{AuditFilter, AuditFilterInput};
 use app::domain::format::iso;
 use app::service::{audit_entry, Principal, RequestMeta, Service, ServiceError, EXPORT_BATCH};
@@ -66,11 +65,14 @@ async fn export(
     };
     let (parts, _) = req.into_parts();
     let Some(token) = x.cookies.token_from(&parts) else {
-        return refused(ServiceError::Refused(app::domain::Refusal::Unauthenticated));
+        return refused(
+            ServiceError::Refused(app::domain::Refusal::Unauthenticated),
+            &meta,
+        );
     };
     let principal = match x.service.authenticate(&token, &meta).await {
         Ok(p) => p,
-        Err(e) => return refused(e),
+        Err(e) => return refused(e, &meta),
     };
     let input = AuditFilterInput {
         from: p.from,
@@ -82,7 +84,7 @@ async fn export(
     };
     let filter = match input.check() {
         Ok(f) => f,
-        Err(fields) => return refused(ServiceError::Invalid(fields)),
+        Err(fields) => return refused(ServiceError::Invalid(fields), &meta),
     };
     // The first batch before the answer starts: a refusal is still a status.
     let first = match x
@@ -91,7 +93,7 @@ async fn export(
         .await
     {
         Ok(rows) => rows,
-        Err(e) => return refused(e),
+        Err(e) => return refused(e, &meta),
     };
     let (kind, name) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "audit-log.csv"),
@@ -222,22 +224,11 @@ fn csv_line(fields: &[&str]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// A refusal before the answer starts, with the console's status and sentence.
-fn refused(e: ServiceError) -> Response {
-    let (status, text) = match &e {
-        ServiceError::Refused(r) => (refusal_status(r), r.to_string()),
-        ServiceError::Invalid(f) => (
-            400,
-            f.0.iter()
-                .map(|x| format!("{}: {}", x.field, x.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        ServiceError::Internal(inner) => {
-            tracing::error!(error = %inner, "audit log export failed");
-            (500, "The export failed".to_string())
-        }
-    };
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, text).into_response()
+/// A refusal before the answer starts: the console's error, with its status and its JSON —
+/// the mapping every console answer gets (`ConsoleError::status`).
+fn refused(e: ServiceError, meta: &RequestMeta) -> Response {
+    let e = app::api::context::from_service(e, meta);
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(&e).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

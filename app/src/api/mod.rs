@@ -22,7 +22,7 @@ pub use account_api_keys::*;
 pub use api_reference::*;
 pub use audit::*;
 pub use environments::*;
-pub use error::{refusal_status, ConsoleError};
+pub use error::ConsoleError;
 pub use groups::*;
 pub use media_library::*;
 pub use own_account::*;

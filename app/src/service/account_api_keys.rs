@@ -86,26 +86,27 @@ impl Service {
         name: &str,
     ) -> ServiceResult<AccountKeySecret> {
         let permit = Permit::for_operator();
-        let account_id = match account_id {
-            Some(id) => id.trim().to_string(),
-            None => {
-                let mut tx = self.db().read(&permit).await?;
-                let ids = tx.account_ids().await?;
-                tx.finish().await?;
-                match ids.as_slice() {
-                    [one] => one.clone(),
-                    [] => return Err(ServiceError::from(Refusal::NoAccountYet)),
-                    _ => {
-                        return Err(ServiceError::invalid(
-                            "account_id",
-                            "There are several accounts: give --account-id",
-                        ))
-                    }
-                }
-            }
-        };
+        let account_id = self.operator_account(account_id).await?;
         self.insert_account_api_key(&permit, &account_id, name, Actor::Operator, None, None)
             .await
+    }
+
+    /// The account an operator's command acts on: the one named (it must exist), else the
+    /// console's only account.
+    pub(super) async fn operator_account(&self, account_id: Option<&str>) -> ServiceResult<String> {
+        let mut tx = self.db().read(&Permit::for_operator()).await?;
+        let ids = tx.account_ids().await?;
+        tx.finish().await?;
+        match (account_id.map(str::trim), ids.as_slice()) {
+            (Some(id), _) if ids.iter().any(|a| a == id) => Ok(id.to_string()),
+            (Some(_), _) => Err(Refusal::AccountNotFound.into()),
+            (None, [one]) => Ok(one.clone()),
+            (None, []) => Err(Refusal::NoAccountYet.into()),
+            (None, _) => Err(ServiceError::invalid(
+                "account_id",
+                "There are several accounts: give --account-id",
+            )),
+        }
     }
 
     async fn insert_account_api_key(

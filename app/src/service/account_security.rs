@@ -52,7 +52,7 @@ impl Service {
         let list = ip_allowlist::validate(ip_allowlist::parse_lines(lines), "allowed_ips", &mut e);
         ip_allowlist::guard_own_address(&list, meta.ip, "allowed_ips", &mut e);
         if !e.is_empty() {
-            let record = security_record(principal, self.now(), meta)
+            let record = security_record("security.update", principal, self.now(), meta)
                 .result(AuditResult::Failure)
                 .change(None, Some(json!({ "allowed_ips": lines, "errors": e.0.iter().map(|f| &f.message).collect::<Vec<_>>() })));
             let tx = self.db().write(&permit).await?;
@@ -63,7 +63,7 @@ impl Service {
         let mut tx = self.db().write(&permit).await?;
         let before = tx.access_policy().await?.allowed_ips;
         tx.set_allowed_ips(&list, now).await?;
-        let record = security_record(principal, now, meta).change(
+        let record = security_record("security.update", principal, now, meta).change(
             Some(json!({ "allowed_ips": before })),
             Some(json!({ "allowed_ips": list })),
         );
@@ -100,7 +100,7 @@ impl Service {
         let (old_idle, old_absolute) = self.lifetimes(&before);
         let (idle, absolute) = (idle.flatten(), absolute.flatten());
         tx.set_session_lifetimes(idle, absolute, now).await?;
-        let record = security_record(principal, now, meta).change(
+        let record = security_record("security.update", principal, now, meta).change(
             Some(json!({ "session_idle_minutes": old_idle / 60, "session_absolute_hours": old_absolute / 3600 })),
             Some(json!({ "session_idle_minutes": idle, "session_absolute_hours": absolute })),
         );
@@ -124,17 +124,10 @@ impl Service {
         let mut tx = self.db().write(&permit).await?;
         let before = tx.account_requires_two_factor().await?;
         tx.set_require_two_factor(required, now).await?;
-        let record = AuditRecord::new("security.update", principal.actor(), now, Some(meta))
-            .account(principal.account_id())
-            .target(AuditTarget::new(
-                "account",
-                principal.account_id(),
-                "Account security",
-            ))
-            .change(
-                Some(json!({ "require_two_factor": before })),
-                Some(json!({ "require_two_factor": required })),
-            );
+        let record = security_record("security.update", principal, now, meta).change(
+            Some(json!({ "require_two_factor": before })),
+            Some(json!({ "require_two_factor": required })),
+        );
         tx.commit(&record).await?;
         self.account_security(principal, meta).await
     }
@@ -153,22 +146,21 @@ impl Service {
         let ended = tx
             .delete_account_sessions_but(&principal.session_token_hash)
             .await?;
-        let record = AuditRecord::new("security.sign_out_all", principal.actor(), now, Some(meta))
-            .account(principal.account_id())
-            .target(AuditTarget::new(
-                "account",
-                principal.account_id(),
-                "Account security",
-            ))
+        let record = security_record("security.sign_out_all", principal, now, meta)
             .change(None, Some(json!({ "sessions_ended": ended })));
         tx.commit(&record).await?;
         Ok(ended)
     }
 }
 
-/// A `security.update` record of the principal's account.
-fn security_record(principal: &Principal, now: i64, meta: &RequestMeta) -> AuditRecord {
-    AuditRecord::new("security.update", principal.actor(), now, Some(meta))
+/// A record of a change to the principal's Account security.
+fn security_record(
+    action: &str,
+    principal: &Principal,
+    now: i64,
+    meta: &RequestMeta,
+) -> AuditRecord {
+    AuditRecord::new(action, principal.actor(), now, Some(meta))
         .account(principal.account_id())
         .target(AuditTarget::new(
             "account",
@@ -206,28 +198,9 @@ impl Service {
         &self,
         account_id: Option<&str>,
     ) -> ServiceResult<(String, usize)> {
+        let account_id = self.operator_account(account_id).await?;
         let permit = crate::store::Permit::for_operator();
         let mut tx = self.db().write(&permit).await?;
-        let ids = tx.account_ids().await?;
-        let account_id = match (account_id, ids.as_slice()) {
-            (Some(id), _) if ids.iter().any(|a| a == id.trim()) => id.trim().to_string(),
-            (Some(_), _) => {
-                tx.finish().await?;
-                return Err(crate::domain::Refusal::AccountNotFound.into());
-            }
-            (None, [one]) => one.clone(),
-            (None, []) => {
-                tx.finish().await?;
-                return Err(crate::domain::Refusal::NoAccountYet.into());
-            }
-            (None, _) => {
-                tx.finish().await?;
-                return Err(ServiceError::invalid(
-                    "account_id",
-                    "There are several accounts: give --account-id",
-                ));
-            }
-        };
         tx.within_account(&account_id)?;
         let now = self.now();
         let before = tx.access_policy().await?.allowed_ips;

@@ -116,20 +116,21 @@ impl Service {
         }
         self.give_back_try(&mut tx, normalized, meta).await?;
         let signed = self
-            .finish_sign_in(tx, &user, previous_token, meta, serde_json::json!({}))
+            .finish_sign_in(tx, &user, None, previous_token, meta)
             .await?;
         Ok(SignInStep::SignedIn(signed))
     }
 
-    /// Opens the session of a user proven at sign-in (password, and code if they have a
-    /// second factor), in the transaction that proved it; `detail` goes into the record.
+    /// Opens the session of a user proven at sign-in, in the transaction that proved it:
+    /// by password alone (`second_factor` `None`: the user has none, so the account may
+    /// require them to set one up), or also by the second factor named (recorded).
     pub(super) async fn finish_sign_in(
         &self,
         mut tx: Tx,
         user: &UserRow,
+        second_factor: Option<&str>,
         previous_token: Option<&str>,
         meta: &RequestMeta,
-        detail: serde_json::Value,
     ) -> ServiceResult<SignedIn> {
         let now = self.now();
         let token = new_token(self.inner.entropy.as_ref());
@@ -141,8 +142,7 @@ impl Service {
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
         }
-        let must_enrol =
-            tx.account_requires_two_factor().await? && !has_factor(&mut tx, &user.id).await?;
+        let must_enrol = second_factor.is_none() && tx.account_requires_two_factor().await?;
         tx.set_user_last_login(&user.id, now).await?;
         tx.insert_session(&NewSession {
             token_hash: &token_hash,
@@ -157,8 +157,8 @@ impl Service {
         .await?;
         let mut record = super::audit::by_user("auth.login_success", user, now, meta)
             .target(AuditTarget::new("session", &session_id, &user.email));
-        if detail.as_object().is_some_and(|o| !o.is_empty()) {
-            record = record.change(None, Some(detail));
+        if let Some(method) = second_factor {
+            record = record.change(None, Some(serde_json::json!({ "second_factor": method })));
         }
         tx.commit(&record).await?;
         Ok(SignedIn {

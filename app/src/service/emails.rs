@@ -153,6 +153,22 @@ pub fn seat_limit(account: &str, used: i64, limit: i64, billing_link: &str) -> M
 }
 
 impl Service {
+    /// A security notice to the user (docs/rules/email.md): what happened, now, from the
+    /// request's address — in the caller's transaction.
+    pub(super) async fn notify(
+        &self,
+        tx: &mut Tx,
+        user: &UserRow,
+        what: &str,
+        meta: &super::RequestMeta,
+    ) -> super::ServiceResult<()> {
+        let now = self.now();
+        let account = self.account_name(tx).await?;
+        let notice = security_notice(&account, what, &utc(now), &meta.ip.to_string());
+        send_to_user(tx, user, &notice, now).await?;
+        Ok(())
+    }
+
     /// A link into the console, for emails.
     pub(super) fn link(&self, path_and_query: &str) -> String {
         format!("{}{path_and_query}", self.config().public_url)

@@ -4,7 +4,7 @@
 
 use super::crypto::{new_token, sha256_hex};
 use super::totp::{recovery_code_hash, Authenticator, CodeCheck};
-use super::{emails, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
+use super::{AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::two_factor::SecondFactor;
 use crate::domain::Refusal;
 use crate::store::{TwoFactorRow, Tx, UserRow};
@@ -180,14 +180,8 @@ impl Service {
                     FactorUsed::Code => "authenticator code",
                     FactorUsed::RecoveryCode { .. } => "recovery code",
                 };
-                self.finish_sign_in(
-                    tx,
-                    &user,
-                    previous_token,
-                    meta,
-                    json!({ "second_factor": method }),
-                )
-                .await
+                self.finish_sign_in(tx, &user, Some(method), previous_token, meta)
+                    .await
             }
             Err(refused) => {
                 tx.count_challenge_failure(&ticket_hash).await?;
@@ -223,13 +217,10 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
         let now = self.now();
-        let account = self.account_name(tx).await?;
         let what = format!(
             "A recovery code was used to sign in to your account ({left} of 10 left; make new ones in My Profile)"
         );
-        let notice =
-            emails::security_notice(&account, &what, &emails::utc(now), &meta.ip.to_string());
-        emails::send_to_user(tx, user, &notice, now).await?;
+        self.notify(tx, user, &what, meta).await?;
         let record = super::audit::by_user("auth.recovery_code_used", user, now, meta)
             .target(AuditTarget::new("user", &user.id, &user.email))
             .change(None, Some(json!({ "recovery_codes_left": left })));

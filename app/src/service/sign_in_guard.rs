@@ -165,7 +165,6 @@ impl Service {
         locked: &[(String, ThrottleState)],
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        let now = self.now();
         for (key, state) in locked {
             let mut lockout = failure.clone();
             lockout.action = "auth.lockout".into();
@@ -174,18 +173,11 @@ impl Service {
                 Some(serde_json::json!({ "throttle": key, "locked_until": state.locked_until }));
             tx.append_audit(&lockout).await?;
             if let (Some(u), true) = (user, key.starts_with("email:")) {
-                let account = self.account_name(tx).await?;
                 let what = format!(
                     "Signing in to your account was locked until {} after repeated failed attempts",
                     emails::utc(state.locked_until)
                 );
-                let notice = emails::security_notice(
-                    &account,
-                    &what,
-                    &emails::utc(now),
-                    &meta.ip.to_string(),
-                );
-                emails::send_to_user(tx, u, &notice, now).await?;
+                self.notify(tx, u, &what, meta).await?;
             }
         }
         Ok(())

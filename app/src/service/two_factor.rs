@@ -5,7 +5,7 @@
 use super::second_factor::secret_context;
 use super::totp::{new_recovery_codes, qr_svg, recovery_code_hash, Authenticator, CodeCheck};
 use super::{
-    emails, AuditRecord, AuditResult, AuditTarget, Principal, RequestMeta, Service, ServiceError,
+    AuditRecord, AuditResult, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
 };
 use crate::domain::two_factor::{Enrolment, RecoveryCodes, TwoFactorStatus};
@@ -225,22 +225,6 @@ impl Service {
             .collect();
         tx.replace_recovery_codes(&user.id, &hashes).await?;
         Ok(RecoveryCodes { codes })
-    }
-
-    /// A security notice to the user.
-    pub(super) async fn notify(
-        &self,
-        tx: &mut Tx,
-        user: &UserRow,
-        what: &str,
-        meta: &RequestMeta,
-    ) -> ServiceResult<()> {
-        let now = self.now();
-        let account = self.account_name(tx).await?;
-        let notice =
-            emails::security_notice(&account, what, &emails::utc(now), &meta.ip.to_string());
-        emails::send_to_user(tx, user, &notice, now).await?;
-        Ok(())
     }
 }
 

@@ -97,23 +97,15 @@ impl Tx {
         Ok(r.rows_affected())
     }
 
-    /// Removes the factor and its recovery codes; returns whether there was a confirmed one.
-    pub async fn delete_two_factor(&mut self, user_id: &str) -> StoreResult<bool> {
+    /// Removes the factor (confirmed or being set up) and its recovery codes.
+    pub async fn delete_two_factor(&mut self, user_id: &str) -> StoreResult<()> {
         let account_id = self.account()?;
-        let r = sqlx::query(
-            "DELETE FROM two_factor WHERE user_id = ? AND account_id = ? AND confirmed_at IS NOT NULL",
-        )
-        .bind(user_id)
-        .bind(&account_id)
-        .execute(self.conn())
-        .await?;
         sqlx::query("DELETE FROM two_factor WHERE user_id = ? AND account_id = ?")
             .bind(user_id)
             .bind(&account_id)
             .execute(self.conn())
             .await?;
-        self.delete_recovery_codes(user_id).await?;
-        Ok(r.rows_affected() > 0)
+        self.delete_recovery_codes(user_id).await
     }
 
     async fn delete_recovery_codes(&mut self, user_id: &str) -> StoreResult<()> {
