@@ -39,7 +39,7 @@ test("allowed IP addresses: a list without the browser's address is refused, one
   await expect(panel.getByText("Allowed IP addresses saved")).toBeVisible();
 });
 
-test("the audit log: filter by actor and area, page through, download the filtered records as CSV", async ({ page }) => {
+test("the audit log: filter by actor and area, page through, download the filtered records as CSV and JSON with their progress", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
   await open(page, "/audit-log");
@@ -71,4 +71,16 @@ test("the audit log: filter by actor and area, page through, download the filter
   expect(lines[0]).toBe("id,time,actor,action,target,before,after,ip,result,times");
   expect(lines.length).toBeGreaterThan(1);
   for (const line of lines.slice(1)) expect(line).toContain("security.update");
+  // The page read the export itself and says how far it got: every record.
+  const exportGroup = page.getByRole("group", { name: "Export" });
+  await expect(exportGroup.getByRole("status")).toHaveText(`Exported ${lines.length - 1} records as audit-log.csv.`);
+
+  // JSON likewise, counted as it arrived.
+  const downloadingJson = page.waitForEvent("download");
+  await exportGroup.getByRole("link", { name: "Download JSON" }).click();
+  const json = await downloadingJson;
+  expect(json.suggestedFilename()).toBe("audit-log.json");
+  const records = JSON.parse(readFileSync((await json.path())!, "utf8"));
+  expect(records.length).toBe(lines.length - 1);
+  await expect(exportGroup.getByRole("status")).toHaveText(`Exported ${records.length} records as audit-log.json.`);
 });

@@ -4,6 +4,7 @@
 
 use app::api::context::CookiePolicy;
 use app::domain::audit_query::{AuditFilter, AuditFilterInput};
+use app::domain::export_progress::ExportFormat as Format;
 use app::domain::format::iso;
 use app::service::{audit_entry, Principal, RequestMeta, Service, ServiceError, EXPORT_BATCH};
 use app::store::AuditRow;
@@ -14,6 +15,9 @@ use axum::routing::get;
 use axum::Router;
 use http::{header, StatusCode};
 use serde::Deserialize;
+
+/// The header naming how many records an export holds (`X-Record-Count`).
+static RECORD_COUNT: header::HeaderName = header::HeaderName::from_static("x-record-count");
 
 #[derive(Clone)]
 struct Export {
@@ -35,12 +39,6 @@ struct Params {
     action: String,
     #[serde(default)]
     target: String,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Format {
-    Csv,
-    Json,
 }
 
 pub fn router(service: Service, cookies: CookiePolicy) -> Router {
@@ -86,19 +84,16 @@ async fn export(
         Ok(f) => f,
         Err(fields) => return refused(ServiceError::Invalid(fields), &meta),
     };
-    // The first batch before the answer starts: a refusal is still a status.
-    let first = match x
+    // The count and the first batch before the answer starts: a refusal is still a status.
+    let (total, first) = match x
         .service
-        .audit_batch(&principal, &filter, EXPORT_BATCH, &meta)
+        .audit_export_start(&principal, &filter, EXPORT_BATCH, &meta)
         .await
     {
-        Ok(rows) => rows,
+        Ok(start) => start,
         Err(e) => return refused(e, &meta),
     };
-    let (kind, name) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "audit-log.csv"),
-        Format::Json => ("application/json", "audit-log.json"),
-    };
+    let (kind, name) = (format.media_type(), format.file_name());
     let body = Body::from_stream(batches(x.service, principal, meta, filter, first, format));
     (
         [
@@ -108,6 +103,8 @@ async fn export(
                 format!("attachment; filename=\"{name}\""),
             ),
             (header::CACHE_CONTROL, "no-store".to_string()),
+            // The page's progress bar: how many records the answer holds.
+            (RECORD_COUNT.clone(), total.to_string()),
         ],
         body,
     )

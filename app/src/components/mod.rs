@@ -5,6 +5,7 @@ pub mod auth;
 pub mod data;
 pub mod environment_access;
 pub mod environment_switcher;
+pub mod export;
 pub mod fields;
 pub mod form;
 pub mod layout;

@@ -10,6 +10,7 @@ pub mod audit_query;
 pub mod billing;
 pub mod email;
 pub mod environment;
+pub mod export_progress;
 pub mod format;
 pub mod group;
 pub mod ip_allowlist;

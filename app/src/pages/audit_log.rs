@@ -1,11 +1,13 @@
 //! The audit log (docs/rules/audit.md#the-audit-log-page): filters by time (UTC), actor,
 //! action and target; pages by keyset, newest first; each record's before and after; the
-//! filtered records downloaded as CSV or JSON.
+//! filtered records downloaded as CSV or JSON, with the download's progress.
 
 use crate::api::{audit_records_page, ConsoleError};
+use crate::components::export::ExportDownloads;
 use crate::components::layout::AreaGate;
 use crate::components::status::{Empty, ErrorNotice, Loading};
 use crate::domain::audit_query::{AuditPage, AUDIT_PAGE_SIZE};
+use crate::domain::export_progress::ExportFormat;
 use crate::domain::{Area, AuditEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -110,13 +112,11 @@ fn AuditLog() -> impl IntoView {
                     on:click=move |_| { typed.set(Filters::default()); apply(); }>"Clear filters"</button>
             </div>
         </form>
-        <p class="button-row" aria-label="Export">
-            <a class="button" download="audit-log.csv"
-                href=move || format!("/api/audit_log/export?{}", applied.with(|f| f.query("csv")))>"Download CSV"</a>
-            <a class="button" download="audit-log.json"
-                href=move || format!("/api/audit_log/export?{}", applied.with(|f| f.query("json")))>"Download JSON"</a>
-            <span class="field-hint">"Every record the filters match, not only this page. Large exports stream as they download."</span>
-        </p>
+        <ExportDownloads
+            url=Callback::new(move |format: ExportFormat| {
+                format!("/api/audit_log/export?{}", applied.with(|f| f.query(format.as_str())))
+            })
+            hint="Every record the filters match, not only this page."/>
         <Transition fallback=|| view! { <Loading/> }>
             {move || page.get().map(|r| view! { <Results result=r cursors/> })}
         </Transition>

@@ -93,6 +93,25 @@ impl Service {
         tx.finish().await?;
         Ok(rows)
     }
+
+    /// An export's start: how many records match `filter` and the first `limit` of them,
+    /// read together (one snapshot, so the count is what the export then walks through).
+    pub async fn audit_export_start(
+        &self,
+        principal: &Principal,
+        filter: &AuditFilter,
+        limit: usize,
+        meta: &RequestMeta,
+    ) -> ServiceResult<(u64, Vec<AuditRow>)> {
+        let permit = self
+            .authorize(principal, Permission::AuditLogView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let total = tx.audit_count(filter).await?;
+        let rows = tx.audit_page(filter, limit).await?;
+        tx.finish().await?;
+        Ok((total, rows))
+    }
 }
 
 /// A record as the page shows it.

@@ -151,12 +151,19 @@ fn page_query(
          LEFT JOIN audit_repeats r ON r.repeat_key = a.repeat_key WHERE a.account_id = ",
     );
     q.push_bind(account_id);
+    if let Some(action) = action {
+        q.push(" AND a.action = ").push_bind(action.to_string());
+    }
+    push_filters(&mut q, f);
+    q.push(format!(" ORDER BY a.id DESC LIMIT {limit}"));
+    q
+}
+
+/// The filter's conditions but the action (which each statement puts its own way).
+fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &AuditFilter) {
     if let Some(actor) = &f.actor {
         q.push(" AND COALESCE(a.actor_label, a.actor_type) = ")
             .push_bind(actor.clone());
-    }
-    if let Some(action) = action {
-        q.push(" AND a.action = ").push_bind(action.to_string());
     }
     if let Some(target) = &f.target {
         q.push(" AND (a.target_id = ")
@@ -174,8 +181,31 @@ fn page_query(
     if let Some(before) = f.before_id {
         q.push(" AND a.id < ").push_bind(before);
     }
-    q.push(format!(" ORDER BY a.id DESC LIMIT {limit}"));
-    q
+}
+
+impl Tx {
+    /// How many of the account's records match `f` (an export's total, for its progress):
+    /// an area is the range of its actions' names.
+    pub async fn audit_count(&mut self, f: &AuditFilter) -> StoreResult<u64> {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT COUNT(*) FROM audit_log a WHERE a.account_id = ");
+        q.push_bind(self.account()?);
+        match f.action.as_deref() {
+            Some(area) if area.ends_with('.') => {
+                q.push(" AND a.action >= ")
+                    .push_bind(area.to_string())
+                    .push(" AND a.action < ")
+                    .push_bind(format!("{}/", &area[..area.len() - 1]));
+            }
+            Some(action) => {
+                q.push(" AND a.action = ").push_bind(action.to_string());
+            }
+            None => {}
+        }
+        push_filters(&mut q, f);
+        let (n,): (i64,) = q.build_query_as().fetch_one(self.conn()).await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
 }
 
 impl Tx {

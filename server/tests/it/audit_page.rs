@@ -2,6 +2,7 @@
 //! filters, keyset pages, CSV and JSON streamed in batches, refusals.
 
 use crate::support::*;
+use app::domain::export_progress::{ExportFormat, RecordCounter};
 use axum::body::Body;
 use http::StatusCode;
 use serde_json::Value;
@@ -31,6 +32,15 @@ impl TestApp {
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         }
     }
+}
+
+/// Records counted as the page counts them while reading.
+fn counted(format: ExportFormat, body: &str) -> u64 {
+    let mut counter = RecordCounter::new(format);
+    for chunk in body.as_bytes().chunks(7) {
+        counter.feed(chunk);
+    }
+    counter.records()
 }
 
 fn records(r: &Reply) -> Vec<Value> {
@@ -175,6 +185,9 @@ async fn the_export_streams_every_matching_record_as_csv_or_json() {
         "id,time,actor,action,target,before,after,ip,result,times"
     );
     assert_eq!(lines.len(), 1 + 1_030);
+    // The total comes first, for the page's progress bar, and the page's counter agrees.
+    assert_eq!(r.headers["x-record-count"], "1030");
+    assert_eq!(counted(ExportFormat::Csv, &r.body), 1_030);
     assert!(lines[1].contains("user.update_preferences"));
     // A JSON value with quotes is quoted as CSV.
     assert!(lines[1].contains("\"{\"\"theme\"\":"), "{}", lines[1]);
@@ -185,6 +198,8 @@ async fn the_export_streams_every_matching_record_as_csv_or_json() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let all: Vec<Value> = serde_json::from_str(&r.body).expect("a JSON array");
     assert_eq!(all.len(), 1_030);
+    assert_eq!(r.headers["x-record-count"], "1030");
+    assert_eq!(counted(ExportFormat::Json, &r.body), 1_030);
     let ids: Vec<i64> = all.iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]));
 
@@ -212,6 +227,15 @@ async fn the_export_streams_every_matching_record_as_csv_or_json() {
     );
     let empty = app.export(Some(&admin), "format=json&actor=nobody").await;
     assert_eq!(empty.body, "[]");
+    assert_eq!(empty.headers["x-record-count"], "0");
+    // An area's total is its actions' records (the user added above among them), as the export then holds them.
+    let r = app.export(Some(&admin), "format=json&action=user.").await;
+    let all: Vec<Value> = serde_json::from_str(&r.body).expect("a JSON array");
+    assert!(all.len() > 1_030);
+    assert!(all
+        .iter()
+        .all(|r| r["action"].as_str().unwrap().starts_with("user.")));
+    assert_eq!(r.headers["x-record-count"], all.len().to_string().as_str());
 }
 
 #[tokio::test]
