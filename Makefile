@@ -17,8 +17,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 SMTP_VENV := $(CURDIR)/target/smtp-venv
 AIOSMTPD_VERSION := 1.4.6
+# The test identity provider (server/tests/saml/idp.py): pysaml2 signing with xmlsec1.
+SAML_VENV := $(CURDIR)/target/saml-venv
+PYSAML2_VERSION := 7.5.5
 
-.PHONY: run test tools rust-tools release-tools npm-deps chromium smtp-sink sdk-deps test-cargo test-e2e test-sdk bench fmt clean-e2e
+.PHONY: run test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps test-cargo test-e2e test-sdk bench fmt clean-e2e
 
 # Every build splits the WASM at the lazy routes (each page its own chunk).
 LEPTOS_BUILD := --split
@@ -28,14 +31,22 @@ LEPTOS_BUILD := --split
 ERASED := RUSTFLAGS="--cfg erase_components"
 
 ## make run: build in release and serve the console at http://127.0.0.1:3000 (data in ./data).
-run: release-tools
+run: native-deps release-tools
 	cargo leptos serve --release --precompress $(LEPTOS_BUILD)
 
 ## make test: every test — cargo (unit + HTTP integration), Playwright in Chromium, and
 ## Cloudinary's official SDKs (Python, Node) against the Provisioning API.
 test: tools test-cargo test-e2e test-sdk
 
-tools: rust-tools npm-deps chromium smtp-sink sdk-deps
+tools: native-deps rust-tools npm-deps chromium smtp-sink saml-idp sdk-deps
+
+# What SAML's XML signatures build against (samael's xmlsec feature: bindgen over libxml2 and
+# xmlsec1 with OpenSSL), installed from Debian when missing.
+NATIVE_PACKAGES := libxml2-dev libxmlsec1-dev libxmlsec1-openssl libssl-dev pkg-config libclang-dev clang
+native-deps:
+	@(pkg-config --exists xmlsec1-openssl libxml-2.0 openssl 2>/dev/null && command -v clang >/dev/null && \
+		ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1) || \
+		($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(NATIVE_PACKAGES))
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -96,8 +107,17 @@ sdk-deps:
 			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SCHEMATHESIS_VENV))) && \
 		$(SCHEMATHESIS_VENV)/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION))
 
-test-cargo: smtp-sink
-	CONSOLE_TEST_SMTP_PYTHON=$(SMTP_VENV)/bin/python $(ERASED) cargo test --workspace --exclude frontend
+# The test identity provider: pysaml2 in a virtualenv, Debian's xmlsec1 to sign.
+saml-idp:
+	@command -v xmlsec1 >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq xmlsec1)
+	@$(SAML_VENV)/bin/python -c "import saml2, sys; from importlib.metadata import version; sys.exit(version('pysaml2') != '$(PYSAML2_VERSION)')" 2>/dev/null || ( \
+		(python3 -m venv $(SAML_VENV) 2>/dev/null || \
+			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SAML_VENV))) && \
+		$(SAML_VENV)/bin/pip install -q pysaml2==$(PYSAML2_VERSION))
+
+test-cargo: native-deps smtp-sink saml-idp
+	CONSOLE_TEST_SMTP_PYTHON=$(SMTP_VENV)/bin/python CONSOLE_TEST_SAML_PYTHON=$(SAML_VENV)/bin/python \
+		$(ERASED) cargo test --workspace --exclude frontend
 
 # A fresh data directory and a known setup token for the server cargo-leptos starts.
 E2E_DATA := $(CURDIR)/target/e2e-data
@@ -115,7 +135,7 @@ test-sdk: rust-tools sdk-deps npm-deps
 
 ## make bench: the first load in Chromium (release build), sign-in throughput and the other
 ## benchmarks (run on demand, not in make test).
-bench: release-tools npm-deps chromium
+bench: native-deps release-tools npm-deps chromium
 	cargo leptos build --release --precompress $(LEPTOS_BUILD)
 	bash end2end/bench/first_load.sh $(CURDIR)/target/release/server
 	$(ERASED) cargo bench -p server --features bench

@@ -95,3 +95,58 @@ pub async fn clear_allowed_ips(
         Err(e) => Err(refusal("the list was not cleared", e)),
     }
 }
+
+/// `server saml set`: the settings as the page would save them.
+pub async fn saml_set(
+    config: &crate::config::Config,
+    command: crate::config::SamlCommand,
+) -> Result<String, String> {
+    use crate::config::SamlCommand;
+    let service = crate::open_service(config).await?;
+    match command {
+        SamlCommand::Set {
+            metadata,
+            domains,
+            enforce,
+            jit,
+            default_role,
+            account_id,
+        } => {
+            let by_url = metadata.starts_with("https://") || metadata.starts_with("http://");
+            let xml = if by_url {
+                String::new()
+            } else {
+                std::fs::read_to_string(&metadata)
+                    .map_err(|e| format!("the metadata file {metadata} can't be read: {e}"))?
+            };
+            let input = app::domain::saml::SamlSettingsInput {
+                enabled: true,
+                metadata_url: if by_url { metadata } else { String::new() },
+                metadata_xml: xml,
+                domains: domains.join("\n"),
+                enforce,
+                jit,
+                jit_default_role: default_role.unwrap_or_default(),
+            };
+            match service
+                .set_saml_settings_as_operator(account_id.as_deref(), &input)
+                .await
+            {
+                Ok((_, ours)) => Ok(serde_json::json!({
+                    "entity_id": ours.entity_id, "acs_url": ours.acs_url,
+                })
+                .to_string()),
+                Err(e) => Err(refusal("SAML was not set", e)),
+            }
+        }
+        SamlCommand::Off { account_id } => {
+            match service
+                .turn_saml_off_as_operator(account_id.as_deref())
+                .await
+            {
+                Ok(account_id) => Ok(serde_json::json!({ "account_id": account_id }).to_string()),
+                Err(e) => Err(refusal("SAML was not turned off", e)),
+            }
+        }
+    }
+}

@@ -292,6 +292,40 @@ pub enum Command {
     /// The account's allowed IP addresses (Account security).
     #[command(subcommand)]
     AllowedIps(AllowedIpsCommand),
+    /// SAML single sign-on, for configuration kept as code (the page's checks).
+    #[command(subcommand)]
+    Saml(SamlCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SamlCommand {
+    /// Turn SAML login on with this identity provider. Prints {"entity_id","acs_url"}:
+    /// our values, for the identity provider.
+    Set {
+        /// The identity provider's metadata: a file, or an https:// URL to fetch.
+        #[arg(long)]
+        metadata: String,
+        /// An email domain that signs in with SSO (repeat for several).
+        #[arg(long = "domain", required = true)]
+        domains: Vec<String>,
+        /// Only Master admins may sign in with a password.
+        #[arg(long)]
+        enforce: bool,
+        /// Create and update users from their first SAML sign-in (JIT provisioning).
+        #[arg(long)]
+        jit: bool,
+        /// The role JIT gives when the assertion names none (any but master_admin).
+        #[arg(long, requires = "jit")]
+        default_role: Option<String>,
+        /// The account; may be left out when the console holds one account.
+        #[arg(long)]
+        account_id: Option<String>,
+    },
+    /// Turn SAML login off (the settings are kept). Prints {"account_id"}.
+    Off {
+        #[arg(long)]
+        account_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ pub mod mailer;
 pub mod middleware;
 pub mod provisioning;
 pub mod router;
+pub mod saml;
 pub mod secret_key;
 
 /// mimalloc for the server and everything linking it (tests, benchmarks), for Rust and —

@@ -34,6 +34,9 @@ async fn main() -> ExitCode {
                 .await
                 .map(|line| println!("{line}"))
         }
+        Some(Command::Saml(command)) => server::bootstrap_cmd::saml_set(&cli.config, command)
+            .await
+            .map(|line| println!("{line}")),
         Some(Command::AccountApiKey(AccountApiKeyCommand::Create { name, account_id })) => {
             server::bootstrap_cmd::create_account_api_key(&cli.config, &name, account_id.as_deref())
                 .await

@@ -71,7 +71,8 @@ impl From<Refusal> for ConsoleError {
 pub fn refusal_status(r: &Refusal) -> u16 {
     use Refusal::*;
     match r {
-        Unauthenticated | InvalidCredentials | InvalidSignInCode | SignInStepExpired => 401,
+        Unauthenticated | InvalidCredentials | InvalidSignInCode | SignInStepExpired
+        | SsoFailed => 401,
         ReauthenticationRequired
         | TwoFactorEnrolmentRequired
         | AddressNotAllowed { .. }
@@ -99,7 +100,10 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | ProvisioningNotInPlan
         | ProvisioningNotEnabled
         | GranularPermissionsNotInPlan
-        | AddonNeedsPaidPlan { .. } => 403,
+        | AddonNeedsPaidPlan { .. }
+        | SsoRequired
+        | SsoNoSeats
+        | SamlNotInPlan => 403,
         AccountNotFound
         | NoAccountYet
         | EnvironmentNotFound { .. }
@@ -113,7 +117,8 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | AddonNotFound
         | NoShareHere
         | SettingsPageNotFound { .. }
-        | SessionNotFound => 404,
+        | SessionNotFound
+        | SsoNotSetUp => 404,
         LastMasterAdmin
         | InactiveMember
         | CloudNameTaken

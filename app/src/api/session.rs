@@ -163,12 +163,7 @@ fn back_to(page: &str, e: &ConsoleError, next: &str, code_step: bool) {
         ConsoleError::Refused(r) => SignInProblem::of_refusal(r),
         ConsoleError::Internal { .. } | ConsoleError::Transport(_) => SignInProblem::Unavailable,
     };
-    let mut to = format!("{page}?failed={}", problem.code());
-    if let Some(next) = crate::domain::sign_in::safe_next(next) {
-        to.push_str("&next=");
-        to.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
-    }
-    super::context::see_other(&to);
+    super::context::see_other(&crate::domain::sign_in::page_saying(page, problem, next));
 }
 
 #[server(prefix = "/api", endpoint = "sign_out")]

@@ -32,6 +32,8 @@ pub enum Actor {
     Operator,
     /// The console itself (jobs, start-up).
     System,
+    /// SAML single sign-on acting on what an identity provider said (JIT provisioning).
+    Saml,
 }
 
 impl Actor {
@@ -42,6 +44,7 @@ impl Actor {
             Actor::Anonymous => "anonymous",
             Actor::Operator => "operator",
             Actor::System => "system",
+            Actor::Saml => "saml",
         }
     }
 

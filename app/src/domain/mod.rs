@@ -22,6 +22,7 @@ pub mod profile;
 pub mod provisioning;
 pub mod refusal;
 pub mod role;
+pub mod saml;
 pub mod settings;
 pub mod sharing;
 pub mod sign_in;

@@ -71,6 +71,18 @@ refusals! {
     SessionNotFound => SessionNotFound;
     /// Turning two-factor sign-in off while the account requires it.
     TwoFactorRequiredByAccount => TwoFactorRequiredByAccount;
+    /// *Sign in with SSO* for an address no account with SAML on lists (the same answer
+    /// whether or not the user exists).
+    SsoNotSetUp => SsoNotSetUp;
+    /// A SAML response was refused: one sentence for every reason (the reason is audited).
+    SsoFailed => SsoFailed;
+    /// A password sign-in (or *Forgot password*) of a non-master-admin while the account
+    /// enforces SAML login.
+    SsoRequired => SsoRequired;
+    /// A first SAML sign-in would create a user but no seat is free.
+    SsoNoSeats => SsoNoSeats;
+    /// SAML single sign-on isn't part of the account's plan.
+    SamlNotInPlan => SamlNotInPlan;
     /// Sign-in is throttled for the email or the address.
     SignInThrottled { retry_after: i64 } => SignInThrottled { retry_after: 60 };
     /// Resend invite, more than the hourly allowance for one user.
@@ -230,6 +242,11 @@ impl Refusal {
             TwoFactorEnrolmentRequired => "Your account requires two-factor authentication. Set it up in My Profile to continue",
             TwoFactorAlreadyOn => "Two-factor authentication is already on",
             SessionNotFound => "That session has already ended",
+            SsoNotSetUp => "Single sign-on isn't set up for this address",
+            SsoFailed => "Single sign-on didn't work. Try again, or ask your administrator",
+            SsoRequired => "Your account signs in with single sign-on: use Sign in with SSO",
+            SsoNoSeats => "No seats available; contact your administrator",
+            SamlNotInPlan => "SAML single sign-on isn't part of this account's plan",
             NotRootUser => "Only the root user can transfer root",
             TwoFactorNotOn => "Two-factor authentication isn't on",
             TwoFactorRequiredByAccount => "Your account requires two-factor authentication, so it can't be turned off",

@@ -26,6 +26,16 @@ pub fn sign_in_url(path: &str) -> String {
     }
 }
 
+/// `page` saying `problem` (`?failed=<code>`), with `next` when it is a console path.
+pub fn page_saying(page: &str, problem: SignInProblem, next: &str) -> String {
+    let mut to = format!("{page}?failed={}", problem.code());
+    if let Some(next) = safe_next(next) {
+        to.push_str("&next=");
+        to.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
+    }
+    to
+}
+
 /// `next` when it is a path on this console (`/…`, not `//host` or `/\host`, no scheme,
 /// no control characters), so signing in never sends anyone off-site.
 pub fn safe_next(next: &str) -> Option<&str> {
@@ -51,18 +61,33 @@ pub enum SignInProblem {
     Expired,
     /// The account doesn't allow sign-in from this address.
     Address,
+    /// *Sign in with SSO* without a valid email.
+    SsoEmail,
+    /// *Sign in with SSO* for an address no account signs in with SSO (one answer).
+    SsoNotSetUp,
+    /// The identity provider's response was refused (the reason is audited).
+    SsoFailed,
+    /// A first SAML sign-in found no free seat.
+    SsoNoSeats,
+    /// The account enforces SAML: sign in with SSO.
+    SsoRequired,
     /// Anything else (the server's side).
     Unavailable,
 }
 
 impl SignInProblem {
-    pub const ALL: [SignInProblem; 7] = [
+    pub const ALL: [SignInProblem; 12] = [
         SignInProblem::Incomplete,
         SignInProblem::Credentials,
         SignInProblem::Throttled,
         SignInProblem::Code,
         SignInProblem::Expired,
         SignInProblem::Address,
+        SignInProblem::SsoEmail,
+        SignInProblem::SsoNotSetUp,
+        SignInProblem::SsoFailed,
+        SignInProblem::SsoNoSeats,
+        SignInProblem::SsoRequired,
         SignInProblem::Unavailable,
     ];
 
@@ -74,6 +99,11 @@ impl SignInProblem {
             SignInProblem::Code => "code",
             SignInProblem::Expired => "expired",
             SignInProblem::Address => "address",
+            SignInProblem::SsoEmail => "sso_email",
+            SignInProblem::SsoNotSetUp => "sso_not_set_up",
+            SignInProblem::SsoFailed => "sso_failed",
+            SignInProblem::SsoNoSeats => "sso_no_seats",
+            SignInProblem::SsoRequired => "sso_required",
             SignInProblem::Unavailable => "unavailable",
         }
     }
@@ -92,6 +122,10 @@ impl SignInProblem {
             Refusal::InvalidSignInCode => SignInProblem::Code,
             Refusal::SignInStepExpired => SignInProblem::Expired,
             Refusal::AddressNotAllowed { .. } => SignInProblem::Address,
+            Refusal::SsoNotSetUp => SignInProblem::SsoNotSetUp,
+            Refusal::SsoFailed => SignInProblem::SsoFailed,
+            Refusal::SsoNoSeats => SignInProblem::SsoNoSeats,
+            Refusal::SsoRequired => SignInProblem::SsoRequired,
             _ => SignInProblem::Unavailable,
         }
     }
@@ -114,6 +148,15 @@ impl SignInProblem {
             SignInProblem::Expired => "Your sign-in timed out. Sign in again.",
             SignInProblem::Address => {
                 "Your address isn't on this account's list of allowed IP addresses. Ask an administrator of the account."
+            }
+            SignInProblem::SsoEmail => "Enter your work email address to sign in with SSO.",
+            SignInProblem::SsoNotSetUp => "Single sign-on isn't set up for this address.",
+            SignInProblem::SsoFailed => {
+                "Single sign-on didn't work. Try again, or ask your administrator."
+            }
+            SignInProblem::SsoNoSeats => "No seats available; contact your administrator.",
+            SignInProblem::SsoRequired => {
+                "Your account signs in with single sign-on: use Sign in with SSO."
             }
             SignInProblem::Unavailable => {
                 "Signing in didn't work this time. Try again in a moment."

@@ -116,19 +116,20 @@ impl Service {
         }
         self.give_back_try(&mut tx, normalized, meta).await?;
         let signed = self
-            .finish_sign_in(tx, &user, None, previous_token, meta)
+            .finish_sign_in(tx, &user, Proof::Password, previous_token, meta)
             .await?;
         Ok(SignInStep::SignedIn(signed))
     }
 
     /// Opens the session of a user proven at sign-in, in the transaction that proved it:
-    /// by password alone (`second_factor` `None`: the user has none, so the account may
-    /// require them to set one up), or also by the second factor named (recorded).
+    /// by password alone (the user has no second factor, so the account may require them
+    /// to set one up), by password and the second factor named (recorded), or by SAML (the
+    /// identity provider is trusted: no second step, nothing to set up).
     pub(super) async fn finish_sign_in(
         &self,
         mut tx: Tx,
         user: &UserRow,
-        second_factor: Option<&str>,
+        proof: Proof<'_>,
         previous_token: Option<&str>,
         meta: &RequestMeta,
     ) -> ServiceResult<SignedIn> {
@@ -142,7 +143,7 @@ impl Service {
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
         }
-        let must_enrol = second_factor.is_none() && tx.account_requires_two_factor().await?;
+        let must_enrol = proof == Proof::Password && tx.account_requires_two_factor().await?;
         tx.set_user_last_login(&user.id, now).await?;
         tx.insert_session(&NewSession {
             token_hash: &token_hash,
@@ -153,12 +154,23 @@ impl Service {
             ip: &meta.ip.to_string(),
             user_agent: meta.user_agent.as_deref(),
             must_enrol_two_factor: must_enrol,
+            method: if proof == Proof::Saml {
+                "saml"
+            } else {
+                "password"
+            },
         })
         .await?;
         let mut record = super::audit::by_user("auth.login_success", user, now, meta)
             .target(AuditTarget::new("session", &session_id, &user.email));
-        if let Some(method) = second_factor {
-            record = record.change(None, Some(serde_json::json!({ "second_factor": method })));
+        match proof {
+            Proof::Password => {}
+            Proof::PasswordAnd(method) => {
+                record = record.change(None, Some(serde_json::json!({ "second_factor": method })));
+            }
+            Proof::Saml => {
+                record = record.change(None, Some(serde_json::json!({ "method": "saml" })));
+            }
         }
         tx.commit(&record).await?;
         Ok(SignedIn {
@@ -184,6 +196,15 @@ impl Service {
         tx.commit(&record).await?;
         Ok(())
     }
+}
+
+/// How a user proved who they are at sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Proof<'a> {
+    Password,
+    /// The password and the second factor named (`totp`, `recovery_code`).
+    PasswordAnd(&'a str),
+    Saml,
 }
 
 /// Whether the user has a confirmed second factor.

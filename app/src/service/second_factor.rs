@@ -180,8 +180,14 @@ impl Service {
                     FactorUsed::Code => "authenticator code",
                     FactorUsed::RecoveryCode { .. } => "recovery code",
                 };
-                self.finish_sign_in(tx, &user, Some(method), previous_token, meta)
-                    .await
+                self.finish_sign_in(
+                    tx,
+                    &user,
+                    super::auth::Proof::PasswordAnd(method),
+                    previous_token,
+                    meta,
+                )
+                .await
             }
             Err(refused) => {
                 tx.count_challenge_failure(&ticket_hash).await?;

@@ -20,6 +20,7 @@ mod permit;
 mod provisioning;
 mod roles;
 mod root_user;
+mod saml;
 mod sessions;
 mod settings;
 mod sharing;
@@ -46,6 +47,7 @@ pub use permit::{Permit, Unscoped};
 #[cfg(feature = "bench")]
 pub use provisioning::API_USER_COLUMNS;
 pub use provisioning::{ApiUserRow, ApiUserRows};
+pub use saml::{SamlRequestRow, SamlSettingsRow};
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{SettingsOwner, SettingsRow};
 pub use sharing::{CandidateRow, FolderAccess, FolderCheck, ListedFolder, ShareRow};

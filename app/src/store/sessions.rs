@@ -16,6 +16,9 @@ pub struct SessionRow {
     /// Nothing but setting up a second factor until one is confirmed.
     #[sqlx(default)]
     pub must_enrol_two_factor: bool,
+    /// `password` or `saml` (docs/rules/saml.md#enforcement).
+    #[sqlx(default)]
+    pub method: String,
 }
 
 pub struct NewSession<'a> {
@@ -29,13 +32,16 @@ pub struct NewSession<'a> {
     /// The account requires a factor the user hasn't set up. Such a session counts as
     /// re-authenticated from its start (it can do nothing but set one up).
     pub must_enrol_two_factor: bool,
+    /// `password` or `saml` (docs/rules/saml.md#enforcement).
+    pub method: &'a str,
 }
 
 impl Tx {
     pub async fn insert_session(&mut self, s: &NewSession<'_>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, \
-             reauthenticated_at, ip, user_agent, must_enrol_two_factor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             reauthenticated_at, ip, user_agent, must_enrol_two_factor, method) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(s.token_hash)
         .bind(s.id)
@@ -47,6 +53,7 @@ impl Tx {
         .bind(s.ip)
         .bind(s.user_agent)
         .bind(s.must_enrol_two_factor)
+        .bind(s.method)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -78,6 +85,40 @@ impl Tx {
             .bind(token_hash)
             .execute(self.conn())
             .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// Enforcing SAML: ends the password sessions of the account's users who aren't Master
+    /// admins; returns how many.
+    pub async fn end_password_sessions_of_non_master_admins(&mut self) -> StoreResult<u64> {
+        let account_id = self.account()?;
+        let r = sqlx::query(
+            "DELETE FROM sessions WHERE method = 'password' AND user_id IN ( \
+               SELECT u.id FROM users u WHERE u.account_id = ? AND NOT EXISTS ( \
+                 SELECT 1 FROM role_assignments ra WHERE ra.principal_type = 'user' \
+                 AND ra.principal_id = u.id AND ra.role_id = 'master_admin@account'))",
+        )
+        .bind(&account_id)
+        .execute(self.conn())
+        .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// Marks a session re-authenticated now (a fresh SAML sign-in of its user).
+    pub async fn mark_session_reauthenticated(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        now: i64,
+    ) -> StoreResult<u64> {
+        let r = sqlx::query(
+            "UPDATE sessions SET reauthenticated_at = ? WHERE token_hash = ? AND user_id = ?",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
         Ok(r.rows_affected())
     }
 

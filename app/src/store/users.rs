@@ -28,6 +28,9 @@ pub struct UserRow {
     pub email_billing_notifications: bool,
     pub ml_create_root_folders: bool,
     pub ml_create_collections: bool,
+    /// A SAML user's immutable key (docs/rules/saml.md#jit-provisioning).
+    #[sqlx(default)]
+    pub saml_username: Option<String>,
 }
 
 pub struct NewUser<'a> {

@@ -9,7 +9,9 @@ use http::{Method, StatusCode};
 pub struct CsrfPolicy {
     /// `scheme://host[:port]` of the public URL, when configured.
     pub public_origin: Option<String>,
-    /// Paths whose callers authenticate with Basic or Bearer credentials, never cookies.
+    /// Paths whose callers authenticate with Basic or Bearer credentials, never cookies,
+    /// and the SAML assertion consumer service (the identity provider posts to it from its
+    /// own site; the signed response is its credential).
     pub exempt_prefixes: Vec<&'static str>,
 }
 
@@ -17,7 +19,7 @@ impl CsrfPolicy {
     pub fn new(public_origin: Option<String>) -> CsrfPolicy {
         CsrfPolicy {
             public_origin,
-            exempt_prefixes: vec!["/v1_1/provisioning/", "/scim/"],
+            exempt_prefixes: vec!["/v1_1/provisioning/", "/scim/", "/saml/acs"],
         }
     }
 

@@ -126,7 +126,8 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | InvalidCredentials
         | ReauthenticationRequired
         | InvalidSignInCode
-        | SignInStepExpired => StatusCode::UNAUTHORIZED,
+        | SignInStepExpired
+        | SsoFailed => StatusCode::UNAUTHORIZED,
         SignInThrottled { .. }
         | TooManyInvitations
         | TooManyResetEmails
@@ -156,7 +157,10 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | AddonNeedsPaidPlan { .. }
         | TwoFactorEnrolmentRequired
         | AddressNotAllowed { .. }
-        | NotRootUser => StatusCode::FORBIDDEN,
+        | NotRootUser
+        | SsoRequired
+        | SsoNoSeats
+        | SamlNotInPlan => StatusCode::FORBIDDEN,
         EnvironmentNotFound { .. }
         | UserNotFound { .. }
         | GroupNotFound { .. }
@@ -170,7 +174,8 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | AddonNotFound
         | NoShareHere
         | SettingsPageNotFound { .. }
-        | SessionNotFound => StatusCode::NOT_FOUND,
+        | SessionNotFound
+        | SsoNotSetUp => StatusCode::NOT_FOUND,
         UserInactive
         | InactiveMember
         | CloudNameTaken

@@ -21,6 +21,8 @@ mod own_account;
 mod profile;
 mod provisioning;
 mod proxies;
+mod saml;
+mod saml_idp;
 mod settings;
 mod sharing;
 mod sharing_privacy;
