@@ -104,6 +104,16 @@ impl Service {
         let mut tx = self.db().write(&permit).await?;
         tx.within_account(&user.account_id)?;
         let mut tx = self.refuse_blocked_address(tx, &user, meta).await?;
+        // SAML enforced: only Master admins sign in with a password (told so only once the
+        // password was right, so the answer says nothing about an unknown email).
+        if Self::must_use_sso(&mut tx, &user).await? {
+            self.give_back_try(&mut tx, normalized, meta).await?;
+            let record = super::audit::by_user("auth.login_refused", &user, self.now(), meta)
+                .result(super::AuditResult::Denied)
+                .change(None, Some(serde_json::json!({ "reason": "sso_required" })));
+            tx.commit(&record).await?;
+            return Err(Refusal::SsoRequired.into());
+        }
         if let Some(hash) = &rehash {
             tx.set_user_password_hash(&user.id, hash, self.now())
                 .await?;

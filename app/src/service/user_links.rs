@@ -179,17 +179,22 @@ impl Service {
             return Err(Refusal::TooManyAttempts { retry_after }.into());
         }
         let user = tx.live_user_by_email(&email.normalized()).await?;
-        let eligible = user.filter(|u| {
-            u.enabled
-                && u.status == UserStatus::Active.as_str()
-                && u.providers.split(',').any(|p| p.trim() == "password")
-        });
+        let eligible = user.filter(|u| u.enabled && u.status == UserStatus::Active.as_str());
         // The address's count is kept, whatever the answer.
         let Some(user) = eligible else {
             tx.commit_bookkeeping(&permit).await?;
             return Ok(FORGOT_PASSWORD_ANSWER);
         };
         tx.within_account(&user.account_id)?;
+        // A password for those who may sign in with one: not while SAML is enforced (but
+        // for Master admins), and a SAML-only user only once SAML is off
+        // (docs/rules/saml.md#enforcement).
+        let (saml_on, _) = Self::saml_state(&mut tx).await?;
+        let password_user = user.providers.split(',').any(|p| p.trim() == "password");
+        if Self::must_use_sso(&mut tx, &user).await? || (!password_user && saml_on) {
+            tx.commit_bookkeeping(&permit).await?;
+            return Ok(FORGOT_PASSWORD_ANSWER);
+        }
         let recent = tx
             .emails_about_user_since(&user.id, &["forgot_password"], now - 3600)
             .await?;

@@ -50,7 +50,10 @@ impl Tx {
     ) -> StoreResult<()> {
         let account_id = self.account()?;
         sqlx::query(
-            "UPDATE users SET password_hash = ?, status = 'active', updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
+            "UPDATE users SET password_hash = ?, status = 'active', \
+             providers = CASE WHEN (',' || providers || ',') LIKE '%,password,%' THEN providers \
+               ELSE 'password,' || providers END, \
+             updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
         )
         .bind(hash)
         .bind(now)

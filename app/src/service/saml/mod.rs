@@ -7,3 +7,30 @@ mod sign_in;
 mod xml;
 
 pub use sign_in::SamlOutcome;
+
+use crate::service::{Service, ServiceResult};
+use crate::store::{Tx, UserRow};
+
+impl Service {
+    /// Whether SAML login is on for the transaction's account, and enforced.
+    pub(in crate::service) async fn saml_state(tx: &mut Tx) -> ServiceResult<(bool, bool)> {
+        let row = tx.saml_settings().await?;
+        Ok(row.map_or((false, false), |r| (r.enabled, r.enabled && r.enforce)))
+    }
+
+    /// Whether `user` must sign in with SSO (docs/rules/saml.md#enforcement): the account
+    /// enforces SAML and they aren't a Master admin.
+    pub(in crate::service) async fn must_use_sso(
+        tx: &mut Tx,
+        user: &UserRow,
+    ) -> ServiceResult<bool> {
+        let (_, enforced) = Self::saml_state(tx).await?;
+        if !enforced {
+            return Ok(false);
+        }
+        let roles = tx.role_assignments_of("user", &user.id).await?;
+        Ok(!roles
+            .iter()
+            .any(|(role, scope)| scope == "account" && role == "master_admin@account"))
+    }
+}
