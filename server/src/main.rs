@@ -78,6 +78,7 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
         None => {}
     }
     spawn_audit_retention(service.clone(), config.audit_retention_days);
+    spawn_saml_metadata_refresh(service.clone());
     match config.smtp_url.as_deref() {
         Some(url) => {
             server::mailer::Mailer::new(url, &config.smtp_from)?
@@ -122,6 +123,18 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// SAML metadata given by URL, fetched again when a day old: checked at start, then hourly.
+fn spawn_saml_metadata_refresh(service: app::service::Service) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = service.refresh_saml_metadata().await {
+                tracing::error!(error = %e, "refreshing SAML metadata failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
 }
 
 /// The audit log's retention job: at start, then once a day.

@@ -278,3 +278,40 @@ impl Tx {
         Ok(())
     }
 }
+
+/// The daily refresh of metadata given by URL.
+impl Tx {
+    /// Settings with a metadata URL last fetched before `before`, of every account.
+    pub async fn saml_metadata_due(&mut self, before: i64) -> StoreResult<Vec<SamlSettingsRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM saml_settings WHERE metadata_url IS NOT NULL \
+             AND COALESCE(metadata_fetched_at, 0) < ? ORDER BY account_id",
+        )
+        .bind(before)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    /// A refresh's outcome: new metadata (`Some`), or only the error and the time tried.
+    pub async fn set_saml_metadata(
+        &mut self,
+        metadata: Option<(&str, &str)>,
+        error: Option<&str>,
+        now: i64,
+    ) -> StoreResult<()> {
+        let account_id = self.account()?;
+        sqlx::query(
+            "UPDATE saml_settings SET idp_metadata = COALESCE(?, idp_metadata), \
+             idp_entity_id = COALESCE(?, idp_entity_id), metadata_error = ?, \
+             metadata_fetched_at = ? WHERE account_id = ?",
+        )
+        .bind(metadata.map(|(xml, _)| xml))
+        .bind(metadata.map(|(_, entity)| entity))
+        .bind(error)
+        .bind(now)
+        .bind(&account_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}

@@ -23,6 +23,7 @@ mod provisioning;
 mod proxies;
 mod saml;
 mod saml_idp;
+mod saml_settings;
 mod saml_users;
 mod settings;
 mod sharing;

@@ -2,6 +2,7 @@
 //! provider, and just-in-time provisioning.
 
 mod jit;
+mod refresh;
 mod settings;
 mod sign_in;
 mod xml;
