@@ -70,9 +70,27 @@ async fn start(
         .saml_sign_in_start(&f.email, Some(&f.next), &meta)
         .await
     {
-        Ok(url) => see_other(&url),
+        Ok(url) => on_to_identity_provider(&url),
         Err(e) => back_to_sign_in(&e, &f.next),
     }
+}
+
+/// On to the identity provider from a form post. Not a redirect: the sign-in page's
+/// `form-action 'self'` would stop a form's redirect to another site. A page that moves on
+/// at once (`Refresh`), with a link for a browser that doesn't.
+fn on_to_identity_provider(url: &str) -> Response {
+    let esc = app::domain::format::escape_html(url);
+    let page = Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0; url={esc}\"><title>Signing in with SSO</title></head>\
+         <body><main><p>Taking you to your identity provider… \
+         <a href=\"{esc}\">Continue</a></p></main></body></html>"
+    ));
+    let mut response = page.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("0; url={url}")) {
+        response.headers_mut().insert(header::REFRESH, v);
+    }
+    response
 }
 
 #[derive(Debug, Deserialize, Default)]

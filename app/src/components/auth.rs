@@ -105,6 +105,7 @@ where
                     leptos_router::hooks::use_query_map().with(|q| {
                         q.get("failed")
                             .and_then(|c| SignInProblem::from_code(&c))
+                            .filter(|p| !p.is_sso_form())
                             .map(|p| p.message().to_string())
                     })
                 })?

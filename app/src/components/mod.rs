@@ -11,6 +11,7 @@ pub mod form;
 pub mod layout;
 pub mod own_account;
 pub mod reauth;
+pub mod saml_settings;
 pub mod seats;
 pub mod status;
 pub mod time;

@@ -37,12 +37,28 @@ pub fn ReauthPrompt(#[prop(into)] needed: Signal<bool>, on_done: Callback<()>) -
     });
     // A user with a second factor confirms with a code too.
     let two_factor = use_context::<crate::domain::Me>().is_some_and(|me| me.two_factor);
+    // A SAML user confirms at the identity provider, then comes back here.
+    let sso = use_context::<crate::domain::Me>().is_some_and(|me| me.single_sign_on);
+    let here = leptos_router::hooks::use_location();
+    let sso_link = move || {
+        let path = format!("{}{}", here.pathname.get(), here.search.get());
+        format!(
+            "/saml/reauthenticate?next={}",
+            url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>()
+        )
+    };
     move || {
         needed.get().then(|| {
             view! {
                 <section class="panel confirm" role="dialog" aria-labelledby="reauth-title">
                     <h2 id="reauth-title">{if two_factor { "Confirm it's you" } else { "Confirm your password" }}</h2>
                     <p>"For your security, enter your password again. It stays confirmed for 10 minutes."</p>
+                    {sso.then(|| view! {
+                        <p>
+                            <a class="button" href=sso_link>"Confirm with SSO"</a>
+                            " Your identity provider asks you to sign in again, then brings you back here to try once more."
+                        </p>
+                    })}
                     <ActionForm action attr:novalidate=true attr:aria-label="Password confirmation">
                         <Field
                             label="Your password"

@@ -64,6 +64,10 @@ pub struct Me {
     /// nothing but setting one up.
     #[serde(default)]
     pub must_enrol_two_factor: bool,
+    /// The user signs in through the account's identity provider (SAML on): they confirm
+    /// who they are there too (docs/rules/saml.md#re-authentication).
+    #[serde(default)]
+    pub single_sign_on: bool,
     /// The IANA time zone times are shown in; `None`: the browser's.
     #[serde(default)]
     pub time_zone: Option<String>,

@@ -108,6 +108,17 @@ impl SignInProblem {
         }
     }
 
+    /// A problem of *Sign in with SSO* (shown by that form, not the password's).
+    pub fn is_sso_form(self) -> bool {
+        matches!(
+            self,
+            SignInProblem::SsoEmail
+                | SignInProblem::SsoNotSetUp
+                | SignInProblem::SsoFailed
+                | SignInProblem::SsoNoSeats
+        )
+    }
+
     pub fn from_code(code: &str) -> Option<SignInProblem> {
         Self::ALL.into_iter().find(|p| p.code() == code)
     }

@@ -69,7 +69,35 @@ pub fn LoginPage() -> impl IntoView {
                     "Invited, or was your password reset? Use the link in your email — or "
                     <a href="/forgot-password">"Forgot your password?"</a>
                 </p>
+                <SsoSignIn/>
             </section>
         </main>
+    }
+}
+
+/// *Sign in with SSO* (docs/rules/saml.md#signing-in): a plain form to the server, which
+/// sends the browser on to the account's identity provider — it works before the WASM
+/// arrives. Its problems come back as `?failed=sso_…`.
+#[component]
+fn SsoSignIn() -> impl IntoView {
+    use crate::domain::sign_in::SignInProblem;
+    let next = crate::components::auth::next_page;
+    let problem = Signal::derive(|| {
+        use_query_map().with(|q| {
+            q.get("failed")
+                .and_then(|c| SignInProblem::from_code(&c))
+                .filter(|p| p.is_sso_form())
+                .map(|p| p.message().to_string())
+        })
+    });
+    view! {
+        <div class="auth-divider" role="separator"><span>"or"</span></div>
+        <form method="post" action="/saml/login" aria-label="Sign in with SSO" novalidate=true>
+            <Field label="Work email" name="email" id="sso-email" kind="email" autocomplete="username"
+                required=true hint="Your organization's identity provider signs you in." error=Signal::derive(|| None::<String>)/>
+            <input type="hidden" name="next" value=move || next().unwrap_or_default()/>
+            <FormStatus error=problem/>
+            <button type="submit" class="button">"Sign in with SSO"</button>
+        </form>
     }
 }

@@ -1,5 +1,6 @@
 //! Account security (docs/rules/account-security.md): require two-factor authentication,
-//! allowed IP addresses, session lifetimes, sign out all users. Later: SAML.
+//! allowed IP addresses, session lifetimes, sign out all users, SAML single sign-on
+//! (docs/rules/saml.md).
 
 use crate::api::{
     get_account_security, SetAllowedIps, SetRequireTwoFactor, SetSessionLifetimes, SignOutAllUsers,
@@ -51,6 +52,7 @@ pub fn SecurityPage() -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
+            <crate::components::saml_settings::SamlSection may_manage/>
             {may_manage.then(|| view! { <SignOutAll action=sign_out_all/> })}
         </AreaGate>
     }

@@ -33,12 +33,15 @@ impl Service {
         let user = tx.user(principal.user_id()).await?;
         let account = tx.account_row().await?;
         let two_factor = super::auth::has_factor(&mut tx, principal.user_id()).await?;
+        let (saml_on, _) = Self::saml_state(&mut tx).await?;
         tx.finish().await?;
         let (Some(user), Some(account)) = (user, account) else {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };
+        let single_sign_on = saml_on && user.providers.split(',').any(|p| p.trim() == "saml");
         let mut me = me_of(user, account.name, account.plan, principal);
         me.two_factor = two_factor;
+        me.single_sign_on = single_sign_on;
         me.must_enrol_two_factor = principal.must_enrol_two_factor();
         Ok(me)
     }
@@ -227,6 +230,7 @@ fn me_of(user: UserRow, account_name: String, plan: String, principal: &Principa
         plan,
         two_factor: false,
         must_enrol_two_factor: false,
+        single_sign_on: false,
         time_zone: user.time_zone,
     }
 }

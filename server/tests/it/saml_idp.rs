@@ -237,7 +237,12 @@ impl TestApp {
     }
 }
 
+/// Where an answer sends the browser: its redirect, or the page that moves on to the
+/// identity provider (`Refresh`).
 pub fn location(r: &Reply) -> String {
+    if let Some(refresh) = r.headers.get(header::REFRESH).and_then(|v| v.to_str().ok()) {
+        return refresh.trim_start_matches("0; url=").to_string();
+    }
     r.headers
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())

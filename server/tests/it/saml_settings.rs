@@ -54,6 +54,14 @@ async fn metadata_by_url_is_fetched_only_where_the_operator_allows_and_refreshed
         real_now_near(&saved["metadata_fetched_at"])
     );
 
+    // An address that answers garbage: refused, nothing changed.
+    let garbage = format!("http://127.0.0.1:{}/sso?SAMLRequest=x", idp.port);
+    let r = save_by_url(&app, &admin, &garbage).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("isn't SAML metadata"), "{}", r.body);
+    let shown = app.call("saml_settings", &[], Some(&admin)).await.json();
+    assert_eq!(shown["metadata_url"], url);
+
     // Not due yet: nothing fetched. A day later, with the provider gone: the error is kept
     // beside the last good metadata, and recorded.
     assert_eq!(app.service.refresh_saml_metadata().await.unwrap(), 0);

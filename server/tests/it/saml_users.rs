@@ -238,3 +238,32 @@ async fn a_saml_user_re_authenticates_with_a_fresh_saml_sign_in() {
     let r = app.call("two_factor_begin", &[], Some(&token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_disabled_user_is_refused_and_nothing_changes() {
+    let idp = Idp::start().await;
+    let (app, admin) = TestApp::with_saml(&idp, true).await;
+    app.user_with_role(&admin, "dora@example.com", "reports")
+        .await;
+    let dora = user_row(&app, &admin, "dora@example.com").await;
+    let r = app
+        .act(&admin, dora["id"].as_str().unwrap(), "disable", "")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let attributes =
+        json!({ "email": "dora@example.com", "role": "admin", "first_name": "Changed" });
+    let response = idp
+        .response(&app, None, "dora@example.com", attributes, "ok")
+        .await;
+    let r = app.acs(&response).await;
+    assert_eq!(location(&r), "/login?failed=sso_failed");
+    assert!(r.session_cookie().is_none());
+    let record = app.newest_record(&admin, "auth.saml_failure").await;
+    assert!(
+        record["after"].as_str().unwrap().contains("disabled"),
+        "{record}"
+    );
+    let after = user_row(&app, &admin, "dora@example.com").await;
+    assert_eq!(after["role"], "reports", "nothing changed: {after}");
+    assert_eq!(after["status"], "disabled");
+}

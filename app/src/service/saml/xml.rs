@@ -30,6 +30,11 @@ pub fn refuse_document_type(xml: &str) -> Result<(), SamlFailure> {
 }
 
 fn descriptor(xml: &str) -> Result<EntityDescriptor, String> {
+    const NOT_METADATA: &str =
+        "This isn't SAML metadata: paste the identity provider's EntityDescriptor XML";
+    if !xml.contains("EntityDescriptor") {
+        return Err(NOT_METADATA.into());
+    }
     refuse_document_type(xml)
         .map_err(|_| "The metadata can't hold a document type declaration".to_string())?;
     xml.parse::<EntityDescriptor>().map_err(|_| {
