@@ -12,6 +12,15 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [["list"]],
+  // The test identity provider for SAML (pysaml2 + xmlsec1, installed by `make saml-idp`).
+  webServer: [
+    {
+      command: `${process.env.CONSOLE_TEST_SAML_PYTHON ?? "../target/saml-venv/bin/python"} ../server/tests/saml/idp.py 3999`,
+      url: "http://127.0.0.1:3999/metadata",
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
   use: {
     baseURL: process.env.CONSOLE_BASE_URL ?? "http://127.0.0.1:3000",
     trace: "retain-on-failure",

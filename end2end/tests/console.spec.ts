@@ -122,9 +122,9 @@ test("when the session has ended, the next action or click lands on sign-in", as
   await expect(page).toHaveURL(/\/login\?next=%2Fprofile$/);
 
   // Signing in again works, comes back to the page, and stays (no replay of the old refusal).
-  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole("heading", { level: 1, name: "My Profile" })).toBeVisible();
   await page.waitForTimeout(1000);
@@ -180,9 +180,9 @@ test("a Master admin invites two users; one accepts the emailed link and signs i
   await page.getByRole("button", { name: "Set password" }).click();
   await expect(page).toHaveURL(/\/login\?invited=done/);
   await expect(page.getByText("Your password is set")).toBeVisible();
-  await page.getByLabel("Email").fill("dana@acme.example");
+  await page.getByLabel("Email", { exact: true }).fill("dana@acme.example");
   await page.getByLabel("Password").fill("copper kettle meadow 7");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Welcome, dana@acme.example" })).toBeVisible();
   // A Technical admin doesn't see Users.
   await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Users", exact: true })).toHaveCount(0);
@@ -249,9 +249,9 @@ test("the user lifecycle: force logout, reset password, delete, and the seat lim
   await dana.getByLabel("New password", { exact: true }).fill("granite willow beacon 23");
   await dana.getByRole("button", { name: "Save new password" }).click();
   await expect(dana).toHaveURL(/\/login\?password=done/);
-  await dana.getByLabel("Email").fill("eli@acme.example");
+  await dana.getByLabel("Email", { exact: true }).fill("eli@acme.example");
   await dana.getByLabel("Password").fill("granite willow beacon 23");
-  await dana.getByRole("button", { name: "Sign in" }).click();
+  await dana.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(dana.getByRole("heading", { name: "Welcome, eli@acme.example" })).toBeVisible();
   await other.close();
 

@@ -9,15 +9,15 @@ test.describe("without the WASM", () => {
     await page.goto("/users");
     await expect(page).toHaveURL(/\/login\?next=%2Fusers$/);
 
-    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);
     await page.getByLabel("Password").fill("not the password at all");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/login\?failed=credentials&next=%2Fusers$/);
     await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
 
-    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);
     await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/users$/);
     await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
   });
@@ -25,9 +25,9 @@ test.describe("without the WASM", () => {
 
 test("with the WASM, signing in also goes on to the page asked for", async ({ page }) => {
   await open(page, "/login?next=%2Fgroups");
-  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/groups$/);
   await expect(page.getByRole("heading", { level: 1, name: "User groups" })).toBeVisible();
 });

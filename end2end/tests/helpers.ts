@@ -21,9 +21,9 @@ export async function hydrated(page: Page) {
 
 export async function signIn(page: Page, email: string, password: string) {
   await open(page, "/login");
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /**

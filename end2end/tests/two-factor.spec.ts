@@ -117,9 +117,9 @@ test("change your password: your session in another browser is signed out", asyn
   // The other browser's next click lands on sign-in; the new password signs in there.
   await elsewhere.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Role matrix" }).click();
   await expect(elsewhere).toHaveURL(/\/login\?next=%2Froles$/);
-  await elsewhere.getByLabel("Email").fill(OMAR.email);
+  await elsewhere.getByLabel("Email", { exact: true }).fill(OMAR.email);
   await elsewhere.getByLabel("Password").fill(OMAR.next);
-  await elsewhere.getByRole("button", { name: "Sign in" }).click();
+  await elsewhere.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(elsewhere).toHaveURL(/\/roles$/);
   // This browser stayed signed in.
   await page.reload();

@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, emailedLink, open, signIn } from "./helpers";
 
-// Runs last (one worker, files in order): the account has Production and Staging.
+// Runs after the other stories but SSO (one worker, files in order): the account has
+// Production and Staging, on Plus.
 
 test("an admin adds a user limited to one of two environments, then edits the name: still only that environment", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);

@@ -42,7 +42,9 @@ pub async fn list_users(
 
 /// Adds up to five users; returns their ids. The browser's checkbox sends
 /// `all_environments=on` when ticked and nothing otherwise.
+// A server function's arguments are its form's fields.
 #[server(prefix = "/api", endpoint = "add_users")]
+#[allow(clippy::too_many_arguments)]
 pub async fn add_users(
     #[server(default)] emails: Vec<String>,
     #[server(default)] role: String,
@@ -51,9 +53,13 @@ pub async fn add_users(
     #[server(default)] group_ids: Vec<String>,
     #[server(default)] create_root_folders: Option<String>,
     #[server(default)] create_collections: Option<String>,
+    #[server(default)] send_invitation: Option<String>,
+    #[server(default)] invitation_choice: Option<String>,
 ) -> Result<Vec<String>, ConsoleError> {
     let (req, p) = signed_in().await?;
     let input = crate::service::AddUsersInput {
+        // The checkbox is on the form only while SAML is on; without it, an invitation.
+        sso_invitation_only: invitation_choice.is_some() && !ticked(&send_invitation),
         emails,
         names: Vec::new(),
         role,

@@ -79,6 +79,17 @@ pub fn AddUsersForm(action: ServerAction<AddUsers>, granter: Me) -> impl IntoVie
                 <GroupsToJoin role=chosen/>
                 <p class="field-error" role="alert">{move || field_error(value, "groups").get()}</p>
                 <AccessChoice role=chosen granter=granter.clone() form=AccessForm::Add initial=EnvironmentAccess::All/>
+                {granter.account_saml.then(|| view! {
+                    <input type="hidden" name="invitation_choice" value="shown"/>
+                    <div class="choice">
+                        <input type="checkbox" id="add-send-invitation" name="send_invitation" checked=true
+                            aria-describedby="add-send-invitation-hint"/>
+                        <label for="add-send-invitation">"Send invitation email"</label>
+                        <p class="field-hint" id="add-send-invitation-hint">
+                            "Invites them to set a console password. Unticked, they're told to sign in with SSO and stay pending until they do."
+                        </p>
+                    </div>
+                })}
                 <p class="field-error" role="alert">{move || field_error(value, "environments").get()}</p>
                 <FormStatus error=form_error(value) success=done/>
                 <button type="submit" class="button button-primary">"Add users"</button>

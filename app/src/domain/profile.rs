@@ -68,6 +68,9 @@ pub struct Me {
     /// who they are there too (docs/rules/saml.md#re-authentication).
     #[serde(default)]
     pub single_sign_on: bool,
+    /// The account has SAML login on: Add users offers *Send invitation email*.
+    #[serde(default)]
+    pub account_saml: bool,
     /// The IANA time zone times are shown in; `None`: the browser's.
     #[serde(default)]
     pub time_zone: Option<String>,

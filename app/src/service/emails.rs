@@ -75,6 +75,24 @@ pub fn invitation(account: &str, inviter: &str, role: Role, link: &str) -> Messa
     )
 }
 
+/// An invitation without a password (docs/rules/saml.md#adding-users): the user signs in
+/// through the identity provider; the link is the sign-in page (no token).
+pub fn sso_invitation(account: &str, inviter: &str, role: Role, link: &str) -> Message {
+    compose(
+        "sso_invitation",
+        format!("You're invited to {account} on the console"),
+        &[
+            format!(
+                "{inviter} invited you to the {account} account as {}.",
+                role.console_name()
+            ),
+            "Your organization signs in with single sign-on: choose Sign in with SSO and use your work email.".into(),
+            "If you weren't expecting this, you can ignore this email.".into(),
+        ],
+        Some(("Sign in with SSO", link)),
+    )
+}
+
 pub fn access_updated(
     account: &str,
     role: Role,

@@ -42,6 +42,7 @@ impl Service {
         let mut me = me_of(user, account.name, account.plan, principal);
         me.two_factor = two_factor;
         me.single_sign_on = single_sign_on;
+        me.account_saml = saml_on;
         me.must_enrol_two_factor = principal.must_enrol_two_factor();
         Ok(me)
     }
@@ -231,6 +232,7 @@ fn me_of(user: UserRow, account_name: String, plan: String, principal: &Principa
         two_factor: false,
         must_enrol_two_factor: false,
         single_sign_on: false,
+        account_saml: false,
         time_zone: user.time_zone,
     }
 }

@@ -29,6 +29,9 @@ pub struct AddUsersInput {
     pub group_ids: Vec<String>,
     /// Applies to Media Library users only; others get the defaults.
     pub media_library: MediaLibraryOptions,
+    /// *Send invitation email* unticked (SAML on): an SSO invitation, no password link; the
+    /// user stays pending until their first SAML sign-in.
+    pub sso_invitation_only: bool,
 }
 
 /// The form, validated: each email with its row number, its name, and what they all get.
@@ -163,6 +166,11 @@ impl Service {
         let (mut tx, groups) = tx.or_end(room).await?;
         let now = self.now();
         let account_name = self.account_name(&mut tx).await?;
+        // SAML: enforced, only Master admins get a password invitation; on, the form may
+        // ask for none (docs/rules/saml.md#adding-users).
+        let (saml_on, enforced) = Self::saml_state(&mut tx).await?;
+        let sso_invitation =
+            (enforced && new.role != Role::MasterAdmin) || (saml_on && input.sso_invitation_only);
         let mut created = Vec::new();
         let mut records = Vec::new();
         for ((_, email), name) in new.emails.iter().zip(&new.names) {
@@ -172,6 +180,7 @@ impl Service {
                 enabled,
                 account_name: &account_name,
                 groups: &groups,
+                sso_invitation,
             };
             let (id, mut written) = self
                 .write_new_user(&mut tx, principal, &new, &user, meta, now)
@@ -270,10 +279,19 @@ impl Service {
             tx.add_group_member(&g.id, &user_id, now).await?;
         }
         if one.enabled {
-            let link = self
-                .new_link(tx, &user_id, LinkPurpose::Invitation, now)
-                .await?;
-            let message = emails::invitation(one.account_name, &principal.email, new.role, &link);
+            let message = if one.sso_invitation {
+                emails::sso_invitation(
+                    one.account_name,
+                    &principal.email,
+                    new.role,
+                    &self.link("/login"),
+                )
+            } else {
+                let link = self
+                    .new_link(tx, &user_id, LinkPurpose::Invitation, now)
+                    .await?;
+                emails::invitation(one.account_name, &principal.email, new.role, &link)
+            };
             emails::enqueue(
                 tx,
                 &principal.account_id,
@@ -292,6 +310,7 @@ impl Service {
                 None,
                 Some(json!({
                     "email": email.as_str(), "role": new.role.api_str(), "status": "pending",
+                    "invitation": if one.sso_invitation { "sso" } else { "password" },
                     "media_library": new.options,
                     "environments": super::user_lifecycle::access_json(&new.access),
                     "groups": one.groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
@@ -319,6 +338,8 @@ struct NewOne<'a> {
     enabled: bool,
     account_name: &'a str,
     groups: &'a [GroupRow],
+    /// An SSO invitation (no password link) instead of the usual one.
+    sso_invitation: bool,
 }
 
 /// Commits a transaction with its records (one at least: a write always has one).

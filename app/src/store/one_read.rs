@@ -145,6 +145,11 @@ mod tests {
                 is_marked(&mut second).await,
                 "the request's next read kept its connection"
             );
+            // Back in the pool unmarked: the next check must not meet this mark.
+            sqlx::query("DROP TABLE temp.kept_mark")
+                .execute(second.conn().unwrap())
+                .await
+                .unwrap();
         })
         .await;
         // Held at once, two reads of one request take two connections.

@@ -180,6 +180,7 @@ pub async fn create(State(api): State<Shared>, c: Caller, params: Params) -> Api
         environment_ids: ids,
         group_ids: Vec::new(),
         media_library: MediaLibraryOptions::default(),
+        sso_invitation_only: false,
     };
     let user = api
         .service

@@ -267,3 +267,91 @@ async fn a_disabled_user_is_refused_and_nothing_changes() {
     assert_eq!(after["role"], "reports", "nothing changed: {after}");
     assert_eq!(after["status"], "disabled");
 }
+
+#[tokio::test]
+async fn adding_users_under_saml_sends_sso_invitations_where_no_password_is_wanted() {
+    let idp = Idp::start().await;
+    let (app, admin) = TestApp::with_saml(&idp, false).await;
+    // SAML on, not enforced: *Send invitation email* unticked → an SSO invitation, no link
+    // with a token; ticked (or a form without the choice) → the usual invitation.
+    let add = |email: &'static str, role: &'static str, send: Option<&'static str>| {
+        let app = app.clone();
+        let admin = admin.clone();
+        async move {
+            let mut form = vec![
+                ("emails[0]", email),
+                ("role", role),
+                ("all_environments", "on"),
+                ("invitation_choice", "shown"),
+            ];
+            if let Some(v) = send {
+                form.push(("send_invitation", v));
+            }
+            let r = app.call("add_users", &form, Some(&admin)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    };
+    add("una@example.com", "reports", None).await;
+    let mail = app.newest_email("una@example.com").await;
+    assert_eq!(mail.kind, "sso_invitation");
+    assert!(!mail.body_text.contains("token="), "{}", mail.body_text);
+    assert!(mail.body_text.contains("/login"), "{}", mail.body_text);
+    add("vic@example.com", "reports", Some("on")).await;
+    assert_eq!(app.newest_email("vic@example.com").await.kind, "invitation");
+
+    // Una stays pending until her first SAML sign-in, which activates her.
+    assert_eq!(
+        user_row(&app, &admin, "una@example.com").await["status"],
+        "pending"
+    );
+    let response = idp
+        .response(
+            &app,
+            None,
+            "una@example.com",
+            json!({ "email": "una@example.com" }),
+            "ok",
+        )
+        .await;
+    assert!(app.acs(&response).await.session_cookie().is_some());
+    assert_eq!(
+        user_row(&app, &admin, "una@example.com").await["status"],
+        "active"
+    );
+
+    // Enforced: everyone but a Master admin gets an SSO invitation, ticked or not.
+    let admin = app.reauthenticated_admin().await;
+    let r = app
+        .save_saml(
+            &admin,
+            &idp.metadata(true).await,
+            "example.com",
+            false,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let app2 = app.clone();
+    let add = |email: &'static str, role: &'static str| {
+        let app = app2.clone();
+        let admin = admin.clone();
+        async move {
+            let form = [
+                ("emails[0]", email),
+                ("role", role),
+                ("all_environments", "on"),
+            ];
+            let r = app.call("add_users", &form, Some(&admin)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    };
+    add("wes@example.com", "admin").await;
+    assert_eq!(
+        app.newest_email("wes@example.com").await.kind,
+        "sso_invitation"
+    );
+    add("xia@example.com", "master_admin").await;
+    let mail = app.newest_email("xia@example.com").await;
+    assert_eq!(mail.kind, "invitation");
+    assert!(mail.body_text.contains("token="), "{}", mail.body_text);
+}

@@ -215,6 +215,7 @@ class Handler(BaseHTTPRequestHandler):
             "<!doctype html><html lang=en><head><title>Test identity provider</title></head><body>"
             "<main><h1>Test identity provider</h1><form method=post action=/sso>"
             f"{fields}<label>Email <input name=email type=email required></label>"
+            "<label>Role <input name=role></label>"
             "<label>Groups <input name=groups></label>"
             "<button type=submit>Sign in to the console</button></form></main></body></html>"
         ) if request else "no SAMLRequest")
@@ -247,6 +248,8 @@ class Handler(BaseHTTPRequestHandler):
         sp_metadata = urllib.request.urlopen(request.issuer.text, timeout=10).read().decode()
         email = form["email"]
         attributes = {"email": email}
+        if form.get("role"):
+            attributes["role"] = form["role"]
         if form.get("groups"):
             attributes["groups"] = [g.strip() for g in form["groups"].split(",") if g.strip()]
         saml = make_response(sp_metadata, request.id, email, attributes)

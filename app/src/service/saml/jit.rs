@@ -247,10 +247,7 @@ impl Service {
         meta: &RequestMeta,
     ) -> Result<(), Failed> {
         let groups = tx.groups().await?;
-        let wanted: Vec<_> = groups
-            .iter()
-            .filter(|g| names.iter().any(|n| *n == g.name))
-            .collect();
+        let wanted: Vec<_> = groups.iter().filter(|g| names.contains(&g.name)).collect();
         let unknown: Vec<&String> = names
             .iter()
             .filter(|n| !groups.iter().any(|g| g.name == **n))

@@ -221,6 +221,9 @@ impl Service {
         }
     }
 
+    /// The response's way through: read (no database), its account found (one short
+    /// write: the request is used up), checked (on the blocking pool, no transaction
+    /// open), then kept against replay and acted on in one transaction.
     async fn saml_acs_checked(
         &self,
         saml_response: &str,
@@ -231,60 +234,20 @@ impl Service {
         let peek = blocking(move || xml::peek(&doc))
             .await?
             .map_err(Failed::anonymous)?;
-        let now = self.now();
-        let permit = Permit::for_sign_in();
-        let mut tx = self.db().write(&permit).await?;
-        let request = match &peek.in_response_to {
-            Some(id) => Some(tx.take_saml_request(id, now).await?),
-            None => None,
-        };
-        let issuer_account = match &peek.issuer {
-            Some(issuer) => tx.saml_account_of_issuer(issuer).await?,
-            None => None,
-        };
-        let (account_id, request) = match (request, issuer_account) {
-            (Some(Some(r)), _) => (r.account_id.clone(), Some(r)),
-            (Some(None), account) => {
-                tx.commit_bookkeeping(&permit).await?;
-                return Err(Failed::Saml {
-                    failure: SamlFailure::UnknownRequest,
-                    account_id: account,
-                });
-            }
-            (None, Some(account)) => (account, None),
-            (None, None) => {
-                tx.finish().await?;
-                let issuer = peek.issuer.unwrap_or_default();
-                return Err(Failed::anonymous(SamlFailure::UnknownIssuer { issuer }));
-            }
-        };
+        let found = self.acs_find(&peek).await?;
         let fail = |failure| Failed::Saml {
             failure,
-            account_id: Some(account_id.clone()),
+            account_id: Some(found.account_id.clone()),
         };
-        tx.within_account(&account_id)?;
-        let settings = tx.saml_settings().await?;
-        let metadata = match (&request, &settings) {
-            (Some(r), _) if r.purpose == "test" => r.draft_metadata.clone(),
-            (_, Some(s)) if s.enabled => Some(s.idp_metadata.clone()),
-            _ => None,
-        };
-        let Some(metadata) = metadata else {
-            tx.commit_bookkeeping(&permit).await?;
-            return Err(fail(SamlFailure::Off));
-        };
-        let ours = self.saml_service_provider();
-        let request_id = request.as_ref().map(|r| r.id.clone());
+        let (ours, metadata) = (self.saml_service_provider(), found.metadata.clone());
+        let request_id = found.request.as_ref().map(|r| r.id.clone());
         let verified =
             blocking(move || xml::verify(&document, &metadata, &ours, request_id.as_deref()))
-                .await?;
-        let verified = match verified {
-            Ok(v) => v,
-            Err(failure) => {
-                tx.commit_bookkeeping(&permit).await?;
-                return Err(fail(failure));
-            }
-        };
+                .await?
+                .map_err(fail)?;
+        let permit = Permit::for_sign_in();
+        let mut tx = self.db().write(&permit).await?;
+        tx.within_account(&found.account_id)?;
         if !tx
             .keep_saml_assertion(&verified.assertion_id, verified.keep_until)
             .await?
@@ -294,39 +257,113 @@ impl Service {
                 id: verified.assertion_id,
             }));
         }
-        let purpose = request
+        let account_id = found.account_id.clone();
+        self.acs_act(tx, found, verified.identity, meta)
+            .await
+            .map_err(|e| match e {
+                Failed::Saml { failure, .. } => Failed::Saml {
+                    failure,
+                    account_id: Some(account_id),
+                },
+                other => other,
+            })
+    }
+
+    /// The account a response is for — by the request it answers (used up: once), else by
+    /// its issuer — and the metadata to check it against.
+    async fn acs_find(&self, peek: &xml::Peek) -> Result<Found, Failed> {
+        let permit = Permit::for_sign_in();
+        let mut tx = self.db().write(&permit).await?;
+        let request = match &peek.in_response_to {
+            Some(id) => Some(tx.take_saml_request(id, self.now()).await?),
+            None => None,
+        };
+        let issuer_account = match &peek.issuer {
+            Some(issuer) => tx.saml_account_of_issuer(issuer).await?,
+            None => None,
+        };
+        let (account_id, request) = match (request, issuer_account) {
+            (Some(Some(r)), _) => (r.account_id.clone(), Some(r)),
+            (Some(None), account_id) => {
+                tx.commit_bookkeeping(&permit).await?;
+                let failure = SamlFailure::UnknownRequest;
+                return Err(Failed::Saml {
+                    failure,
+                    account_id,
+                });
+            }
+            (None, Some(account)) => (account, None),
+            (None, None) => {
+                tx.finish().await?;
+                let issuer = peek.issuer.clone().unwrap_or_default();
+                return Err(Failed::anonymous(SamlFailure::UnknownIssuer { issuer }));
+            }
+        };
+        tx.within_account(&account_id)?;
+        let settings = tx.saml_settings().await?;
+        tx.commit_bookkeeping(&permit).await?;
+        let metadata = match (&request, &settings) {
+            (Some(r), _) if r.purpose == "test" => r.draft_metadata.clone(),
+            (_, Some(s)) if s.enabled => Some(s.idp_metadata.clone()),
+            _ => None,
+        };
+        let Some(metadata) = metadata else {
+            let failure = SamlFailure::Off;
+            return Err(Failed::Saml {
+                failure,
+                account_id: Some(account_id),
+            });
+        };
+        Ok(Found {
+            account_id,
+            request,
+            settings,
+            metadata,
+        })
+    }
+
+    /// What a checked response does: a test's answer, a re-authentication, or a sign-in.
+    async fn acs_act(
+        &self,
+        mut tx: Tx,
+        found: Found,
+        identity: SamlIdentity,
+        meta: &RequestMeta,
+    ) -> Result<SamlOutcome, Failed> {
+        let now = self.now();
+        let purpose = found
+            .request
             .as_ref()
-            .map_or("sign_in", |r| r.purpose.as_str())
-            .to_string();
-        match purpose.as_str() {
+            .map_or("sign_in", |r| r.purpose.as_str());
+        match purpose {
             "test" => {
-                let record = AuditRecord::new("security.saml_test", Actor::Anonymous, now, Some(meta))
-                    .account(&account_id)
-                    .change(None, Some(json!({ "email": verified.identity.email, "username": verified.identity.username })));
+                let record =
+                    AuditRecord::new("security.saml_test", Actor::Anonymous, now, Some(meta))
+                        .account(&found.account_id)
+                        .change(
+                            None,
+                            Some(json!({ "email": identity.email, "username": identity.username })),
+                        );
                 tx.commit(&record).await?;
                 Ok(SamlOutcome::Tested {
-                    email: verified.identity.email,
-                    username: verified.identity.username,
+                    email: identity.email,
+                    username: identity.username,
                 })
             }
-            "reauth" => self
-                .saml_reauthenticated(tx, request, &verified.identity, meta)
-                .await
-                .map_err(|e| match e {
-                    Failed::Saml { failure, .. } => fail(failure),
-                    other => other,
-                }),
+            "reauth" => {
+                self.saml_reauthenticated(tx, found.request, &identity, meta)
+                    .await
+            }
             _ => {
-                let next = request.and_then(|r| r.next);
-                let settings = settings.ok_or_else(|| fail(SamlFailure::Off))?;
-                let user = self
-                    .saml_user(&mut tx, &settings, &verified.identity, now, meta)
-                    .await;
-                let (tx, user) = match tx.or_end(user).await {
-                    Ok(found) => found,
-                    Err(Failed::Saml { failure, .. }) => return Err(fail(failure)),
-                    Err(e) => return Err(e),
+                let next = found.request.and_then(|r| r.next);
+                let Some(settings) = found.settings else {
+                    tx.finish().await?;
+                    return Err(Failed::anonymous(SamlFailure::Off));
                 };
+                let user = self
+                    .saml_user(&mut tx, &settings, &identity, now, meta)
+                    .await;
+                let (tx, user) = tx.or_end(user).await?;
                 let tx = self.refuse_blocked_address(tx, &user, meta).await?;
                 let signed = self
                     .finish_sign_in(tx, &user, Proof::Saml, None, meta)
@@ -366,6 +403,15 @@ impl Service {
         tx.commit(&record).await?;
         Ok(SamlOutcome::Reauthenticated { next: request.next })
     }
+}
+
+/// What a response was found to be for.
+struct Found {
+    account_id: String,
+    request: Option<SamlRequestRow>,
+    settings: Option<crate::store::SamlSettingsRow>,
+    /// The identity provider's metadata to check it against (a test's: as typed).
+    metadata: String,
 }
 
 /// A failure of the assertion consumer service: the service's own, or a refused response
