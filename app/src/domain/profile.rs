@@ -71,6 +71,10 @@ pub struct Me {
     /// The account has SAML login on: Add users offers *Send invitation email*.
     #[serde(default)]
     pub account_saml: bool,
+    /// Name and email come from the identity provider (a SAML user while JIT provisioning
+    /// is on): read-only in My Profile (docs/rules/saml.md#jit-provisioning).
+    #[serde(default)]
+    pub identity_from_idp: bool,
     /// The IANA time zone times are shown in; `None`: the browser's.
     #[serde(default)]
     pub time_zone: Option<String>,

@@ -53,39 +53,54 @@ pub fn ProfilePage() -> impl IntoView {
         <h1>"My Profile"</h1>
         <p class="lead">{format!("{} · {}", me.email, me.role.console_name())}</p>
 
-        <section class="panel" aria-labelledby="details-title">
-            <h2 id="details-title">"Personal details"</h2>
-            <ActionForm action=auth.profile attr:novalidate=true attr:aria-label="Personal details">
-                <Field
-                    label="Display name"
-                    name="name"
-                    autocomplete="nickname"
-                    value=Signal::derive(move || name.clone())
-                    hint="Shown in the console instead of your email."
-                    error=field_error(value, "name")
-                />
-                <div class="field-row">
-                    <Field
-                        label="First name"
-                        name="first_name"
-                        autocomplete="given-name"
-                        value=Signal::derive(move || first.clone())
-                        error=field_error(value, "first_name")
-                    />
-                    <Field
-                        label="Last name"
-                        name="last_name"
-                        autocomplete="family-name"
-                        value=Signal::derive(move || last.clone())
-                        error=field_error(value, "last_name")
-                    />
-                </div>
-                <FormStatus error=form_error(value) success=saved/>
-                <button type="submit" class="button button-primary">"Save details"</button>
-            </ActionForm>
-        </section>
+        {if me.identity_from_idp {
+            view! {
+                <section class="panel" aria-labelledby="details-title">
+                    <h2 id="details-title">"Personal details"</h2>
+                    <p>"Your name and email come from your organization's identity provider (single sign-on): change them there. They're updated here at your next sign-in."</p>
+                    <dl class="facts">
+                        <dt>"Name"</dt><dd>{me.name.clone().unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Email"</dt><dd>{me.email.clone()}</dd>
+                    </dl>
+                </section>
+            }.into_any()
+        } else {
+            view! {
+                <section class="panel" aria-labelledby="details-title">
+                    <h2 id="details-title">"Personal details"</h2>
+                    <ActionForm action=auth.profile attr:novalidate=true attr:aria-label="Personal details">
+                        <Field
+                            label="Display name"
+                            name="name"
+                            autocomplete="nickname"
+                            value=Signal::derive(move || name.clone())
+                            hint="Shown in the console instead of your email."
+                            error=field_error(value, "name")
+                        />
+                        <div class="field-row">
+                            <Field
+                                label="First name"
+                                name="first_name"
+                                autocomplete="given-name"
+                                value=Signal::derive(move || first.clone())
+                                error=field_error(value, "first_name")
+                            />
+                            <Field
+                                label="Last name"
+                                name="last_name"
+                                autocomplete="family-name"
+                                value=Signal::derive(move || last.clone())
+                                error=field_error(value, "last_name")
+                            />
+                        </div>
+                        <FormStatus error=form_error(value) success=saved/>
+                        <button type="submit" class="button button-primary">"Save details"</button>
+                    </ActionForm>
+                </section>
 
-        <EmailPanel/>
+                <EmailPanel/>
+            }.into_any()
+        }}
 
         <PasswordPanel/>
 

@@ -34,6 +34,13 @@ impl Service {
             tx.finish().await?;
             return Err(Refusal::Unauthenticated.into());
         };
+        if Self::identity_from_idp(&mut tx, &user).await? {
+            tx.finish().await?;
+            return Err(ServiceError::invalid(
+                "email",
+                "Your email comes from your identity provider: change it there",
+            ));
+        }
         if email.normalized() == user.email_normalized {
             tx.finish().await?;
             return Err(ServiceError::invalid("email", "That's already your email"));

@@ -34,6 +34,10 @@ impl Service {
         let account = tx.account_row().await?;
         let two_factor = super::auth::has_factor(&mut tx, principal.user_id()).await?;
         let (saml_on, _) = Self::saml_state(&mut tx).await?;
+        let from_idp = match &user {
+            Some(u) => Self::identity_from_idp(&mut tx, u).await?,
+            None => false,
+        };
         tx.finish().await?;
         let (Some(user), Some(account)) = (user, account) else {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));
@@ -43,6 +47,7 @@ impl Service {
         me.two_factor = two_factor;
         me.single_sign_on = single_sign_on;
         me.account_saml = saml_on;
+        me.identity_from_idp = from_idp;
         me.must_enrol_two_factor = principal.must_enrol_two_factor();
         Ok(me)
     }
@@ -73,6 +78,19 @@ impl Service {
             last.and_then(none_if_empty),
         );
         let (mut tx, before) = self.own_user_for_update(principal, meta).await?;
+        let same = (name.as_deref(), first.as_deref(), last.as_deref())
+            == (
+                before.name.as_deref(),
+                before.first_name.as_deref(),
+                before.last_name.as_deref(),
+            );
+        if !same && Self::identity_from_idp(&mut tx, &before).await? {
+            tx.finish().await?;
+            return Err(ServiceError::invalid(
+                "name",
+                "Your name comes from your identity provider: change it there",
+            ));
+        }
         let now = self.now();
         tx.set_user_names(
             &before.id,
@@ -233,6 +251,7 @@ fn me_of(user: UserRow, account_name: String, plan: String, principal: &Principa
         must_enrol_two_factor: false,
         single_sign_on: false,
         account_saml: false,
+        identity_from_idp: false,
         time_zone: user.time_zone,
     }
 }

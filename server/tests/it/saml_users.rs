@@ -50,6 +50,26 @@ async fn jit_creates_an_active_user_from_the_attributes_and_later_sign_ins_updat
         after.contains("Editors") && after.contains("Ghost"),
         "unknown names recorded: {after}"
     );
+    // Her name and email come from the identity provider: read-only in My Profile.
+    let me = app.call("session", &[], Some(&token)).await.json();
+    assert_eq!(me["me"]["identity_from_idp"], true, "{me}");
+    let r = app
+        .call(
+            "profile",
+            &[
+                ("name", "Someone Else"),
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+            ],
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("comes from your identity provider"),
+        "{}",
+        r.body
+    );
 
     // Later: a role of master_admin is never given; groups become exactly those listed.
     let attributes = json!({ "username": "u-ann", "email": "ann@example.com", "role": "master_admin", "groups": ["Video"] });

@@ -35,3 +35,18 @@ impl Service {
             .any(|(role, scope)| scope == "account" && role == "master_admin@account"))
     }
 }
+
+impl Service {
+    /// Whether `user`'s name and email come from the identity provider: SAML and JIT on,
+    /// and the user signs in with SAML.
+    pub(in crate::service) async fn identity_from_idp(
+        tx: &mut Tx,
+        user: &UserRow,
+    ) -> ServiceResult<bool> {
+        let jit = tx
+            .saml_settings()
+            .await?
+            .is_some_and(|s| s.enabled && s.jit);
+        Ok(jit && user.providers.split(',').any(|p| p.trim() == "saml"))
+    }
+}
