@@ -97,9 +97,6 @@ fn service_provider(
             AllowedSignatureAlgorithm::RsaSha256,
             AllowedSignatureAlgorithm::RsaSha384,
             AllowedSignatureAlgorithm::RsaSha512,
-            AllowedSignatureAlgorithm::EcdsaSha256,
-            AllowedSignatureAlgorithm::EcdsaSha384,
-            AllowedSignatureAlgorithm::EcdsaSha512,
         ])
         .build()
         .map_err(|e| SamlFailure::Invalid {
@@ -195,8 +192,8 @@ pub struct Verified {
 }
 
 /// Checks a response against the identity provider's metadata: the signature (the
-/// response's or the assertion's, by the metadata's certificate, RSA/ECDSA with SHA-256
-/// or stronger), issuer, destination and recipient, times with 2 minutes' skew, the
+/// response's or the assertion's, by the metadata's certificate, RSA with SHA-256 or
+/// stronger), issuer, destination and recipient, times with 2 minutes' skew, the
 /// audience (required), and InResponseTo when `request_id` is given.
 pub fn verify(
     xml: &str,
