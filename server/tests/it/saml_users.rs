@@ -375,3 +375,60 @@ async fn adding_users_under_saml_sends_sso_invitations_where_no_password_is_want
     assert_eq!(mail.kind, "invitation");
     assert!(mail.body_text.contains("token="), "{}", mail.body_text);
 }
+
+#[tokio::test]
+async fn a_saml_only_user_gets_a_password_link_only_once_saml_is_off() {
+    let idp = Idp::start().await;
+    let (app, _) = TestApp::with_saml(&idp, true).await;
+    let response = idp
+        .response(
+            &app,
+            None,
+            "jo@example.com",
+            json!({ "email": "jo@example.com" }),
+            "ok",
+        )
+        .await;
+    assert!(app.acs(&response).await.session_cookie().is_some());
+    let forgot = || app.call("forgot_password", &[("email", "jo@example.com")], None);
+    // SAML on: no link (the answer is the same as ever).
+    assert_eq!(forgot().await.status, StatusCode::OK);
+    assert_eq!(app.emails_to("jo@example.com").await, 0);
+    // SAML off: a link, and the password it sets signs Jo in.
+    let admin = app.reauthenticated_admin().await;
+    let r = app
+        .call(
+            "saml_settings_save",
+            &[
+                ("metadata_xml", &idp.metadata(true).await),
+                ("domains", "example.com"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(forgot().await.status, StatusCode::OK);
+    let mail = app.newest_email("jo@example.com").await;
+    assert_eq!(mail.kind, "forgot_password");
+    let token = mail
+        .body_text
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let r = app
+        .call(
+            "set_password",
+            &[("token", &token), ("password", ADMIN_PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        app.sign_in("jo@example.com", ADMIN_PASSWORD).await.status,
+        StatusCode::OK
+    );
+}
