@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { ADMIN, emailedLink, open, signIn } from "./helpers";
 
 // Runs after the other stories but SSO (one worker, files in order): the account has
@@ -26,6 +27,16 @@ test("an admin adds a user limited to one of two environments, then edits the na
   await page.getByLabel("Has access to").selectOption({ label: "Staging" });
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByRole("row", { name: /scoped@acme\.example/ })).toBeVisible();
+  // Exported as filtered (Staging): Scoped with their environment, and the count read.
+  const exportGroup = page.getByRole("group", { name: "Export" });
+  const downloading = page.waitForEvent("download");
+  await exportGroup.getByRole("link", { name: "Download CSV" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("users.csv");
+  const csv = readFileSync((await download.path())!, "utf8").trim().split(/\r?\n/);
+  expect(csv[0]).toBe("id,email,name,role,status,environments,groups,two_factor,created_at,last_login_at");
+  expect(csv.some((l) => l.includes("scoped@acme.example,,reports,pending,"))).toBe(true);
+  await expect(exportGroup.getByRole("status")).toHaveText(`Exported ${csv.length - 1} records as users.csv.`);
   await page.getByLabel("Has access to").selectOption({ label: "Production" });
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByRole("row", { name: /scoped@acme\.example/ })).toHaveCount(0);

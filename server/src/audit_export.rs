@@ -1,23 +1,20 @@
 //! The audit log's export (docs/rules/audit.md#export): the filtered records as CSV or JSON,
-//! streamed a batch at a time — each batch one short read, so the server's memory stays flat
-//! however many records, and a slow download never holds a database connection.
+//! streamed a batch at a time (see `export`), with their count first for the page's
+//! progress bar.
 
+use crate::export::{self, csv_line, json_record};
 use app::api::context::CookiePolicy;
 use app::domain::audit_query::{AuditFilter, AuditFilterInput};
-use app::domain::export_progress::ExportFormat as Format;
+use app::domain::export_progress::ExportFormat;
 use app::domain::format::iso;
 use app::service::{audit_entry, Principal, RequestMeta, Service, ServiceError, EXPORT_BATCH};
 use app::store::AuditRow;
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use http::{header, StatusCode};
 use serde::Deserialize;
-
-/// The header naming how many records an export holds (`X-Record-Count`).
-static RECORD_COUNT: header::HeaderName = header::HeaderName::from_static("x-record-count");
 
 #[derive(Clone)]
 struct Export {
@@ -43,34 +40,31 @@ struct Params {
 
 pub fn router(service: Service, cookies: CookiePolicy) -> Router {
     Router::new()
-        .route("/api/audit_log/export", get(export))
+        .route("/api/audit_log/export", get(download))
         .with_state(Export { service, cookies })
 }
 
-async fn export(
+/// Where an export stands between batches.
+struct Walk {
+    service: Service,
+    principal: Principal,
+    meta: RequestMeta,
+    filter: AuditFilter,
+    format: ExportFormat,
+    written: usize,
+}
+
+async fn download(
     State(x): State<Export>,
     Query(p): Query<Params>,
     req: axum::extract::Request,
 ) -> Response {
-    let meta = req.extensions().get::<RequestMeta>().cloned();
-    let Some(meta) = meta else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "no request metadata").into_response();
+    let Some(format) = export::format_of(&p.format) else {
+        return export::bad_format();
     };
-    let format = match p.format.as_str() {
-        "" | "csv" => Format::Csv,
-        "json" => Format::Json,
-        _ => return (StatusCode::BAD_REQUEST, "format: csv or json").into_response(),
-    };
-    let (parts, _) = req.into_parts();
-    let Some(token) = x.cookies.token_from(&parts) else {
-        return refused(
-            ServiceError::Refused(app::domain::Refusal::Unauthenticated),
-            &meta,
-        );
-    };
-    let principal = match x.service.authenticate(&token, &meta).await {
-        Ok(p) => p,
-        Err(e) => return refused(e, &meta),
+    let (principal, meta) = match export::signed_in(&x.service, &x.cookies, req).await {
+        Ok(found) => found,
+        Err(r) => return r,
     };
     let input = AuditFilterInput {
         from: p.from,
@@ -82,7 +76,7 @@ async fn export(
     };
     let filter = match input.check() {
         Ok(f) => f,
-        Err(fields) => return refused(ServiceError::Invalid(fields), &meta),
+        Err(fields) => return export::refused(ServiceError::Invalid(fields), &meta),
     };
     // The count and the first batch before the answer starts: a refusal is still a status.
     let (total, first) = match x
@@ -91,101 +85,58 @@ async fn export(
         .await
     {
         Ok(start) => start,
-        Err(e) => return refused(e, &meta),
+        Err(e) => return export::refused(e, &meta),
     };
-    let (kind, name) = (format.media_type(), format.file_name());
-    let body = Body::from_stream(batches(x.service, principal, meta, filter, first, format));
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-            // The page's progress bar: how many records the answer holds.
-            (RECORD_COUNT.clone(), total.to_string()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// The answer's chunks: the header (CSV) or `[`, a chunk per batch, then `]` (JSON).
-fn batches(
-    service: Service,
-    principal: Principal,
-    meta: RequestMeta,
-    filter: AuditFilter,
-    first: Vec<AuditRow>,
-    format: Format,
-) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
-    struct State {
-        service: Service,
-        principal: Principal,
-        meta: RequestMeta,
-        filter: AuditFilter,
-        next: Option<Vec<AuditRow>>,
-        written: usize,
-        ended: bool,
-    }
-    let opening = match format {
-        Format::Csv => csv_line(&[
-            "id", "time", "actor", "action", "target", "before", "after", "ip", "result", "times",
-        ]),
-        Format::Json => b"[".to_vec(),
-    };
-    let state = State {
-        service,
+    let mut walk = Walk {
+        service: x.service,
         principal,
         meta,
         filter,
-        next: Some(first),
+        format,
         written: 0,
-        ended: false,
     };
-    let body = futures_util::stream::unfold(state, move |mut s| async move {
-        if s.ended {
-            return None;
-        }
-        let rows = match s.next.take() {
-            Some(rows) => rows,
-            None => {
-                match s
-                    .service
-                    .audit_batch(&s.principal, &s.filter, EXPORT_BATCH, &s.meta)
-                    .await
-                {
-                    Ok(rows) => rows,
-                    Err(e) => {
-                        s.ended = true;
-                        return Some((Err(std::io::Error::other(e.to_string())), s));
-                    }
-                }
-            }
-        };
-        let last = rows.len() < EXPORT_BATCH;
-        s.filter.before_id = rows.last().map(|r| r.id);
-        let mut chunk = Vec::with_capacity(rows.len() * 256);
-        for row in rows {
-            write_row(&mut chunk, row, format, s.written);
-            s.written += 1;
-        }
-        if last {
-            s.ended = true;
-            if format == Format::Json {
-                chunk.extend_from_slice(b"]");
-            }
-        }
-        Some((Ok(chunk), s))
-    });
-    futures_util::StreamExt::chain(futures_util::stream::once(async move { Ok(opening) }), body)
+    let (bytes, more) = walk.render(first);
+    let opening = match format {
+        ExportFormat::Csv => csv_line(&[
+            "id", "time", "actor", "action", "target", "before", "after", "ip", "result", "times",
+        ]),
+        ExportFormat::Json => b"[".to_vec(),
+    };
+    let closing = match format {
+        ExportFormat::Csv => Vec::new(),
+        ExportFormat::Json => b"]".to_vec(),
+    };
+    let body = export::streamed(opening, bytes, more.then_some(walk), closing, next_batch);
+    export::answer(format, "audit-log", Some(total), Body::from_stream(body))
 }
 
-fn write_row(out: &mut Vec<u8>, row: AuditRow, format: Format, index: usize) {
+async fn next_batch(mut walk: Walk) -> Result<(Vec<u8>, Option<Walk>), ServiceError> {
+    let rows = walk
+        .service
+        .audit_batch(&walk.principal, &walk.filter, EXPORT_BATCH, &walk.meta)
+        .await?;
+    let (bytes, more) = walk.render(rows);
+    Ok((bytes, more.then_some(walk)))
+}
+
+impl Walk {
+    /// A batch's bytes, and whether another may follow (a full batch).
+    fn render(&mut self, rows: Vec<AuditRow>) -> (Vec<u8>, bool) {
+        let more = rows.len() == EXPORT_BATCH;
+        self.filter.before_id = rows.last().map(|r| r.id);
+        let mut out = Vec::with_capacity(rows.len() * 256);
+        for row in rows {
+            write_row(&mut out, row, self.format, self.written);
+            self.written += 1;
+        }
+        (out, more)
+    }
+}
+
+fn write_row(out: &mut Vec<u8>, row: AuditRow, format: ExportFormat, index: usize) {
     let e = audit_entry(row);
     match format {
-        Format::Csv => out.extend(csv_line(&[
+        ExportFormat::Csv => out.extend(csv_line(&[
             &e.id.to_string(),
             &iso(e.at),
             &e.actor,
@@ -197,35 +148,13 @@ fn write_row(out: &mut Vec<u8>, row: AuditRow, format: Format, index: usize) {
             &e.result,
             &e.times.to_string(),
         ])),
-        Format::Json => {
-            if index > 0 {
-                out.push(b',');
-            }
+        ExportFormat::Json => {
             let value = serde_json::json!({
                 "id": e.id, "time": iso(e.at), "actor": e.actor, "action": e.action,
                 "target": e.target, "before": e.before, "after": e.after, "ip": e.ip,
                 "result": e.result, "times": e.times,
             });
-            out.extend(value.to_string().into_bytes());
+            json_record(out, &value, index);
         }
     }
-}
-
-/// One CSV record (quoted as needed by the `csv` crate), ending in CRLF.
-fn csv_line(fields: &[&str]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    // Writing to a Vec can't fail.
-    let _ = w.write_record(fields);
-    w.into_inner().unwrap_or_default()
-}
-
-/// A refusal before the answer starts: the console's error, with its status and its JSON —
-/// the mapping every console answer gets (`ConsoleError::status`).
-fn refused(e: ServiceError, meta: &RequestMeta) -> Response {
-    let e = app::api::context::from_service(e, meta);
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_string(&e).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

@@ -5,12 +5,14 @@ pub mod audit_export;
 pub mod bootstrap_cmd;
 pub mod config;
 pub mod dev_mailbox;
+pub mod export;
 pub mod mailer;
 pub mod middleware;
 pub mod provisioning;
 pub mod router;
 pub mod saml;
 pub mod secret_key;
+pub mod users_export;
 
 /// mimalloc for the server and everything linking it (tests, benchmarks), for Rust and —
 /// by its `override` feature — for the bundled SQLite too: the request path allocates many

@@ -107,6 +107,7 @@ pub fn build(config: &Config, service: Service, assets: &SiteAssets) -> Router {
             config.body_policy(),
         ))
         .merge(crate::audit_export::router(service.clone(), cookies))
+        .merge(crate::users_export::router(service.clone(), cookies))
         .merge(crate::saml::router(service.clone(), cookies))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::REQUEST_TIMEOUT,

@@ -19,7 +19,7 @@ enum Progress {
         total: Option<u64>,
     },
     Finished {
-        format: ExportFormat,
+        file: String,
         records: u64,
     },
     Cancelled,
@@ -51,11 +51,9 @@ impl Progress {
                 upper(*format),
                 count(*done)
             )),
-            Progress::Finished { format, records } => Some(format!(
-                "Exported {} records as {}.",
-                count(*records),
-                format.file_name()
-            )),
+            Progress::Finished { file, records } => {
+                Some(format!("Exported {} records as {file}.", count(*records)))
+            }
             Progress::Cancelled => Some("Export cancelled; nothing was saved.".to_string()),
             Progress::Failed(_) => None,
         }
@@ -70,18 +68,20 @@ pub fn ExportDownloads(
     /// What the downloads hold, under the buttons.
     #[prop(into)]
     hint: String,
+    /// The files' name without extension (`users` → `users.csv`).
+    stem: &'static str,
 ) -> impl IntoView {
     let progress = RwSignal::new(Progress::Idle);
     let cancel = RwSignal::new(false);
     let saver = NodeRef::<A>::new();
     let button = move |format: ExportFormat, label: &'static str| {
         view! {
-            <a class="button" download=format.file_name() href=move || url.run(format)
+            <a class="button" download=format.file_name(stem) href=move || url.run(format)
                 aria-disabled=move || progress.with(Progress::running).to_string()
                 on:click=move |ev| {
                     ev.prevent_default();
                     if !progress.with_untracked(Progress::running) {
-                        start(url.run(format), format, progress, cancel, saver);
+                        start(url.run(format), format, stem, progress, cancel, saver);
                     }
                 }>{label}</a>
         }
@@ -120,12 +120,21 @@ pub fn ExportDownloads(
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn start(_: String, _: ExportFormat, _: RwSignal<Progress>, _: RwSignal<bool>, _: NodeRef<A>) {}
+fn start(
+    _: String,
+    _: ExportFormat,
+    _: &'static str,
+    _: RwSignal<Progress>,
+    _: RwSignal<bool>,
+    _: NodeRef<A>,
+) {
+}
 
 #[cfg(feature = "hydrate")]
 fn start(
     url: String,
     format: ExportFormat,
+    stem: &'static str,
     progress: RwSignal<Progress>,
     cancel: RwSignal<bool>,
     saver: NodeRef<A>,
@@ -138,8 +147,11 @@ fn start(
     });
     leptos::task::spawn_local(async move {
         let end = match browser::read(&url, format, progress, cancel).await {
-            Ok(Some((chunks, records))) => match browser::save(&chunks, format, saver) {
-                Ok(()) => Progress::Finished { format, records },
+            Ok(Some((chunks, records))) => match browser::save(&chunks, format, stem, saver) {
+                Ok(()) => Progress::Finished {
+                    file: format.file_name(stem),
+                    records,
+                },
                 Err(message) => Progress::Failed(message),
             },
             Ok(None) => Progress::Cancelled,
@@ -209,6 +221,7 @@ mod browser {
     pub(super) fn save(
         chunks: &js_sys::Array,
         format: ExportFormat,
+        stem: &str,
         saver: NodeRef<A>,
     ) -> Result<(), String> {
         let options = web_sys::BlobPropertyBag::new();
@@ -221,7 +234,7 @@ mod browser {
         let url = gloo_file::ObjectUrl::from(blob);
         let link = saver.get_untracked().ok_or_else(|| STOPPED.to_string())?;
         link.set_href(&url);
-        link.set_download(format.file_name());
+        link.set_download(&format.file_name(stem));
         link.click();
         // The address lives until the page's next export or the page goes.
         SAVED.with(|s| s.replace(Some(url)));

@@ -19,12 +19,9 @@ impl ExportFormat {
         }
     }
 
-    /// The downloaded file's name.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Self::Csv => "audit-log.csv",
-            Self::Json => "audit-log.json",
-        }
+    /// The downloaded file's name: `<stem>.csv` or `<stem>.json`.
+    pub fn file_name(self, stem: &str) -> String {
+        format!("{stem}.{}", self.as_str())
     }
 
     pub fn media_type(self) -> &'static str {

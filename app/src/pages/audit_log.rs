@@ -116,7 +116,7 @@ fn AuditLog() -> impl IntoView {
             url=Callback::new(move |format: ExportFormat| {
                 format!("/api/audit_log/export?{}", applied.with(|f| f.query(format.as_str())))
             })
-            hint="Every record the filters match, not only this page."/>
+            hint="Every record the filters match, not only this page." stem="audit-log"/>
         <Transition fallback=|| view! { <Loading/> }>
             {move || page.get().map(|r| view! { <Results result=r cursors/> })}
         </Transition>

@@ -1,10 +1,12 @@
 //! User groups (docs/rules/sharing.md#user-groups): the list with member counts and Create.
 
 use crate::api::{list_groups, CreateGroup};
+use crate::components::export::ExportDownloads;
 use crate::components::form::{field_error, form_error, Field};
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
 use crate::components::time::utc;
+use crate::domain::export_progress::ExportFormat;
 use crate::domain::{Area, Permission};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -62,6 +64,9 @@ pub fn GroupsPage() -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
+            <ExportDownloads stem="groups"
+                url=Callback::new(|format: ExportFormat| format!("/api/groups/export?format={}", format.as_str()))
+                hint="Every group with its members (CSV: one row per member)."/>
         </AreaGate>
     }
 }

@@ -3,10 +3,12 @@
 use crate::api::{list_users, ActOnUser, AddUsers, SetUserLimit};
 use crate::components::add_users::AddUsersForm;
 use crate::components::environment_switcher::use_environments;
+use crate::components::export::ExportDownloads;
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::seats::SeatSummary;
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
 use crate::components::user_menu::{actions_for, ConfirmUserAction, PendingAction, UserRowMenu};
+use crate::domain::export_progress::ExportFormat;
 use crate::domain::{Area, Permission, Role, UserPage, UserSort, UserStatus, UserSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -107,6 +109,18 @@ fn UserTable(page: UserPage, pending: PendingAction) -> impl IntoView {
             {paged.then(|| view! { <a href="/users">"First page"</a> })}
             {next.map(|href| view! { <a href=href>"Next page"</a> })}
         </nav>
+        <ExportDownloads stem="users"
+            url=Callback::new(move |format: ExportFormat| {
+                let mut href = format!("/api/users/export?format={}", format.as_str());
+                for k in ["search", "role", "status", "sort", "environment"] {
+                    let v = query.with(|q| q.get(k).unwrap_or_default());
+                    if !v.is_empty() {
+                        href.push_str(&format!("&{k}={}", query_escape(&v)));
+                    }
+                }
+                href
+            })
+            hint="Every user these filters match, not only this page."/>
     }
 }
 

@@ -47,6 +47,26 @@ impl Service {
         Ok(rows.into_iter().map(summary).collect())
     }
 
+    /// Every group with its members in joining order (`groups.view`): the groups export,
+    /// one short read.
+    pub async fn groups_with_members(
+        &self,
+        principal: &Principal,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Vec<(GroupSummary, Vec<GroupMember>)>> {
+        let permit = self
+            .authorize(principal, Permission::GroupsView, meta)
+            .await?;
+        let mut tx = self.db().read(&permit).await?;
+        let mut out = Vec::new();
+        for g in tx.groups().await? {
+            let members = tx.group_members(&g.id).await?;
+            out.push((summary(g), members.into_iter().map(member).collect()));
+        }
+        tx.finish().await?;
+        Ok(out)
+    }
+
     async fn group_row(&self, tx: &mut Tx, id: &str) -> ServiceResult<GroupRow> {
         tx.group(id.trim()).await?.ok_or_else(|| {
             ServiceError::from(Refusal::GroupNotFound {

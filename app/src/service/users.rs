@@ -271,6 +271,18 @@ impl Service {
         q: &UserQuery,
         meta: &RequestMeta,
     ) -> ServiceResult<UserPage> {
+        self.list_users_by(principal, q, PAGE_SIZE, meta).await
+    }
+
+    /// [`Service::list_users`] with pages of `page_size` (1–1,000): the export's batches.
+    pub async fn list_users_by(
+        &self,
+        principal: &Principal,
+        q: &UserQuery,
+        page_size: i64,
+        meta: &RequestMeta,
+    ) -> ServiceResult<UserPage> {
+        let page_size = page_size.clamp(1, 1000);
         let permit = self
             .authorize(principal, Permission::UsersView, meta)
             .await?;
@@ -285,11 +297,11 @@ impl Service {
                 environment_id: query.environment.as_deref(),
                 sort: query.sort,
                 after: query.after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
-                limit: PAGE_SIZE + 1,
+                limit: page_size + 1,
             })
             .await?;
-        let has_more = rows.len() as i64 > PAGE_SIZE;
-        let rows: Vec<_> = rows.into_iter().take(PAGE_SIZE as usize).collect();
+        let has_more = rows.len() as i64 > page_size;
+        let rows: Vec<_> = rows.into_iter().take(page_size as usize).collect();
         let ids: Vec<String> = rows.iter().map(|r| r.user.id.clone()).collect();
         let mut scopes: HashMap<String, Vec<String>> = HashMap::new();
         for (user_id, scope) in tx.environment_scopes_of(&ids).await? {

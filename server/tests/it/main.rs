@@ -35,4 +35,5 @@ mod two_factor;
 mod two_factor_admin;
 mod user_access;
 mod users;
+mod users_export;
 mod webhooks;

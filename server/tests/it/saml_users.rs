@@ -7,6 +7,21 @@ use crate::support::*;
 use http::StatusCode;
 use serde_json::{json, Value};
 
+/// *Confirm with SSO*: where the console sends the session's browser.
+async fn reauthenticate_with_sso(app: &TestApp, token: &str) -> Reply {
+    app.send(
+        http::Request::get("/saml/reauthenticate?next=%2Fprofile")
+            .header(http::header::HOST, "127.0.0.1:3000")
+            .header(http::header::COOKIE, format!("console_session={token}"))
+            .extension(axum::extract::ConnectInfo(
+                "203.0.113.7:5000".parse::<std::net::SocketAddr>().unwrap(),
+            ))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 async fn user_row(app: &TestApp, admin: &str, email: &str) -> Value {
     let r = app.call("users", &[("search", email)], Some(admin)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -205,18 +220,7 @@ async fn a_saml_user_re_authenticates_with_a_fresh_saml_sign_in() {
     let r = app.call("two_factor_begin", &[], Some(&token)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(r.body.contains("ReauthenticationRequired"), "{}", r.body);
-    let r = app
-        .send(
-            http::Request::get("/saml/reauthenticate?next=%2Fprofile")
-                .header(http::header::HOST, "127.0.0.1:3000")
-                .header(http::header::COOKIE, format!("console_session={token}"))
-                .extension(axum::extract::ConnectInfo(
-                    "203.0.113.7:5000".parse::<std::net::SocketAddr>().unwrap(),
-                ))
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let r = reauthenticate_with_sso(&app, &token).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(location(&r).contains("SAMLRequest="), "{}", location(&r));
     // Another user's assertion doesn't re-authenticate Sam.
@@ -231,18 +235,7 @@ async fn a_saml_user_re_authenticates_with_a_fresh_saml_sign_in() {
         .await;
     assert_eq!(location(&app.acs(&other).await), "/login?failed=sso_failed");
 
-    let r = app
-        .send(
-            http::Request::get("/saml/reauthenticate?next=%2Fprofile")
-                .header(http::header::HOST, "127.0.0.1:3000")
-                .header(http::header::COOKIE, format!("console_session={token}"))
-                .extension(axum::extract::ConnectInfo(
-                    "203.0.113.7:5000".parse::<std::net::SocketAddr>().unwrap(),
-                ))
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let r = reauthenticate_with_sso(&app, &token).await;
     let mine = idp
         .response(
             &app,
