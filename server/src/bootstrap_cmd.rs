@@ -150,3 +150,21 @@ pub async fn saml_set(
         }
     }
 }
+
+/// `server scim-token create`: a SCIM bearer token, printed once.
+pub async fn create_scim_token(
+    config: &crate::config::Config,
+    name: &str,
+    account_id: Option<&str>,
+) -> Result<String, String> {
+    let service = crate::open_service(config).await?;
+    match service
+        .create_scim_token_as_operator(account_id, name)
+        .await
+    {
+        Ok((account_id, token)) => {
+            Ok(serde_json::json!({ "account_id": account_id, "token": token }).to_string())
+        }
+        Err(e) => Err(refusal("the token was not created", e)),
+    }
+}

@@ -295,6 +295,22 @@ pub enum Command {
     /// SAML single sign-on, for configuration kept as code (the page's checks).
     #[command(subcommand)]
     Saml(SamlCommand),
+    /// SCIM bearer tokens, for identity providers that provision users.
+    #[command(subcommand)]
+    ScimToken(ScimTokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScimTokenCommand {
+    /// Create a token and print {"account_id","token"} as JSON. The token is shown this
+    /// once: the console keeps only its hash.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// The account; may be left out when the console holds one account.
+        #[arg(long)]
+        account_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

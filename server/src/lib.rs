@@ -11,6 +11,7 @@ pub mod middleware;
 pub mod provisioning;
 pub mod router;
 pub mod saml;
+pub mod scim;
 pub mod secret_key;
 pub mod users_export;
 

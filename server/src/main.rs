@@ -1,5 +1,7 @@
 use clap::Parser;
-use server::config::{AccountApiKeyCommand, AllowedIpsCommand, Cli, Command, SecretKeyCommand};
+use server::config::{
+    AccountApiKeyCommand, AllowedIpsCommand, Cli, Command, ScimTokenCommand, SecretKeyCommand,
+};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -31,6 +33,11 @@ async fn main() -> ExitCode {
         }
         Some(Command::AllowedIps(AllowedIpsCommand::Clear { account_id })) => {
             server::bootstrap_cmd::clear_allowed_ips(&cli.config, account_id.as_deref())
+                .await
+                .map(|line| println!("{line}"))
+        }
+        Some(Command::ScimToken(ScimTokenCommand::Create { name, account_id })) => {
+            server::bootstrap_cmd::create_scim_token(&cli.config, &name, account_id.as_deref())
                 .await
                 .map(|line| println!("{line}"))
         }

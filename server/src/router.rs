@@ -109,6 +109,7 @@ pub fn build(config: &Config, service: Service, assets: &SiteAssets) -> Router {
         .merge(crate::audit_export::router(service.clone(), cookies))
         .merge(crate::users_export::router(service.clone(), cookies))
         .merge(crate::saml::router(service.clone(), cookies))
+        .merge(crate::scim::router(service.clone()))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(config.request_timeout_secs),

@@ -25,6 +25,7 @@ mod saml;
 mod saml_idp;
 mod saml_settings;
 mod saml_users;
+mod scim;
 mod settings;
 mod sharing;
 mod sharing_privacy;
