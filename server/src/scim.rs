@@ -1,7 +1,7 @@
 //! SCIM 2.0 over HTTP (RFC 7643/7644; docs/rules/scim.md): bearer tokens, the error shape
 //! of RFC 7644 §3.12 (one mapping of refusals to statuses, here), and the service provider's
-//! configuration. Users and Groups come next; what isn't built yet is said so in the
-//! configuration, not pretended.
+//! configuration, and reading users (one, or lists by filter). Writing users and Groups come
+//! next; what isn't built yet is said so in the configuration, not pretended.
 
 use app::domain::Refusal;
 use app::service::{ScimCaller, Service, ServiceError};
@@ -22,6 +22,8 @@ pub fn router(service: Service) -> Router {
             "/scim/v2/ServiceProviderConfig",
             get(service_provider_config),
         )
+        .route("/scim/v2/Users", get(list_users))
+        .route("/scim/v2/Users/{id}", get(get_user))
         .route("/scim/v2/{*rest}", axum::routing::any(not_found))
         .with_state(service)
 }
@@ -47,16 +49,14 @@ impl ScimError {
     pub fn from_service(e: ServiceError) -> ScimError {
         match e {
             ServiceError::Invalid(fields) => {
-                let detail: Vec<String> = fields
-                    .0
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect();
-                ScimError::new(
-                    StatusCode::BAD_REQUEST,
-                    Some("invalidValue"),
-                    detail.join("; "),
-                )
+                let detail: Vec<String> = fields.0.iter().map(|f| f.message.clone()).collect();
+                // The field names the kind of mistake (an identifier, never the words).
+                let scim_type = match fields.0.first().map(|f| f.field.as_str()) {
+                    Some("filter") => "invalidFilter",
+                    Some("filter_too_broad") => "tooMany",
+                    _ => "invalidValue",
+                };
+                ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail.join("; "))
             }
             ServiceError::Refused(r) => ScimError::from_refusal(&r),
             ServiceError::Internal(inner) => {
@@ -146,7 +146,7 @@ async fn service_provider_config(State(service): State<Service>, _caller: Caller
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
         "patch": { "supported": false },
         "bulk": { "supported": false, "maxOperations": 0, "maxPayloadSize": 0 },
-        "filter": { "supported": false, "maxResults": 0 },
+        "filter": { "supported": true, "maxResults": app::service::SCIM_MAX_COUNT },
         "changePassword": { "supported": false },
         "sort": { "supported": false },
         "etag": { "supported": false },
@@ -161,6 +161,60 @@ async fn service_provider_config(State(service): State<Service>, _caller: Caller
             "location": format!("{base}/scim/v2/ServiceProviderConfig"),
         },
     }))
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ListParams {
+    filter: Option<String>,
+    start_index: Option<String>,
+    count: Option<String>,
+}
+
+/// A positive whole number parameter (RFC 7644 §3.4.2.4: below 1 is 1; `count` 0 is allowed).
+fn whole(v: &Option<String>, default: i64, field: &str) -> Result<i64, ScimError> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => s.parse::<i64>().map_err(|_| {
+            ScimError::new(
+                StatusCode::BAD_REQUEST,
+                Some("invalidValue"),
+                format!("{field} must be a whole number"),
+            )
+        }),
+    }
+}
+
+async fn list_users(
+    State(service): State<Service>,
+    Caller(caller): Caller,
+    axum::extract::Query(p): axum::extract::Query<ListParams>,
+) -> Result<Response, ScimError> {
+    let start = whole(&p.start_index, 1, "startIndex")?;
+    let count = whole(&p.count, 100, "count")?;
+    let page = service
+        .scim_users(&caller, p.filter.as_deref(), start, count)
+        .await
+        .map_err(ScimError::from_service)?;
+    Ok(scim_json(&json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": page.total,
+        "startIndex": page.start_index,
+        "itemsPerPage": page.resources.len(),
+        "Resources": page.resources,
+    })))
+}
+
+async fn get_user(
+    State(service): State<Service>,
+    Caller(caller): Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ScimError> {
+    let user = service
+        .scim_user(&caller, &id)
+        .await
+        .map_err(ScimError::from_service)?;
+    Ok(scim_json(&user))
 }
 
 async fn not_found() -> ScimError {

@@ -23,6 +23,7 @@ pub mod provisioning;
 pub mod refusal;
 pub mod role;
 pub mod saml;
+pub mod scim_eval;
 pub mod scim_filter;
 pub mod settings;
 pub mod sharing;

@@ -62,3 +62,92 @@ impl Tx {
         Ok(())
     }
 }
+
+/// SCIM's reads of users (docs/rules/scim.md#filters): each an index range of the account's
+/// live users.
+impl Tx {
+    /// The users in the ranges of `keys` (each read up to `cap + 1`), once each.
+    pub async fn scim_user_candidates(
+        &mut self,
+        keys: &[crate::domain::scim_eval::IndexKey],
+        cap: i64,
+    ) -> StoreResult<Vec<super::UserRow>> {
+        use crate::domain::scim_eval::IndexKey;
+        let account_id = self.account()?;
+        let mut out: Vec<super::UserRow> = Vec::new();
+        for key in keys {
+            let (condition, low, high) = match key {
+                IndexKey::Email(v) => (
+                    "email_normalized = ?2 AND ?3 = ?3",
+                    v.clone(),
+                    String::new(),
+                ),
+                IndexKey::EmailPrefix(p) => (
+                    "email_normalized >= ?2 AND email_normalized < ?3",
+                    p.clone(),
+                    format!("{p}\u{10FFFF}"),
+                ),
+                IndexKey::ExternalId(v) => {
+                    ("external_id = ?2 AND ?3 = ?3", v.clone(), String::new())
+                }
+                IndexKey::NamePrefix(p) => (
+                    "LOWER(name) >= ?2 AND LOWER(name) < ?3",
+                    p.clone(),
+                    format!("{p}\u{10FFFF}"),
+                ),
+            };
+            let rows: Vec<super::UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT * FROM users WHERE account_id = ?1 AND {condition} AND status <> 'inactive' LIMIT {}",
+                cap.saturating_add(1)
+            )))
+            .bind(&account_id)
+            .bind(&low)
+            .bind(&high)
+            .fetch_all(self.conn())
+            .await?;
+            for r in rows {
+                if !out.iter().any(|o| o.id == r.id) {
+                    out.push(r);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A page of all the account's live users in creation order, and how many there are.
+    pub async fn scim_user_page(
+        &mut self,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<super::UserRow>, i64)> {
+        let account_id = self.account()?;
+        let rows = sqlx::query_as(
+            "SELECT * FROM users WHERE account_id = ? AND status <> 'inactive' \
+             ORDER BY created_at, id LIMIT ? OFFSET ?",
+        )
+        .bind(&account_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.conn())
+        .await?;
+        let (total,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM users WHERE account_id = ? AND status <> 'inactive'",
+        )
+        .bind(&account_id)
+        .fetch_one(self.conn())
+        .await?;
+        Ok((rows, total))
+    }
+
+    /// One live user of the account.
+    pub async fn scim_user(&mut self, id: &str) -> StoreResult<Option<super::UserRow>> {
+        let account_id = self.account()?;
+        Ok(sqlx::query_as(
+            "SELECT * FROM users WHERE account_id = ? AND id = ? AND status <> 'inactive'",
+        )
+        .bind(&account_id)
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+}

@@ -31,6 +31,9 @@ pub struct UserRow {
     /// A SAML user's immutable key (docs/rules/saml.md#jit-provisioning).
     #[sqlx(default)]
     pub saml_username: Option<String>,
+    /// The identity provider's id for the user (SCIM `externalId`).
+    #[sqlx(default)]
+    pub external_id: Option<String>,
 }
 
 pub struct NewUser<'a> {
