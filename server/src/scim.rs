@@ -3,6 +3,7 @@
 //! configuration, and reading users (one, or lists by filter). Writing users and Groups come
 //! next; what isn't built yet is said so in the configuration, not pretended.
 
+use crate::scim_schema;
 use app::domain::Refusal;
 use app::service::{ScimCaller, Service, ServiceError};
 use axum::extract::{FromRequestParts, State};
@@ -22,6 +23,10 @@ pub fn router(service: Service) -> Router {
             "/scim/v2/ServiceProviderConfig",
             get(service_provider_config),
         )
+        .route("/scim/v2/ResourceTypes", get(resource_types))
+        .route("/scim/v2/ResourceTypes/{id}", get(resource_type))
+        .route("/scim/v2/Schemas", get(schemas))
+        .route("/scim/v2/Schemas/{id}", get(schema))
         .route("/scim/v2/Users", get(list_users))
         .route("/scim/v2/Users/{id}", get(get_user))
         .route("/scim/v2/{*rest}", axum::routing::any(not_found))
@@ -215,6 +220,48 @@ async fn get_user(
         .await
         .map_err(ScimError::from_service)?;
     Ok(scim_json(&user))
+}
+
+fn base(service: &Service) -> String {
+    service
+        .config()
+        .public_url
+        .trim_end_matches('/')
+        .to_string()
+}
+
+async fn resource_types(State(service): State<Service>, _caller: Caller) -> Response {
+    scim_json(&scim_schema::list(vec![scim_schema::user_resource_type(
+        &base(&service),
+    )]))
+}
+
+async fn resource_type(
+    State(service): State<Service>,
+    _caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ScimError> {
+    match id.as_str() {
+        "User" => Ok(scim_json(&scim_schema::user_resource_type(&base(&service)))),
+        _ => Err(not_found().await),
+    }
+}
+
+async fn schemas(State(service): State<Service>, _caller: Caller) -> Response {
+    scim_json(&scim_schema::list(vec![scim_schema::user_schema(&base(
+        &service,
+    ))]))
+}
+
+async fn schema(
+    State(service): State<Service>,
+    _caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ScimError> {
+    match id.as_str() {
+        scim_schema::USER_SCHEMA => Ok(scim_json(&scim_schema::user_schema(&base(&service)))),
+        _ => Err(not_found().await),
+    }
 }
 
 async fn not_found() -> ScimError {

@@ -69,6 +69,49 @@ async fn a_token_opens_scim_and_nothing_else_does() {
         scim_error(&r, 401);
         assert!(r.headers.contains_key(http::header::WWW_AUTHENTICATE));
     }
+    // Discovery: the User resource type and its schema.
+    let types = app
+        .scim(Some(&token), "/scim/v2/ResourceTypes")
+        .await
+        .json();
+    assert_eq!(types["totalResults"], 1);
+    assert_eq!(types["Resources"][0]["endpoint"], "/Users");
+    let schema_id = types["Resources"][0]["schema"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .scim(Some(&token), &format!("/scim/v2/Schemas/{schema_id}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let names: Vec<String> = r.json()["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    for wanted in [
+        "userName",
+        "externalId",
+        "name",
+        "displayName",
+        "emails",
+        "active",
+    ] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted}");
+    }
+    assert_eq!(
+        app.scim(Some(&token), "/scim/v2/ResourceTypes/User")
+            .await
+            .json()["id"],
+        "User"
+    );
+    scim_error(
+        &app.scim(Some(&token), "/scim/v2/ResourceTypes/Widget")
+            .await,
+        404,
+    );
+    scim_error(&app.scim(None, "/scim/v2/Schemas").await, 401);
     // An endpoint that isn't there.
     scim_error(&app.scim(Some(&token), "/scim/v2/Nothing").await, 404);
     // A name twice is refused.
