@@ -1,11 +1,13 @@
 //! SCIM 2.0 over HTTP (RFC 7643/7644; docs/rules/scim.md): bearer tokens, the error shape
 //! of RFC 7644 §3.12 (one mapping of refusals to statuses, here), and the service provider's
-//! configuration, and reading users (one, or lists by filter). Writing users and Groups come
-//! next; what isn't built yet is said so in the configuration, not pretended.
+//! configuration, reading users (one, or lists by filter), changing them (PATCH, PUT) and
+//! deprovisioning them (DELETE). Creating users and Groups come next; what isn't built yet is
+//! said so in the configuration, not pretended.
 
 use crate::scim_schema;
+use app::domain::scim_patch::{self, PatchError};
 use app::domain::Refusal;
-use app::service::{ScimCaller, Service, ServiceError};
+use app::service::{RequestMeta, ScimCaller, Service, ServiceError};
 use axum::extract::{FromRequestParts, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -28,7 +30,13 @@ pub fn router(service: Service) -> Router {
         .route("/scim/v2/Schemas", get(schemas))
         .route("/scim/v2/Schemas/{id}", get(schema))
         .route("/scim/v2/Users", get(list_users))
-        .route("/scim/v2/Users/{id}", get(get_user))
+        .route(
+            "/scim/v2/Users/{id}",
+            get(get_user)
+                .patch(patch_user)
+                .put(put_user)
+                .delete(delete_user),
+        )
         .route("/scim/v2/{*rest}", axum::routing::any(not_found))
         .with_state(service)
 }
@@ -59,6 +67,7 @@ impl ScimError {
                 let scim_type = match fields.0.first().map(|f| f.field.as_str()) {
                     Some("filter") => "invalidFilter",
                     Some("filter_too_broad") => "tooMany",
+                    Some("user_name") => "mutability",
                     _ => "invalidValue",
                 };
                 ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail.join("; "))
@@ -109,8 +118,9 @@ fn scim_json(v: &Value) -> Response {
     ([(header::CONTENT_TYPE, MEDIA_TYPE)], v.to_string()).into_response()
 }
 
-/// A request with a valid SCIM token (`Authorization: Bearer <id>.<secret>`).
-pub struct Caller(pub ScimCaller);
+/// A request with a valid SCIM token (`Authorization: Bearer <id>.<secret>`), and its
+/// metadata (address, request id) for the records it writes.
+pub struct Caller(pub ScimCaller, pub RequestMeta);
 
 impl FromRequestParts<Service> for Caller {
     type Rejection = ScimError;
@@ -132,8 +142,15 @@ impl FromRequestParts<Service> for Caller {
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .ok_or_else(unauthenticated)?;
+        let meta = parts
+            .extensions
+            .get::<RequestMeta>()
+            .cloned()
+            .ok_or_else(|| {
+                ScimError::new(StatusCode::INTERNAL_SERVER_ERROR, None, "Internal error")
+            })?;
         match service.authenticate_scim(token).await {
-            Ok(c) => Ok(Caller(c)),
+            Ok(c) => Ok(Caller(c, meta)),
             Err(ServiceError::Refused(Refusal::Unauthenticated)) => Err(unauthenticated()),
             Err(e) => Err(ScimError::from_service(e)),
         }
@@ -149,7 +166,7 @@ async fn service_provider_config(State(service): State<Service>, _caller: Caller
         .to_string();
     scim_json(&json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-        "patch": { "supported": false },
+        "patch": { "supported": true },
         "bulk": { "supported": false, "maxOperations": 0, "maxPayloadSize": 0 },
         "filter": { "supported": true, "maxResults": app::service::SCIM_MAX_COUNT },
         "changePassword": { "supported": false },
@@ -192,7 +209,7 @@ fn whole(v: &Option<String>, default: i64, field: &str) -> Result<i64, ScimError
 
 async fn list_users(
     State(service): State<Service>,
-    Caller(caller): Caller,
+    Caller(caller, _): Caller,
     axum::extract::Query(p): axum::extract::Query<ListParams>,
 ) -> Result<Response, ScimError> {
     let start = whole(&p.start_index, 1, "startIndex")?;
@@ -212,7 +229,7 @@ async fn list_users(
 
 async fn get_user(
     State(service): State<Service>,
-    Caller(caller): Caller,
+    Caller(caller, _): Caller,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, ScimError> {
     let user = service
@@ -220,6 +237,65 @@ async fn get_user(
         .await
         .map_err(ScimError::from_service)?;
     Ok(scim_json(&user))
+}
+
+impl From<PatchError> for ScimError {
+    fn from(e: PatchError) -> ScimError {
+        ScimError::new(StatusCode::BAD_REQUEST, Some(e.scim_type), e.detail)
+    }
+}
+
+/// A JSON body, whatever its media type says (`application/scim+json` or `application/json`).
+fn json_body(bytes: &[u8]) -> Result<Value, ScimError> {
+    serde_json::from_slice(bytes).map_err(|_| {
+        ScimError::new(
+            StatusCode::BAD_REQUEST,
+            Some("invalidSyntax"),
+            "The body isn't JSON",
+        )
+    })
+}
+
+async fn patch_user(
+    State(service): State<Service>,
+    Caller(caller, meta): Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ScimError> {
+    let changes = scim_patch::patch(&json_body(&body)?)?;
+    let user = service
+        .scim_update_user(&caller, &id, &changes, &meta)
+        .await
+        .map_err(ScimError::from_service)?;
+    Ok(scim_json(&user))
+}
+
+/// PUT: the whole user (Okta deactivates with it).
+async fn put_user(
+    State(service): State<Service>,
+    Caller(caller, meta): Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ScimError> {
+    let changes = scim_patch::replace(&json_body(&body)?)?;
+    let user = service
+        .scim_update_user(&caller, &id, &changes, &meta)
+        .await
+        .map_err(ScimError::from_service)?;
+    Ok(scim_json(&user))
+}
+
+/// DELETE: deprovisioned (204).
+async fn delete_user(
+    State(service): State<Service>,
+    Caller(caller, meta): Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ScimError> {
+    service
+        .scim_delete_user(&caller, &id, &meta)
+        .await
+        .map_err(ScimError::from_service)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 fn base(service: &Service) -> String {

@@ -34,6 +34,11 @@ pub enum Actor {
     System,
     /// SAML single sign-on acting on what an identity provider said (JIT provisioning).
     Saml,
+    /// A SCIM token (an identity provider provisioning users).
+    ScimToken {
+        id: String,
+        name: String,
+    },
 }
 
 impl Actor {
@@ -45,6 +50,7 @@ impl Actor {
             Actor::Operator => "operator",
             Actor::System => "system",
             Actor::Saml => "saml",
+            Actor::ScimToken { .. } => "scim_token",
         }
     }
 
@@ -52,6 +58,7 @@ impl Actor {
         match self {
             Actor::User { id, .. } => Some(id),
             Actor::AccountApiKey { api_key, .. } => Some(api_key),
+            Actor::ScimToken { id, .. } => Some(id),
             _ => None,
         }
     }
@@ -60,6 +67,7 @@ impl Actor {
         match self {
             Actor::User { email, .. } => Some(email),
             Actor::AccountApiKey { name, .. } => Some(name),
+            Actor::ScimToken { name, .. } => Some(name),
             _ => None,
         }
     }

@@ -36,6 +36,12 @@ pub(super) enum PrincipalKind {
         api_key: String,
         name: String,
     },
+    /// A SCIM token: acts as an Admin over every environment (docs/rules/scim.md#tokens), so
+    /// the grant rules keep Master admins out of its reach.
+    ScimToken {
+        id: String,
+        name: String,
+    },
 }
 
 impl Principal {
@@ -61,6 +67,10 @@ impl Principal {
                 api_key: api_key.clone(),
                 name: name.clone(),
             },
+            PrincipalKind::ScimToken { id, name } => Actor::ScimToken {
+                id: id.clone(),
+                name: name.clone(),
+            },
         }
     }
 
@@ -75,8 +85,13 @@ impl Principal {
         self.must_enrol_two_factor
     }
 
+    /// A credential that proves itself on every request (an account API key, a SCIM
+    /// token): no session to re-authenticate.
     pub(super) fn is_account_api_key(&self) -> bool {
-        matches!(self.kind, PrincipalKind::AccountApiKey { .. })
+        matches!(
+            self.kind,
+            PrincipalKind::AccountApiKey { .. } | PrincipalKind::ScimToken { .. }
+        )
     }
 }
 

@@ -16,6 +16,27 @@ pub struct ScimCaller {
     pub token_name: String,
 }
 
+impl ScimCaller {
+    /// The principal the token acts as: an Admin over every environment.
+    pub(super) fn principal(&self) -> super::Principal {
+        super::Principal {
+            kind: super::authz::PrincipalKind::ScimToken {
+                id: self.token_id.clone(),
+                name: self.token_name.clone(),
+            },
+            user_id: format!("scim:{}", self.token_id),
+            account_id: self.account_id.clone(),
+            email: format!("SCIM token {}", self.token_name),
+            role: crate::domain::Role::Admin,
+            environments: crate::domain::EnvironmentAccess::All,
+            session_token_hash: String::new(),
+            reauthenticated_at: None,
+            active_environment_id: None,
+            must_enrol_two_factor: false,
+        }
+    }
+}
+
 impl Service {
     /// `server scim-token create --name NAME`: a token for the account (the only one when
     /// `account_id` is `None`); returns the account and the token, shown this once.

@@ -130,3 +130,92 @@ fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
     e.add(field, message);
     ServiceError::Invalid(e)
 }
+
+/// SCIM's changes to users (docs/rules/scim.md#changing-users): as the token's principal (an
+/// Admin: the grant rules apply — a Master admin is out of reach), through the same actions
+/// as the console's row menu, each recorded by the `scim_token` actor.
+impl Service {
+    /// A PATCH's or PUT's changes: names and externalId, then `active` (Disable or
+    /// Enable). A new `userName` isn't applied here (the console confirms emails by link).
+    pub async fn scim_update_user(
+        &self,
+        caller: &ScimCaller,
+        id: &str,
+        changes: &crate::domain::scim_patch::UserChanges,
+        meta: &super::RequestMeta,
+    ) -> ServiceResult<Value> {
+        use crate::domain::UserAction;
+        let principal = caller.principal();
+        let current = self.scim_current(caller, id).await?;
+        if let Some(name) = &changes.user_name {
+            if name.trim().to_lowercase() != current.email_normalized {
+                return Err(invalid("user_name", "userName can't change through SCIM: the user changes their email in My Profile"));
+            }
+        }
+        let disabled = current.status == "disabled";
+        if changes.active == Some(true) && disabled {
+            self.enable_user(&principal, id, meta).await?;
+        }
+        let edits = changes.display_name.is_some()
+            || changes.given_name.is_some()
+            || changes.family_name.is_some()
+            || changes.external_id.is_some();
+        if edits {
+            let acted = self
+                .begin_action(&principal, id, UserAction::Edit, meta)
+                .await?;
+            let (mut tx, user) = (acted.tx, acted.user);
+            let now = self.now();
+            let pick = |change: &Option<Option<String>>, had: &Option<String>| {
+                change.clone().unwrap_or_else(|| had.clone())
+            };
+            let name = pick(&changes.display_name, &user.name);
+            let first = pick(&changes.given_name, &user.first_name);
+            let last = pick(&changes.family_name, &user.last_name);
+            let external = pick(&changes.external_id, &user.external_id);
+            tx.set_user_names(
+                &user.id,
+                name.as_deref(),
+                first.as_deref(),
+                last.as_deref(),
+                now,
+            )
+            .await?;
+            tx.set_user_external_id(&user.id, external.as_deref(), now)
+                .await?;
+            let record = super::AuditRecord::new("user.update", principal.actor(), now, Some(meta))
+                .account(&user.account_id)
+                .target(super::AuditTarget::new("user", &user.id, &user.email))
+                .change(
+                    Some(json!({ "name": user.name, "first_name": user.first_name, "last_name": user.last_name, "external_id": user.external_id })),
+                    Some(json!({ "name": name, "first_name": first, "last_name": last, "external_id": external })),
+                );
+            tx.commit(&record).await?;
+        }
+        if changes.active == Some(false) && !disabled {
+            self.disable_user(&principal, id, meta).await?;
+        }
+        self.scim_user(caller, id).await
+    }
+
+    /// DELETE: deprovisioned as the console's Delete does (inactive, sessions ended, the
+    /// seat freed).
+    pub async fn scim_delete_user(
+        &self,
+        caller: &ScimCaller,
+        id: &str,
+        meta: &super::RequestMeta,
+    ) -> ServiceResult<()> {
+        self.scim_current(caller, id).await?;
+        self.delete_user(&caller.principal(), id, None, meta).await
+    }
+
+    /// The live user `id` of the token's account.
+    async fn scim_current(&self, caller: &ScimCaller, id: &str) -> ServiceResult<UserRow> {
+        let permit = Self::scim_permit(caller);
+        let mut tx = self.db().read(&permit).await?;
+        let row = tx.scim_user(id).await?;
+        tx.finish().await?;
+        row.ok_or_else(|| ServiceError::from(Refusal::UserNotFound { id: id.to_string() }))
+    }
+}

@@ -151,3 +151,25 @@ impl Tx {
         .await?)
     }
 }
+
+impl Tx {
+    /// The identity provider's id for a user (`None` clears it).
+    pub async fn set_user_external_id(
+        &mut self,
+        user_id: &str,
+        external_id: Option<&str>,
+        now: i64,
+    ) -> StoreResult<()> {
+        let account_id = self.account()?;
+        sqlx::query(
+            "UPDATE users SET external_id = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
+        )
+        .bind(external_id)
+        .bind(now)
+        .bind(user_id)
+        .bind(&account_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}

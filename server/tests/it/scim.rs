@@ -314,3 +314,154 @@ async fn users_are_read_one_by_one_or_by_an_indexed_filter_with_paging() {
         "urn:ietf:params:scim:api:messages:2.0:Error"
     );
 }
+
+impl TestApp {
+    async fn scim_send(
+        &self,
+        bearer: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(http::header::HOST, "127.0.0.1:3000")
+            .header(http::header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .header(http::header::CONTENT_TYPE, "application/scim+json")
+            .extension(axum::extract::ConnectInfo(
+                "198.51.100.4:5000".parse::<std::net::SocketAddr>().unwrap(),
+            ));
+        if method != "GET" {
+            // An identity provider's request comes from its own site.
+            req = req.header("sec-fetch-site", "cross-site");
+        }
+        let body = body
+            .map(|b| Body::from(b.to_string()))
+            .unwrap_or_else(Body::empty);
+        self.send(req.body(body).unwrap()).await
+    }
+}
+
+#[tokio::test]
+async fn patch_put_and_delete_change_users_as_the_row_menu_does() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    let ann_session = app
+        .user_with_role(&admin, "ann@example.com", "reports")
+        .await;
+    let users = app
+        .call("users", &[("search", "ann@")], Some(&admin))
+        .await
+        .json();
+    let ann = users["users"][0]["id"].as_str().unwrap().to_string();
+    let (_, token) = app
+        .service
+        .create_scim_token_as_operator(None, "Entra ID")
+        .await
+        .unwrap();
+    let path = format!("/scim/v2/Users/{ann}");
+
+    // Entra ID: capitalized ops, a boolean as a string, a value-filter path.
+    let r = app
+        .scim_send(
+            &token,
+            "PATCH",
+            &path,
+            Some(serde_json::json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": [
+                    { "op": "Replace", "path": "name.givenName", "value": "Ann" },
+                    { "op": "Add", "path": "externalId", "value": "entra-7" },
+                    { "op": "Replace", "path": "active", "value": "False" },
+                ],
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let user = r.json();
+    assert_eq!(
+        (user["active"].clone(), user["name"]["givenName"].clone()),
+        (Value::Bool(false), Value::from("Ann"))
+    );
+    assert_eq!(user["externalId"], "entra-7");
+    // Disabled as the console's Disable: her session ended, recorded by the token.
+    assert_eq!(app.whoami(&ann_session).await, None);
+    let log = app
+        .call("audit_page", &[("action", "user.disable")], Some(&admin))
+        .await
+        .json();
+    assert_eq!(log["records"][0]["actor"], "Entra ID");
+
+    // Okta's PUT of the whole user: active again, names replaced.
+    let r = app
+        .scim_send(&token, "PUT", &path, Some(serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "ann@example.com", "active": true, "name": { "givenName": "Anne", "familyName": "Lee" },
+            "emails": [{ "value": "ann@example.com", "primary": true }], "locale": "en-GB",
+        })))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let user = r.json();
+    assert_eq!(user["active"], true);
+    assert_eq!(user["name"]["familyName"], "Lee");
+    assert_eq!(
+        user["externalId"],
+        Value::Null,
+        "a PUT without it clears it"
+    );
+
+    // Refusals: a bad op, an unknown path, a new userName, the root user (a Master admin).
+    let bad = |body: Value| {
+        let app = app.clone();
+        let (token, path) = (token.clone(), path.clone());
+        async move { app.scim_send(&token, "PATCH", &path, Some(body)).await }
+    };
+    let r = bad(serde_json::json!({ "Operations": [{ "op": "move", "path": "active" }] })).await;
+    assert_eq!(
+        (r.status, r.json()["scimType"].clone()),
+        (StatusCode::BAD_REQUEST, Value::from("invalidSyntax"))
+    );
+    let r = bad(serde_json::json!({ "Operations": [{ "op": "replace", "path": "password", "value": "x" }] })).await;
+    assert_eq!(r.json()["scimType"], "invalidPath");
+    let r = bad(serde_json::json!({ "Operations": [{ "op": "replace", "path": "userName", "value": "new@example.com" }] })).await;
+    assert_eq!(r.json()["scimType"], "mutability");
+    let r = app.scim_send(&token, "PATCH", &path, None).await;
+    assert_eq!(r.json()["scimType"], "invalidSyntax");
+    let root = app
+        .call("users", &[("search", "root@")], Some(&admin))
+        .await
+        .json()["users"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .scim_send(
+            &token,
+            "PATCH",
+            &format!("/scim/v2/Users/{root}"),
+            Some(serde_json::json!({
+            "Operations": [{ "op": "replace", "path": "active", "value": false }] })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // DELETE: deprovisioned as the console's Delete — gone from SCIM, the seat freed.
+    let before = app.call("users", &[], Some(&admin)).await.json()["seats_used"]
+        .as_i64()
+        .unwrap();
+    let r = app.scim_send(&token, "DELETE", &path, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        app.scim_send(&token, "GET", &path, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let after = app.call("users", &[], Some(&admin)).await.json()["seats_used"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(after, before - 1);
+    assert_eq!(
+        app.scim_send(&token, "DELETE", &path, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,263 @@
+//! What a SCIM PATCH or PUT of a user asks for (RFC 7644 §3.5; docs/rules/scim.md#changing-users),
+//! as the big identity providers really send it: Entra ID's capitalized `op` values
+//! (`"Replace"`), booleans as strings (`"False"`), value-filter paths
+//! (`emails[type eq "work"].value`), operations without a path whose value is an object, and
+//! Okta's PUT of the whole user to deactivate it.
+
+use serde_json::Value;
+
+/// The changes to a user: `None` leaves an attribute as it is; `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserChanges {
+    pub active: Option<bool>,
+    pub display_name: Option<Option<String>>,
+    pub given_name: Option<Option<String>>,
+    pub family_name: Option<Option<String>>,
+    pub external_id: Option<Option<String>>,
+    /// A new `userName` (the email).
+    pub user_name: Option<String>,
+}
+
+pub const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/// Why a PATCH or PUT can't be applied: `invalidSyntax`, `invalidPath`, `invalidValue`,
+/// `noTarget` or `mutability` (RFC 7644 §3.12), and the detail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{detail}")]
+pub struct PatchError {
+    pub scim_type: &'static str,
+    pub detail: String,
+}
+
+fn error(scim_type: &'static str, detail: impl Into<String>) -> PatchError {
+    PatchError {
+        scim_type,
+        detail: detail.into(),
+    }
+}
+
+/// A boolean, or a string saying one (`"False"`, as Entra ID sends).
+fn boolean(v: &Value) -> Result<bool, PatchError> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+        _ => Err(error("invalidValue", "active must be true or false")),
+    }
+}
+
+fn text(v: &Value, what: &str) -> Result<Option<String>, PatchError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s.trim().to_string())),
+        _ => Err(error("invalidValue", format!("{what} must be a string"))),
+    }
+}
+
+/// The path an operation names, lower-cased, with a value filter reduced to what it
+/// selects: `emails[type eq "work"].value` is the email, `name.givenName` the first name.
+fn target(path: &str) -> Result<&'static str, PatchError> {
+    let p = path.trim().to_ascii_lowercase();
+    let p = p
+        .strip_prefix("urn:ietf:params:scim:schemas:core:2.0:user:")
+        .unwrap_or(&p)
+        .to_string();
+    let base = match (p.find('['), p.rfind(']')) {
+        (Some(open), Some(close)) if close > open => format!("{}{}", &p[..open], &p[close + 1..]),
+        _ => p.clone(),
+    };
+    Ok(match base.as_str() {
+        "active" => "active",
+        "displayname" | "name.formatted" => "display_name",
+        "name.givenname" => "given_name",
+        "name.familyname" => "family_name",
+        "externalid" => "external_id",
+        "username" | "emails" | "emails.value" => "user_name",
+        "name" => "name",
+        _ => {
+            return Err(error(
+                "invalidPath",
+                format!("{path} can't be changed here"),
+            ))
+        }
+    })
+}
+
+impl UserChanges {
+    fn set(&mut self, target: &str, value: &Value, remove: bool) -> Result<(), PatchError> {
+        let clear = |v: &Value, what: &str| if remove { Ok(None) } else { text(v, what) };
+        match target {
+            "active" if remove => return Err(error("mutability", "active can't be removed")),
+            "active" => self.active = Some(boolean(value)?),
+            "display_name" => self.display_name = Some(clear(value, "displayName")?),
+            "given_name" => self.given_name = Some(clear(value, "name.givenName")?),
+            "family_name" => self.family_name = Some(clear(value, "name.familyName")?),
+            "external_id" => self.external_id = Some(clear(value, "externalId")?),
+            "user_name" if remove => return Err(error("mutability", "userName can't be removed")),
+            "user_name" => {
+                let email = match value {
+                    Value::Array(items) => items
+                        .first()
+                        .and_then(|i| i.get("value"))
+                        .cloned()
+                        .unwrap_or(Value::Null),
+                    Value::Object(o) => o.get("value").cloned().unwrap_or(Value::Null),
+                    other => other.clone(),
+                };
+                self.user_name = Some(
+                    text(&email, "userName")?
+                        .ok_or_else(|| error("invalidValue", "userName is required"))?,
+                );
+            }
+            "name" => {
+                for (k, v) in value.as_object().into_iter().flatten() {
+                    match k.to_ascii_lowercase().as_str() {
+                        "givenname" => self.set("given_name", v, remove)?,
+                        "familyname" => self.set("family_name", v, remove)?,
+                        "formatted" => self.set("display_name", v, remove)?,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {
+                return Err(error(
+                    "invalidPath",
+                    format!("{target} can't be changed here"),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// A value without a path: an object of attributes (`{"active": false}`).
+    fn set_object(&mut self, value: &Value, remove: bool) -> Result<(), PatchError> {
+        let Some(fields) = value.as_object() else {
+            return Err(error(
+                "invalidValue",
+                "An operation without a path needs an object value",
+            ));
+        };
+        for (k, v) in fields {
+            // Attributes the console doesn't keep (locale, title, …) are left alone.
+            let t = match k.to_ascii_lowercase().as_str() {
+                "schemas" | "id" | "meta" => continue,
+                "name" => "name",
+                _ => match target(k) {
+                    Ok(t) => t,
+                    Err(_) => continue,
+                },
+            };
+            self.set(t, v, remove)?;
+        }
+        Ok(())
+    }
+}
+
+/// A PatchOp body's changes.
+pub fn patch(body: &Value) -> Result<UserChanges, PatchError> {
+    let ops = body
+        .get("Operations")
+        .or_else(|| body.get("operations"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| error("invalidSyntax", "A PATCH needs Operations"))?;
+    let mut changes = UserChanges::default();
+    for op in ops {
+        let kind = op
+            .get("op")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let remove = match kind.as_str() {
+            "add" | "replace" => false,
+            "remove" => true,
+            _ => return Err(error("invalidSyntax", "op must be add, replace or remove")),
+        };
+        let value = op.get("value").cloned().unwrap_or(Value::Null);
+        match op.get("path").and_then(Value::as_str) {
+            Some(path) => changes.set(target(path)?, &value, remove)?,
+            None if remove => return Err(error("noTarget", "A remove needs a path")),
+            None => changes.set_object(&value, false)?,
+        }
+    }
+    Ok(changes)
+}
+
+/// A PUT's changes: the whole user (attributes left out are cleared; `active` left out
+/// stays as it is).
+pub fn replace(body: &Value) -> Result<UserChanges, PatchError> {
+    if !body.is_object() {
+        return Err(error("invalidSyntax", "A PUT needs a User object"));
+    }
+    let mut changes = UserChanges {
+        display_name: Some(None),
+        given_name: Some(None),
+        family_name: Some(None),
+        external_id: Some(None),
+        ..UserChanges::default()
+    };
+    changes.set_object(body, false)?;
+    Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn entra_and_okta_patches_are_read() {
+        // Entra ID: capitalized op, a boolean as a string.
+        let c = patch(&json!({ "schemas": [PATCH_SCHEMA], "Operations": [
+            { "op": "Replace", "path": "active", "value": "False" },
+            { "op": "Add", "path": "emails[type eq \"work\"].value", "value": "New@Example.com" },
+            { "op": "replace", "path": "name.givenName", "value": "Ann" },
+            { "op": "Remove", "path": "externalId" },
+        ]}))
+        .unwrap();
+        assert_eq!(c.active, Some(false));
+        assert_eq!(c.user_name.as_deref(), Some("New@Example.com"));
+        assert_eq!(c.given_name, Some(Some("Ann".into())));
+        assert_eq!(c.external_id, Some(None));
+        // Okta: an operation without a path.
+        let c = patch(&json!({ "Operations": [{ "op": "replace", "value": { "active": false, "displayName": "A L" } }]})).unwrap();
+        assert_eq!(
+            (c.active, c.display_name),
+            (Some(false), Some(Some("A L".into())))
+        );
+        // Okta's PUT deactivation.
+        let c = replace(&json!({ "userName": "ann@example.com", "active": false, "name": { "givenName": "Ann" }, "emails": [{ "value": "ann@example.com", "primary": true }] })).unwrap();
+        assert_eq!(c.active, Some(false));
+        assert_eq!(c.given_name, Some(Some("Ann".into())));
+        assert_eq!(c.family_name, Some(None));
+        assert_eq!(c.user_name.as_deref(), Some("ann@example.com"));
+    }
+
+    #[test]
+    fn bad_patches_say_which_scim_error() {
+        let kind = |body: Value| patch(&body).unwrap_err().scim_type;
+        assert_eq!(kind(json!({})), "invalidSyntax");
+        assert_eq!(
+            kind(json!({ "Operations": [{ "op": "move", "path": "active" }] })),
+            "invalidSyntax"
+        );
+        assert_eq!(
+            kind(json!({ "Operations": [{ "op": "replace", "path": "password", "value": "x" }] })),
+            "invalidPath"
+        );
+        assert_eq!(
+            kind(
+                json!({ "Operations": [{ "op": "replace", "path": "active", "value": "maybe" }] })
+            ),
+            "invalidValue"
+        );
+        assert_eq!(
+            kind(json!({ "Operations": [{ "op": "remove" }] })),
+            "noTarget"
+        );
+        assert_eq!(
+            kind(json!({ "Operations": [{ "op": "remove", "path": "active" }] })),
+            "mutability"
+        );
+    }
+}
