@@ -1,7 +1,7 @@
 //! SCIM 2.0 over HTTP (RFC 7643/7644; docs/rules/scim.md): bearer tokens, the error shape
 //! of RFC 7644 §3.12 (one mapping of refusals to statuses, here), and the service provider's
-//! configuration, reading users (one, or lists by filter), changing them (PATCH, PUT) and
-//! deprovisioning them (DELETE). Creating users and Groups come next; what isn't built yet is
+//! configuration, users: created (POST), read (one, or lists by filter), changed (PATCH, PUT)
+//! and deprovisioned (DELETE). Groups come next; what isn't built yet is
 //! said so in the configuration, not pretended.
 
 use crate::scim_schema;
@@ -29,7 +29,7 @@ pub fn router(service: Service) -> Router {
         .route("/scim/v2/ResourceTypes/{id}", get(resource_type))
         .route("/scim/v2/Schemas", get(schemas))
         .route("/scim/v2/Schemas/{id}", get(schema))
-        .route("/scim/v2/Users", get(list_users))
+        .route("/scim/v2/Users", get(list_users).post(create_user))
         .route(
             "/scim/v2/Users/{id}",
             get(get_user)
@@ -61,6 +61,18 @@ impl ScimError {
     /// The service's error as SCIM says it.
     pub fn from_service(e: ServiceError) -> ScimError {
         match e {
+            ServiceError::Invalid(fields)
+                if fields
+                    .0
+                    .iter()
+                    .any(|f| f.reason == Some(Refusal::EmailTaken)) =>
+            {
+                ScimError::new(
+                    StatusCode::CONFLICT,
+                    Some("uniqueness"),
+                    Refusal::EmailTaken.to_string(),
+                )
+            }
             ServiceError::Invalid(fields) => {
                 let detail: Vec<String> = fields.0.iter().map(|f| f.message.clone()).collect();
                 // The field names the kind of mistake (an identifier, never the words).
@@ -268,6 +280,27 @@ async fn patch_user(
         .await
         .map_err(ScimError::from_service)?;
     Ok(scim_json(&user))
+}
+
+/// POST: a new user (201, its location).
+async fn create_user(
+    State(service): State<Service>,
+    Caller(caller, meta): Caller,
+    body: axum::body::Bytes,
+) -> Result<Response, ScimError> {
+    let changes = scim_patch::replace(&json_body(&body)?)?;
+    let user = service
+        .scim_create_user(&caller, &changes, &meta)
+        .await
+        .map_err(ScimError::from_service)?;
+    let mut response = (StatusCode::CREATED, scim_json(&user)).into_response();
+    if let Some(v) = user["meta"]["location"]
+        .as_str()
+        .and_then(|l| HeaderValue::from_str(l).ok())
+    {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
 }
 
 /// PUT: the whole user (Okta deactivates with it).

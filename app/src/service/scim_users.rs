@@ -219,3 +219,49 @@ impl Service {
         row.ok_or_else(|| ServiceError::from(Refusal::UserNotFound { id: id.to_string() }))
     }
 }
+
+impl Service {
+    /// POST: a new user from the User resource — the token's Add users (one at a time):
+    /// Media Library user over every environment, invited (by an SSO invitation while SAML
+    /// is on), disabled at once when `active` is false; names and `externalId` as given.
+    pub async fn scim_create_user(
+        &self,
+        caller: &ScimCaller,
+        changes: &crate::domain::scim_patch::UserChanges,
+        meta: &super::RequestMeta,
+    ) -> ServiceResult<Value> {
+        let principal = caller.principal();
+        let Some(email) = changes.user_name.clone() else {
+            return Err(invalid("userName", "userName (the email) is required"));
+        };
+        let input = super::AddUsersInput {
+            emails: vec![email],
+            names: vec![changes.display_name.clone().flatten().unwrap_or_default()],
+            role: crate::domain::Role::MediaLibraryUser.api_str().to_string(),
+            all_environments: true,
+            environment_ids: Vec::new(),
+            group_ids: Vec::new(),
+            media_library: crate::domain::MediaLibraryOptions::default(),
+            sso_invitation_only: true,
+        };
+        let enabled = changes.active != Some(false);
+        let (mut tx, created, records) = self
+            .add_users_open(&principal, &input, enabled, meta)
+            .await?;
+        let Some(id) = created.first().cloned() else {
+            tx.finish().await?;
+            return Err(invalid("userName", "userName (the email) is required"));
+        };
+        let now = self.now();
+        let first = changes.given_name.clone().flatten();
+        let last = changes.family_name.clone().flatten();
+        let name = changes.display_name.clone().flatten();
+        tx.set_user_names(&id, name.as_deref(), first.as_deref(), last.as_deref(), now)
+            .await?;
+        let external = changes.external_id.clone().flatten();
+        tx.set_user_external_id(&id, external.as_deref(), now)
+            .await?;
+        super::user_add::commit_all(tx, &records).await?;
+        self.scim_user(caller, &id).await
+    }
+}

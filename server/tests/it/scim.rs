@@ -465,3 +465,81 @@ async fn patch_put_and_delete_change_users_as_the_row_menu_does() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn post_creates_an_invited_user_and_a_taken_email_is_a_conflict() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    let (_, token) = app
+        .service
+        .create_scim_token_as_operator(None, "Okta")
+        .await
+        .unwrap();
+    let body = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "dee@example.com", "externalId": "okta-dee",
+        "name": { "givenName": "Dee", "familyName": "Ray" }, "displayName": "Dee Ray",
+        "emails": [{ "value": "dee@example.com", "type": "work", "primary": true }], "active": true,
+    });
+    let r = app
+        .scim_send(&token, "POST", "/scim/v2/Users", Some(body.clone()))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let user = r.json();
+    assert_eq!(user["userName"], "dee@example.com");
+    assert_eq!(user["externalId"], "okta-dee");
+    assert_eq!(user["name"]["familyName"], "Ray");
+    assert!(r.headers[http::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .ends_with(user["id"].as_str().unwrap()));
+    // Found by Okta's lookup; invited by email (SAML is off: to set a password).
+    let found = app
+        .scim_send(
+            &token,
+            "GET",
+            &format!(
+                "/scim/v2/Users?filter={}",
+                encode(r#"userName eq "dee@example.com""#)
+            ),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(found["totalResults"], 1);
+    assert_eq!(app.newest_email("dee@example.com").await.kind, "invitation");
+    let listed = app
+        .call("users", &[("search", "dee@")], Some(&admin))
+        .await
+        .json();
+    assert_eq!(listed["users"][0]["role"], "media_library_user");
+    assert_eq!(listed["users"][0]["status"], "pending");
+
+    // The same email again: 409 uniqueness, nothing created. No userName: 400.
+    let r = app
+        .scim_send(&token, "POST", "/scim/v2/Users", Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["scimType"], "uniqueness");
+    let r = app
+        .scim_send(
+            &token,
+            "POST",
+            "/scim/v2/Users",
+            Some(serde_json::json!({ "displayName": "Nobody" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // Created inactive: added disabled, no invitation.
+    let r = app
+        .scim_send(
+            &token,
+            "POST",
+            "/scim/v2/Users",
+            Some(serde_json::json!({ "userName": "eve@example.com", "active": "False" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["active"], false);
+    assert_eq!(app.emails_to("eve@example.com").await, 0);
+}
