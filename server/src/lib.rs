@@ -12,6 +12,7 @@ pub mod provisioning;
 pub mod router;
 pub mod saml;
 pub mod scim;
+mod scim_groups;
 pub mod scim_schema;
 pub mod secret_key;
 pub mod users_export;

@@ -37,6 +37,17 @@ pub fn router(service: Service) -> Router {
                 .put(put_user)
                 .delete(delete_user),
         )
+        .route(
+            "/scim/v2/Groups",
+            get(crate::scim_groups::list).post(crate::scim_groups::create),
+        )
+        .route(
+            "/scim/v2/Groups/{id}",
+            get(crate::scim_groups::one)
+                .patch(crate::scim_groups::patch)
+                .put(crate::scim_groups::put)
+                .delete(crate::scim_groups::delete),
+        )
         .route("/scim/v2/{*rest}", axum::routing::any(not_found))
         .with_state(service)
 }
@@ -50,7 +61,11 @@ pub struct ScimError {
 }
 
 impl ScimError {
-    fn new(status: StatusCode, scim_type: Option<&'static str>, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        status: StatusCode,
+        scim_type: Option<&'static str>,
+        detail: impl Into<String>,
+    ) -> Self {
         ScimError {
             status,
             scim_type,
@@ -98,7 +113,7 @@ impl ScimError {
         let status = StatusCode::from_u16(app::api::ConsoleError::Refused(r.clone()).status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let scim_type = match r {
-            Refusal::EmailTaken => Some("uniqueness"),
+            Refusal::EmailTaken | Refusal::GroupNameTaken => Some("uniqueness"),
             _ => None,
         };
         ScimError::new(status, scim_type, r.to_string())
@@ -126,7 +141,7 @@ impl IntoResponse for ScimError {
     }
 }
 
-fn scim_json(v: &Value) -> Response {
+pub(crate) fn scim_json(v: &Value) -> Response {
     ([(header::CONTENT_TYPE, MEDIA_TYPE)], v.to_string()).into_response()
 }
 
@@ -199,14 +214,14 @@ async fn service_provider_config(State(service): State<Service>, _caller: Caller
 
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct ListParams {
-    filter: Option<String>,
-    start_index: Option<String>,
-    count: Option<String>,
+pub(crate) struct ListParams {
+    pub(crate) filter: Option<String>,
+    pub(crate) start_index: Option<String>,
+    pub(crate) count: Option<String>,
 }
 
 /// A positive whole number parameter (RFC 7644 §3.4.2.4: below 1 is 1; `count` 0 is allowed).
-fn whole(v: &Option<String>, default: i64, field: &str) -> Result<i64, ScimError> {
+pub(crate) fn whole(v: &Option<String>, default: i64, field: &str) -> Result<i64, ScimError> {
     match v.as_deref().map(str::trim) {
         None | Some("") => Ok(default),
         Some(s) => s.parse::<i64>().map_err(|_| {
@@ -230,13 +245,18 @@ async fn list_users(
         .scim_users(&caller, p.filter.as_deref(), start, count)
         .await
         .map_err(ScimError::from_service)?;
-    Ok(scim_json(&json!({
+    Ok(list_response(page))
+}
+
+/// A page as SCIM's ListResponse.
+pub(crate) fn list_response(page: app::service::ScimPage) -> Response {
+    scim_json(&json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
         "totalResults": page.total,
         "startIndex": page.start_index,
         "itemsPerPage": page.resources.len(),
         "Resources": page.resources,
-    })))
+    }))
 }
 
 async fn get_user(
@@ -258,7 +278,7 @@ impl From<PatchError> for ScimError {
 }
 
 /// A JSON body, whatever its media type says (`application/scim+json` or `application/json`).
-fn json_body(bytes: &[u8]) -> Result<Value, ScimError> {
+pub(crate) fn json_body(bytes: &[u8]) -> Result<Value, ScimError> {
     serde_json::from_slice(bytes).map_err(|_| {
         ScimError::new(
             StatusCode::BAD_REQUEST,
@@ -340,9 +360,12 @@ fn base(service: &Service) -> String {
 }
 
 async fn resource_types(State(service): State<Service>, _caller: Caller) -> Response {
-    scim_json(&scim_schema::list(vec![scim_schema::user_resource_type(
-        &base(&service),
-    )]))
+    let base = base(&service);
+    let types = ["User", "Group"]
+        .into_iter()
+        .filter_map(|n| scim_schema::resource_type(&base, n))
+        .collect();
+    scim_json(&scim_schema::list(types))
 }
 
 async fn resource_type(
@@ -350,16 +373,18 @@ async fn resource_type(
     _caller: Caller,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, ScimError> {
-    match id.as_str() {
-        "User" => Ok(scim_json(&scim_schema::user_resource_type(&base(&service)))),
-        _ => Err(not_found().await),
+    match scim_schema::resource_type(&base(&service), &id) {
+        Some(t) => Ok(scim_json(&t)),
+        None => Err(not_found().await),
     }
 }
 
 async fn schemas(State(service): State<Service>, _caller: Caller) -> Response {
-    scim_json(&scim_schema::list(vec![scim_schema::user_schema(&base(
-        &service,
-    ))]))
+    let base = base(&service);
+    scim_json(&scim_schema::list(vec![
+        scim_schema::user_schema(&base),
+        scim_schema::group_schema(&base),
+    ]))
 }
 
 async fn schema(
@@ -369,6 +394,7 @@ async fn schema(
 ) -> Result<Response, ScimError> {
     match id.as_str() {
         scim_schema::USER_SCHEMA => Ok(scim_json(&scim_schema::user_schema(&base(&service)))),
+        scim_schema::GROUP_SCHEMA => Ok(scim_json(&scim_schema::group_schema(&base(&service)))),
         _ => Err(not_found().await),
     }
 }

@@ -1,9 +1,10 @@
 //! SCIM's discovery documents (RFC 7643 §6, §7): the resource types served and the schema of
-//! their attributes — the User as the console holds it. Groups join when they are served.
+//! their attributes — the User and the Group as the console holds them.
 
 use serde_json::{json, Value};
 
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
 /// An attribute's definition.
 fn attribute(name: &str, kind: &str, description: &str, extra: Value) -> Value {
@@ -62,20 +63,50 @@ pub fn user_schema(base: &str) -> Value {
     })
 }
 
-/// The User resource type.
-pub fn user_resource_type(base: &str) -> Value {
+/// The Group schema: a name and members (users).
+pub fn group_schema(base: &str) -> Value {
     json!({
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
-        "id": "User",
-        "name": "User",
-        "endpoint": "/Users",
-        "description": "A user of the console's account",
-        "schema": USER_SCHEMA,
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+        "id": GROUP_SCHEMA,
+        "name": "Group",
+        "description": "A user group of the console's account",
+        "attributes": [
+            attribute("displayName", "string", "The group's name, unique in the account",
+                json!({ "required": true, "uniqueness": "server" })),
+            attribute("members", "complex", "The group's users", json!({
+                "multiValued": true,
+                "subAttributes": [
+                    attribute("value", "string", "The user's id", json!({ "caseExact": true })),
+                    attribute("display", "string", "The user's email", json!({ "mutability": "readOnly" })),
+                ],
+            })),
+        ],
         "meta": {
-            "resourceType": "ResourceType",
-            "location": format!("{base}/scim/v2/ResourceTypes/User"),
+            "resourceType": "Schema",
+            "location": format!("{base}/scim/v2/Schemas/{GROUP_SCHEMA}"),
         },
     })
+}
+
+/// A resource type: `User` or `Group`.
+pub fn resource_type(base: &str, name: &str) -> Option<Value> {
+    let (schema, description) = match name {
+        "User" => (USER_SCHEMA, "A user of the console's account"),
+        "Group" => (GROUP_SCHEMA, "A user group of the console's account"),
+        _ => return None,
+    };
+    Some(json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+        "id": name,
+        "name": name,
+        "endpoint": format!("/{name}s"),
+        "description": description,
+        "schema": schema,
+        "meta": {
+            "resourceType": "ResourceType",
+            "location": format!("{base}/scim/v2/ResourceTypes/{name}"),
+        },
+    }))
 }
 
 /// A list of discovery documents (RFC 7644 §4: a ListResponse, not paged).

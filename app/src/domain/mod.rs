@@ -25,6 +25,7 @@ pub mod role;
 pub mod saml;
 pub mod scim_eval;
 pub mod scim_filter;
+pub mod scim_group_patch;
 pub mod scim_patch;
 pub mod settings;
 pub mod sharing;

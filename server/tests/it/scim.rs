@@ -74,8 +74,9 @@ async fn a_token_opens_scim_and_nothing_else_does() {
         .scim(Some(&token), "/scim/v2/ResourceTypes")
         .await
         .json();
-    assert_eq!(types["totalResults"], 1);
+    assert_eq!(types["totalResults"], 2);
     assert_eq!(types["Resources"][0]["endpoint"], "/Users");
+    assert_eq!(types["Resources"][1]["endpoint"], "/Groups");
     let schema_id = types["Resources"][0]["schema"]
         .as_str()
         .unwrap()
@@ -542,4 +543,118 @@ async fn post_creates_an_invited_user_and_a_taken_email_is_a_conflict() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()["active"], false);
     assert_eq!(app.emails_to("eve@example.com").await, 0);
+}
+
+#[tokio::test]
+async fn groups_are_created_read_and_their_members_synced() {
+    let app = TestApp::with_account().await;
+    let admin = app.admin_token().await;
+    let r = app
+        .add_users(&admin, &["ann@example.com", "bo@example.com"], "reports")
+        .await;
+    let ids: Vec<String> = serde_json::from_str(&r.body).unwrap();
+    let (ann, bo) = (ids[0].clone(), ids[1].clone());
+    let (_, token) = app
+        .service
+        .create_scim_token_as_operator(None, "Okta")
+        .await
+        .unwrap();
+
+    let r = app
+        .scim_send(
+            &token,
+            "POST",
+            "/scim/v2/Groups",
+            Some(serde_json::json!({
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                "displayName": "Editors", "members": [{ "value": ann }],
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let group = r.json();
+    let gid = group["id"].as_str().unwrap().to_string();
+    assert_eq!(group["members"][0]["value"], ann);
+    assert_eq!(group["members"][0]["display"], "ann@example.com");
+    // The Groups page sees it.
+    let page = app.call("groups", &[], Some(&admin)).await.json();
+    assert!(page
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["name"] == "Editors" && g["member_count"] == 1));
+
+    // Entra ID's member patches: add Bo, remove Ann, rename.
+    let path = format!("/scim/v2/Groups/{gid}");
+    let r = app
+        .scim_send(
+            &token,
+            "PATCH",
+            &path,
+            Some(serde_json::json!({ "Operations": [
+                { "op": "Add", "path": "members", "value": [{ "value": bo }] },
+                { "op": "Remove", "path": format!("members[value eq \"{ann}\"]") },
+                { "op": "Replace", "path": "displayName", "value": "Video editors" },
+            ]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let group = r.json();
+    assert_eq!(group["displayName"], "Video editors");
+    let members: Vec<&str> = group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, vec![bo.as_str()]);
+
+    // Looked up by name; PUT sets members exactly; a bad member changes nothing.
+    let found = app
+        .scim_send(
+            &token,
+            "GET",
+            &format!(
+                "/scim/v2/Groups?filter={}",
+                encode(r#"displayName eq "video editors""#)
+            ),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(found["totalResults"], 1);
+    let r = app
+        .scim_send(&token, "PUT", &path, Some(serde_json::json!({ "displayName": "Video editors", "members": [{ "value": ann }, { "value": bo }] })))
+        .await;
+    assert_eq!(r.json()["members"].as_array().unwrap().len(), 2);
+    let r = app
+        .scim_send(
+            &token,
+            "POST",
+            "/scim/v2/Groups",
+            Some(
+                serde_json::json!({ "displayName": "Ghosts", "members": [{ "value": "nobody" }] }),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let page = app.call("groups", &[], Some(&admin)).await.json();
+    assert!(
+        !page
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "Ghosts"),
+        "nothing created"
+    );
+
+    // Deleted.
+    assert_eq!(
+        app.scim_send(&token, "DELETE", &path, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.scim_send(&token, "GET", &path, None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -1,0 +1,155 @@
+//! SCIM's groups (docs/rules/scim.md#groups): the account's user groups, read, created,
+//! renamed, their members added, removed or replaced, deleted — as the token's principal
+//! through the Groups page's own actions (`groups.manage`, each audited).
+
+use super::scim_tokens::ScimCaller;
+use super::scim_users::ScimPage;
+use super::{RequestMeta, Service, ServiceError, ServiceResult};
+use crate::domain::format::iso;
+use crate::domain::group::{GroupMember, GroupSummary};
+use crate::domain::scim_eval::matches;
+use crate::domain::scim_filter::parse;
+use crate::domain::scim_group_patch::GroupChanges;
+use crate::domain::FieldErrors;
+use serde_json::{json, Value};
+
+impl Service {
+    fn scim_group_resource(&self, group: &GroupSummary, members: &[GroupMember]) -> Value {
+        let base = self.config().public_url.trim_end_matches('/').to_string();
+        json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "id": group.id,
+            "displayName": group.name,
+            "members": members.iter().map(|m| json!({
+                "value": m.id, "display": m.email, "$ref": format!("{base}/scim/v2/Users/{}", m.id),
+            })).collect::<Vec<_>>(),
+            "meta": {
+                "resourceType": "Group",
+                "created": iso(group.created_at),
+                "lastModified": iso(group.updated_at),
+                "location": format!("{base}/scim/v2/Groups/{}", group.id),
+                "version": format!("W/\"{}\"", group.updated_at),
+            },
+        })
+    }
+
+    /// The groups `filter` matches (all without one), paged. An account's groups are few:
+    /// they are read whole and matched.
+    pub async fn scim_groups(
+        &self,
+        caller: &ScimCaller,
+        filter: Option<&str>,
+        start_index: i64,
+        count: i64,
+        meta: &RequestMeta,
+    ) -> ServiceResult<ScimPage> {
+        let filter = match filter.map(str::trim).filter(|f| !f.is_empty()) {
+            Some(text) => Some(parse(text).map_err(|e| {
+                let mut f = FieldErrors::new();
+                f.add("filter", e.to_string());
+                ServiceError::Invalid(f)
+            })?),
+            None => None,
+        };
+        let all = self.groups_with_members(&caller.principal(), meta).await?;
+        let matching: Vec<Value> = all
+            .iter()
+            .map(|(g, m)| self.scim_group_resource(g, m))
+            .filter(|v| filter.as_ref().is_none_or(|f| matches(f, v)))
+            .collect();
+        let start_index = start_index.max(1);
+        Ok(ScimPage {
+            total: matching.len() as i64,
+            resources: matching
+                .into_iter()
+                .skip(usize::try_from(start_index - 1).unwrap_or(usize::MAX))
+                .take(usize::try_from(count.clamp(0, super::SCIM_MAX_COUNT)).unwrap_or(0))
+                .collect(),
+            start_index,
+        })
+    }
+
+    pub async fn scim_group(
+        &self,
+        caller: &ScimCaller,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Value> {
+        let detail = self.group(&caller.principal(), id, meta).await?;
+        Ok(self.scim_group_resource(&detail.group, &detail.members))
+    }
+
+    /// POST: a group with its members.
+    pub async fn scim_create_group(
+        &self,
+        caller: &ScimCaller,
+        changes: &GroupChanges,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Value> {
+        let principal = caller.principal();
+        let name = changes.display_name.clone().unwrap_or_default();
+        let members = changes.members.clone().unwrap_or_default();
+        // Every member is a live user of the account before anything is created.
+        for id in &members {
+            self.scim_user(caller, id).await?;
+        }
+        let group = self.create_group(&principal, &name, meta).await?;
+        if !members.is_empty() {
+            self.add_group_members(&principal, &group.id, &members, meta)
+                .await?;
+        }
+        self.scim_group(caller, &group.id, meta).await
+    }
+
+    /// PATCH or PUT: renamed, members added and removed, or replaced.
+    pub async fn scim_update_group(
+        &self,
+        caller: &ScimCaller,
+        id: &str,
+        changes: &GroupChanges,
+        meta: &RequestMeta,
+    ) -> ServiceResult<Value> {
+        let principal = caller.principal();
+        let detail = self.group(&principal, id, meta).await?;
+        if let Some(name) = changes
+            .display_name
+            .as_deref()
+            .filter(|n| *n != detail.group.name)
+        {
+            self.rename_group(&principal, id, name, meta).await?;
+        }
+        let (mut add, mut remove) = (changes.add.clone(), changes.remove.clone());
+        if let Some(wanted) = &changes.members {
+            remove.extend(
+                detail
+                    .members
+                    .iter()
+                    .filter(|m| !wanted.contains(&m.id))
+                    .map(|m| m.id.clone()),
+            );
+            add.extend(
+                wanted
+                    .iter()
+                    .filter(|w| !detail.members.iter().any(|m| &m.id == *w))
+                    .cloned(),
+            );
+        }
+        if !add.is_empty() {
+            self.add_group_members(&principal, id, &add, meta).await?;
+        }
+        if !remove.is_empty() {
+            self.remove_group_members(&principal, id, &remove, meta)
+                .await?;
+        }
+        self.scim_group(caller, id, meta).await
+    }
+
+    pub async fn scim_delete_group(
+        &self,
+        caller: &ScimCaller,
+        id: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        self.delete_group(&caller.principal(), id, meta).await
+    }
+}
