@@ -77,18 +77,8 @@ fn filtered_member(path: &str) -> Result<Option<String>, PatchError> {
 
 /// A PatchOp body's changes to a group.
 pub fn patch(body: &Value) -> Result<GroupChanges, PatchError> {
-    let ops = body
-        .get("Operations")
-        .or_else(|| body.get("operations"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| error("invalidSyntax", "A PATCH needs Operations"))?;
     let mut c = GroupChanges::default();
-    for op in ops {
-        let kind = op
-            .get("op")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+    for (kind, op) in super::scim_patch::operations(body)? {
         let value = op.get("value").cloned().unwrap_or(Value::Null);
         let path = op.get("path").and_then(Value::as_str);
         match (kind.as_str(), path) {

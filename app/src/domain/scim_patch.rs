@@ -154,20 +154,26 @@ impl UserChanges {
     }
 }
 
-/// A PatchOp body's changes.
-pub fn patch(body: &Value) -> Result<UserChanges, PatchError> {
+/// A PatchOp body's operations, each with its `op` lower-cased (Entra ID capitalizes it).
+pub fn operations(body: &Value) -> Result<Vec<(String, &Value)>, PatchError> {
     let ops = body
         .get("Operations")
         .or_else(|| body.get("operations"))
         .and_then(Value::as_array)
         .ok_or_else(|| error("invalidSyntax", "A PATCH needs Operations"))?;
+    Ok(ops
+        .iter()
+        .map(|op| {
+            let kind = op.get("op").and_then(Value::as_str).unwrap_or_default();
+            (kind.to_ascii_lowercase(), op)
+        })
+        .collect())
+}
+
+/// A PatchOp body's changes.
+pub fn patch(body: &Value) -> Result<UserChanges, PatchError> {
     let mut changes = UserChanges::default();
-    for op in ops {
-        let kind = op
-            .get("op")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+    for (kind, op) in operations(body)? {
         let remove = match kind.as_str() {
             "add" | "replace" => false,
             "remove" => true,

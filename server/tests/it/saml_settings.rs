@@ -173,30 +173,7 @@ fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
 async fn server_saml_set_and_off_apply_the_pages_checks() {
     let idp = Idp::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut bootstrap = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args([
-            "bootstrap",
-            "--account-name",
-            "Acme",
-            "--email",
-            ADMIN_EMAIL,
-            "--plan",
-            "enterprise",
-        ])
-        .env("CONSOLE_DATA_DIR", dir.path())
-        .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    bootstrap
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
-        .unwrap();
-    assert!(bootstrap.wait().unwrap().success());
+    bootstrap_with_cli(dir.path(), "enterprise");
 
     let without_cert = dir.path().join("no-cert.xml");
     std::fs::write(&without_cert, idp.metadata(false).await).unwrap();

@@ -127,28 +127,7 @@ async fn a_token_opens_scim_and_nothing_else_does() {
 #[test]
 fn server_scim_token_create_prints_the_token_once() {
     let dir = tempfile::tempdir().unwrap();
-    let mut bootstrap = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args([
-            "bootstrap",
-            "--account-name",
-            "Acme",
-            "--email",
-            ADMIN_EMAIL,
-        ])
-        .env("CONSOLE_DATA_DIR", dir.path())
-        .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    bootstrap
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
-        .unwrap();
-    assert!(bootstrap.wait().unwrap().success());
+    bootstrap_with_cli(dir.path(), "plus");
     let run = |name: &str| {
         Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["scim-token", "create", "--name", name])

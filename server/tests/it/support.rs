@@ -438,3 +438,31 @@ pub async fn foreign_environment(dir: &std::path::Path) -> String {
     pool.close().await;
     foreign
 }
+
+/// Creates the account with `server bootstrap` in `dir` (the root user's password on stdin).
+pub fn bootstrap_with_cli(dir: &std::path::Path, plan: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "bootstrap",
+            "--account-name",
+            "Acme",
+            "--email",
+            ADMIN_EMAIL,
+            "--plan",
+            plan,
+        ])
+        .env("CONSOLE_DATA_DIR", dir)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("server binary");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
+        .expect("password");
+    assert!(child.wait().expect("bootstrap").success());
+}
