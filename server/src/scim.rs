@@ -218,6 +218,26 @@ pub(crate) struct ListParams {
     pub(crate) filter: Option<String>,
     pub(crate) start_index: Option<String>,
     pub(crate) count: Option<String>,
+    #[serde(flatten)]
+    pub(crate) shown: Shown,
+}
+
+/// `attributes` / `excludedAttributes` (RFC 7644 §3.9).
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Shown {
+    attributes: Option<String>,
+    excluded_attributes: Option<String>,
+}
+
+impl Shown {
+    pub(crate) fn apply(&self, resource: &Value) -> Value {
+        app::domain::scim_eval::project(
+            resource,
+            self.attributes.as_deref(),
+            self.excluded_attributes.as_deref(),
+        )
+    }
 }
 
 /// A positive whole number parameter (RFC 7644 §3.4.2.4: below 1 is 1; `count` 0 is allowed).
@@ -245,17 +265,18 @@ async fn list_users(
         .scim_users(&caller, p.filter.as_deref(), start, count)
         .await
         .map_err(ScimError::from_service)?;
-    Ok(list_response(page))
+    Ok(list_response(page, &p.shown))
 }
 
-/// A page as SCIM's ListResponse.
-pub(crate) fn list_response(page: app::service::ScimPage) -> Response {
+/// A page as SCIM's ListResponse, each resource shown as asked.
+pub(crate) fn list_response(page: app::service::ScimPage, shown: &Shown) -> Response {
+    let resources: Vec<Value> = page.resources.iter().map(|r| shown.apply(r)).collect();
     scim_json(&json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
         "totalResults": page.total,
         "startIndex": page.start_index,
-        "itemsPerPage": page.resources.len(),
-        "Resources": page.resources,
+        "itemsPerPage": resources.len(),
+        "Resources": resources,
     }))
 }
 
@@ -263,12 +284,13 @@ async fn get_user(
     State(service): State<Service>,
     Caller(caller, _): Caller,
     axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::Query(shown): axum::extract::Query<Shown>,
 ) -> Result<Response, ScimError> {
     let user = service
         .scim_user(&caller, &id)
         .await
         .map_err(ScimError::from_service)?;
-    Ok(scim_json(&user))
+    Ok(scim_json(&shown.apply(&user)))
 }
 
 impl From<PatchError> for ScimError {

@@ -1,7 +1,9 @@
 //! SCIM's `/Groups` (docs/rules/scim.md#groups): the account's user groups, read and changed
 //! through the service as the token's principal.
 
-use crate::scim::{json_body, list_response, scim_json, whole, Caller, ListParams, ScimError};
+use crate::scim::{
+    json_body, list_response, scim_json, whole, Caller, ListParams, ScimError, Shown,
+};
 use app::domain::scim_group_patch;
 use app::service::Service;
 use axum::extract::{Path, Query, State};
@@ -19,19 +21,20 @@ pub(crate) async fn list(
         .scim_groups(&caller, p.filter.as_deref(), start, count, &meta)
         .await
         .map_err(ScimError::from_service)?;
-    Ok(list_response(page))
+    Ok(list_response(page, &p.shown))
 }
 
 pub(crate) async fn one(
     State(service): State<Service>,
     Caller(caller, meta): Caller,
     Path(id): Path<String>,
+    Query(shown): Query<Shown>,
 ) -> Result<Response, ScimError> {
     let group = service
         .scim_group(&caller, &id, &meta)
         .await
         .map_err(ScimError::from_service)?;
-    Ok(scim_json(&group))
+    Ok(scim_json(&shown.apply(&group)))
 }
 
 /// POST: a group with its members (201, its location).

@@ -264,3 +264,92 @@ mod tests {
         }
     }
 }
+
+/// `attributes` / `excludedAttributes` (RFC 7644 §3.9): the resource with only the named
+/// attributes (or without the excluded ones). `id` and `schemas` always stay; names may carry a
+/// sub-attribute (`name.givenName`) or the schema's URN, and are compared case-insensitively.
+pub fn project(resource: &Value, attributes: Option<&str>, excluded: Option<&str>) -> Value {
+    let names = |list: Option<&str>| -> Vec<(String, Option<String>)> {
+        list.unwrap_or_default()
+            .split(',')
+            .filter_map(|raw| super::scim_filter::attr_path(raw.trim()).ok())
+            .map(|p| (p.attr, p.sub))
+            .collect()
+    };
+    let (keep, drop) = (names(attributes), names(excluded));
+    let Some(object) = resource.as_object() else {
+        return resource.clone();
+    };
+    let mut out = serde_json::Map::new();
+    for (key, value) in object {
+        let k = key.to_ascii_lowercase();
+        if k == "id" || k == "schemas" {
+            out.insert(key.clone(), value.clone());
+            continue;
+        }
+        if !keep.is_empty() {
+            let subs: Vec<&String> = keep
+                .iter()
+                .filter(|(a, _)| *a == k)
+                .filter_map(|(_, s)| s.as_ref())
+                .collect();
+            let whole = keep.iter().any(|(a, s)| *a == k && s.is_none());
+            if whole {
+                out.insert(key.clone(), value.clone());
+            } else if !subs.is_empty() {
+                out.insert(key.clone(), only_subs(value, &subs));
+            }
+            continue;
+        }
+        if drop.iter().any(|(a, s)| *a == k && s.is_none()) {
+            continue;
+        }
+        out.insert(key.clone(), value.clone());
+    }
+    Value::Object(out)
+}
+
+/// A complex value (or each of a multi-valued one) with only these sub-attributes.
+fn only_subs(value: &Value, subs: &[&String]) -> Value {
+    let pick = |v: &Value| match v.as_object() {
+        Some(o) => Value::Object(
+            o.iter()
+                .filter(|(k, _)| subs.iter().any(|s| k.eq_ignore_ascii_case(s)))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        None => v.clone(),
+    };
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(pick).collect()),
+        other => pick(other),
+    }
+}
+
+#[cfg(test)]
+mod projection_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn attributes_keep_and_excluded_attributes_drop() {
+        let ann = json!({ "schemas": ["s"], "id": "u1", "userName": "a@x.com", "active": true,
+            "name": { "givenName": "Ann", "familyName": "Lee" }, "emails": [{ "value": "a@x.com", "type": "work" }] });
+        assert_eq!(
+            project(&ann, Some("userName,name.givenName"), None),
+            json!({ "schemas": ["s"], "id": "u1", "userName": "a@x.com", "name": { "givenName": "Ann" } })
+        );
+        assert_eq!(
+            project(
+                &ann,
+                Some("urn:ietf:params:scim:schemas:core:2.0:User:emails.value"),
+                None
+            ),
+            json!({ "schemas": ["s"], "id": "u1", "emails": [{ "value": "a@x.com" }] })
+        );
+        let without = project(&ann, None, Some("emails,name"));
+        assert!(without.get("emails").is_none() && without.get("name").is_none());
+        assert_eq!(without["userName"], "a@x.com");
+        assert_eq!(project(&ann, None, None), ann);
+    }
+}

@@ -281,6 +281,30 @@ async fn users_are_read_one_by_one_or_by_an_indexed_filter_with_paging() {
     assert_eq!(body["startIndex"], 2);
     assert_eq!(body["itemsPerPage"], 2);
 
+    // attributes / excludedAttributes: id and schemas always stay.
+    let r = list(
+        r#"userName eq "bo@example.com""#,
+        "&attributes=userName,name.givenName",
+    )
+    .await;
+    let bo = r.json()["Resources"][0].clone();
+    assert_eq!(bo["userName"], "bo@example.com");
+    assert!(
+        bo.get("id").is_some() && bo.get("emails").is_none() && bo.get("meta").is_none(),
+        "{bo}"
+    );
+    let r = app
+        .scim(
+            Some(&token),
+            &format!("/scim/v2/Users/{}?excludedAttributes=emails,meta", ids[1]),
+        )
+        .await;
+    let bo = r.json();
+    assert!(
+        bo.get("emails").is_none() && bo.get("meta").is_none() && bo.get("userName").is_some(),
+        "{bo}"
+    );
+
     // One user; another id is SCIM's 404.
     let r = app
         .scim(Some(&token), &format!("/scim/v2/Users/{}", ids[1]))
