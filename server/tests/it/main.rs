@@ -26,6 +26,7 @@ mod saml_idp;
 mod saml_settings;
 mod saml_users;
 mod scim;
+mod scim_resources;
 mod settings;
 mod sharing;
 mod sharing_privacy;
