@@ -300,14 +300,6 @@ impl SamlIdentity {
     }
 }
 
-/// Field errors of a setting the service checks (metadata content, a domain of another
-/// account).
-pub fn field(field: &'static str, message: impl Into<String>) -> FieldErrors {
-    let mut e = FieldErrors::new();
-    e.add(field, message);
-    e
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,6 @@ use crate::domain::group::{GroupMember, GroupSummary};
 use crate::domain::scim_eval::matches;
 use crate::domain::scim_filter::parse;
 use crate::domain::scim_group_patch::GroupChanges;
-use crate::domain::FieldErrors;
 use serde_json::{json, Value};
 
 impl Service {
@@ -44,11 +43,9 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<ScimPage> {
         let filter = match filter.map(str::trim).filter(|f| !f.is_empty()) {
-            Some(text) => Some(parse(text).map_err(|e| {
-                let mut f = FieldErrors::new();
-                f.add("filter", e.to_string());
-                ServiceError::Invalid(f)
-            })?),
+            Some(text) => {
+                Some(parse(text).map_err(|e| ServiceError::invalid("filter", e.to_string()))?)
+            }
             None => None,
         };
         let all = self.groups_with_members(&caller.principal(), meta).await?;

@@ -7,7 +7,7 @@ use super::{Service, ServiceError, ServiceResult};
 use crate::domain::format::iso;
 use crate::domain::scim_eval::{index_keys, matches};
 use crate::domain::scim_filter::parse;
-use crate::domain::{EnvironmentAccess, FieldErrors, Refusal};
+use crate::domain::{EnvironmentAccess, Refusal};
 use crate::store::{Permit, UserRow};
 use serde_json::{json, Value};
 
@@ -62,9 +62,9 @@ impl Service {
                 start_index,
             });
         };
-        let filter = parse(text).map_err(|e| invalid("filter", e.to_string()))?;
+        let filter = parse(text).map_err(|e| ServiceError::invalid("filter", e.to_string()))?;
         let keys = index_keys(&filter).ok_or_else(|| {
-            invalid(
+            ServiceError::invalid(
                 "filter",
                 "This filter would read every user: filter by userName, emails, externalId or displayName with eq or sw (combine others with and)",
             )
@@ -73,7 +73,7 @@ impl Service {
         let mut rows = tx.scim_user_candidates(&keys, SCIM_MAX_CANDIDATES).await?;
         tx.finish().await?;
         if rows.len() as i64 > SCIM_MAX_CANDIDATES {
-            return Err(invalid(
+            return Err(ServiceError::invalid(
                 "filter_too_broad",
                 "The filter matches too many users: narrow it",
             ));
@@ -125,12 +125,6 @@ impl Service {
     }
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
-    let mut e = FieldErrors::new();
-    e.add(field, message);
-    ServiceError::Invalid(e)
-}
-
 /// SCIM's changes to users (docs/rules/scim.md#changing-users): as the token's principal (an
 /// Admin: the grant rules apply — a Master admin is out of reach), through the same actions
 /// as the console's row menu, each recorded by the `scim_token` actor.
@@ -149,7 +143,7 @@ impl Service {
         let current = self.scim_current(caller, id).await?;
         if let Some(name) = &changes.user_name {
             if name.trim().to_lowercase() != current.email_normalized {
-                return Err(invalid("user_name", "userName can't change through SCIM: the user changes their email in My Profile"));
+                return Err(ServiceError::invalid("user_name", "userName can't change through SCIM: the user changes their email in My Profile"));
             }
         }
         let disabled = current.status == "disabled";
@@ -232,7 +226,10 @@ impl Service {
     ) -> ServiceResult<Value> {
         let principal = caller.principal();
         let Some(email) = changes.user_name.clone() else {
-            return Err(invalid("userName", "userName (the email) is required"));
+            return Err(ServiceError::invalid(
+                "userName",
+                "userName (the email) is required",
+            ));
         };
         let input = super::AddUsersInput {
             emails: vec![email],
@@ -250,7 +247,10 @@ impl Service {
             .await?;
         let Some(id) = created.first().cloned() else {
             tx.finish().await?;
-            return Err(invalid("userName", "userName (the email) is required"));
+            return Err(ServiceError::invalid(
+                "userName",
+                "userName (the email) is required",
+            ));
         };
         let now = self.now();
         let first = changes.given_name.clone().flatten();

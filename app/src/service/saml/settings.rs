@@ -5,8 +5,8 @@
 
 use super::xml;
 use crate::domain::saml::{
-    field, CheckedSamlInput, MetadataSource, SamlSettings, SamlSettingsInput,
-    ServiceProviderValues, MAX_METADATA_BYTES,
+    CheckedSamlInput, MetadataSource, SamlSettings, SamlSettingsInput, ServiceProviderValues,
+    MAX_METADATA_BYTES,
 };
 use crate::domain::{Feature, Permission, Plan, Refusal, Role};
 use crate::service::outbound::{Destination, OutboundRefusal};
@@ -163,7 +163,7 @@ impl Service {
                 let xml = self
                     .fetch_metadata(url)
                     .await
-                    .map_err(|m| ServiceError::Invalid(field("metadata", m)))?;
+                    .map_err(|m| ServiceError::invalid("metadata", m))?;
                 Ok((xml, Some(url.to_string())))
             }
         }
@@ -182,26 +182,26 @@ impl Service {
             return Err(Refusal::SamlNotInPlan.into());
         }
         if input.jit && !plan.is_some_and(|p| p.has(Feature::SamlProvisioning)) {
-            return Err(ServiceError::Invalid(field(
+            return Err(ServiceError::invalid(
                 "jit",
                 "SAML provisioning isn't part of this account's plan",
-            )));
+            ));
         }
         let idp = read_metadata(metadata.clone())
             .await?
-            .map_err(|m| ServiceError::Invalid(field("metadata", m)))?;
+            .map_err(|m| ServiceError::invalid("metadata", m))?;
         if tx.saml_issuer_elsewhere(&idp.entity_id).await? {
-            return Err(ServiceError::Invalid(field(
+            return Err(ServiceError::invalid(
                 "metadata",
                 "Another account signs in with this identity provider",
-            )));
+            ));
         }
         let taken = tx.saml_domains_elsewhere(&input.domains).await?;
         if !taken.is_empty() {
-            return Err(ServiceError::Invalid(field(
+            return Err(ServiceError::invalid(
                 "domains",
                 format!("Another account signs in with SSO for {}", taken.join(", ")),
-            )));
+            ));
         }
         let now = self.now();
         let account_id = tx.account_row().await?.map(|a| a.id).unwrap_or_default();
