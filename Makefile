@@ -21,7 +21,7 @@ AIOSMTPD_VERSION := 1.4.6
 SAML_VENV := $(CURDIR)/target/saml-venv
 PYSAML2_VERSION := 7.5.5
 
-.PHONY: run test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps test-cargo test-e2e test-sdk bench fmt clean-e2e
+.PHONY: run test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester test-cargo test-e2e test-sdk bench fmt clean-e2e
 
 # Every build splits the WASM at the lazy routes (each page its own chunk).
 LEPTOS_BUILD := --split
@@ -38,7 +38,7 @@ run: native-deps release-tools
 ## Cloudinary's official SDKs (Python, Node) against the Provisioning API.
 test: tools test-cargo test-e2e test-sdk
 
-tools: native-deps rust-tools npm-deps chromium smtp-sink saml-idp sdk-deps
+tools: native-deps rust-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester
 
 # What SAML's XML signatures build against (samael's xmlsec feature: bindgen over libxml2 and
 # xmlsec1 with OpenSSL), installed from Debian when missing.
@@ -107,6 +107,16 @@ sdk-deps:
 			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SCHEMATHESIS_VENV))) && \
 		$(SCHEMATHESIS_VENV)/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION))
 
+# The SCIM conformance checker (scim2-tester) and the HTTP engine its client uses.
+SCIM_TESTER_VENV := $(CURDIR)/target/scim-tester-venv
+SCIM_TESTER_VERSION := 0.5.2
+HTTPX2_VERSION := 2.16.2
+scim-tester:
+	@$(SCIM_TESTER_VENV)/bin/python -c "import sys; from importlib.metadata import version; sys.exit(version('scim2-tester') != '$(SCIM_TESTER_VERSION)' or version('httpx2') != '$(HTTPX2_VERSION)')" 2>/dev/null || ( \
+		(python3 -m venv $(SCIM_TESTER_VENV) 2>/dev/null || \
+			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SCIM_TESTER_VENV))) && \
+		$(SCIM_TESTER_VENV)/bin/pip install -q scim2-tester==$(SCIM_TESTER_VERSION) httpx2==$(HTTPX2_VERSION))
+
 # The test identity provider: pysaml2 in a virtualenv, Debian's xmlsec1 to sign.
 saml-idp:
 	@command -v xmlsec1 >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq xmlsec1)
@@ -126,10 +136,10 @@ test-e2e: tools
 	CONSOLE_DATA_DIR=$(E2E_DATA) CONSOLE_SECRET_KEY_FILE=$(E2E_DATA).key CONSOLE_SETUP_TOKEN=e2e-$$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') RUST_LOG=warn \
 		cargo leptos end-to-end $(LEPTOS_BUILD)
 
-# The SDKs, then schemathesis, against the server binary on a spare port, with its own
+# The SDKs, then schemathesis, then scim2-tester, against the server binary on a spare port, with its own
 # data directory.
 # `cargo leptos build` is what `test-e2e` built already (then a no-op).
-test-sdk: rust-tools sdk-deps npm-deps
+test-sdk: rust-tools sdk-deps scim-tester npm-deps
 	cargo leptos build $(LEPTOS_BUILD)
 	bash end2end/sdk/run.sh $(CURDIR)/target/debug/server
 

@@ -2,8 +2,9 @@
 # The official Cloudinary SDKs against a running console: a fresh data directory, an
 # Enterprise account and an account API key made with the server's CLI, the server on a
 # spare port, then Python (cloudinary 1.46.3 and 1.44.1) and Node (cloudinary 2.11.0).
-# Then schemathesis fuzzes the API from its OpenAPI document. Called by `make test-sdk`
-# with the server binary as $1.
+# Then schemathesis fuzzes the API from its OpenAPI document, and scim2-tester checks
+# /scim/v2/ with a SCIM token made with the CLI. Called by `make test-sdk` with the server
+# binary as $1.
 set -euo pipefail
 
 SERVER=${1:?usage: run.sh path/to/server}
@@ -22,6 +23,7 @@ field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]
 ACCOUNT_ID=$(field account_id)
 KEY=$(field key)
 SECRET=$(field secret)
+SCIM_TOKEN=$("$SERVER" scim-token create --name conformance | python3 -c "import json,sys; print(json.load(sys.stdin)['token'])")
 
 # The SDKs run back to back: lift the per-second limit, keep the hourly one.
 CONSOLE_PROVISIONING_PER_SECOND_LIMIT=1000 "$SERVER" --addr "127.0.0.1:$PORT" > "$DATA/server.log" 2>&1 &
@@ -52,3 +54,7 @@ TOML
   "$ROOT/server/openapi.json" --url "$URL" --auth "$KEY:$SECRET" \
   --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-30}" --seed 20261125 \
   --max-time "${FUZZ_SECONDS:-120}" --workers 2 --warnings off
+
+# SCIM 2.0 conformance: every check scim2-tester runs must pass.
+SCIM_URL="$URL/scim/v2" SCIM_TOKEN="$SCIM_TOKEN" \
+  "$ROOT/target/scim-tester-venv/bin/python" "$HERE/scim_conformance.py"

@@ -14,6 +14,8 @@ pub mod saml;
 pub mod scim;
 mod scim_groups;
 pub mod scim_schema;
+mod scim_users;
+mod scim_versions;
 pub mod secret_key;
 pub mod users_export;
 

@@ -1,16 +1,18 @@
 //! SCIM 2.0 over HTTP (RFC 7643/7644; docs/rules/scim.md): bearer tokens, the error shape
 //! of RFC 7644 §3.12 (one mapping of refusals to statuses, here), and the service provider's
-//! configuration, users: created (POST), read (one, or lists by filter), changed (PATCH, PUT)
-//! and deprovisioned (DELETE). Groups come next; what isn't built yet is
+//! configuration and discovery documents; users (scim_users.rs) and groups (scim_groups.rs)
+//! with their versions (scim_versions.rs). What isn't built (bulk, sort, password changes) is
 //! said so in the configuration, not pretended.
 
 use crate::scim_schema;
-use app::domain::scim_patch::{self, PatchError};
+use crate::scim_users as users;
+use crate::scim_versions as versions;
+use app::domain::scim_patch::PatchError;
 use app::domain::Refusal;
 use app::service::{RequestMeta, ScimCaller, Service, ServiceError};
 use axum::extract::{FromRequestParts, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use http::request::Parts;
 use http::{header, HeaderValue, StatusCode};
@@ -29,18 +31,21 @@ pub fn router(service: Service) -> Router {
         .route("/scim/v2/ResourceTypes/{id}", get(resource_type))
         .route("/scim/v2/Schemas", get(schemas))
         .route("/scim/v2/Schemas/{id}", get(schema))
-        .route("/scim/v2/Users", get(list_users).post(create_user))
+        .route("/scim/v2/Users", get(users::list).post(users::create))
+        .route("/scim/v2/Users/.search", post(users::search))
         .route(
             "/scim/v2/Users/{id}",
-            get(get_user)
-                .patch(patch_user)
-                .put(put_user)
-                .delete(delete_user),
+            get(users::one)
+                .patch(users::patch)
+                .put(users::put)
+                .delete(users::delete),
         )
         .route(
             "/scim/v2/Groups",
             get(crate::scim_groups::list).post(crate::scim_groups::create),
         )
+        .route("/scim/v2/Groups/.search", post(crate::scim_groups::search))
+        .route("/scim/v2/.search", post(versions::search_everything))
         .route(
             "/scim/v2/Groups/{id}",
             get(crate::scim_groups::one)
@@ -77,16 +82,12 @@ impl ScimError {
     pub fn from_service(e: ServiceError) -> ScimError {
         match e {
             ServiceError::Invalid(fields)
-                if fields
-                    .0
-                    .iter()
-                    .any(|f| f.reason == Some(Refusal::EmailTaken)) =>
+                if fields.0.iter().any(|f| {
+                    matches!(f.reason, Some(Refusal::EmailTaken | Refusal::UserNameTaken))
+                }) =>
             {
-                ScimError::new(
-                    StatusCode::CONFLICT,
-                    Some("uniqueness"),
-                    Refusal::EmailTaken.to_string(),
-                )
+                let detail: Vec<String> = fields.0.iter().map(|f| f.message.clone()).collect();
+                ScimError::new(StatusCode::CONFLICT, Some("uniqueness"), detail.join("; "))
             }
             ServiceError::Invalid(fields) => {
                 let detail: Vec<String> = fields.0.iter().map(|f| f.message.clone()).collect();
@@ -113,7 +114,9 @@ impl ScimError {
         let status = StatusCode::from_u16(app::api::ConsoleError::Refused(r.clone()).status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let scim_type = match r {
-            Refusal::EmailTaken | Refusal::GroupNameTaken => Some("uniqueness"),
+            Refusal::EmailTaken | Refusal::GroupNameTaken | Refusal::UserNameTaken => {
+                Some("uniqueness")
+            }
             _ => None,
         };
         ScimError::new(status, scim_type, r.to_string())
@@ -198,7 +201,7 @@ async fn service_provider_config(State(service): State<Service>, _caller: Caller
         "filter": { "supported": true, "maxResults": app::service::SCIM_MAX_COUNT },
         "changePassword": { "supported": false },
         "sort": { "supported": false },
-        "etag": { "supported": false },
+        "etag": { "supported": true },
         "authenticationSchemes": [{
             "type": "oauthbearertoken",
             "name": "OAuth Bearer Token",
@@ -226,8 +229,8 @@ pub(crate) struct ListParams {
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Shown {
-    attributes: Option<String>,
-    excluded_attributes: Option<String>,
+    pub(crate) attributes: Option<String>,
+    pub(crate) excluded_attributes: Option<String>,
 }
 
 impl Shown {
@@ -254,20 +257,6 @@ pub(crate) fn whole(v: &Option<String>, default: i64, field: &str) -> Result<i64
     }
 }
 
-async fn list_users(
-    State(service): State<Service>,
-    Caller(caller, _): Caller,
-    axum::extract::Query(p): axum::extract::Query<ListParams>,
-) -> Result<Response, ScimError> {
-    let start = whole(&p.start_index, 1, "startIndex")?;
-    let count = whole(&p.count, 100, "count")?;
-    let page = service
-        .scim_users(&caller, p.filter.as_deref(), start, count)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(list_response(page, &p.shown))
-}
-
 /// A page as SCIM's ListResponse, each resource shown as asked.
 pub(crate) fn list_response(page: app::service::ScimPage, shown: &Shown) -> Response {
     let resources: Vec<Value> = page.resources.iter().map(|r| shown.apply(r)).collect();
@@ -278,19 +267,6 @@ pub(crate) fn list_response(page: app::service::ScimPage, shown: &Shown) -> Resp
         "itemsPerPage": resources.len(),
         "Resources": resources,
     }))
-}
-
-async fn get_user(
-    State(service): State<Service>,
-    Caller(caller, _): Caller,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    axum::extract::Query(shown): axum::extract::Query<Shown>,
-) -> Result<Response, ScimError> {
-    let user = service
-        .scim_user(&caller, &id)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(scim_json(&shown.apply(&user)))
 }
 
 impl From<PatchError> for ScimError {
@@ -308,69 +284,6 @@ pub(crate) fn json_body(bytes: &[u8]) -> Result<Value, ScimError> {
             "The body isn't JSON",
         )
     })
-}
-
-async fn patch_user(
-    State(service): State<Service>,
-    Caller(caller, meta): Caller,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    body: axum::body::Bytes,
-) -> Result<Response, ScimError> {
-    let changes = scim_patch::patch(&json_body(&body)?)?;
-    let user = service
-        .scim_update_user(&caller, &id, &changes, &meta)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(scim_json(&user))
-}
-
-/// POST: a new user (201, its location).
-async fn create_user(
-    State(service): State<Service>,
-    Caller(caller, meta): Caller,
-    body: axum::body::Bytes,
-) -> Result<Response, ScimError> {
-    let changes = scim_patch::replace(&json_body(&body)?)?;
-    let user = service
-        .scim_create_user(&caller, &changes, &meta)
-        .await
-        .map_err(ScimError::from_service)?;
-    let mut response = (StatusCode::CREATED, scim_json(&user)).into_response();
-    if let Some(v) = user["meta"]["location"]
-        .as_str()
-        .and_then(|l| HeaderValue::from_str(l).ok())
-    {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(response)
-}
-
-/// PUT: the whole user (Okta deactivates with it).
-async fn put_user(
-    State(service): State<Service>,
-    Caller(caller, meta): Caller,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    body: axum::body::Bytes,
-) -> Result<Response, ScimError> {
-    let changes = scim_patch::replace(&json_body(&body)?)?;
-    let user = service
-        .scim_update_user(&caller, &id, &changes, &meta)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(scim_json(&user))
-}
-
-/// DELETE: deprovisioned (204).
-async fn delete_user(
-    State(service): State<Service>,
-    Caller(caller, meta): Caller,
-    axum::extract::Path(id): axum::extract::Path<String>,
-) -> Result<Response, ScimError> {
-    service
-        .scim_delete_user(&caller, &id, &meta)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 fn base(service: &Service) -> String {

@@ -36,7 +36,8 @@ pub fn user_schema(base: &str) -> Value {
         "name": "User",
         "description": "A user of the console's account",
         "attributes": [
-            attribute("userName", "string", "The user's email address, unique in the account",
+            attribute("userName", "string",
+                "The identity provider's login name (the email unless it sends another), unique in the account",
                 json!({ "required": true, "uniqueness": "server" })),
             attribute("externalId", "string", "The identity provider's id for the user",
                 json!({ "caseExact": true })),
@@ -46,15 +47,20 @@ pub fn user_schema(base: &str) -> Value {
                 string("familyName", "Last name"),
             ]})),
             string("displayName", "The name the console shows"),
-            attribute("emails", "complex", "The user's email (one, of type work)", json!({
+            attribute("emails", "complex",
+                "The user's email: the primary one of those sent (else the work one, else the first)", json!({
                 "multiValued": true,
+                "required": true,
                 "subAttributes": [
-                    string("value", "The email address"),
-                    string("type", "work"),
-                    attribute("primary", "boolean", "Always true", json!({})),
+                    attribute("value", "string", "The email address", json!({ "required": true })),
+                    attribute("type", "string", "As sent (work when never sent)",
+                        json!({ "canonicalValues": ["work", "home", "other"] })),
+                    attribute("primary", "boolean", "As sent (true when never sent)", json!({})),
                 ],
             })),
-            attribute("active", "boolean", "False while the user is disabled", json!({})),
+            attribute("active", "boolean",
+                "False while the user is disabled (every user is one or the other; true when not sent)",
+                json!({ "required": true })),
         ],
         "meta": {
             "resourceType": "Schema",
@@ -76,8 +82,11 @@ pub fn group_schema(base: &str) -> Value {
             attribute("members", "complex", "The group's users", json!({
                 "multiValued": true,
                 "subAttributes": [
-                    attribute("value", "string", "The user's id", json!({ "caseExact": true })),
-                    attribute("display", "string", "The user's email", json!({ "mutability": "readOnly" })),
+                    attribute("value", "string", "The user's id",
+                        json!({ "caseExact": true, "mutability": "immutable" })),
+                    attribute("$ref", "reference", "The user's location", json!({
+                        "caseExact": true, "mutability": "immutable", "referenceTypes": ["User"],
+                    })),
                 ],
             })),
         ],

@@ -126,6 +126,7 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | AccountApiKeyNameTaken
         | GroupNameTaken
         | EmailTaken
+        | UserNameTaken
         | LastEnvironment
         | TooManyAssetsToDelete
         | TooManyAssetsToRename

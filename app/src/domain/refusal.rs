@@ -179,6 +179,8 @@ refusals! {
     AccountApiKeyNameTaken => AccountApiKeyNameTaken;
     GroupNameTaken => GroupNameTaken;
     EmailTaken => EmailTaken;
+    /// A SCIM `userName` another user of the account answers to.
+    UserNameTaken => UserNameTaken;
     LastEnvironment => LastEnvironment;
     TooManyAssetsToDelete => TooManyAssetsToDelete;
     TooManyAssetsToRename => TooManyAssetsToRename;
@@ -285,6 +287,7 @@ impl Refusal {
             AccountApiKeyNameTaken => "Another account API key already has this name",
             GroupNameTaken => "User group name already exists",
             EmailTaken => "This email already exists",
+            UserNameTaken => "Another user already has this userName",
             LastEnvironment => "The account's last product environment can't be deleted",
             TooManyAssetsToDelete => "A product environment with 1000 or more assets can't be deleted",
             TooManyAssetsToRename => "The cloud name can't change once the environment has 1000 assets",

@@ -14,6 +14,10 @@ pub enum IndexKey {
     Email(String),
     /// The email (lower-cased) starts with this.
     EmailPrefix(String),
+    /// A `userName` that isn't the email (lower-cased) is exactly this.
+    UserName(String),
+    /// A `userName` that isn't the email (lower-cased) starts with this.
+    UserNamePrefix(String),
     ExternalId(String),
     /// The display name (lower-cased) starts with this.
     NamePrefix(String),
@@ -26,7 +30,7 @@ pub fn index_keys(filter: &Filter) -> Option<Vec<IndexKey>> {
             path,
             op,
             value: FilterValue::Str(v),
-        } => compare_key(path, *op, v, false).map(|k| vec![k]),
+        } => compare_key(path, *op, v, false),
         Filter::ValuePath { path, filter } if path.attr == "emails" => email_value_keys(filter),
         Filter::And(a, b) => index_keys(a).or_else(|| index_keys(b)),
         Filter::Or(a, b) => {
@@ -45,7 +49,7 @@ fn email_value_keys(inner: &Filter) -> Option<Vec<IndexKey>> {
             path,
             op,
             value: FilterValue::Str(v),
-        } => compare_key(path, *op, v, true).map(|k| vec![k]),
+        } => compare_key(path, *op, v, true),
         Filter::And(a, b) => email_value_keys(a).or_else(|| email_value_keys(b)),
         Filter::Or(a, b) => {
             let mut keys = email_value_keys(a)?;
@@ -56,20 +60,36 @@ fn email_value_keys(inner: &Filter) -> Option<Vec<IndexKey>> {
     }
 }
 
-fn compare_key(path: &AttrPath, op: CompareOp, v: &str, inside_emails: bool) -> Option<IndexKey> {
+/// A comparison's keys: a `userName` is the email unless the identity provider gave another,
+/// so it is looked for in both.
+fn compare_key(
+    path: &AttrPath,
+    op: CompareOp,
+    v: &str,
+    inside_emails: bool,
+) -> Option<Vec<IndexKey>> {
+    let user_name = !inside_emails && path.attr == "username" && path.sub.is_none();
     let email = (inside_emails && path.attr == "value" && path.sub.is_none())
         || (!inside_emails
-            && ((path.attr == "username" && path.sub.is_none())
-                || (path.attr == "emails" && path.sub.as_deref().is_none_or(|s| s == "value"))));
+            && path.attr == "emails"
+            && path.sub.as_deref().is_none_or(|s| s == "value"));
     let lower = v.to_lowercase();
     match op {
-        CompareOp::Eq if email => Some(IndexKey::Email(lower)),
-        CompareOp::Sw if email => Some(IndexKey::EmailPrefix(lower)),
+        CompareOp::Eq if user_name => Some(vec![
+            IndexKey::Email(lower.clone()),
+            IndexKey::UserName(lower),
+        ]),
+        CompareOp::Sw if user_name => Some(vec![
+            IndexKey::EmailPrefix(lower.clone()),
+            IndexKey::UserNamePrefix(lower),
+        ]),
+        CompareOp::Eq if email => Some(vec![IndexKey::Email(lower)]),
+        CompareOp::Sw if email => Some(vec![IndexKey::EmailPrefix(lower)]),
         CompareOp::Eq if !inside_emails && path.attr == "externalid" => {
-            Some(IndexKey::ExternalId(v.to_string()))
+            Some(vec![IndexKey::ExternalId(v.to_string())])
         }
         CompareOp::Eq | CompareOp::Sw if !inside_emails && path.attr == "displayname" => {
-            Some(IndexKey::NamePrefix(lower))
+            Some(vec![IndexKey::NamePrefix(lower)])
         }
         _ => None,
     }
@@ -232,7 +252,10 @@ mod tests {
         let keys = |f: &str| index_keys(&parse(f).unwrap());
         assert_eq!(
             keys(r#"userName eq "Ann@X.com""#),
-            Some(vec![IndexKey::Email("ann@x.com".into())])
+            Some(vec![
+                IndexKey::Email("ann@x.com".into()),
+                IndexKey::UserName("ann@x.com".into())
+            ])
         );
         assert_eq!(
             keys(r#"emails[type eq "work" and value sw "ann"]"#),
@@ -250,6 +273,7 @@ mod tests {
             keys(r#"userName eq "a@x.com" or externalId eq "2""#),
             Some(vec![
                 IndexKey::Email("a@x.com".into()),
+                IndexKey::UserName("a@x.com".into()),
                 IndexKey::ExternalId("2".into())
             ])
         );

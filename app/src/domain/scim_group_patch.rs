@@ -10,6 +10,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupChanges {
     pub display_name: Option<String>,
+    /// The identity provider's id for the group: `Some(None)` clears it.
+    pub external_id: Option<Option<String>>,
     /// Members exactly these (user ids), when set.
     pub members: Option<Vec<String>>,
     pub add: Vec<String>,
@@ -53,6 +55,15 @@ fn display_name(v: &Value) -> Result<String, PatchError> {
         .ok_or_else(|| error("invalidValue", "displayName must be a string"))
 }
 
+fn external_id(v: &Value) -> Result<Option<String>, PatchError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s.trim().to_string())),
+        _ => Err(error("invalidValue", "externalId must be a string")),
+    }
+}
+
 /// `members[value eq "id"]`: the id.
 fn filtered_member(path: &str) -> Result<Option<String>, PatchError> {
     let lower = path.to_ascii_lowercase();
@@ -88,6 +99,7 @@ pub fn patch(body: &Value) -> Result<GroupChanges, PatchError> {
                     c.members = Some(Vec::new())
                 }
                 None if p.eq_ignore_ascii_case("members") => c.remove.extend(member_ids(&value)?),
+                None if p.eq_ignore_ascii_case("externalId") => c.external_id = Some(None),
                 None => return Err(error("invalidPath", format!("{p} can't be removed"))),
             },
             ("remove", None) => return Err(error("noTarget", "A remove needs a path")),
@@ -102,6 +114,9 @@ pub fn patch(body: &Value) -> Result<GroupChanges, PatchError> {
             ("add" | "replace", Some(p)) if p.eq_ignore_ascii_case("displayName") => {
                 c.display_name = Some(display_name(&value)?);
             }
+            ("add" | "replace", Some(p)) if p.eq_ignore_ascii_case("externalId") => {
+                c.external_id = Some(external_id(&value)?);
+            }
             ("add" | "replace", Some(p)) => {
                 return Err(error("invalidPath", format!("{p} can't be changed here")))
             }
@@ -109,6 +124,7 @@ pub fn patch(body: &Value) -> Result<GroupChanges, PatchError> {
                 for (k, v) in value.as_object().into_iter().flatten() {
                     match k.to_ascii_lowercase().as_str() {
                         "displayname" => c.display_name = Some(display_name(v)?),
+                        "externalid" => c.external_id = Some(external_id(v)?),
                         "members" if kind == "add" => c.add.extend(member_ids(v)?),
                         "members" => c.members = Some(member_ids(v)?),
                         _ => {}
@@ -128,6 +144,7 @@ pub fn whole(body: &Value) -> Result<GroupChanges, PatchError> {
         .ok_or_else(|| error("invalidValue", "displayName is required"))?;
     Ok(GroupChanges {
         display_name: Some(display_name(name)?),
+        external_id: Some(external_id(body.get("externalId").unwrap_or(&Value::Null))?),
         members: Some(member_ids(body.get("members").unwrap_or(&Value::Null))?),
         ..GroupChanges::default()
     })
@@ -158,6 +175,15 @@ mod tests {
         assert_eq!(c.remove, vec!["u9"]);
         let w = whole(&json!({ "displayName": "Ops", "members": [{ "value": "u1" }] })).unwrap();
         assert_eq!(w.members, Some(vec!["u1".to_string()]));
+        assert_eq!(w.external_id, Some(None));
+        let c = patch(&json!({ "Operations": [
+            { "op": "replace", "path": "externalId", "value": "okta-g1" },
+        ]}))
+        .unwrap();
+        assert_eq!(c.external_id, Some(Some("okta-g1".into())));
+        let c =
+            patch(&json!({ "Operations": [{ "op": "remove", "path": "externalId" }] })).unwrap();
+        assert_eq!(c.external_id, Some(None));
     }
 
     #[test]

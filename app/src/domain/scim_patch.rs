@@ -11,11 +11,37 @@ use serde_json::Value;
 pub struct UserChanges {
     pub active: Option<bool>,
     pub display_name: Option<Option<String>>,
+    /// `name.formatted`.
+    pub formatted: Option<Option<String>>,
     pub given_name: Option<Option<String>>,
     pub family_name: Option<Option<String>>,
     pub external_id: Option<Option<String>>,
-    /// A new `userName` (the email).
+    /// A new `userName` (the identity provider's login name: often the email, not always).
     pub user_name: Option<String>,
+    /// A new email: the primary one of `emails` (else the work one, else the first).
+    pub email: Option<String>,
+    /// The `type` and `primary` sent with that email (a JSON object), when sent as an entry
+    /// of `emails`.
+    pub email_attributes: Option<String>,
+}
+
+impl UserChanges {
+    /// The console's display name this change gives: `displayName`, else `name.formatted`
+    /// when `displayName` isn't part of it.
+    pub fn console_name(&self) -> Option<Option<String>> {
+        match (&self.display_name, &self.formatted) {
+            (Some(Some(d)), _) => Some(Some(d.clone())),
+            (_, Some(Some(f))) => Some(Some(f.clone())),
+            (d, f) => d.clone().or_else(|| f.clone()),
+        }
+    }
+
+    /// The email a new user gets: the one in `emails`, else a `userName` that is one.
+    pub fn new_email(&self) -> Option<String> {
+        self.email
+            .clone()
+            .or_else(|| self.user_name.clone().filter(|n| n.contains('@')))
+    }
 }
 
 pub const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -37,12 +63,15 @@ fn error(scim_type: &'static str, detail: impl Into<String>) -> PatchError {
 }
 
 /// A boolean, or a string saying one (`"False"`, as Entra ID sends).
-fn boolean(v: &Value) -> Result<bool, PatchError> {
+fn boolean(v: &Value, what: &str) -> Result<bool, PatchError> {
     match v {
         Value::Bool(b) => Ok(*b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
         Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-        _ => Err(error("invalidValue", "active must be true or false")),
+        _ => Err(error(
+            "invalidValue",
+            format!("{what} must be true or false"),
+        )),
     }
 }
 
@@ -69,11 +98,13 @@ fn target(path: &str) -> Result<&'static str, PatchError> {
     };
     Ok(match base.as_str() {
         "active" => "active",
-        "displayname" | "name.formatted" => "display_name",
+        "displayname" => "display_name",
+        "name.formatted" => "formatted",
         "name.givenname" => "given_name",
         "name.familyname" => "family_name",
         "externalid" => "external_id",
-        "username" | "emails" | "emails.value" => "user_name",
+        "username" => "user_name",
+        "emails" | "emails.value" => "email",
         "name" => "name",
         _ => {
             return Err(error(
@@ -89,33 +120,47 @@ impl UserChanges {
         let clear = |v: &Value, what: &str| if remove { Ok(None) } else { text(v, what) };
         match target {
             "active" if remove => return Err(error("mutability", "active can't be removed")),
-            "active" => self.active = Some(boolean(value)?),
+            "active" => self.active = Some(boolean(value, "active")?),
             "display_name" => self.display_name = Some(clear(value, "displayName")?),
+            "formatted" => self.formatted = Some(clear(value, "name.formatted")?),
             "given_name" => self.given_name = Some(clear(value, "name.givenName")?),
             "family_name" => self.family_name = Some(clear(value, "name.familyName")?),
             "external_id" => self.external_id = Some(clear(value, "externalId")?),
             "user_name" if remove => return Err(error("mutability", "userName can't be removed")),
             "user_name" => {
-                let email = match value {
-                    Value::Array(items) => items
-                        .first()
-                        .and_then(|i| i.get("value"))
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                    Value::Object(o) => o.get("value").cloned().unwrap_or(Value::Null),
-                    other => other.clone(),
-                };
                 self.user_name = Some(
-                    text(&email, "userName")?
+                    text(value, "userName")?
                         .ok_or_else(|| error("invalidValue", "userName is required"))?,
                 );
+            }
+            "email" if remove => {
+                return Err(error(
+                    "mutability",
+                    "emails can't be removed: every user has an email",
+                ))
+            }
+            "email" => {
+                let entry = chosen_email(value);
+                let address = entry.get("value").cloned().unwrap_or(entry.clone());
+                self.email = Some(
+                    text(&address, "emails")?
+                        .ok_or_else(|| error("invalidValue", "An email address is required"))?,
+                );
+                if entry.is_object() {
+                    self.email_attributes = Some(email_attributes(&entry)?);
+                }
+            }
+            "name" if remove || value.is_null() => {
+                self.formatted = Some(None);
+                self.given_name = Some(None);
+                self.family_name = Some(None);
             }
             "name" => {
                 for (k, v) in value.as_object().into_iter().flatten() {
                     match k.to_ascii_lowercase().as_str() {
                         "givenname" => self.set("given_name", v, remove)?,
                         "familyname" => self.set("family_name", v, remove)?,
-                        "formatted" => self.set("display_name", v, remove)?,
+                        "formatted" => self.set("formatted", v, remove)?,
                         _ => {}
                     }
                 }
@@ -152,6 +197,45 @@ impl UserChanges {
         }
         Ok(())
     }
+}
+
+/// The entry of an `emails` value the email is: the primary one (`true` or Entra's
+/// `"True"`), else the work one, else the first; or the value itself (an address).
+fn chosen_email(value: &Value) -> Value {
+    let flag = |i: &Value| i.get("primary").and_then(|p| boolean(p, "primary").ok()) == Some(true);
+    let work = |i: &Value| {
+        i.get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("work"))
+    };
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .find(|i| flag(i))
+            .or_else(|| items.iter().find(|i| work(i)))
+            .or_else(|| items.first())
+            .cloned()
+            .unwrap_or(Value::Null),
+        other => other.clone(),
+    }
+}
+
+/// The `type` and `primary` of an email's entry, as a JSON object to keep.
+fn email_attributes(entry: &Value) -> Result<String, PatchError> {
+    let mut kept = serde_json::Map::new();
+    if let Some(t) = entry.get("type").filter(|t| !t.is_null()) {
+        let t = t
+            .as_str()
+            .ok_or_else(|| error("invalidValue", "An email's type must be a string"))?;
+        kept.insert("type".into(), Value::String(t.to_string()));
+    }
+    if let Some(p) = entry.get("primary").filter(|p| !p.is_null()) {
+        kept.insert(
+            "primary".into(),
+            Value::Bool(boolean(p, "An email's primary")?),
+        );
+    }
+    Ok(Value::Object(kept).to_string())
 }
 
 /// A PatchOp body's operations, each with its `op` lower-cased (Entra ID capitalizes it).
@@ -197,6 +281,7 @@ pub fn replace(body: &Value) -> Result<UserChanges, PatchError> {
     }
     let mut changes = UserChanges {
         display_name: Some(None),
+        formatted: Some(None),
         given_name: Some(None),
         family_name: Some(None),
         external_id: Some(None),
@@ -222,7 +307,8 @@ mod tests {
         ]}))
         .unwrap();
         assert_eq!(c.active, Some(false));
-        assert_eq!(c.user_name.as_deref(), Some("New@Example.com"));
+        assert_eq!(c.email.as_deref(), Some("New@Example.com"));
+        assert_eq!(c.user_name, None);
         assert_eq!(c.given_name, Some(Some("Ann".into())));
         assert_eq!(c.external_id, Some(None));
         // Okta: an operation without a path.
@@ -237,6 +323,22 @@ mod tests {
         assert_eq!(c.given_name, Some(Some("Ann".into())));
         assert_eq!(c.family_name, Some(None));
         assert_eq!(c.user_name.as_deref(), Some("ann@example.com"));
+        assert_eq!(c.email.as_deref(), Some("ann@example.com"));
+        assert_eq!(c.formatted, Some(None));
+        // Entra's UPN as userName, the mail among emails: the primary one is the email.
+        let c = replace(&json!({ "userName": "ann.lee", "emails": [
+            { "value": "home@example.com", "type": "home" },
+            { "value": "ann@example.com", "type": "work", "primary": "True" },
+        ], "name": { "formatted": "Ann Lee" } }))
+        .unwrap();
+        assert_eq!(c.new_email().as_deref(), Some("ann@example.com"));
+        assert_eq!(c.console_name(), Some(Some("Ann Lee".into())));
+        // Removing the name clears its parts; displayName stays.
+        let c = patch(&json!({ "Operations": [{ "op": "remove", "path": "name" }] })).unwrap();
+        assert_eq!(
+            (c.formatted, c.given_name, c.display_name),
+            (Some(None), Some(None), None)
+        );
     }
 
     #[test]
@@ -263,6 +365,10 @@ mod tests {
         );
         assert_eq!(
             kind(json!({ "Operations": [{ "op": "remove", "path": "active" }] })),
+            "mutability"
+        );
+        assert_eq!(
+            kind(json!({ "Operations": [{ "op": "remove", "path": "emails" }] })),
             "mutability"
         );
     }

@@ -42,6 +42,7 @@ mod reauth;
 mod root_user;
 mod runtime;
 mod saml;
+mod scim_changes;
 mod scim_groups;
 mod scim_tokens;
 mod scim_users;

@@ -4,32 +4,89 @@
 
 use super::scim_tokens::ScimCaller;
 use super::scim_users::ScimPage;
-use super::{RequestMeta, Service, ServiceError, ServiceResult};
+use super::{AuditRecord, AuditTarget, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::format::iso;
 use crate::domain::group::{GroupMember, GroupSummary};
 use crate::domain::scim_eval::matches;
 use crate::domain::scim_filter::parse;
 use crate::domain::scim_group_patch::GroupChanges;
+use crate::domain::{Permission, Refusal};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 impl Service {
-    fn scim_group_resource(&self, group: &GroupSummary, members: &[GroupMember]) -> Value {
+    fn scim_group_resource(
+        &self,
+        group: &GroupSummary,
+        members: &[GroupMember],
+        external_id: Option<&str>,
+    ) -> Value {
         let base = self.config().public_url.trim_end_matches('/').to_string();
-        json!({
+        let mut resource = json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
             "id": group.id,
             "displayName": group.name,
             "members": members.iter().map(|m| json!({
-                "value": m.id, "display": m.email, "$ref": format!("{base}/scim/v2/Users/{}", m.id),
+                "value": m.id, "$ref": format!("{base}/scim/v2/Users/{}", m.id),
             })).collect::<Vec<_>>(),
             "meta": {
                 "resourceType": "Group",
                 "created": iso(group.created_at),
                 "lastModified": iso(group.updated_at),
                 "location": format!("{base}/scim/v2/Groups/{}", group.id),
-                "version": format!("W/\"{}\"", group.updated_at),
             },
-        })
+        });
+        if let Some(external) = external_id {
+            resource["externalId"] = json!(external);
+        }
+        super::scim_changes::versioned(resource)
+    }
+
+    /// The `externalId` of each of the account's groups that has one.
+    async fn scim_group_external_ids(
+        &self,
+        caller: &ScimCaller,
+    ) -> ServiceResult<HashMap<String, String>> {
+        let permit = Self::scim_permit(caller);
+        let mut tx = self.db().read(&permit).await?;
+        let ids = tx.group_external_ids().await?;
+        tx.finish().await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    /// A group's `externalId`, recorded as `group.update` when it changes.
+    async fn scim_set_group_external_id(
+        &self,
+        caller: &ScimCaller,
+        id: &str,
+        external_id: Option<&str>,
+        meta: &RequestMeta,
+    ) -> ServiceResult<()> {
+        let had = self.scim_group_external_ids(caller).await?.remove(id);
+        if had.as_deref() == external_id {
+            return Ok(());
+        }
+        let principal = caller.principal();
+        let permit = self
+            .authorize(&principal, Permission::GroupsManage, meta)
+            .await?;
+        let mut tx = self.db().write(&permit).await?;
+        let found = tx.group(id).await?;
+        let (mut tx, row) = tx
+            .or_end(
+                found.ok_or_else(|| ServiceError::from(Refusal::GroupNotFound { id: id.into() })),
+            )
+            .await?;
+        tx.set_group_external_id(&row.id, external_id).await?;
+        let record = AuditRecord::new("group.update", principal.actor(), self.now(), Some(meta))
+            .account(&principal.account_id)
+            .target(AuditTarget::new("group", &row.id, &row.name))
+            .change(
+                Some(json!({ "external_id": had })),
+                Some(json!({ "external_id": external_id })),
+            );
+        tx.commit(&record).await?;
+        Ok(())
     }
 
     /// The groups `filter` matches (all without one), paged. An account's groups are few:
@@ -49,9 +106,10 @@ impl Service {
             None => None,
         };
         let all = self.groups_with_members(&caller.principal(), meta).await?;
+        let external = self.scim_group_external_ids(caller).await?;
         let matching: Vec<Value> = all
             .iter()
-            .map(|(g, m)| self.scim_group_resource(g, m))
+            .map(|(g, m)| self.scim_group_resource(g, m, external.get(&g.id).map(String::as_str)))
             .filter(|v| filter.as_ref().is_none_or(|f| matches(f, v)))
             .collect();
         let start_index = start_index.max(1);
@@ -73,7 +131,8 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<Value> {
         let detail = self.group(&caller.principal(), id, meta).await?;
-        Ok(self.scim_group_resource(&detail.group, &detail.members))
+        let external = self.scim_group_external_ids(caller).await?.remove(id);
+        Ok(self.scim_group_resource(&detail.group, &detail.members, external.as_deref()))
     }
 
     /// POST: a group with its members.
@@ -91,6 +150,10 @@ impl Service {
             self.scim_user(caller, id).await?;
         }
         let group = self.create_group(&principal, &name, meta).await?;
+        if let Some(Some(external)) = &changes.external_id {
+            self.scim_set_group_external_id(caller, &group.id, Some(external), meta)
+                .await?;
+        }
         if !members.is_empty() {
             self.add_group_members(&principal, &group.id, &members, meta)
                 .await?;
@@ -114,6 +177,10 @@ impl Service {
             .filter(|n| *n != detail.group.name)
         {
             self.rename_group(&principal, id, name, meta).await?;
+        }
+        if let Some(external) = &changes.external_id {
+            self.scim_set_group_external_id(caller, id, external.as_deref(), meta)
+                .await?;
         }
         let (mut add, mut remove) = (changes.add.clone(), changes.remove.clone());
         if let Some(wanted) = &changes.members {

@@ -24,8 +24,21 @@ pub struct ScimPage {
     pub start_index: i64,
 }
 
+/// The user's email as SCIM shows it: with the `type` and `primary` the identity provider
+/// sent, else as the console's one work email.
+fn email_entry(u: &UserRow) -> Value {
+    let mut entry = u
+        .scim_email_attributes
+        .as_deref()
+        .and_then(|a| serde_json::from_str::<Value>(a).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({ "type": "work", "primary": true }));
+    entry["value"] = json!(u.email);
+    entry
+}
+
 impl Service {
-    fn scim_permit(caller: &ScimCaller) -> Permit {
+    pub(super) fn scim_permit(caller: &ScimCaller) -> Permit {
         Permit::for_principal(&caller.account_id, &EnvironmentAccess::All)
     }
 
@@ -97,171 +110,55 @@ impl Service {
         })
     }
 
-    /// A user as the SCIM core schema says it.
+    /// A user as the SCIM core schema says it: unassigned attributes left out.
     pub fn scim_user_resource(&self, u: &UserRow) -> Value {
         let base = self.config().public_url.trim_end_matches('/').to_string();
         let active = u.enabled && u.status != "disabled" && u.status != "inactive";
-        json!({
+        let mut name = serde_json::Map::new();
+        for (k, v) in [
+            ("formatted", &u.name_formatted),
+            ("givenName", &u.first_name),
+            ("familyName", &u.last_name),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                name.insert(k.into(), json!(v));
+            }
+        }
+        let mut user = json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
             "id": u.id,
-            "externalId": u.external_id,
-            "userName": u.email,
-            "displayName": u.name,
-            "name": {
-                "formatted": u.name,
-                "givenName": u.first_name,
-                "familyName": u.last_name,
-            },
-            "emails": [{ "value": u.email, "type": "work", "primary": true }],
+            "userName": u.scim_user_name.as_deref().unwrap_or(&u.email),
+            "emails": [email_entry(u)],
             "active": active,
             "meta": {
                 "resourceType": "User",
                 "created": iso(u.created_at),
                 "lastModified": iso(u.updated_at),
                 "location": format!("{base}/scim/v2/Users/{}", u.id),
-                "version": format!("W/\"{}\"", u.updated_at),
             },
-        })
-    }
-}
-
-/// SCIM's changes to users (docs/rules/scim.md#changing-users): as the token's principal (an
-/// Admin: the grant rules apply — a Master admin is out of reach), through the same actions
-/// as the console's row menu, each recorded by the `scim_token` actor.
-impl Service {
-    /// A PATCH's or PUT's changes: names and externalId, then `active` (Disable or
-    /// Enable). A new `userName` isn't applied here (the console confirms emails by link).
-    pub async fn scim_update_user(
-        &self,
-        caller: &ScimCaller,
-        id: &str,
-        changes: &crate::domain::scim_patch::UserChanges,
-        meta: &super::RequestMeta,
-    ) -> ServiceResult<Value> {
-        use crate::domain::UserAction;
-        let principal = caller.principal();
-        let current = self.scim_current(caller, id).await?;
-        if let Some(name) = &changes.user_name {
-            if name.trim().to_lowercase() != current.email_normalized {
-                return Err(ServiceError::invalid("user_name", "userName can't change through SCIM: the user changes their email in My Profile"));
-            }
+        });
+        if let Some(external) = &u.external_id {
+            user["externalId"] = json!(external);
         }
-        let disabled = current.status == "disabled";
-        if changes.active == Some(true) && disabled {
-            self.enable_user(&principal, id, meta).await?;
+        if let Some(display) = u.name.as_deref().filter(|n| !n.is_empty()) {
+            user["displayName"] = json!(display);
         }
-        let edits = changes.display_name.is_some()
-            || changes.given_name.is_some()
-            || changes.family_name.is_some()
-            || changes.external_id.is_some();
-        if edits {
-            let acted = self
-                .begin_action(&principal, id, UserAction::Edit, meta)
-                .await?;
-            let (mut tx, user) = (acted.tx, acted.user);
-            let now = self.now();
-            let pick = |change: &Option<Option<String>>, had: &Option<String>| {
-                change.clone().unwrap_or_else(|| had.clone())
-            };
-            let name = pick(&changes.display_name, &user.name);
-            let first = pick(&changes.given_name, &user.first_name);
-            let last = pick(&changes.family_name, &user.last_name);
-            let external = pick(&changes.external_id, &user.external_id);
-            tx.set_user_names(
-                &user.id,
-                name.as_deref(),
-                first.as_deref(),
-                last.as_deref(),
-                now,
-            )
-            .await?;
-            tx.set_user_external_id(&user.id, external.as_deref(), now)
-                .await?;
-            let record = super::AuditRecord::new("user.update", principal.actor(), now, Some(meta))
-                .account(&user.account_id)
-                .target(super::AuditTarget::new("user", &user.id, &user.email))
-                .change(
-                    Some(json!({ "name": user.name, "first_name": user.first_name, "last_name": user.last_name, "external_id": user.external_id })),
-                    Some(json!({ "name": name, "first_name": first, "last_name": last, "external_id": external })),
-                );
-            tx.commit(&record).await?;
+        if !name.is_empty() {
+            user["name"] = Value::Object(name);
         }
-        if changes.active == Some(false) && !disabled {
-            self.disable_user(&principal, id, meta).await?;
-        }
-        self.scim_user(caller, id).await
-    }
-
-    /// DELETE: deprovisioned as the console's Delete does (inactive, sessions ended, the
-    /// seat freed).
-    pub async fn scim_delete_user(
-        &self,
-        caller: &ScimCaller,
-        id: &str,
-        meta: &super::RequestMeta,
-    ) -> ServiceResult<()> {
-        self.scim_current(caller, id).await?;
-        self.delete_user(&caller.principal(), id, None, meta).await
+        super::scim_changes::versioned(user)
     }
 
     /// The live user `id` of the token's account.
-    async fn scim_current(&self, caller: &ScimCaller, id: &str) -> ServiceResult<UserRow> {
+    pub(super) async fn scim_current(
+        &self,
+        caller: &ScimCaller,
+        id: &str,
+    ) -> ServiceResult<UserRow> {
         let permit = Self::scim_permit(caller);
         let mut tx = self.db().read(&permit).await?;
         let row = tx.scim_user(id).await?;
         tx.finish().await?;
         row.ok_or_else(|| ServiceError::from(Refusal::UserNotFound { id: id.to_string() }))
-    }
-}
-
-impl Service {
-    /// POST: a new user from the User resource — the token's Add users (one at a time):
-    /// Media Library user over every environment, invited (by an SSO invitation while SAML
-    /// is on), disabled at once when `active` is false; names and `externalId` as given.
-    pub async fn scim_create_user(
-        &self,
-        caller: &ScimCaller,
-        changes: &crate::domain::scim_patch::UserChanges,
-        meta: &super::RequestMeta,
-    ) -> ServiceResult<Value> {
-        let principal = caller.principal();
-        let Some(email) = changes.user_name.clone() else {
-            return Err(ServiceError::invalid(
-                "userName",
-                "userName (the email) is required",
-            ));
-        };
-        let input = super::AddUsersInput {
-            emails: vec![email],
-            names: vec![changes.display_name.clone().flatten().unwrap_or_default()],
-            role: crate::domain::Role::MediaLibraryUser.api_str().to_string(),
-            all_environments: true,
-            environment_ids: Vec::new(),
-            group_ids: Vec::new(),
-            media_library: crate::domain::MediaLibraryOptions::default(),
-            sso_invitation_only: true,
-        };
-        let enabled = changes.active != Some(false);
-        let (mut tx, created, records) = self
-            .add_users_open(&principal, &input, enabled, meta)
-            .await?;
-        let Some(id) = created.first().cloned() else {
-            tx.finish().await?;
-            return Err(ServiceError::invalid(
-                "userName",
-                "userName (the email) is required",
-            ));
-        };
-        let now = self.now();
-        let first = changes.given_name.clone().flatten();
-        let last = changes.family_name.clone().flatten();
-        let name = changes.display_name.clone().flatten();
-        tx.set_user_names(&id, name.as_deref(), first.as_deref(), last.as_deref(), now)
-            .await?;
-        let external = changes.external_id.clone().flatten();
-        tx.set_user_external_id(&id, external.as_deref(), now)
-            .await?;
-        super::user_add::commit_all(tx, &records).await?;
-        self.scim_user(caller, &id).await
     }
 }

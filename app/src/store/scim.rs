@@ -87,6 +87,16 @@ impl Tx {
                     p.clone(),
                     format!("{p}\u{10FFFF}"),
                 ),
+                IndexKey::UserName(v) => (
+                    "scim_user_name_normalized = ?2 AND ?3 = ?3",
+                    v.clone(),
+                    String::new(),
+                ),
+                IndexKey::UserNamePrefix(p) => (
+                    "scim_user_name_normalized >= ?2 AND scim_user_name_normalized < ?3",
+                    p.clone(),
+                    format!("{p}\u{10FFFF}"),
+                ),
                 IndexKey::ExternalId(v) => {
                     ("external_id = ?2 AND ?3 = ?3", v.clone(), String::new())
                 }
@@ -171,5 +181,93 @@ impl Tx {
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+}
+
+/// SCIM's own names of a user (docs/rules/scim.md#users).
+impl Tx {
+    /// The `userName` (`None`: it is the email), `name.formatted` and the email's attributes.
+    pub async fn set_user_scim_names(
+        &mut self,
+        user_id: &str,
+        user_name: Option<&str>,
+        formatted: Option<&str>,
+        email_attributes: Option<&str>,
+        now: i64,
+    ) -> StoreResult<()> {
+        let account_id = self.account()?;
+        sqlx::query(
+            "UPDATE users SET scim_user_name = ?, scim_user_name_normalized = ?, name_formatted = ?, \
+             scim_email_attributes = ?, updated_at = MAX(?, updated_at + 1) WHERE id = ? AND account_id = ?",
+        )
+        .bind(user_name)
+        .bind(user_name.map(str::to_lowercase))
+        .bind(formatted)
+        .bind(email_attributes)
+        .bind(now)
+        .bind(user_id)
+        .bind(&account_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Another live user of the account answers to this `userName` (lower-cased): theirs, or
+    /// their email when they have none of their own.
+    pub async fn scim_user_name_taken(
+        &mut self,
+        normalized: &str,
+        except: &str,
+    ) -> StoreResult<bool> {
+        let account_id = self.account()?;
+        let own: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM users WHERE account_id = ? AND scim_user_name_normalized = ? \
+             AND status <> 'inactive' AND id <> ? LIMIT 1",
+        )
+        .bind(&account_id)
+        .bind(normalized)
+        .bind(except)
+        .fetch_optional(self.conn())
+        .await?;
+        if own.is_some() {
+            return Ok(true);
+        }
+        let email: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM users WHERE email_normalized = ? AND account_id = ? \
+             AND scim_user_name_normalized IS NULL AND status <> 'inactive' AND id <> ? LIMIT 1",
+        )
+        .bind(normalized)
+        .bind(&account_id)
+        .bind(except)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(email.is_some())
+    }
+
+    /// A group's `externalId` (`None` clears it).
+    pub async fn set_group_external_id(
+        &mut self,
+        group_id: &str,
+        external_id: Option<&str>,
+    ) -> StoreResult<()> {
+        let account_id = self.account()?;
+        sqlx::query("UPDATE user_groups SET external_id = ? WHERE id = ? AND account_id = ?")
+            .bind(external_id)
+            .bind(group_id)
+            .bind(&account_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// The `externalId` of each of the account's groups that has one.
+    pub async fn group_external_ids(&mut self) -> StoreResult<Vec<(String, String)>> {
+        let account_id = self.account()?;
+        Ok(sqlx::query_as(
+            "SELECT id, external_id FROM user_groups WHERE account_id = ? AND external_id IS NOT NULL",
+        )
+        .bind(&account_id)
+        .fetch_all(self.conn())
+        .await?)
     }
 }

@@ -34,6 +34,15 @@ pub struct UserRow {
     /// The identity provider's id for the user (SCIM `externalId`).
     #[sqlx(default)]
     pub external_id: Option<String>,
+    /// SCIM's `userName` when it isn't the email (docs/rules/scim.md#users), as given.
+    #[sqlx(default)]
+    pub scim_user_name: Option<String>,
+    /// SCIM's `name.formatted`.
+    #[sqlx(default)]
+    pub name_formatted: Option<String>,
+    /// The `type` and `primary` SCIM sent with the email (a JSON object); `None`: never sent.
+    #[sqlx(default)]
+    pub scim_email_attributes: Option<String>,
 }
 
 pub struct NewUser<'a> {

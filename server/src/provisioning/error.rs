@@ -183,6 +183,7 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | AccountApiKeyNameTaken
         | GroupNameTaken
         | EmailTaken
+        | UserNameTaken
         | EnableBeforeDedicating
         | NoKeyToSign
         | AccountApiKeyLimit

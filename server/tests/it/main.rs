@@ -27,6 +27,7 @@ mod saml_settings;
 mod saml_users;
 mod scim;
 mod scim_resources;
+mod scim_versions;
 mod settings;
 mod sharing;
 mod sharing_privacy;

@@ -172,6 +172,18 @@ impl TestApp {
         path: &str,
         body: Option<Value>,
     ) -> Reply {
+        self.scim_send_with(bearer, method, path, body, &[]).await
+    }
+
+    /// A SCIM request with more headers (`If-Match`, `If-None-Match`).
+    pub async fn scim_send_with(
+        &self,
+        bearer: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = http::Request::builder()
             .method(method)
             .uri(path)
@@ -181,6 +193,9 @@ impl TestApp {
             .extension(axum::extract::ConnectInfo(
                 "198.51.100.4:5000".parse::<std::net::SocketAddr>().unwrap(),
             ));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         if method != "GET" {
             // An identity provider's request comes from its own site.
             req = req.header("sec-fetch-site", "cross-site");
