@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("api-keys") view={Lazy::<routes::ApiKeys>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("account") view={Lazy::<routes::Account>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("account-api-keys") view={Lazy::<routes::AccountApiKeys>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("scim") view={Lazy::<routes::Scim>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("provisioning-api") view={Lazy::<routes::ProvisioningApi>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("security") view={Lazy::<routes::Security>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("billing") view={Lazy::<routes::Billing>::new()}/>

@@ -53,6 +53,7 @@ lazy_pages! {
     ApiKeys => view! { <pages::api_keys::ApiKeysPage/> };
     Account => view! { <pages::account::AccountPage/> };
     AccountApiKeys => view! { <pages::account_api_keys::AccountApiKeysPage/> };
+    Scim => view! { <pages::scim::ScimPage/> };
     ProvisioningApi => view! { <pages::provisioning_api::ProvisioningApiPage/> };
     Security => view! { <pages::security::SecurityPage/> };
     Billing => view! { <pages::billing::BillingPage/> };

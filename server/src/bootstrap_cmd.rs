@@ -31,7 +31,7 @@ pub async fn run(
 }
 
 /// The message for a refused command: field errors one a line.
-fn refusal(what: &str, e: ServiceError) -> String {
+pub fn refusal(what: &str, e: ServiceError) -> String {
     match e {
         ServiceError::Invalid(fields) => {
             let lines: Vec<String> = fields

@@ -298,6 +298,26 @@ pub enum Command {
     /// SCIM bearer tokens, for identity providers that provision users.
     #[command(subcommand)]
     ScimToken(ScimTokenCommand),
+    /// Users of an account.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Import users from a CSV file (email, and any of name, role, environments, groups), as
+    /// User Management's import does: a progress bar while it runs, then the counts as JSON
+    /// and each row that failed with its reason.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Also write the per-row report (line, email, result, detail) as CSV here.
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+        /// The account; may be left out when the console holds one account.
+        #[arg(long)]
+        account_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

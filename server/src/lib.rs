@@ -6,6 +6,7 @@ pub mod bootstrap_cmd;
 pub mod config;
 pub mod dev_mailbox;
 pub mod export;
+pub mod import_cmd;
 pub mod mailer;
 pub mod middleware;
 pub mod provisioning;
@@ -18,6 +19,7 @@ mod scim_users;
 mod scim_versions;
 pub mod secret_key;
 pub mod users_export;
+pub mod users_import;
 
 /// mimalloc for the server and everything linking it (tests, benchmarks), for Rust and —
 /// by its `override` feature — for the bundled SQLite too: the request path allocates many

@@ -1,6 +1,7 @@
 use clap::Parser;
 use server::config::{
     AccountApiKeyCommand, AllowedIpsCommand, Cli, Command, ScimTokenCommand, SecretKeyCommand,
+    UsersCommand,
 };
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -38,6 +39,15 @@ async fn main() -> ExitCode {
         }
         Some(Command::ScimToken(ScimTokenCommand::Create { name, account_id })) => {
             server::bootstrap_cmd::create_scim_token(&cli.config, &name, account_id.as_deref())
+                .await
+                .map(|line| println!("{line}"))
+        }
+        Some(Command::Users(UsersCommand::Import {
+            file,
+            report,
+            account_id,
+        })) => {
+            server::import_cmd::run(&cli.config, &file, report.as_deref(), account_id.as_deref())
                 .await
                 .map(|line| println!("{line}"))
         }

@@ -108,6 +108,11 @@ pub fn build(config: &Config, service: Service, assets: &SiteAssets) -> Router {
         ))
         .merge(crate::audit_export::router(service.clone(), cookies))
         .merge(crate::users_export::router(service.clone(), cookies))
+        .merge(crate::users_import::router(
+            service.clone(),
+            cookies,
+            config.body_policy().read_timeout,
+        ))
         .merge(crate::saml::router(service.clone(), cookies))
         .merge(crate::scim::router(service.clone()))
         .layer(TimeoutLayer::with_status_code(

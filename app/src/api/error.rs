@@ -118,6 +118,7 @@ pub fn refusal_status(r: &Refusal) -> u16 {
         | NoShareHere
         | SettingsPageNotFound { .. }
         | SessionNotFound
+        | ScimTokenNotFound
         | SsoNotSetUp => 404,
         LastMasterAdmin
         | InactiveMember

@@ -106,6 +106,9 @@ pub fn AccessChoice(
     granter: Me,
     form: AccessForm,
     initial: EnvironmentAccess,
+    /// Starts the checkboxes' ids (two choices on one page).
+    #[prop(default = "env")]
+    id_prefix: &'static str,
 ) -> impl IntoView {
     let environments = use_environments().list;
     let may_give_all = granter.environments == EnvironmentAccess::All;
@@ -114,7 +117,7 @@ pub fn AccessChoice(
             {let initial = initial.clone(); move || environments.get().map(|r| match r {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Ok(envs) => view! {
-                    <EnvironmentAccessFields role offered=envs.environments may_give_all initial=initial.clone() form/>
+                    <EnvironmentAccessFields role offered=envs.environments may_give_all initial=initial.clone() form id_prefix/>
                 }.into_any(),
             })}
         </Transition>

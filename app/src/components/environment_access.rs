@@ -26,6 +26,9 @@ pub fn EnvironmentAccessFields(
     /// What the form starts from: the user's access, or the default for a new user.
     initial: EnvironmentAccess,
     form: AccessForm,
+    /// Starts the checkboxes' ids: two of these on one page need two prefixes.
+    #[prop(default = "env")]
+    id_prefix: &'static str,
 ) -> impl IntoView {
     let all = RwSignal::new(may_give_all && initial == EnvironmentAccess::All);
     let starts_with = move |id: &str| match &initial {
@@ -53,7 +56,7 @@ pub fn EnvironmentAccessFields(
             .iter()
             .enumerate()
             .map(|(i, (e, on))| {
-                let id = format!("env-{}", e.id);
+                let id = format!("{id_prefix}-{}", e.id);
                 let label = format!("{} ({})", e.name, e.cloud_name);
                 view! {
                     <div class="choice">
@@ -70,9 +73,9 @@ pub fn EnvironmentAccessFields(
                 {(form == AccessForm::Edit).then(|| view! { <input type="hidden" name="access_shown" value="on"/> })}
                 {may_give_all.then(|| view! {
                     <div class="choice">
-                        <input type="checkbox" id="env-all" name="all_environments" checked=all.get_untracked()
+                        <input type="checkbox" id=format!("{id_prefix}-all") name="all_environments" checked=all.get_untracked()
                             on:change=move |ev| all.set(event_target_checked(&ev))/>
-                        <label for="env-all">"All product environments"</label>
+                        <label for=format!("{id_prefix}-all")>"All product environments"</label>
                         <span class="field-hint">"Including ones added later. Untick to choose some, or none."</span>
                     </div>
                 })}

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod own_account;
 pub mod reauth;
 pub mod saml_settings;
+pub mod scim_group_roles;
 pub mod seats;
 pub mod status;
 pub mod time;

@@ -13,6 +13,7 @@ pub enum Area {
     EnvironmentSettings,
     AccountSettings,
     AccountApiKeys,
+    Scim,
     Security,
     BillingUsage,
     AddOns,
@@ -22,7 +23,7 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 14] = [
+    pub const ALL: [Area; 15] = [
         Area::Users,
         Area::Groups,
         Area::MediaLibrary,
@@ -31,6 +32,7 @@ impl Area {
         Area::EnvironmentSettings,
         Area::AccountSettings,
         Area::AccountApiKeys,
+        Area::Scim,
         Area::Security,
         Area::BillingUsage,
         Area::AddOns,
@@ -49,6 +51,7 @@ impl Area {
             Area::EnvironmentSettings => "Environment settings",
             Area::AccountSettings => "Account settings",
             Area::AccountApiKeys => "Account API keys",
+            Area::Scim => "SCIM",
             Area::Security => "Security",
             Area::BillingUsage => "Billing & usage",
             Area::AddOns => "Add-ons",
@@ -68,6 +71,7 @@ impl Area {
             Area::EnvironmentSettings => "/settings",
             Area::AccountSettings => "/account",
             Area::AccountApiKeys => "/account-api-keys",
+            Area::Scim => "/scim",
             Area::Security => "/security",
             Area::BillingUsage => "/billing",
             Area::AddOns => "/add-ons",
@@ -89,6 +93,8 @@ impl Area {
             Area::EnvironmentSettings => &[EnvSettingsView, MediaLibraryPreferences, DamAppsManage],
             Area::AccountSettings => &[AccountView],
             Area::AccountApiKeys => &[ProvisioningKeysManage],
+            // SCIM tokens act as Admins and its page sets roles: Master admins, as above.
+            Area::Scim => &[ProvisioningKeysManage],
             Area::Security => &[SecurityView],
             Area::BillingUsage => &[BillingView, ReportsView],
             Area::AddOns => &[AddonsView],
@@ -136,5 +142,7 @@ mod tests {
         // Account API keys can create Master admins: Master admins only (docs/rules/roles.md).
         assert!(labels(Role::MasterAdmin).contains(&"Account API keys"));
         assert!(!labels(Role::Admin).contains(&"Account API keys"));
+        assert!(labels(Role::MasterAdmin).contains(&"SCIM"));
+        assert!(!labels(Role::Admin).contains(&"SCIM"));
     }
 }

@@ -14,6 +14,17 @@ pub struct RequestMeta {
     pub request_id: String,
 }
 
+impl RequestMeta {
+    /// The server's own command line: no network, the loopback address.
+    pub fn operator() -> RequestMeta {
+        RequestMeta {
+            ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            user_agent: Some("server (command line)".to_string()),
+            request_id: String::new(),
+        }
+    }
+}
+
 /// Who acts. A principal is not always a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {

@@ -27,6 +27,7 @@ pub mod scim_eval;
 pub mod scim_filter;
 pub mod scim_group_patch;
 pub mod scim_patch;
+pub mod scim_settings;
 pub mod settings;
 pub mod sharing;
 pub mod sign_in;
@@ -35,6 +36,7 @@ pub mod two_factor;
 pub mod usage;
 pub mod user;
 pub mod user_action;
+pub mod user_import;
 pub mod validation;
 
 pub use area::Area;

@@ -69,6 +69,7 @@ refusals! {
     /// *Sign out* of a session that isn't one of the user's live sessions (ended already,
     /// or someone else's: the answer doesn't say which).
     SessionNotFound => SessionNotFound;
+    ScimTokenNotFound => ScimTokenNotFound;
     /// Turning two-factor sign-in off while the account requires it.
     TwoFactorRequiredByAccount => TwoFactorRequiredByAccount;
     /// *Sign in with SSO* for an address no account with SAML on lists (the same answer
@@ -244,6 +245,7 @@ impl Refusal {
             TwoFactorEnrolmentRequired => "Your account requires two-factor authentication. Set it up in My Profile to continue",
             TwoFactorAlreadyOn => "Two-factor authentication is already on",
             SessionNotFound => "That session has already ended",
+            ScimTokenNotFound => "SCIM token not found",
             SsoNotSetUp => "Single sign-on isn't set up for this address",
             SsoFailed => "Single sign-on didn't work. Try again, or ask your administrator",
             SsoRequired => "Your account signs in with single sign-on: use Sign in with SSO",

@@ -21,6 +21,7 @@ pub mod not_found;
 pub mod profile;
 pub mod provisioning_api;
 pub mod role_matrix;
+pub mod scim;
 pub mod security;
 pub mod settings;
 pub mod setup;

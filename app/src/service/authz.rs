@@ -42,6 +42,9 @@ pub(super) enum PrincipalKind {
         id: String,
         name: String,
     },
+    /// The operator at the server's command line (`server users import`): acts as a Master
+    /// admin of one account, recorded as `operator`.
+    Operator,
 }
 
 impl Principal {
@@ -71,6 +74,7 @@ impl Principal {
                 id: id.clone(),
                 name: name.clone(),
             },
+            PrincipalKind::Operator => Actor::Operator,
         }
     }
 
@@ -90,7 +94,9 @@ impl Principal {
     pub(super) fn is_account_api_key(&self) -> bool {
         matches!(
             self.kind,
-            PrincipalKind::AccountApiKey { .. } | PrincipalKind::ScimToken { .. }
+            PrincipalKind::AccountApiKey { .. }
+                | PrincipalKind::ScimToken { .. }
+                | PrincipalKind::Operator
         )
     }
 }

@@ -156,7 +156,7 @@ impl Service {
     }
 
     /// POST: a new user from the User resource — the token's Add users (one at a time):
-    /// the account's SCIM defaults (docs/rules/scim.md#creating-users),
+    /// the account's SCIM defaults (docs/rules/scim.md#defaults),
     /// invited (by an SSO invitation while SAML is on), disabled at once when `active` is
     /// false; SCIM's own fields as given.
     pub async fn scim_create_user(
@@ -172,12 +172,17 @@ impl Service {
                 "An email is required: in emails, or as the userName",
             ));
         };
+        let defaults = self.scim_defaults(caller).await?;
+        let (all_environments, environment_ids) = match defaults.environments {
+            crate::domain::EnvironmentAccess::All => (true, Vec::new()),
+            crate::domain::EnvironmentAccess::Only(ids) => (false, ids),
+        };
         let input = super::AddUsersInput {
             emails: vec![email],
             names: vec![changes.console_name().flatten().unwrap_or_default()],
-            role: crate::domain::Role::MediaLibraryUser.api_str().to_string(),
-            all_environments: true,
-            environment_ids: Vec::new(),
+            role: defaults.role.api_str().to_string(),
+            all_environments,
+            environment_ids,
             group_ids: Vec::new(),
             media_library: crate::domain::MediaLibraryOptions::default(),
             sso_invitation_only: true,

@@ -157,6 +157,8 @@ impl Service {
         if !members.is_empty() {
             self.add_group_members(&principal, &group.id, &members, meta)
                 .await?;
+            self.scim_members_changed(caller, &group.id, &members, meta)
+                .await?;
         }
         self.scim_group(caller, &group.id, meta).await
     }
@@ -205,6 +207,8 @@ impl Service {
             self.remove_group_members(&principal, id, &remove, meta)
                 .await?;
         }
+        let moved: Vec<String> = add.iter().chain(remove.iter()).cloned().collect();
+        self.scim_members_changed(caller, id, &moved, meta).await?;
         self.scim_group(caller, id, meta).await
     }
 
@@ -214,6 +218,20 @@ impl Service {
         id: &str,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        self.delete_group(&caller.principal(), id, meta).await
+        // A group that gave a role: its members get what their other groups give, after.
+        let members: Vec<String> = self
+            .group(&caller.principal(), id, meta)
+            .await?
+            .members
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let mapped = self.scim_group_is_mapped(caller, id).await?;
+        self.delete_group(&caller.principal(), id, meta).await?;
+        if mapped {
+            self.sync_scim_roles(&caller.principal(), &members, meta)
+                .await?;
+        }
+        Ok(())
     }
 }

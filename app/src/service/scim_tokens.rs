@@ -2,10 +2,10 @@
 //! shown once as `<id>.<secret>`, kept as the secret's SHA-256 and compared in constant time.
 
 use super::api_keys::key_name;
-use super::crypto::{matches_hash, new_token, random_hex, sha256_hex};
+use super::crypto::matches_hash;
 use super::{Actor, AuditRecord, AuditTarget, Service, ServiceError, ServiceResult};
 use crate::domain::Refusal;
-use crate::store::{Permit, ScimTokenRow};
+use crate::store::Permit;
 use serde_json::json;
 
 /// Who a SCIM request is: the account its token is for, and the token.
@@ -50,31 +50,15 @@ impl Service {
         let permit = Permit::for_operator();
         let mut tx = self.db().write(&permit).await?;
         tx.within_account(&account_id)?;
-        if tx.scim_token_name_taken(&name).await? {
-            tx.finish().await?;
-            return Err(ServiceError::invalid(
-                "name",
-                "Another SCIM token already has this name",
-            ));
-        }
-        let entropy = self.inner.entropy.as_ref();
-        let (id, secret) = (random_hex(entropy, 8), new_token(entropy));
-        let now = self.now();
-        tx.insert_scim_token(&ScimTokenRow {
-            id: id.clone(),
-            account_id: account_id.clone(),
-            name: name.clone(),
-            token_hash: sha256_hex(&secret),
-            created_at: now,
-            last_used_at: None,
-        })
-        .await?;
+        let made = self.insert_scim_token(&mut tx, &account_id, &name).await;
+        let (tx, (row, bearer)) = tx.or_end(made).await?;
+        let (id, now) = (row.id.clone(), row.created_at);
         let record = AuditRecord::new("scim_token.create", Actor::Operator, now, None)
             .account(&account_id)
             .target(AuditTarget::new("scim_token", &id, &name))
             .change(None, Some(json!({ "name": name })));
         tx.commit(&record).await?;
-        Ok((account_id, format!("{id}.{secret}")))
+        Ok((account_id, bearer))
     }
 
     /// A SCIM request's bearer token: its id finds the row, its secret must match the kept

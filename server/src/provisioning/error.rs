@@ -175,6 +175,7 @@ fn refusal_status(reason: &Refusal) -> StatusCode {
         | NoShareHere
         | SettingsPageNotFound { .. }
         | SessionNotFound
+        | ScimTokenNotFound
         | SsoNotSetUp => StatusCode::NOT_FOUND,
         UserInactive
         | InactiveMember

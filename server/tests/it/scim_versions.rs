@@ -265,8 +265,26 @@ async fn searches_take_their_query_in_the_body() {
         (page["totalResults"].clone(), page["startIndex"].clone()),
         (json!(2), json!(2))
     );
-    assert_eq!(page["Resources"][0]["userName"], "dan@example.com");
+    // Users made in the same second come in id order: the second of the two is either.
+    let second = page["Resources"][0]["userName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(["dee@example.com", "dan@example.com"].contains(&second.as_str()));
     assert!(page["Resources"][0].get("emails").is_none());
+    let first = app
+        .scim_send(
+            &token,
+            "POST",
+            "/scim/v2/Users/.search",
+            Some(json!({
+                "filter": "userName sw \"d\"", "count": 1,
+            })),
+        )
+        .await
+        .json();
+    assert_eq!(first["itemsPerPage"], 1);
+    assert_ne!(first["Resources"][0]["userName"], second.as_str());
     let r = app
         .scim_send(
             &token,
