@@ -31,8 +31,7 @@ export async function signIn(page: Page, email: string, password: string) {
  * `server outbox` against the server's data directory.
  */
 export function emailedLink(to: string): string {
-  const bin = process.env.CONSOLE_SERVER_BIN ?? path.join(__dirname, "..", "..", "target", "debug", "server");
-  const out = execFileSync(bin, ["outbox", "--to", to, "--limit", "1"], { env: process.env, encoding: "utf8" });
+  const out = serverCli(["outbox", "--to", to, "--limit", "1"]);
   const message = JSON.parse(out.trim().split("\n")[0]);
   const match = /https?:\/\/[^\s]+\/(invite|reset-password)\?token=[0-9a-f]+/.exec(message.text);
   if (!match) throw new Error(`no link in: ${message.text}`);
@@ -63,4 +62,10 @@ export async function nextTotp(secretBase32: string): Promise<string> {
   const next = (Math.floor(now / 30_000) + 1) * 30_000;
   await new Promise((resolve) => setTimeout(resolve, next - now + 500));
   return totp(secretBase32);
+}
+
+/** Runs the server's command line against its data directory, as an operator would; its output. */
+export function serverCli(args: string[]): string {
+  const bin = process.env.CONSOLE_SERVER_BIN ?? path.join(__dirname, "..", "..", "target", "debug", "server");
+  return execFileSync(bin, args, { env: process.env, encoding: "utf8" });
 }

@@ -35,6 +35,11 @@ test("SCIM: a Master admin creates a token shown once, sets the defaults of new 
   expect(made.status()).toBe(201);
   await open(page, "/users?search=sasha%40");
   await expect(page.getByRole("row", { name: /Sasha Okta.*Reports/ })).toBeVisible();
+  // Deprovisioned by the identity provider: Inactive, the seat free for the stories after.
+  const sasha = (await made.json()).id;
+  expect((await page.request.delete(`/scim/v2/Users/${sasha}`, { headers: scim })).status()).toBe(204);
+  await open(page, "/users?search=sasha%40");
+  await expect(page.getByRole("row", { name: /sasha@acme\.example/ })).toContainText("Inactive");
 
   // Deleted: the identity provider's requests are refused at once.
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "SCIM" }).click();

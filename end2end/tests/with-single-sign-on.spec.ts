@@ -1,8 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, open, signIn } from "./helpers";
 
-// Runs last (files in order): it moves the account to Enterprise, which the stories before
-// rely on not being. The test identity provider (playwright.config.ts starts it): pysaml2.
+// Runs after the other stories but the import (files in order): it moves the account to
+// Enterprise, which the stories before rely on not being. The test identity provider
+// (playwright.config.ts starts it): pysaml2.
 const IDP = "http://127.0.0.1:3999";
 const SAM = "sam@sso.example";
 const BILL = { email: "bill@acme.example", password: "ledger harbour violet 31" };

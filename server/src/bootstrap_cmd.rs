@@ -168,3 +168,21 @@ pub async fn create_scim_token(
         Err(e) => Err(refusal("the token was not created", e)),
     }
 }
+
+/// `server seats set --count N`: an Enterprise account's own seats.
+pub async fn set_seats(
+    config: &crate::config::Config,
+    count: i64,
+    account_id: Option<&str>,
+) -> Result<String, String> {
+    let service = crate::open_service(config).await?;
+    match service
+        .set_enterprise_seats_as_operator(account_id, count)
+        .await
+    {
+        Ok((account_id, limit)) => {
+            Ok(serde_json::json!({ "account_id": account_id, "seat_limit": limit }).to_string())
+        }
+        Err(e) => Err(refusal("the seats were not changed", e)),
+    }
+}

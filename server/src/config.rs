@@ -301,6 +301,22 @@ pub enum Command {
     /// Users of an account.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// An Enterprise account's seats.
+    #[command(subcommand)]
+    Seats(SeatsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeatsCommand {
+    /// Set an Enterprise account's own seat count (its plan's "per account" seats); prints
+    /// {"account_id","seat_limit"}. Never below the seats in use.
+    Set {
+        #[arg(long)]
+        count: i64,
+        /// The account; may be left out when the console holds one account.
+        #[arg(long)]
+        account_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 use clap::Parser;
 use server::config::{
-    AccountApiKeyCommand, AllowedIpsCommand, Cli, Command, ScimTokenCommand, SecretKeyCommand,
-    UsersCommand,
+    AccountApiKeyCommand, AllowedIpsCommand, Cli, Command, ScimTokenCommand, SeatsCommand,
+    SecretKeyCommand, UsersCommand,
 };
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -48,6 +48,11 @@ async fn main() -> ExitCode {
             account_id,
         })) => {
             server::import_cmd::run(&cli.config, &file, report.as_deref(), account_id.as_deref())
+                .await
+                .map(|line| println!("{line}"))
+        }
+        Some(Command::Seats(SeatsCommand::Set { count, account_id })) => {
+            server::bootstrap_cmd::set_seats(&cli.config, count, account_id.as_deref())
                 .await
                 .map(|line| println!("{line}"))
         }

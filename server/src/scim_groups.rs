@@ -79,37 +79,43 @@ pub(crate) async fn create(
     Ok(resource_response(StatusCode::CREATED, &group))
 }
 
-pub(crate) async fn patch(
-    State(service): State<Service>,
+/// A change of group `id` under `If-Match`, answered with the group as changed.
+async fn change(
+    service: &Service,
     Caller(caller, meta): Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    id: &str,
+    headers: &HeaderMap,
+    changes: scim_group_patch::GroupChanges,
 ) -> Result<Response, ScimError> {
-    let changes = scim_group_patch::patch(&json_body(&body)?)?;
-    if_match(&headers, current(&service, &caller, &id, &meta)).await?;
+    if_match(headers, current(service, &caller, id, &meta)).await?;
     let group = service
-        .scim_update_group(&caller, &id, &changes, &meta)
+        .scim_update_group(&caller, id, &changes, &meta)
         .await
         .map_err(ScimError::from_service)?;
     Ok(resource_response(StatusCode::OK, &group))
 }
 
+pub(crate) async fn patch(
+    State(service): State<Service>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ScimError> {
+    let changes = scim_group_patch::patch(&json_body(&body)?)?;
+    change(&service, caller, &id, &headers, changes).await
+}
+
 /// PUT: the display name and exactly these members.
 pub(crate) async fn put(
     State(service): State<Service>,
-    Caller(caller, meta): Caller,
+    caller: Caller,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ScimError> {
     let changes = scim_group_patch::whole(&json_body(&body)?)?;
-    if_match(&headers, current(&service, &caller, &id, &meta)).await?;
-    let group = service
-        .scim_update_group(&caller, &id, &changes, &meta)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(resource_response(StatusCode::OK, &group))
+    change(&service, caller, &id, &headers, changes).await
 }
 
 pub(crate) async fn delete(

@@ -60,20 +60,31 @@ pub(crate) async fn one(
     Ok(read_response(&headers, &user, &shown))
 }
 
+/// A change of user `id` under `If-Match`, answered with the user as changed.
+async fn change(
+    service: &Service,
+    Caller(caller, meta): Caller,
+    id: &str,
+    headers: &HeaderMap,
+    changes: scim_patch::UserChanges,
+) -> Result<Response, ScimError> {
+    if_match(headers, current(service, &caller, id)).await?;
+    let user = service
+        .scim_update_user(&caller, id, &changes, &meta)
+        .await
+        .map_err(ScimError::from_service)?;
+    Ok(resource_response(StatusCode::OK, &user))
+}
+
 pub(crate) async fn patch(
     State(service): State<Service>,
-    Caller(caller, meta): Caller,
+    caller: Caller,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ScimError> {
     let changes = scim_patch::patch(&json_body(&body)?)?;
-    if_match(&headers, current(&service, &caller, &id)).await?;
-    let user = service
-        .scim_update_user(&caller, &id, &changes, &meta)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(resource_response(StatusCode::OK, &user))
+    change(&service, caller, &id, &headers, changes).await
 }
 
 /// POST: a new user (201, its location).
@@ -93,18 +104,13 @@ pub(crate) async fn create(
 /// PUT: the whole user (Okta deactivates with it).
 pub(crate) async fn put(
     State(service): State<Service>,
-    Caller(caller, meta): Caller,
+    caller: Caller,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ScimError> {
     let changes = scim_patch::replace(&json_body(&body)?)?;
-    if_match(&headers, current(&service, &caller, &id)).await?;
-    let user = service
-        .scim_update_user(&caller, &id, &changes, &meta)
-        .await
-        .map_err(ScimError::from_service)?;
-    Ok(resource_response(StatusCode::OK, &user))
+    change(&service, caller, &id, &headers, changes).await
 }
 
 /// DELETE: deprovisioned (204).

@@ -17,4 +17,5 @@ pub mod seats;
 pub mod status;
 pub mod time;
 pub mod two_factor;
+pub mod user_import;
 pub mod user_menu;

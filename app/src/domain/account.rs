@@ -44,6 +44,9 @@ pub struct AccountUse {
     /// Account API keys (the Provisioning API's credentials).
     #[serde(default)]
     pub account_api_keys: i64,
+    /// The account's own Enterprise seats, when the operator set them.
+    #[serde(default)]
+    pub enterprise_seats: Option<i64>,
 }
 
 /// Every reason `to` can't be taken now, in words that say what to do; empty: allowed.
@@ -63,7 +66,7 @@ pub fn plan_change_blockers(current: &Plan, to: &Plan, usage: &AccountUse) -> Ve
             to.name, usage.additional_user_subscriptions
         ));
     }
-    let seats = i64::from(to.seats)
+    let seats = to.seats_for(usage.enterprise_seats)
         + if keeps_subscriptions {
             usage.additional_user_subscriptions
         } else {
@@ -122,6 +125,7 @@ mod tests {
             paid_addons: vec!["AI Auto Tagging".into()],
             subscribed_via: "direct".into(),
             account_api_keys: 0,
+            enterprise_seats: None,
         };
         let b = plan_change_blockers(plan("plus"), plan("free"), &usage);
         assert_eq!(b.len(), 5, "{b:?}");
@@ -142,6 +146,22 @@ mod tests {
             },
         );
         assert!(b.is_empty(), "{b:?}");
+        // An Enterprise account's own seats count where it goes to Enterprise.
+        let many = AccountUse {
+            seats_used: 150,
+            ..Default::default()
+        };
+        assert_eq!(
+            plan_change_blockers(plan("advanced"), plan("enterprise"), &many).len(),
+            1
+        );
+        let own = AccountUse {
+            enterprise_seats: Some(300),
+            ..many
+        };
+        assert!(plan_change_blockers(plan("advanced"), plan("enterprise"), &own).is_empty());
+        assert_eq!(plan("enterprise").seats_for(Some(300)), 300);
+        assert_eq!(plan("plus").seats_for(Some(300)), 10);
         assert_eq!(
             plan_change_blockers(plan("plus"), plan("plus"), &usage).len(),
             1

@@ -36,6 +36,17 @@ pub struct Plan {
     pub max_file_mb: FileSizes,
 }
 
+impl Plan {
+    /// The plan's seats for an account: an Enterprise account's own count when the operator
+    /// set one, else the plan's.
+    pub fn seats_for(&self, enterprise_seats: Option<i64>) -> i64 {
+        match (self.tier, enterprise_seats) {
+            (Tier::Enterprise, Some(n)) => n,
+            _ => i64::from(self.seats),
+        }
+    }
+}
+
 /// A size per resource type, in MB (Upload settings,
 /// docs/rules/environments.md#environment-settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

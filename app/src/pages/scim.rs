@@ -33,6 +33,8 @@ pub fn ScimPage() -> impl IntoView {
     sign_in_again_on(defaults.value());
     sign_in_again_on(set_role.value());
     sign_in_again_on(remove_role.value());
+    // The token's name outlives the list's reloads (a re-authentication asked for reloads it).
+    let name = RwSignal::new(String::new());
     let settings = crate::components::data::data(
         move || {
             (
@@ -55,7 +57,7 @@ pub fn ScimPage() -> impl IntoView {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(s) => view! {
                         <p>"SCIM base URL: "<code>{s.base_url.clone()}</code></p>
-                        <Tokens list=s.tokens create delete/>
+                        <Tokens list=s.tokens create delete name/>
                         <Defaults current=s.defaults action=defaults/>
                         <GroupRoles list=s.group_roles set_role remove_role/>
                     }.into_any(),
@@ -70,8 +72,8 @@ fn Tokens(
     list: Vec<ScimTokenSummary>,
     create: ServerAction<CreateScimToken>,
     delete: ServerAction<DeleteScimToken>,
+    name: RwSignal<String>,
 ) -> impl IntoView {
-    let name = RwSignal::new(String::new());
     let submit = move || {
         create.dispatch(CreateScimToken {
             name: name.get_untracked(),

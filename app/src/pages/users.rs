@@ -7,6 +7,7 @@ use crate::components::export::ExportDownloads;
 use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
 use crate::components::seats::SeatSummary;
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
+use crate::components::user_import::ImportUsers;
 use crate::components::user_menu::{actions_for, ConfirmUserAction, PendingAction, UserRowMenu};
 use crate::domain::export_progress::ExportFormat;
 use crate::domain::{Area, Permission, Role, UserPage, UserSort, UserStatus, UserSummary};
@@ -36,6 +37,7 @@ fn UserManagement() -> impl IntoView {
     sign_in_again_on(act.value());
     sign_in_again_on(limit.value());
     let pending: PendingAction = RwSignal::new(None);
+    let imported = RwSignal::new(0u32);
     let done = Signal::derive(move || act.value().get().and_then(|r| r.ok()));
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
@@ -51,6 +53,7 @@ fn UserManagement() -> impl IntoView {
                 add.version().get(),
                 act.version().get(),
                 limit.version().get(),
+                imported.get(),
             )
         },
         |(search, role, status, sort, after, environment, ..)| {
@@ -80,6 +83,9 @@ fn UserManagement() -> impl IntoView {
             }}
         </Transition>
         {can_invite.then(|| view! { <AddUsersForm action=add granter=me.clone()/> })}
+        {can_invite.then(|| view! {
+            <ImportUsers on_done=Callback::new(move |_| imported.update(|n| *n += 1))/>
+        })}
     }
 }
 

@@ -49,6 +49,7 @@ impl Service {
             paid_addons,
             subscribed_via: account.subscribed_via.clone(),
             account_api_keys: tx.account_api_keys().await?.len() as i64,
+            enterprise_seats: account.enterprise_seats,
         })
     }
 
@@ -223,7 +224,8 @@ fn details(a: &AccountRow, environments: i64) -> AccountDetails {
         subscribed_via: a.subscribed_via.clone(),
         created_at: a.created_at,
         seats_used: a.seats_used,
-        seat_limit: plan.map_or(0, |p| i64::from(p.seats)) + a.additional_user_subscriptions,
+        seat_limit: plan.map_or(0, |p| p.seats_for(a.enterprise_seats))
+            + a.additional_user_subscriptions,
         environments_used: environments,
         environment_limit: plan.map_or(0, |p| i64::from(p.environments)),
     }

@@ -76,7 +76,7 @@ impl Service {
             plan_name: plan.name.to_string(),
             tier: plan.tier,
             seats_used: a.seats_used,
-            seat_limit: i64::from(plan.seats) + a.additional_user_subscriptions,
+            seat_limit: plan.seats_for(a.enterprise_seats) + a.additional_user_subscriptions,
             environment_limit: i64::from(plan.environments),
             features: plan.features.to_vec(),
             contact,

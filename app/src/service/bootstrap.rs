@@ -223,6 +223,7 @@ impl Service {
             additional_user_subscriptions: 0,
             subscribed_via: "direct".into(),
             seats_used: 0,
+            enterprise_seats: None,
             created_at: now,
             updated_at: now,
         })

@@ -384,7 +384,7 @@ impl Service {
     pub(super) async fn seats(&self, tx: &mut Tx) -> ServiceResult<Seats> {
         let account = self.account_row(tx).await?;
         let plan = Plan::find(&account.plan);
-        let base = plan.map(|p| i64::from(p.seats)).unwrap_or(0);
+        let base = plan.map_or(0, |p| p.seats_for(account.enterprise_seats));
         Ok(Seats {
             used: account.seats_used,
             limit: base + account.additional_user_subscriptions,

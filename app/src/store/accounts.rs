@@ -11,6 +11,9 @@ pub struct AccountRow {
     /// Kept by the database (triggers on users); ignored on insert.
     #[sqlx(default)]
     pub seats_used: i64,
+    /// An Enterprise account's own seats (`None`: the plan's); never written on insert.
+    #[sqlx(default)]
+    pub enterprise_seats: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -58,5 +61,19 @@ impl Tx {
             .bind(&id)
             .fetch_optional(self.conn())
             .await?)
+    }
+}
+
+impl Tx {
+    /// Sets the account's own Enterprise seats (`None`: the plan's default again).
+    pub async fn set_enterprise_seats(&mut self, seats: Option<i64>, now: i64) -> StoreResult<()> {
+        let account_id = self.account()?;
+        sqlx::query("UPDATE accounts SET enterprise_seats = ?, updated_at = ? WHERE id = ?")
+            .bind(seats)
+            .bind(now)
+            .bind(&account_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
     }
 }

@@ -131,6 +131,7 @@ mod tests {
                 additional_user_subscriptions: 0,
                 subscribed_via: "direct".into(),
                 seats_used: 0,
+                enterprise_seats: None,
                 created_at: 0,
                 updated_at: 0,
             };

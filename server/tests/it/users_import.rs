@@ -271,3 +271,59 @@ fn server_users_import_shows_progress_and_reports_each_row() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"mail\""));
 }
+
+#[test]
+fn server_seats_set_gives_an_enterprise_account_its_own_seats() {
+    let seats = |dir: &std::path::Path, count: &str| {
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["seats", "set", "--count", count])
+            .env("CONSOLE_DATA_DIR", dir)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    bootstrap_with_cli(dir.path(), "enterprise");
+    let out = seats(dir.path(), "300");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["seat_limit"], 300);
+    // Below the seats in use (the root user), or none: refused.
+    let out = seats(dir.path(), "0");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from 1 to"));
+    // Other plans have their plan's seats.
+    let plus = tempfile::tempdir().unwrap();
+    bootstrap_with_cli(plus.path(), "plus");
+    let out = seats(plus.path(), "300");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Only an Enterprise account"));
+}
+
+#[tokio::test]
+async fn an_enterprise_account_with_its_own_seats_takes_more_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::on_disk(dir.path(), "enterprise").await;
+    app.service
+        .set_enterprise_seats_as_operator(None, 150)
+        .await
+        .unwrap();
+    let admin = app.admin_token().await;
+    let page = app.call("users", &[], Some(&admin)).await.json();
+    assert_eq!(page["seat_limit"], 150);
+    let account = app.call("account", &[], Some(&admin)).await.json();
+    assert_eq!(account["details"]["seat_limit"], 150, "{account}");
+    let log = app
+        .call(
+            "audit_page",
+            &[("action", "account.seats_update")],
+            Some(&admin),
+        )
+        .await
+        .json();
+    assert_eq!(log["records"][0]["actor"], "operator", "{log}");
+}
