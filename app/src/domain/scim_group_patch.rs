@@ -139,6 +139,7 @@ pub fn patch(body: &Value) -> Result<GroupChanges, PatchError> {
 
 /// A POST's or PUT's group: its display name and exactly its members.
 pub fn whole(body: &Value) -> Result<GroupChanges, PatchError> {
+    super::scim_patch::check_schemas(body, &[super::scim_patch::GROUP_SCHEMA])?;
     let name = body
         .get("displayName")
         .ok_or_else(|| error("invalidValue", "displayName is required"))?;
@@ -208,6 +209,12 @@ mod tests {
         assert_eq!(
             whole(&json!({ "members": [] })).unwrap_err().scim_type,
             "invalidValue"
+        );
+        assert_eq!(
+            whole(&json!({ "schemas": ["urn:example:Team"], "displayName": "x" }))
+                .unwrap_err()
+                .scim_type,
+            "invalidSyntax"
         );
     }
 }

@@ -45,6 +45,35 @@ impl UserChanges {
 }
 
 pub const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+/// The enterprise User extension (RFC 7643 §4.3): Entra ID and Okta send its attributes
+/// (department, manager, …); the console keeps none of them, so they are read past.
+pub const ENTERPRISE_USER_SCHEMA: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+/// A body's `schemas`, when it has them, name only `allowed` URNs (any case); an unknown one
+/// is refused (`invalidSyntax`: the body doesn't conform to a schema the console serves).
+pub fn check_schemas(body: &Value, allowed: &[&str]) -> Result<(), PatchError> {
+    let Some(schemas) = body.get("schemas") else {
+        return Ok(());
+    };
+    let list = schemas
+        .as_array()
+        .ok_or_else(|| error("invalidSyntax", "schemas must be a list of URNs"))?;
+    for urn in list {
+        let urn = urn
+            .as_str()
+            .ok_or_else(|| error("invalidSyntax", "schemas must be a list of URNs"))?;
+        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(urn)) {
+            return Err(error(
+                "invalidSyntax",
+                format!("Unknown schema URN \"{urn}\""),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Why a PATCH or PUT can't be applied: `invalidSyntax`, `invalidPath`, `invalidValue`,
 /// `noTarget` or `mutability` (RFC 7644 §3.12), and the detail.
@@ -88,10 +117,19 @@ fn text(v: &Value, what: &str) -> Result<Option<String>, PatchError> {
 /// selects: `emails[type eq "work"].value` is the email, `name.givenName` the first name.
 fn target(path: &str) -> Result<&'static str, PatchError> {
     let p = path.trim().to_ascii_lowercase();
+    if p.starts_with(&ENTERPRISE_USER_SCHEMA.to_ascii_lowercase()) {
+        return Ok("ignored");
+    }
     let p = p
         .strip_prefix("urn:ietf:params:scim:schemas:core:2.0:user:")
         .unwrap_or(&p)
         .to_string();
+    if p.starts_with("urn:") {
+        return Err(error(
+            "invalidPath",
+            format!("Unknown schema URN in \"{path}\""),
+        ));
+    }
     let base = match (p.find('['), p.rfind(']')) {
         (Some(open), Some(close)) if close > open => format!("{}{}", &p[..open], &p[close + 1..]),
         _ => p.clone(),
@@ -119,6 +157,7 @@ impl UserChanges {
     fn set(&mut self, target: &str, value: &Value, remove: bool) -> Result<(), PatchError> {
         let clear = |v: &Value, what: &str| if remove { Ok(None) } else { text(v, what) };
         match target {
+            "ignored" => {}
             "active" if remove => return Err(error("mutability", "active can't be removed")),
             "active" => self.active = Some(boolean(value, "active")?),
             "display_name" => self.display_name = Some(clear(value, "displayName")?),
@@ -188,6 +227,8 @@ impl UserChanges {
             let t = match k.to_ascii_lowercase().as_str() {
                 "schemas" | "id" | "meta" => continue,
                 "name" => "name",
+                // A schema's attributes as one object: the extension's are read past.
+                k if k.starts_with("urn:") => target(k)?,
                 _ => match target(k) {
                     Ok(t) => t,
                     Err(_) => continue,
@@ -240,6 +281,7 @@ fn email_attributes(entry: &Value) -> Result<String, PatchError> {
 
 /// A PatchOp body's operations, each with its `op` lower-cased (Entra ID capitalizes it).
 pub fn operations(body: &Value) -> Result<Vec<(String, &Value)>, PatchError> {
+    check_schemas(body, &[PATCH_SCHEMA])?;
     let ops = body
         .get("Operations")
         .or_else(|| body.get("operations"))
@@ -279,6 +321,7 @@ pub fn replace(body: &Value) -> Result<UserChanges, PatchError> {
     if !body.is_object() {
         return Err(error("invalidSyntax", "A PUT needs a User object"));
     }
+    check_schemas(body, &[USER_SCHEMA, ENTERPRISE_USER_SCHEMA])?;
     let mut changes = UserChanges {
         display_name: Some(None),
         formatted: Some(None),
@@ -371,5 +414,35 @@ mod tests {
             kind(json!({ "Operations": [{ "op": "remove", "path": "emails" }] })),
             "mutability"
         );
+        // Unknown schema URNs: the body's, a path's, an attribute's.
+        assert_eq!(
+            kind(json!({ "schemas": ["urn:example:Patch"], "Operations": [] })),
+            "invalidSyntax"
+        );
+        assert_eq!(
+            kind(
+                json!({ "Operations": [{ "op": "replace", "path": "urn:example:x:dept", "value": "a" }] })
+            ),
+            "invalidPath"
+        );
+        let put = replace(
+            &json!({ "schemas": [USER_SCHEMA, "urn:example:User"], "userName": "a@x.com" }),
+        );
+        assert_eq!(put.unwrap_err().scim_type, "invalidSyntax");
+        let put = replace(&json!({ "userName": "a@x.com", "urn:example:User": { "a": 1 } }));
+        assert_eq!(put.unwrap_err().scim_type, "invalidPath");
+        // The enterprise extension Entra ID sends is read past.
+        let c = patch(&json!({ "schemas": [PATCH_SCHEMA], "Operations": [
+            { "op": "Add", "path": format!("{ENTERPRISE_USER_SCHEMA}:department"), "value": "Video" },
+            { "op": "Replace", "path": "active", "value": "False" },
+        ]}))
+        .unwrap();
+        assert_eq!(c.active, Some(false));
+        let c = replace(
+            &json!({ "schemas": [USER_SCHEMA, ENTERPRISE_USER_SCHEMA], "userName": "a@x.com",
+            ENTERPRISE_USER_SCHEMA: { "department": "Video" } }),
+        )
+        .unwrap();
+        assert_eq!(c.user_name.as_deref(), Some("a@x.com"));
     }
 }

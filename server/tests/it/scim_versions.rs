@@ -294,6 +294,45 @@ async fn searches_take_their_query_in_the_body() {
         )
         .await;
     assert_eq!(r.json()["totalResults"], 0);
+    // Unknown schema URNs are refused; the enterprise extension Entra ID sends is read past.
+    let r = app
+        .scim_send(&token, "POST", "/scim/v2/Users", Some(json!({
+            "schemas": ["urn:example:params:scim:schemas:core:2.0:Person"], "userName": "zed@example.com",
+        })))
+        .await;
+    assert_eq!(
+        (r.status, r.json()["scimType"].clone()),
+        (StatusCode::BAD_REQUEST, Value::from("invalidSyntax")),
+        "{}",
+        r.body
+    );
+    let r = app
+        .scim_send(&token, "POST", "/scim/v2/Users", Some(json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+            "userName": "zed@example.com",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "Video" },
+        })))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let zed = r.json()["id"].as_str().unwrap().to_string();
+    let r = app
+        .scim_send(&token, "PATCH", &format!("/scim/v2/Users/{zed}"), Some(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{ "op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "Audio" }],
+        })))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .scim_send(
+            &token,
+            "PATCH",
+            &format!("/scim/v2/Users/{zed}"),
+            Some(json!({
+                "schemas": ["urn:example:Patch"], "Operations": [],
+            })),
+        )
+        .await;
+    assert_eq!(r.json()["scimType"], "invalidSyntax");
     // Every resource type at once isn't offered: 501; a body that isn't a search: 400.
     let r = app
         .scim_send(&token, "POST", "/scim/v2/.search", Some(json!({})))
