@@ -149,7 +149,8 @@ impl Service {
             .map(|p| PlanOption {
                 plan_id: p.id.to_string(),
                 name: p.name.to_string(),
-                seats: p.seats,
+                // An Enterprise account's own seats, where it has them.
+                seats: u32::try_from(p.seats_for(a.enterprise_seats)).unwrap_or(p.seats),
                 environments: p.environments,
                 current: p.id == a.plan,
                 blockers: match current {

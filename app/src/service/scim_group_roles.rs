@@ -151,8 +151,8 @@ impl Service {
     }
 
     /// Gives each of `user_ids` the role and environments their mapped groups give (else the
-    /// defaults), as `principal`, through the console's Edit; one already so, or a Master
-    /// admin, is left as is.
+    /// defaults), as `principal`, through the console's Edit; one already so, a deleted user
+    /// or a Master admin is left as is.
     pub(super) async fn sync_scim_roles(
         &self,
         principal: &Principal,
@@ -184,7 +184,9 @@ impl Service {
         for (id, access) in wanted {
             let (user, _) = self.user(principal, &id, meta).await?;
             let same = user.role == access.role && user.environments == access.environments;
-            if same || user.role == Role::MasterAdmin {
+            // A deleted user keeps what they had (nothing of theirs is edited any more).
+            let deleted = user.status == crate::domain::UserStatus::Inactive;
+            if same || deleted || user.role == Role::MasterAdmin {
                 continue;
             }
             let patch = UserPatch {

@@ -248,6 +248,33 @@ async fn users_scim_creates_get_the_defaults_and_groups_give_roles() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(role_of(&app, &admin, "ann@").await.0, "admin");
     assert_eq!(role_of(&app, &admin, "root@").await.0, "master_admin");
+    // A deprovisioned member of a mapped group: leaving it changes nothing of theirs, and works.
+    let gone = app
+        .scim_send(
+            &okta,
+            "POST",
+            "/scim/v2/Users",
+            Some(json!({ "userName": "gone@example.com" })),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let add =
+        json!({ "Operations": [{ "op": "add", "path": "members", "value": [{ "value": gone }] }] });
+    assert_eq!(
+        app.scim_send(&okta, "PATCH", &path, Some(add)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(role_of(&app, &admin, "gone@").await.0, "admin");
+    let r = app
+        .scim_send(&okta, "DELETE", &format!("/scim/v2/Users/{gone}"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let remove = json!({ "Operations": [{ "op": "remove", "path": format!("members[value eq \"{gone}\"]") }] });
+    let r = app.scim_send(&okta, "PATCH", &path, Some(remove)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // Removed: members fall back to the defaults.
     let r = app
         .call(

@@ -317,6 +317,15 @@ async fn an_enterprise_account_with_its_own_seats_takes_more_users() {
     assert_eq!(page["seat_limit"], 150);
     let account = app.call("account", &[], Some(&admin)).await.json();
     assert_eq!(account["details"]["seat_limit"], 150, "{account}");
+    // The plans say the account's own Enterprise seats.
+    let enterprise = account["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["plan_id"] == "enterprise")
+        .unwrap()
+        .clone();
+    assert_eq!(enterprise["seats"], 150, "{enterprise}");
     let log = app
         .call(
             "audit_page",
