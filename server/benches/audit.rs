@@ -16,26 +16,14 @@ use http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower::ServiceExt;
 
 const RECORDS: i64 = 1_000_000;
 const ACTORS: i64 = 50;
 const DEFAULT_ROUNDS: usize = 1_000;
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(what: &str, mut d: Vec<Duration>) {
-    d.sort();
-    println!(
-        "{what}: p50 {:.3?}  p99 {:.3?}  ({} runs)",
-        percentile(&d, 0.5),
-        percentile(&d, 0.99),
-        d.len()
-    );
-}
+use seed::report;
 
 /// 1,000,000 records one second apart: 50 actors in turn, five actions, 1,000 targets.
 async fn seed_records(dir: &std::path::Path, account_id: &str) {

@@ -29,9 +29,7 @@ use std::time::{Duration, Instant};
 const USERS: usize = 100_000;
 const CLIENTS: usize = 16;
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+use seed::percentile;
 
 /// One client's request, borrowing its own state (its connection).
 type Call<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;

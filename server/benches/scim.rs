@@ -15,25 +15,13 @@ use clap::Parser;
 use http::{header, Request, StatusCode};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower::ServiceExt;
 
 const USERS: usize = 100_000;
 const DEFAULT_ROUNDS: usize = 2_000;
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(what: &str, mut d: Vec<Duration>) {
-    d.sort();
-    println!(
-        "{what}: p50 {:.3?}  p99 {:.3?}  ({} requests)",
-        percentile(&d, 0.5),
-        percentile(&d, 0.99),
-        d.len()
-    );
-}
+use seed::report;
 
 fn scim_request(method: &str, uri: &str, token: &str, body: Option<String>) -> Request<Body> {
     let addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();

@@ -61,9 +61,7 @@ fn request(path: &str, body: String, cookie: Option<&str>, addr: SocketAddr) -> 
     b.body(Body::from(body)).unwrap()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+use seed::percentile;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

@@ -21,19 +21,7 @@ use tower::ServiceExt;
 const USERS: usize = 100_000;
 const DEFAULT_ROUNDS: usize = 2_000;
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(what: &str, mut d: Vec<Duration>) {
-    d.sort();
-    println!(
-        "{what}: p50 {:.3?}  p99 {:.3?}  ({} runs)",
-        percentile(&d, 0.5),
-        percentile(&d, 0.99),
-        d.len()
-    );
-}
+use seed::report;
 
 #[tokio::main]
 async fn main() {

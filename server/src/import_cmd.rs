@@ -12,18 +12,10 @@ pub async fn run(
     report: Option<&Path>,
     account_id: Option<&str>,
 ) -> Result<String, String> {
-    let size = std::fs::metadata(file)
-        .map_err(|e| format!("can't read {}: {e}", file.display()))?
-        .len();
-    if size > MAX_IMPORT_BYTES as u64 {
-        return Err(format!(
-            "{} is larger than {} MB",
-            file.display(),
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        ));
-    }
-    let bytes = std::fs::read(file).map_err(|e| format!("can't read {}: {e}", file.display()))?;
-    let rows = crate::users_import::read_csv(&bytes)?;
+    let path = file.to_path_buf();
+    let rows = tokio::task::spawn_blocking(move || read_file(&path))
+        .await
+        .map_err(|e| e.to_string())??;
     let service = crate::open_service(config).await?;
     let principal = service
         .operator_principal(account_id)
@@ -57,9 +49,13 @@ pub async fn run(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if let Some(path) = report {
-        std::fs::write(path, report_csv(&results))
-            .map_err(|e| format!("can't write {}: {e}", path.display()))?;
+    if let Some(path) = report.map(Path::to_path_buf) {
+        let text = report_csv(&results);
+        tokio::task::spawn_blocking(move || {
+            std::fs::write(&path, text).map_err(|e| format!("can't write {}: {e}", path.display()))
+        })
+        .await
+        .map_err(|e| e.to_string())??;
     }
     let counts = ImportCounts::of(&results);
     Ok(serde_json::json!({
@@ -69,4 +65,22 @@ pub async fn run(
         "error": counts.error,
     })
     .to_string())
+}
+
+/// The file's rows (blocking: file I/O and parsing), refused whole when too large.
+fn read_file(
+    file: &Path,
+) -> Result<Vec<(app::domain::user_import::ImportRow, Option<usize>)>, String> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| format!("can't read {}: {e}", file.display()))?
+        .len();
+    if size > MAX_IMPORT_BYTES as u64 {
+        return Err(format!(
+            "{} is larger than {} MB",
+            file.display(),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("can't read {}: {e}", file.display()))?;
+    crate::users_import::read_csv(&bytes)
 }

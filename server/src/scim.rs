@@ -82,9 +82,10 @@ impl ScimError {
     pub fn from_service(e: ServiceError) -> ScimError {
         match e {
             ServiceError::Invalid(fields)
-                if fields.0.iter().any(|f| {
-                    matches!(f.reason, Some(Refusal::EmailTaken | Refusal::UserNameTaken))
-                }) =>
+                if fields
+                    .0
+                    .iter()
+                    .any(|f| f.reason.as_ref().is_some_and(taken)) =>
             {
                 let detail: Vec<String> = fields.0.iter().map(|f| f.message.clone()).collect();
                 ScimError::new(StatusCode::CONFLICT, Some("uniqueness"), detail.join("; "))
@@ -95,7 +96,6 @@ impl ScimError {
                 let scim_type = match fields.0.first().map(|f| f.field.as_str()) {
                     Some("filter") => "invalidFilter",
                     Some("filter_too_broad") => "tooMany",
-                    Some("user_name") => "mutability",
                     _ => "invalidValue",
                 };
                 ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail.join("; "))
@@ -113,14 +113,17 @@ impl ScimError {
     pub fn from_refusal(r: &Refusal) -> ScimError {
         let status = StatusCode::from_u16(app::api::ConsoleError::Refused(r.clone()).status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let scim_type = match r {
-            Refusal::EmailTaken | Refusal::GroupNameTaken | Refusal::UserNameTaken => {
-                Some("uniqueness")
-            }
-            _ => None,
-        };
+        let scim_type = taken(r).then_some("uniqueness");
         ScimError::new(status, scim_type, r.to_string())
     }
+}
+
+/// A refusal that says a unique value is another resource's (SCIM's `uniqueness`, 409).
+fn taken(r: &Refusal) -> bool {
+    matches!(
+        r,
+        Refusal::EmailTaken | Refusal::GroupNameTaken | Refusal::UserNameTaken
+    )
 }
 
 impl IntoResponse for ScimError {

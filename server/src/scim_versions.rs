@@ -22,12 +22,17 @@ fn names(header: &HeaderValue, version: &str) -> bool {
     })
 }
 
-/// A resource as the answer: its JSON, its `ETag` and, when created, its `Location`.
-pub(crate) fn resource_response(status: StatusCode, resource: &Value) -> Response {
-    let mut response = (status, scim_json(resource)).into_response();
+/// `response` with `resource`'s version as its `ETag`.
+fn with_etag(mut response: Response, resource: &Value) -> Response {
     if let Some(v) = version(resource).and_then(|v| HeaderValue::from_str(v).ok()) {
         response.headers_mut().insert(header::ETAG, v);
     }
+    response
+}
+
+/// A resource as the answer: its JSON, its `ETag` and, when created, its `Location`.
+pub(crate) fn resource_response(status: StatusCode, resource: &Value) -> Response {
+    let mut response = with_etag((status, scim_json(resource)).into_response(), resource);
     if status == StatusCode::CREATED {
         if let Some(v) = resource["meta"]["location"]
             .as_str()
@@ -39,24 +44,19 @@ pub(crate) fn resource_response(status: StatusCode, resource: &Value) -> Respons
     response
 }
 
-/// A read: 304 Not Modified when `If-None-Match` names the version, else the resource as asked.
+/// A read: 304 Not Modified when `If-None-Match` names the version, else the resource as asked
+/// (its version as the `ETag` even when `attributes` leave `meta` out).
 pub(crate) fn read_response(headers: &HeaderMap, resource: &Value, shown: &Shown) -> Response {
     let unchanged = match (headers.get(header::IF_NONE_MATCH), version(resource)) {
         (Some(h), Some(v)) => names(h, v),
         _ => false,
     };
-    if unchanged {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        if let Some(v) = version(resource).and_then(|v| HeaderValue::from_str(v).ok()) {
-            response.headers_mut().insert(header::ETAG, v);
-        }
-        return response;
-    }
-    let mut response = scim_json(&shown.apply(resource));
-    if let Some(v) = version(resource).and_then(|v| HeaderValue::from_str(v).ok()) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    response
+    let response = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        scim_json(&shown.apply(resource))
+    };
+    with_etag(response, resource)
 }
 
 /// A change's precondition: with `If-Match`, the resource as it is now (`current`, read only

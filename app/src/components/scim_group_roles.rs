@@ -7,8 +7,8 @@ use crate::components::environment_access::AccessForm;
 use crate::components::form::{field_error, form_error};
 use crate::components::layout::use_me;
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
-use crate::domain::scim_settings::{grantable, ScimGroupRole};
-use crate::domain::{EnvironmentAccess, Role};
+use crate::domain::scim_settings::{grantable, ScimAccess, ScimGroupRole};
+use crate::domain::Role;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -18,9 +18,7 @@ pub fn GroupRoles(
     set_role: ServerAction<SaveScimGroupRole>,
     remove_role: ServerAction<RemoveScimGroupRole>,
 ) -> impl IntoView {
-    let me = use_me();
     let value = set_role.value();
-    let chosen = RwSignal::new(Role::MediaLibraryUser);
     let done = Signal::derive(move || {
         matches!(value.get(), Some(Ok(_))).then(|| "Group role saved.".to_string())
     });
@@ -50,9 +48,9 @@ pub fn GroupRoles(
                         }.into_any(),
                     })}
                 </Transition>
-                <ScimRoleSelect id="scim-group-role" selected=Role::MediaLibraryUser chosen error=field_error(value, "role")/>
-                <AccessChoice role=chosen granter=me form=AccessForm::Add initial=EnvironmentAccess::All id_prefix="scim-group-env"/>
-                <p class="field-error" role="alert">{move || field_error(value, "environments").get()}</p>
+                <ScimAccessFields role_id="scim-group-role" environments_id="scim-group-env"
+                    initial=ScimAccess::default()
+                    role_error=field_error(value, "role") environments_error=field_error(value, "environments")/>
                 <FormStatus error=form_error(value) success=done/>
                 <button type="submit" class="button button-primary">"Save group role"</button>
             </ActionForm>
@@ -103,19 +101,25 @@ fn GroupRoleTable(
     }
 }
 
-/// The role picker of the SCIM page: the roles a token may give.
+/// A role and product environments on the SCIM page: the roles a token may give, then the
+/// environment choice; each field's error beside it.
 #[component]
-pub fn ScimRoleSelect(
-    id: &'static str,
-    selected: Role,
-    chosen: RwSignal<Role>,
-    #[prop(into)] error: Signal<Option<String>>,
+pub fn ScimAccessFields(
+    /// The role select's id.
+    role_id: &'static str,
+    /// Starts the environment checkboxes' ids.
+    environments_id: &'static str,
+    initial: ScimAccess,
+    #[prop(into)] role_error: Signal<Option<String>>,
+    #[prop(into)] environments_error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
+    let me = use_me();
+    let chosen = RwSignal::new(initial.role);
+    let error_id = format!("{role_id}-error");
     view! {
-        <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for=id>"Role"</label>
-            <select id=id name="role" aria-describedby=error_id.clone()
+        <div class="field" class:field-invalid=move || role_error.get().is_some()>
+            <label for=role_id>"Role"</label>
+            <select id=role_id name="role" aria-describedby=error_id.clone()
                 on:change=move |ev| {
                     if let Some(r) = Role::from_api_str(&event_target_value(&ev)) {
                         chosen.set(r);
@@ -124,10 +128,12 @@ pub fn ScimRoleSelect(
                 {Role::ALL
                     .into_iter()
                     .filter(|r| grantable(*r))
-                    .map(|r| view! { <option value=r.api_str() selected=r == selected>{r.console_name()}</option> })
+                    .map(|r| view! { <option value=r.api_str() selected=r == initial.role>{r.console_name()}</option> })
                     .collect_view()}
             </select>
-            <p class="field-error" id=error_id>{move || error.get()}</p>
+            <p class="field-error" id=error_id>{move || role_error.get()}</p>
         </div>
+        <AccessChoice role=chosen granter=me form=AccessForm::Add initial=initial.environments id_prefix=environments_id/>
+        <p class="field-error" role="alert">{move || environments_error.get()}</p>
     }
 }

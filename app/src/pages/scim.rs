@@ -7,12 +7,10 @@ use crate::api::{
     get_scim_settings, CreateScimToken, DeleteScimToken, RemoveScimGroupRole, SaveScimDefaults,
     SaveScimGroupRole,
 };
-use crate::components::add_users::AccessChoice;
-use crate::components::environment_access::AccessForm;
 use crate::components::form::{field_error, form_error};
-use crate::components::layout::{sign_in_again_on, use_me, AreaGate};
+use crate::components::layout::{sign_in_again_on, AreaGate};
 use crate::components::reauth::{needs_reauth, ReauthPrompt};
-use crate::components::scim_group_roles::{GroupRoles, ScimRoleSelect};
+use crate::components::scim_group_roles::{GroupRoles, ScimAccessFields};
 use crate::components::status::{Empty, ErrorNotice, FormStatus, Loading};
 use crate::domain::format::utc;
 use crate::domain::scim_settings::{ScimAccess, ScimTokenSecret, ScimTokenSummary};
@@ -187,9 +185,7 @@ fn TokenTable(list: Vec<ScimTokenSummary>, delete: ServerAction<DeleteScimToken>
 
 #[component]
 fn Defaults(current: ScimAccess, action: ServerAction<SaveScimDefaults>) -> impl IntoView {
-    let me = use_me();
     let value = action.value();
-    let chosen = RwSignal::new(current.role);
     let done = Signal::derive(move || {
         matches!(value.get(), Some(Ok(_))).then(|| "SCIM defaults saved.".to_string())
     });
@@ -198,9 +194,9 @@ fn Defaults(current: ScimAccess, action: ServerAction<SaveScimDefaults>) -> impl
             <h2 id="scim-defaults-title">"New users"</h2>
             <p class="field-hint">"The role and product environments of users SCIM creates, until a group role gives them others."</p>
             <ActionForm action attr:novalidate=true attr:aria-label="SCIM defaults">
-                <ScimRoleSelect id="scim-default-role" selected=current.role chosen error=field_error(value, "role")/>
-                <AccessChoice role=chosen granter=me form=AccessForm::Add initial=current.environments id_prefix="scim-default-env"/>
-                <p class="field-error" role="alert">{move || field_error(value, "environments").get()}</p>
+                <ScimAccessFields role_id="scim-default-role" environments_id="scim-default-env"
+                    initial=current
+                    role_error=field_error(value, "role") environments_error=field_error(value, "environments")/>
                 <FormStatus error=form_error(value) success=done/>
                 <button type="submit" class="button button-primary">"Save defaults"</button>
             </ActionForm>

@@ -173,10 +173,8 @@ impl Service {
             ));
         };
         let defaults = self.scim_defaults(caller).await?;
-        let (all_environments, environment_ids) = match defaults.environments {
-            crate::domain::EnvironmentAccess::All => (true, Vec::new()),
-            crate::domain::EnvironmentAccess::Only(ids) => (false, ids),
-        };
+        let (all_environments, environment_ids) =
+            super::users::access_choice(&defaults.environments);
         let input = super::AddUsersInput {
             emails: vec![email],
             names: vec![changes.console_name().flatten().unwrap_or_default()],

@@ -4,9 +4,9 @@
 //! in (the strongest role, every environment); in none, the defaults. Master admins are never
 //! changed.
 
-use super::scim_settings::{group_role, kept_access, typed_access};
+use super::scim_settings::{group_role, kept_defaults, typed_access};
 use super::user_update::UserPatch;
-use super::users::{unknown_environment, AccessChoice};
+use super::users::{access_choice, unknown_environment, AccessChoice};
 use super::{AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceResult};
 use crate::domain::scim_settings::{mapped_access, ScimAccess, ScimSettings};
 use crate::domain::{EnvironmentAccess, Permission, Refusal, Role};
@@ -67,27 +67,13 @@ impl Service {
             tx.finish().await?;
             return Err(e);
         }
-        let mut rows: Vec<(String, String, String)> = tx
-            .scim_group_roles()
-            .await?
-            .into_iter()
-            .filter(|r| r.group_id != group.id)
-            .map(|r| (r.group_id, r.role, r.environments))
-            .collect();
-        let before = tx
-            .scim_group_roles()
-            .await?
-            .iter()
-            .find(|r| r.group_id == group.id)
-            .map(group_role);
-        if let Some(a) = &access {
-            rows.push((
-                group.id.clone(),
-                a.role.api_str().into(),
-                json!(&a.environments).to_string(),
-            ));
-        }
-        tx.replace_scim_group_roles(&rows).await?;
+        let before = tx.scim_group_role(&group.id).await?.map(|r| group_role(&r));
+        let environments = access.as_ref().map(|a| json!(&a.environments).to_string());
+        let role = access
+            .as_ref()
+            .zip(environments.as_deref())
+            .map(|(a, e)| (a.role.api_str(), e));
+        tx.set_scim_group_role(&group.id, role).await?;
         let members: Vec<String> = tx
             .group_members(&group.id)
             .await?
@@ -112,13 +98,11 @@ impl Service {
         &self,
         caller: &super::ScimCaller,
     ) -> ServiceResult<ScimAccess> {
-        let permit = Permit::for_principal(&caller.account_id, &EnvironmentAccess::All);
-        let mut tx = self.db().read(&permit).await?;
-        let defaults = tx.scim_defaults().await?;
+        let mut tx = self.db().read(&Self::scim_permit(caller)).await?;
+        let defaults = kept_defaults(&mut tx).await;
+        let (tx, defaults) = tx.or_end(defaults).await?;
         tx.finish().await?;
-        Ok(defaults
-            .map(|(r, e)| kept_access(&r, &e))
-            .unwrap_or_default())
+        Ok(defaults)
     }
 
     /// Whether `group_id` gives a role.
@@ -127,11 +111,10 @@ impl Service {
         caller: &super::ScimCaller,
         group_id: &str,
     ) -> ServiceResult<bool> {
-        let permit = Permit::for_principal(&caller.account_id, &EnvironmentAccess::All);
-        let mut tx = self.db().read(&permit).await?;
-        let roles = tx.scim_group_roles().await?;
+        let mut tx = self.db().read(&Self::scim_permit(caller)).await?;
+        let role = tx.scim_group_role(group_id).await?;
         tx.finish().await?;
-        Ok(roles.iter().any(|r| r.group_id == group_id))
+        Ok(role.is_some())
     }
 
     /// After SCIM changed `group_id`'s members: when the group gives a role, the users who
@@ -161,11 +144,8 @@ impl Service {
     ) -> ServiceResult<()> {
         let permit = Permit::for_principal(&principal.account_id, &EnvironmentAccess::All);
         let mut tx = self.db().read(&permit).await?;
-        let defaults = tx
-            .scim_defaults()
-            .await?
-            .map(|(r, e)| kept_access(&r, &e))
-            .unwrap_or_default();
+        let defaults = kept_defaults(&mut tx).await;
+        let (mut tx, defaults) = tx.or_end(defaults).await?;
         let mut wanted: Vec<(String, ScimAccess)> = Vec::new();
         for id in user_ids {
             let roles = tx.scim_group_roles_of(id).await?;
@@ -191,10 +171,7 @@ impl Service {
             }
             let patch = UserPatch {
                 role: Some(access.role.api_str().to_string()),
-                access: Some(match &access.environments {
-                    EnvironmentAccess::All => (true, Vec::new()),
-                    EnvironmentAccess::Only(ids) => (false, ids.clone()),
-                }),
+                access: Some(access_choice(&access.environments)),
                 ..UserPatch::default()
             };
             let changed = self.change_user(principal, &id, &patch, meta).await?;

@@ -62,10 +62,6 @@ impl Service {
         external_id: Option<&str>,
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
-        let had = self.scim_group_external_ids(caller).await?.remove(id);
-        if had.as_deref() == external_id {
-            return Ok(());
-        }
         let principal = caller.principal();
         let permit = self
             .authorize(&principal, Permission::GroupsManage, meta)
@@ -77,6 +73,11 @@ impl Service {
                 found.ok_or_else(|| ServiceError::from(Refusal::GroupNotFound { id: id.into() })),
             )
             .await?;
+        let had = tx.group_external_id(&row.id).await?;
+        if had.as_deref() == external_id {
+            tx.finish().await?;
+            return Ok(());
+        }
         tx.set_group_external_id(&row.id, external_id).await?;
         let record = AuditRecord::new("group.update", principal.actor(), self.now(), Some(meta))
             .account(&principal.account_id)
@@ -131,7 +132,9 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<Value> {
         let detail = self.group(&caller.principal(), id, meta).await?;
-        let external = self.scim_group_external_ids(caller).await?.remove(id);
+        let mut tx = self.db().read(&Self::scim_permit(caller)).await?;
+        let external = tx.group_external_id(&detail.group.id).await?;
+        tx.finish().await?;
         Ok(self.scim_group_resource(&detail.group, &detail.members, external.as_deref()))
     }
 

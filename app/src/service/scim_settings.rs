@@ -34,6 +34,15 @@ pub(super) fn kept_access(role: &str, environments: &str) -> ScimAccess {
     }
 }
 
+/// The account's defaults for users SCIM creates, read in `tx`.
+pub(super) async fn kept_defaults(tx: &mut Tx) -> ServiceResult<ScimAccess> {
+    Ok(tx
+        .scim_defaults()
+        .await?
+        .map(|(r, e)| kept_access(&r, &e))
+        .unwrap_or_default())
+}
+
 pub(super) fn group_role(row: &ScimGroupRoleRow) -> ScimGroupRole {
     ScimGroupRole {
         group_id: row.group_id.clone(),
@@ -68,11 +77,7 @@ pub(super) fn typed_access(
 
 impl Service {
     async fn scim_settings_in(&self, tx: &mut Tx) -> ServiceResult<ScimSettings> {
-        let defaults = tx
-            .scim_defaults()
-            .await?
-            .map(|(r, e)| kept_access(&r, &e))
-            .unwrap_or_default();
+        let defaults = kept_defaults(tx).await?;
         Ok(ScimSettings {
             base_url: format!("{}/scim/v2", self.config().public_url.trim_end_matches('/')),
             tokens: tx.scim_tokens().await?.iter().map(summary).collect(),
@@ -171,8 +176,8 @@ impl Service {
             .authorize(principal, Permission::ProvisioningKeysManage, meta)
             .await?;
         let mut tx = self.db().write(&permit).await?;
-        let row = tx.scim_tokens().await?.into_iter().find(|t| t.id == id);
-        let Some(row) = row else {
+        let row = tx.scim_token(id).await?;
+        let Some(row) = row.filter(|t| t.account_id == principal.account_id) else {
             tx.finish().await?;
             return Err(Refusal::ScimTokenNotFound.into());
         };

@@ -4,6 +4,7 @@
 //! write transaction, so a row that fails changes nothing.
 
 use super::user_update::UserPatch;
+use super::users::access_choice;
 use super::{
     AddUsersInput, AuditRecord, AuditTarget, Principal, RequestMeta, Service, ServiceError,
     ServiceResult,
@@ -261,11 +262,8 @@ impl Service {
         };
         tx.finish().await?;
         let Some(found) = found else {
-            let (all_environments, environment_ids) = match access.unwrap_or(EnvironmentAccess::All)
-            {
-                EnvironmentAccess::All => (true, Vec::new()),
-                EnvironmentAccess::Only(ids) => (false, ids),
-            };
+            let (all_environments, environment_ids) =
+                access_choice(&access.unwrap_or(EnvironmentAccess::All));
             return Ok(Plan::Create(AddUsersInput {
                 emails: vec![email.as_str().to_string()],
                 names: vec![row.name.clone()],
@@ -381,10 +379,7 @@ fn update_plan(
     let patch = UserPatch {
         name,
         role: role.map(|r| r.api_str().to_string()),
-        access: access.map(|a| match a {
-            EnvironmentAccess::All => (true, Vec::new()),
-            EnvironmentAccess::Only(ids) => (false, ids),
-        }),
+        access: access.as_ref().map(access_choice),
         ..UserPatch::default()
     };
     Plan::Update {

@@ -84,6 +84,14 @@ pub(super) fn media_library_options(
 /// these ids; `None` on an edit: unchanged.
 pub type AccessChoice = (bool, Vec<String>);
 
+/// The choice that gives `access`: all product environments, or only these.
+pub(super) fn access_choice(access: &EnvironmentAccess) -> AccessChoice {
+    match access {
+        EnvironmentAccess::All => (true, Vec::new()),
+        EnvironmentAccess::Only(ids) => (false, ids.clone()),
+    }
+}
+
 /// The role and environment access of the Add users and Edit forms, checked against the
 /// grant rules (docs/rules/roles.md#grant-rules rules 1 and 3); bad fields go to `e`. A
 /// master admin always gets all environments; `None` (an edit that didn't touch access)

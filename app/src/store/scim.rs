@@ -260,6 +260,18 @@ impl Tx {
         Ok(())
     }
 
+    /// One group's `externalId`, if it has one.
+    pub async fn group_external_id(&mut self, group_id: &str) -> StoreResult<Option<String>> {
+        let account_id = self.account()?;
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT external_id FROM user_groups WHERE id = ? AND account_id = ?")
+                .bind(group_id)
+                .bind(&account_id)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(row.and_then(|(e,)| e))
+    }
+
     /// The `externalId` of each of the account's groups that has one.
     pub async fn group_external_ids(&mut self) -> StoreResult<Vec<(String, String)>> {
         let account_id = self.account()?;

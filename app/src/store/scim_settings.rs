@@ -77,27 +77,51 @@ impl Tx {
         .await?)
     }
 
-    /// Replaces the account's group roles with these (group id, role, environments JSON).
-    pub async fn replace_scim_group_roles(
+    /// One group's role, if it gives one.
+    pub async fn scim_group_role(
         &mut self,
-        roles: &[(String, String, String)],
+        group_id: &str,
+    ) -> StoreResult<Option<ScimGroupRoleRow>> {
+        let account_id = self.account()?;
+        Ok(sqlx::query_as(
+            "SELECT r.group_id, g.name AS group_name, r.role, r.environments FROM scim_group_roles r \
+             JOIN user_groups g ON g.id = r.group_id WHERE r.group_id = ? AND r.account_id = ?",
+        )
+        .bind(group_id)
+        .bind(&account_id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    /// Sets the role (`(role, environments JSON)`) a group gives, or removes it (`None`).
+    pub async fn set_scim_group_role(
+        &mut self,
+        group_id: &str,
+        role: Option<(&str, &str)>,
     ) -> StoreResult<()> {
         let account_id = self.account()?;
-        sqlx::query("DELETE FROM scim_group_roles WHERE account_id = ?")
-            .bind(&account_id)
-            .execute(self.conn())
-            .await?;
-        for (group_id, role, environments) in roles {
-            sqlx::query(
-                "INSERT INTO scim_group_roles (group_id, account_id, role, environments) VALUES (?, ?, ?, ?)",
-            )
-            .bind(group_id)
-            .bind(&account_id)
-            .bind(role)
-            .bind(environments)
-            .execute(self.conn())
-            .await?;
-        }
+        match role {
+            Some((role, environments)) => {
+                sqlx::query(
+                    "INSERT INTO scim_group_roles (group_id, account_id, role, environments) \
+                     VALUES (?, ?, ?, ?) ON CONFLICT (group_id) DO UPDATE SET \
+                     role = excluded.role, environments = excluded.environments",
+                )
+                .bind(group_id)
+                .bind(&account_id)
+                .bind(role)
+                .bind(environments)
+                .execute(self.conn())
+                .await?
+            }
+            None => {
+                sqlx::query("DELETE FROM scim_group_roles WHERE group_id = ? AND account_id = ?")
+                    .bind(group_id)
+                    .bind(&account_id)
+                    .execute(self.conn())
+                    .await?
+            }
+        };
         Ok(())
     }
 

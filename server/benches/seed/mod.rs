@@ -2,6 +2,25 @@
 //! reading a process's resident memory.
 
 use std::path::Path;
+use std::time::Duration;
+
+/// The value at fraction `p` of sorted durations (nearest rank).
+#[allow(dead_code)] // not every benchmark reports latencies
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Prints the p50 and p99 of `d` under `what`.
+#[allow(dead_code)] // not every benchmark reports latencies
+pub fn report(what: &str, mut d: Vec<Duration>) {
+    d.sort();
+    println!(
+        "{what}: p50 {:.3?}  p99 {:.3?}  ({} runs)",
+        percentile(&d, 0.5),
+        percentile(&d, 0.99),
+        d.len()
+    );
+}
 
 /// Inserts `n` active users (half admins, half Media Library users, all environments)
 /// created one second apart, with their role assignments; then ANALYZE. The pool it
