@@ -16,6 +16,10 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    #[cfg(feature = "ssr")]
+    let scripts = hydrates().then(|| view! { <HydrationScripts options=options.clone()/> });
+    #[cfg(not(feature = "ssr"))]
+    let scripts = Some(view! { <HydrationScripts options=options.clone()/> });
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,8 +29,8 @@ pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl In
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=stylesheet.to_string()/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <AutoReload options/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>
@@ -34,6 +38,16 @@ pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl In
             </body>
         </html>
     }
+}
+
+/// The sign-in pages are plain HTML: their forms post to the server and work without the
+/// WASM (docs/rules/first-load.md), so a visitor who hasn't signed in
+/// downloads none of the console's code. Reached by the console's own links once it runs,
+/// they are rendered by it as any page.
+#[cfg(feature = "ssr")]
+fn hydrates() -> bool {
+    use_context::<http::request::Parts>()
+        .is_none_or(|req| !crate::routes::PLAIN_HTML.contains(&req.uri.path()))
 }
 
 #[cfg(feature = "ssr")]

@@ -10,6 +10,9 @@ use crate::pages;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
+/// The pages served without the WASM (see `app::shell`): signing in, and its second step.
+pub const PLAIN_HTML: [&str; 2] = ["/login", "/login/code"];
+
 /// `Name => view;` declares the route type `Name` whose view is lazily loaded.
 macro_rules! lazy_pages {
     ($($(#[$doc:meta])* $route:ident => $view:expr;)+) => {

@@ -94,7 +94,7 @@ test("sign in, navigate, dark mode that persists, sign out, wrong password", asy
   // A wrong password shows the one error message.
   await signIn(page, ADMIN.email, "not the password at all");
   await expect(page.getByRole("alert")).toContainText("Invalid email or password");
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?failed=credentials$/);
 });
 
 test("device default follows the browser's colour scheme", async ({ browser }) => {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, open } from "./helpers";
+import { ADMIN, hydrated, open } from "./helpers";
 
 // Before — or without — the WASM: the server answers on its own.
 test.describe("without the WASM", () => {
@@ -23,11 +23,18 @@ test.describe("without the WASM", () => {
   });
 });
 
-test("with the WASM, signing in also goes on to the page asked for", async ({ page }) => {
+test("the sign-in page loads no WASM; signed in, the page asked for runs the console's", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(r.url());
+  });
   await open(page, "/login?next=%2Fgroups");
   await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
+  expect(wasm).toEqual([]);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/groups$/);
+  await hydrated(page);
   await expect(page.getByRole("heading", { level: 1, name: "User groups" })).toBeVisible();
+  expect(wasm.length).toBeGreaterThan(0);
 });

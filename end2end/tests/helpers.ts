@@ -9,10 +9,16 @@ export const ADMIN = {
   password: "violet lantern harbour 42",
 };
 
-/** Opens a page and waits until the WASM has hydrated it, so clicks reach Leptos. */
+/** The pages the server sends as plain HTML, without the WASM (app/src/routes.rs, `PLAIN_HTML`). */
+export const PLAIN_HTML = ["/login", "/login/code"];
+
+/**
+ * Opens a page and waits until the WASM has hydrated it, so clicks reach Leptos — or, for
+ * the sign-in pages (plain HTML forms), until it has loaded.
+ */
 export async function open(page: Page, path: string) {
   await page.goto(path);
-  await hydrated(page);
+  if (!PLAIN_HTML.includes(new URL(page.url()).pathname)) await hydrated(page);
 }
 
 export async function hydrated(page: Page) {

@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::Router;
-use http::header::{CACHE_CONTROL, VARY};
+use http::header::{ACCEPT_RANGES, CACHE_CONTROL, LAST_MODIFIED, VARY};
 use http::{HeaderValue, Request, Response, StatusCode};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -169,6 +169,9 @@ fn cache_forever(mut res: Response<Body>) -> Response<Body> {
         StatusCode::OK | StatusCode::PARTIAL_CONTENT | StatusCode::NOT_MODIFIED
     );
     let headers = res.headers_mut();
+    // Named by their content, the files are never revalidated: a date would only add bytes.
+    headers.remove(LAST_MODIFIED);
+    headers.remove(ACCEPT_RANGES);
     headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(
         CACHE_CONTROL,

@@ -2,7 +2,7 @@
 //! the router (`App`), read by pages and components with [`use_auth`].
 
 use crate::api::{
-    get_session, CompleteSetup, ConsoleError, SessionInfo, SetTheme, SignIn, SignInCode, SignOut,
+    get_session, CompleteSetup, ConsoleError, SessionInfo, SetTheme, SignIn, SignInCode,
     UpdateProfile,
 };
 use crate::domain::Theme;
@@ -15,7 +15,6 @@ pub struct Auth {
     pub sign_in: ServerAction<SignIn>,
     /// The second step of signing in (a code), for users with two-factor authentication.
     pub sign_in_code: ServerAction<SignInCode>,
-    pub sign_out: ServerAction<SignOut>,
     pub setup: ServerAction<CompleteSetup>,
     pub profile: ServerAction<UpdateProfile>,
     pub theme: ServerAction<SetTheme>,
@@ -45,7 +44,6 @@ pub fn use_auth() -> Auth {
 pub fn provide_auth() -> Auth {
     let sign_in = ServerAction::<SignIn>::new();
     let sign_in_code = ServerAction::<SignInCode>::new();
-    let sign_out = ServerAction::<SignOut>::new();
     let setup = ServerAction::<CompleteSetup>::new();
     let profile = ServerAction::<UpdateProfile>::new();
     let theme = ServerAction::<SetTheme>::new();
@@ -54,7 +52,6 @@ pub fn provide_auth() -> Auth {
             (
                 sign_in.version().get(),
                 sign_in_code.version().get(),
-                sign_out.version().get(),
                 setup.version().get(),
                 profile.version().get(),
             )
@@ -65,7 +62,6 @@ pub fn provide_auth() -> Auth {
         session,
         sign_in,
         sign_in_code,
-        sign_out,
         setup,
         profile,
         theme,

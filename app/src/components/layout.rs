@@ -6,7 +6,6 @@ use crate::components::auth::use_auth;
 use crate::components::status::{ErrorNotice, Loading};
 use crate::domain::Refusal;
 use crate::domain::{Area, Me};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
@@ -66,7 +65,9 @@ fn SignInFirst() -> impl IntoView {
 }
 
 /// Goes to `to` (a path on this console): the server answers `303 See Other` before any
-/// WASM loads; in the browser the router moves on.
+/// WASM loads; in the browser the router moves on — except to the sign-in pages, which are
+/// loaded afresh as the plain HTML they are (`routes::PLAIN_HTML`): a session that ended
+/// leaves nothing of the console's state behind, and signing in again is the form's post.
 #[component]
 pub fn SeeOther(to: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -77,9 +78,19 @@ pub fn SeeOther(to: String) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     {
         use leptos_router::components::Redirect;
+        let path = to.split('?').next().unwrap_or_default();
+        if crate::routes::PLAIN_HTML.contains(&path) {
+            if window().location().set_href(&to).is_err() {
+                return view! { <Redirect path=to/> }.into_any();
+            }
+            return ().into_any();
+        }
         view! { <Redirect path=to/> }.into_any()
     }
 }
+
+/// Where the *Sign out* form posts: the `sign_out` server function.
+const SIGN_OUT: &str = <crate::api::SignOut as server_fn::ServerFn>::PATH;
 
 #[component]
 fn Frame(me: Me) -> impl IntoView {
@@ -116,9 +127,11 @@ fn Frame(me: Me) -> impl IntoView {
             <div class="topbar-user">
                 <a href="/profile" class="user-name">{display}</a>
                 <span class="role-badge">{role.console_name()}</span>
-                <ActionForm action=auth.sign_out attr:class="inline-form">
+                // A plain post: the server ends the session and answers with the sign-in
+                // page, loaded afresh, so nothing of the console's state outlives it.
+                <form method="post" action=SIGN_OUT class="inline-form">
                     <button type="submit" class="button button-quiet">"Sign out"</button>
-                </ActionForm>
+                </form>
             </div>
         </header>
         <div class="frame">

@@ -71,7 +71,7 @@ async fn an_unknown_asset_is_a_bare_404_not_the_app_shell() {
 #[tokio::test]
 async fn pages_name_the_built_files_and_are_revalidated() {
     let app = TestApp::with_account().await;
-    let r = html(&app, "/login").await;
+    let r = html(&app, "/forgot-password").await;
     assert_eq!(r.status, StatusCode::OK);
     for name in [
         "href=\"/pkg/console.C1.css\"",
@@ -82,6 +82,47 @@ async fn pages_name_the_built_files_and_are_revalidated() {
     }
     assert!(!r.body.contains("console_bg"), "{}", r.body);
     assert_eq!(header(&r, header::CACHE_CONTROL), Some("no-cache"));
+}
+
+#[tokio::test]
+async fn the_sign_in_pages_are_plain_html_without_the_wasm() {
+    let app = TestApp::with_account().await;
+    for path in ["/login", "/login?next=%2Fusers", "/login/code"] {
+        let r = html(&app, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.body.contains("href=\"/pkg/console.C1.css\""), "{path}");
+        assert!(
+            r.body.contains("action=\"/api/sign_in"),
+            "{path}: {}",
+            r.body
+        );
+        for absent in [".wasm", "console.J1.js", "<script type=\"module\""] {
+            assert!(!r.body.contains(absent), "{path}: {absent} in {}", r.body);
+        }
+        assert_eq!(header(&r, header::CACHE_CONTROL), Some("no-cache"));
+    }
+}
+
+#[tokio::test]
+async fn assets_carry_no_document_headers() {
+    let app = TestApp::with_account().await;
+    let r = fetch(&app, "/pkg/console.W1.wasm", Some("br")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(header(&r, header::X_CONTENT_TYPE_OPTIONS), Some("nosniff"));
+    for name in [
+        header::CONTENT_SECURITY_POLICY,
+        header::X_FRAME_OPTIONS,
+        header::REFERRER_POLICY,
+        header::LAST_MODIFIED,
+        header::HeaderName::from_static("permissions-policy"),
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+    ] {
+        assert_eq!(header(&r, name.clone()), None, "{name}");
+    }
+    // A page keeps them.
+    let r = html(&app, "/forgot-password").await;
+    assert_eq!(header(&r, header::X_FRAME_OPTIONS), Some("DENY"));
+    assert!(header(&r, header::CONTENT_SECURITY_POLICY).is_some());
 }
 
 /// A browser posting the sign-in form itself (no WASM yet): `Accept: text/html`, and a
@@ -188,4 +229,25 @@ async fn pages_are_compressed_as_the_client_accepts_and_data_answers_are_not() {
     let r = app.send(req).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(header(&r, header::CONTENT_ENCODING), None);
+}
+
+#[tokio::test]
+async fn signing_out_is_a_plain_post_answered_with_the_sign_in_page() {
+    let app = TestApp::with_account().await;
+    let token = app.admin_token().await;
+    let req = form_request("sign_out", &[], Some(&token), "203.0.113.7")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, "http://127.0.0.1:3000/users")
+        .body(Body::empty())
+        .unwrap();
+    let r = app.send(req).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    assert_eq!(header(&r, header::LOCATION), Some("/login"));
+    assert_eq!(
+        r.session_cookie().as_deref(),
+        Some(""),
+        "the cookie is cleared"
+    );
+    assert_eq!(app.whoami(&token).await, None, "the session ended");
 }
