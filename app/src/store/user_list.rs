@@ -85,7 +85,7 @@ struct SearchPlan {
 
 const SEARCH_PLAN: SearchPlan = SearchPlan {
     sparse_below: 2_000,
-    walk_bound: 4_000,
+    walk_bound: 1_000,
     dense_above: 25_000,
 };
 
@@ -100,16 +100,50 @@ enum Restrict {
     Matches,
 }
 
+/// The two search indexes (migration 0022) and the text each ranges over.
+const SEARCH_INDEXES: [(&str, &str); 2] = [
+    ("users_search_email", "u.email_normalized"),
+    ("users_search_name", "LOWER(u.name)"),
+];
+
+/// `(rowid, key, id)` of the matching users from the two search indexes alone — each
+/// entry holds the status and every order's key, so no row is read — with the status
+/// filter and the cursor; a user in both ranges appears twice.
+fn push_prefix_keys(
+    q: &mut QueryBuilder<Sqlite>,
+    f: &UserFilter<'_>,
+    account_id: &str,
+    prefix: &str,
+    key: &str,
+) {
+    let (low, high) = (prefix.to_string(), format!("{prefix}\u{10FFFF}"));
+    for (i, (index, column)) in SEARCH_INDEXES.into_iter().enumerate() {
+        if i > 0 {
+            q.push(" UNION ALL ");
+        }
+        q.push(format!(
+            "SELECT u.rowid AS r, {key} AS k, u.id AS i FROM users u INDEXED BY {index} \
+             WHERE u.account_id = "
+        ))
+        .push_bind(account_id.to_string())
+        .push(format!(" AND {column} >= "))
+        .push_bind(low.clone())
+        .push(format!(" AND {column} < "))
+        .push_bind(high.clone());
+        push_filters_and_cursor(q, f, key);
+    }
+}
+
 /// The rowids of the account's users whose email or lowercased name starts with `prefix`:
 /// two index ranges, each the text in `[prefix, prefix + U+10FFFF)` (byte order, as SQLite
 /// compares text).
 fn push_prefix_ranges(q: &mut QueryBuilder<Sqlite>, account_id: &str, prefix: &str) {
     let (low, high) = (prefix.to_string(), format!("{prefix}\u{10FFFF}"));
-    for (i, column) in ["email_normalized", "LOWER(name)"].into_iter().enumerate() {
+    for (i, (_, column)) in SEARCH_INDEXES.into_iter().enumerate() {
         if i > 0 {
             q.push(" UNION ALL ");
         }
-        q.push("SELECT rowid FROM users WHERE account_id = ")
+        q.push("SELECT u.rowid FROM users u WHERE u.account_id = ")
             .push_bind(account_id.to_string())
             .push(format!(" AND {column} >= "))
             .push_bind(low.clone())
@@ -243,7 +277,20 @@ impl Tx {
                 push_prefix_match(&mut q, "e", "n", prefix);
                 q.push(format!(" ORDER BY k {dir}, i {dir} LIMIT {})", f.limit));
             }
+            (Restrict::Matches, Some(prefix))
+                if f.role_id.is_none() && f.environment_id.is_none() =>
+            {
+                // The page chosen inside the search indexes; twice its length, since a
+                // user may be in both ranges (`IN` keeps each once). Only its rows are read.
+                q.push(" AND u.rowid IN (SELECT r FROM (");
+                push_prefix_keys(&mut q, f, &account_id, prefix, key);
+                q.push(format!(
+                    ") ORDER BY k {dir}, i {dir} LIMIT {})",
+                    2 * f.limit
+                ));
+            }
             (Restrict::Matches, Some(prefix)) => {
+                // With a role or environment filter: each match's assignments are read.
                 // The matching rows, from the email and name index ranges (the account and
                 // the order made unusable as indexes with `+`, so the planner starts from
                 // them rather than walking the order); their keys alone sorted for the page.
@@ -348,7 +395,8 @@ mod tests {
     use crate::store::{Database, Permit};
 
     /// 2,500 users: emails `u<n>@example.com`, every third with a name (some starting like
-    /// another user's email), created out of order, some signed in.
+    /// another user's email), created out of order, some signed in, every fourth pending,
+    /// every seventh an Admin.
     async fn seeded() -> Database {
         let db = Database::open_in_memory().await.unwrap();
         let permit = Permit::for_store_tests("acct");
@@ -357,6 +405,13 @@ mod tests {
             .execute(tx.conn())
             .await
             .unwrap();
+        sqlx::query(
+            "INSERT OR IGNORE INTO roles (id, name, kind, scope_type, permissions) \
+             VALUES ('admin@account', 'Admin', 'system', 'account', '[]')",
+        )
+        .execute(tx.conn())
+        .await
+        .unwrap();
         for n in 0..2_500i64 {
             let name = match n % 3 {
                 0 => Some(format!("U{} Person", (n * 7) % 2_500)),
@@ -365,26 +420,41 @@ mod tests {
             };
             sqlx::query(
                 "INSERT INTO users (id, account_id, email, email_normalized, name, status, created_at, updated_at, last_login_at) \
-                 VALUES (?1, 'acct', ?2, ?2, ?3, 'active', ?4, ?4, ?5)",
+                 VALUES (?1, 'acct', ?2, ?2, ?3, ?6, ?4, ?4, ?5)",
             )
             .bind(format!("id{n:05}"))
             .bind(format!("u{n}@example.com"))
             .bind(name)
             .bind((n * 7919) % 2_500)
             .bind((n % 5 == 0).then_some(n))
+            .bind(if n % 4 == 0 { "pending" } else { "active" })
             .execute(tx.conn())
             .await
             .unwrap();
+            if n % 7 == 0 {
+                sqlx::query(
+                    "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, scope, created_at) \
+                     VALUES (?1, 'acct', 'user', ?1, 'admin@account', 'account', 0)",
+                )
+                .bind(format!("id{n:05}"))
+                .execute(tx.conn())
+                .await
+                .unwrap();
+            }
         }
         tx.commit_bookkeeping(&permit).await.unwrap();
         db
     }
+
+    /// The table's other filters: status, role.
+    type Only = (Option<&'static str>, Option<&'static str>);
 
     async fn all_pages(
         db: &Database,
         prefix: &str,
         sort: UserSort,
         plan: SearchPlan,
+        (status, role_id): Only,
     ) -> Vec<String> {
         let permit = Permit::for_store_tests("acct");
         let mut ids = Vec::new();
@@ -393,6 +463,8 @@ mod tests {
             let mut tx = db.read(&permit).await.unwrap();
             let f = UserFilter {
                 prefix: Some(prefix),
+                status,
+                role_id,
                 sort,
                 after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
                 limit: 50,
@@ -428,6 +500,11 @@ mod tests {
             ("a window that fills the page", plan(-1, 2_500, -1)),
             ("as chosen", SEARCH_PLAN),
         ];
+        let filters: [Only; 3] = [
+            (None, None),
+            (Some("pending"), None),
+            (None, Some("admin@account")),
+        ];
         for prefix in ["u1", "u12", "u123@", "zoe 1", "u2499", "nobody", "u"] {
             for sort in [
                 UserSort::Created,
@@ -436,17 +513,25 @@ mod tests {
                 UserSort::Email,
                 UserSort::LastLogin,
             ] {
-                let walked = all_pages(&db, prefix, sort, plan(-1, 0, -1)).await;
-                for (label, plan) in plans {
-                    let found = all_pages(&db, prefix, sort, plan).await;
-                    assert_eq!(found, walked, "{prefix} by {sort:?}, {label}");
+                for only in filters {
+                    let walked = all_pages(&db, prefix, sort, plan(-1, 0, -1), only).await;
+                    for (label, plan) in plans {
+                        let found = all_pages(&db, prefix, sort, plan, only).await;
+                        assert_eq!(found, walked, "{prefix} by {sort:?}, {only:?}, {label}");
+                    }
                 }
             }
         }
-        // "u1" matches emails u1, u10…u19, u100…, u1000… and names "U1…": 1,000+ users.
+        // "u1" matches emails u1, u10…u19, u100…, u1000… and names "U1…": 1,000+ users,
+        // a quarter of them pending, a seventh Admins.
         let walk = plan(-1, 0, -1);
-        assert!(all_pages(&db, "u1", UserSort::Email, walk).await.len() > 1_000);
-        assert!(all_pages(&db, "nobody", UserSort::Email, walk)
+        let all = (None, None);
+        assert!(all_pages(&db, "u1", UserSort::Email, walk, all).await.len() > 1_000);
+        let pending = all_pages(&db, "u1", UserSort::Email, walk, filters[1]).await;
+        assert!((200..400).contains(&pending.len()), "{}", pending.len());
+        let admins = all_pages(&db, "u1", UserSort::Email, walk, filters[2]).await;
+        assert!((100..250).contains(&admins.len()), "{}", admins.len());
+        assert!(all_pages(&db, "nobody", UserSort::Email, walk, all)
             .await
             .is_empty());
     }
