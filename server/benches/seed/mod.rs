@@ -70,17 +70,31 @@ pub async fn users(data_dir: &Path, account_id: &str, n: usize) -> sqlx::SqliteP
     pool
 }
 
-/// The resident memory of process `pid` (a number, or `self`) now and at its peak
-/// (`VmRSS`, `VmHWM`), in MiB, as `/proc` counts (Linux).
+/// The resident memory of process `pid` now in two parts: anonymous (heap, stacks, mapped
+/// working memory) and file-backed (the binary's code), in MiB (`RssAnon`, `RssFile`).
 #[allow(dead_code)] // not every benchmark reads memory
-pub fn resident_mib(pid: &str) -> (f64, f64) {
+pub fn resident_parts_mib(pid: &str) -> (f64, f64) {
+    let [anon, file] = status_mib(pid, ["RssAnon:", "RssFile:"]);
+    (anon, file)
+}
+
+/// These fields of `/proc/<pid>/status` (kB there), in MiB; NaN for one not found.
+#[allow(dead_code)] // not every benchmark reads memory
+fn status_mib<const N: usize>(pid: &str, names: [&str; N]) -> [f64; N] {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
+    names.map(|name| {
         status
             .lines()
             .find_map(|l| l.strip_prefix(name))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
             .map_or(f64::NAN, |kib| kib / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    })
+}
+
+/// The resident memory of process `pid` (a number, or `self`) now and at its peak
+/// (`VmRSS`, `VmHWM`), in MiB, as `/proc` counts (Linux).
+#[allow(dead_code)] // not every benchmark reads memory
+pub fn resident_mib(pid: &str) -> (f64, f64) {
+    let [now, peak] = status_mib(pid, ["VmRSS:", "VmHWM:"]);
+    (now, peak)
 }
