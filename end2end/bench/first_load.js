@@ -1,4 +1,5 @@
-// The first load as a user's browser sees it: Chromium (cache disabled) opens /login, then
+// The first load as a user's browser sees it: Chromium (cache disabled) opens /login (plain
+// HTML, usable once its form shows), then
 // signs in and opens /users with a cold cache. For each, the bytes of every resource,
 // transferred (compressed, as on the wire) and raw, by type, beside the budgets.
 // Usage: node first_load.js <base URL> <email> <password>   (see first_load.sh)
@@ -91,10 +92,13 @@ function report(path, resources) {
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   const hydrated = () => page.waitForSelector("body[data-hydrated=true]", { timeout: 60_000 });
 
-  const login = await measure(page, cdp, "/login", hydrated);
-  await page.getByLabel("Email").fill(email);
+  // The sign-in page is plain HTML (no WASM): ready once its form shows.
+  const login = await measure(page, cdp, "/login", () =>
+    page.getByRole("button", { name: "Sign in", exact: true }).waitFor({ timeout: 60_000 }),
+  );
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 60_000 });
 
   // The same signed-in browser, nothing cached.
