@@ -25,11 +25,19 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
+/**
+ * Signs in through the sign-in page (a plain form: the answer is a new page) and waits for
+ * the page it lands on — hydrated, unless it is a sign-in page again (a refusal, the second step).
+ */
 export async function signIn(page: Page, email: string, password: string) {
   await open(page, "/login");
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill(password);
+  const landed = page.waitForEvent("framenavigated", (frame) => frame === page.mainFrame());
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await landed;
+  await page.waitForLoadState("load");
+  if (!PLAIN_HTML.includes(new URL(page.url()).pathname)) await hydrated(page);
 }
 
 /**
