@@ -106,9 +106,10 @@ const SEARCH_INDEXES: [(&str, &str); 2] = [
     ("users_search_name", "LOWER(u.name)"),
 ];
 
-/// `(rowid, key, id)` of the matching users from the two search indexes alone — each
-/// entry holds the status and every order's key, so no row is read — with the status
-/// filter and the cursor; a user in both ranges appears twice.
+/// `(rowid, key, id)` of the matching users from the two search indexes — each entry holds
+/// the status and the keys of every order but the last sign-in's, so no row is read but
+/// for that order — with the status filter and the cursor; a user in both ranges appears
+/// twice.
 fn push_prefix_keys(
     q: &mut QueryBuilder<Sqlite>,
     f: &UserFilter<'_>,
