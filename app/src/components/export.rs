@@ -146,34 +146,19 @@ fn start(
         total: None,
     });
     leptos::task::spawn_local(async move {
-        let end = export(url, format, stem, progress, cancel, saver).await;
+        let end = match browser::read(&url, format, progress, cancel).await {
+            Ok(Some((chunks, records))) => match browser::save(&chunks, format, stem, saver) {
+                Ok(()) => Progress::Finished {
+                    file: format.file_name(stem),
+                    records,
+                },
+                Err(message) => Progress::Failed(message),
+            },
+            Ok(None) => Progress::Cancelled,
+            Err(message) => Progress::Failed(message),
+        };
         progress.set(end);
     });
-}
-
-/// Reads the export and saves it: a WASM chunk of its own (`#[lazy]`), fetched at the
-/// first export — most visits to a page never export.
-#[cfg(feature = "hydrate")]
-#[leptos::lazy]
-async fn export(
-    url: String,
-    format: ExportFormat,
-    stem: &'static str,
-    progress: RwSignal<Progress>,
-    cancel: RwSignal<bool>,
-    saver: NodeRef<A>,
-) -> Progress {
-    match browser::read(&url, format, progress, cancel).await {
-        Ok(Some((chunks, records))) => match browser::save(&chunks, format, stem, saver) {
-            Ok(()) => Progress::Finished {
-                file: format.file_name(stem),
-                records,
-            },
-            Err(message) => Progress::Failed(message),
-        },
-        Ok(None) => Progress::Cancelled,
-        Err(message) => Progress::Failed(message),
-    }
 }
 
 #[cfg(feature = "hydrate")]

@@ -1,13 +1,11 @@
 //! *Import users* on User Management (docs/rules/users.md#import): the browser reads the CSV
 //! file (gloo-file) and checks its size, the console previews each row, then imports them while
 //! a progress bar follows the streamed results; the report is shown and offered as a CSV file.
-//! Needs WebAssembly: its working part is a WASM chunk fetched when the panel is first opened.
+//! Needs WebAssembly (the form says so until it has loaded).
 
-use crate::components::status::Loading;
 use crate::domain::format::count;
 use crate::domain::user_import::{ImportCounts, ImportOutcome, ImportResult};
 use leptos::html::A;
-use leptos::lazy;
 use leptos::prelude::*;
 
 /// Where an import stands (only the browser moves it).
@@ -89,47 +87,12 @@ fn RowTable(results: Vec<ImportResult>, caption: &'static str, preview: bool) ->
     }
 }
 
-/// The *Import users* panel as the page shows it: its heading, what a file holds, and a
-/// button that opens its working part — reading the file, the preview, the import's
-/// progress and report — whose code is a WASM chunk of its own (`#[lazy]`), fetched the
-/// first time it is opened: most visits to the page never import.
+/// The panel: choose a file, read its preview, import, read and download the report.
 #[component]
 pub fn ImportUsers(
     /// Runs after an import, so the page's table shows the new users.
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let opened = RwSignal::new(false);
-    view! {
-        <section class="panel" aria-labelledby="import-users-title">
-            <h2 id="import-users-title">"Import users"</h2>
-            <p class="field-hint" id="import-file-hint">
-                "A CSV file: a first row naming the columns — email, and any of name, role, environments, groups (several separated by ;). New emails are invited, known ones updated. At most 10 MB."
-            </p>
-            <Show
-                when=move || opened.get()
-                fallback=move || view! {
-                    <button type="button" class="button" on:click=move |_| opened.set(true)>
-                        "Import from a CSV file"
-                    </button>
-                }
-            >
-                <Suspense fallback=|| view! { <Loading/> }>
-                    {move || Suspend::new(async move { import_form(on_done).await })}
-                </Suspense>
-            </Show>
-        </section>
-    }
-}
-
-/// The panel's working part, loaded on first use.
-#[lazy]
-fn import_form(on_done: Callback<()>) -> AnyView {
-    view! { <ImportForm on_done/> }.into_any()
-}
-
-/// Choose a file, read its preview, import, read and download the report.
-#[component]
-fn ImportForm(on_done: Callback<()>) -> impl IntoView {
     let stage = RwSignal::new(Stage::Idle);
     let saver = NodeRef::<A>::new();
     let input = NodeRef::<leptos::html::Input>::new();
@@ -183,26 +146,22 @@ fn ImportForm(on_done: Callback<()>) -> impl IntoView {
             }
         })
     };
-    // Opened by a click: the file field takes the focus once it is in the page.
-    Effect::new(move |_| {
-        if input.get().is_some() {
-            request_animation_frame(move || {
-                if let Some(i) = input.get_untracked() {
-                    let _ = i.focus();
-                }
-            });
-        }
-    });
     view! {
-        <div class="field">
-            <label for="import-file">"CSV file"</label>
-            <input id="import-file" type="file" accept=".csv,text/csv" node_ref=input
-                aria-describedby="import-file-hint"
-                disabled=move || matches!(stage.get(), Stage::Reading | Stage::Importing { .. })
-                on:change=move |_| choose(input, stage)/>
-        </div>
-        {view_stage}
-        <a node_ref=saver hidden=true aria-hidden="true" tabindex="-1"></a>
+        <section class="panel" aria-labelledby="import-users-title">
+            <h2 id="import-users-title">"Import users"</h2>
+            <p class="field-hint" id="import-file-hint">
+                "A CSV file: a first row naming the columns — email, and any of name, role, environments, groups (several separated by ;). New emails are invited, known ones updated. At most 10 MB."
+            </p>
+            <div class="field">
+                <label for="import-file">"CSV file"</label>
+                <input id="import-file" type="file" accept=".csv,text/csv" node_ref=input
+                    aria-describedby="import-file-hint"
+                    disabled=move || matches!(stage.get(), Stage::Reading | Stage::Importing { .. })
+                    on:change=move |_| choose(input, stage)/>
+            </div>
+            {view_stage}
+            <a node_ref=saver hidden=true aria-hidden="true" tabindex="-1"></a>
+        </section>
     }
 }
 
