@@ -1,0 +1,147 @@
+//! Every way a search can find its page gives the same pages (`SearchPlan`).
+#![cfg(test)]
+
+use super::*;
+use crate::store::{Database, Permit};
+
+/// 2,500 users: emails `u<n>@example.com`, every third with a name (some starting like
+/// another user's email), created out of order, some signed in, every fourth pending,
+/// every seventh an Admin.
+async fn seeded() -> Database {
+    let db = Database::open_in_memory().await.unwrap();
+    let permit = Permit::for_store_tests("acct");
+    let mut tx = db.write(&permit).await.unwrap();
+    sqlx::query("INSERT INTO accounts (id, name, plan, created_at, updated_at) VALUES ('acct', 'A', 'enterprise', 0, 0)")
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT OR IGNORE INTO roles (id, name, kind, scope_type, permissions) \
+         VALUES ('admin@account', 'Admin', 'system', 'account', '[]')",
+    )
+    .execute(tx.conn())
+    .await
+    .unwrap();
+    for n in 0..2_500i64 {
+        let name = match n % 3 {
+            0 => Some(format!("U{} Person", (n * 7) % 2_500)),
+            1 => Some(format!("Zoe {n}")),
+            _ => None,
+        };
+        sqlx::query(
+            "INSERT INTO users (id, account_id, email, email_normalized, name, status, created_at, updated_at, last_login_at) \
+             VALUES (?1, 'acct', ?2, ?2, ?3, ?6, ?4, ?4, ?5)",
+        )
+        .bind(format!("id{n:05}"))
+        .bind(format!("u{n}@example.com"))
+        .bind(name)
+        .bind((n * 7919) % 2_500)
+        .bind((n % 5 == 0).then_some(n))
+        .bind(if n % 4 == 0 { "pending" } else { "active" })
+        .execute(tx.conn())
+        .await
+        .unwrap();
+        if n % 7 == 0 {
+            sqlx::query(
+                "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, scope, created_at) \
+                 VALUES (?1, 'acct', 'user', ?1, 'admin@account', 'account', 0)",
+            )
+            .bind(format!("id{n:05}"))
+            .execute(tx.conn())
+            .await
+            .unwrap();
+        }
+    }
+    tx.commit_bookkeeping(&permit).await.unwrap();
+    db
+}
+
+/// The table's other filters: status, role.
+type Only = (Option<&'static str>, Option<&'static str>);
+
+async fn all_pages(
+    db: &Database,
+    prefix: &str,
+    sort: UserSort,
+    plan: SearchPlan,
+    (status, role_id): Only,
+) -> Vec<String> {
+    let permit = Permit::for_store_tests("acct");
+    let mut ids = Vec::new();
+    let mut after: Option<(SortKey, String)> = None;
+    loop {
+        let mut tx = db.read(&permit).await.unwrap();
+        let f = UserFilter {
+            prefix: Some(prefix),
+            status,
+            role_id,
+            sort,
+            after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
+            limit: 50,
+            ..Default::default()
+        };
+        let page = tx.list_users_planned(&f, plan).await.unwrap();
+        tx.finish().await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some((last.sort_key().unwrap(), last.user.id.clone()));
+        ids.extend(page.into_iter().map(|u| u.user.id));
+    }
+    ids
+}
+
+const fn plan(sparse_below: i64, walk_bound: i64, dense_above: i64) -> SearchPlan {
+    SearchPlan {
+        sparse_below,
+        walk_bound,
+        dense_above,
+    }
+}
+
+#[tokio::test]
+async fn a_search_finds_the_same_users_in_the_same_order_by_every_plan() {
+    let db = seeded().await;
+    let plans = [
+        ("among the matches", plan(i64::MAX, 0, 0)),
+        (
+            "a small window, then among the matches",
+            plan(-1, 7, i64::MAX),
+        ),
+        ("a small window, then the walk", plan(-1, 7, -1)),
+        ("a window that fills the page", plan(-1, 2_500, -1)),
+        ("as chosen", SEARCH_PLAN),
+    ];
+    let filters: [Only; 3] = [
+        (None, None),
+        (Some("pending"), None),
+        (None, Some("admin@account")),
+    ];
+    for prefix in ["u1", "u12", "u123@", "zoe 1", "u2499", "nobody", "u"] {
+        for sort in [
+            UserSort::Created,
+            UserSort::CreatedDesc,
+            UserSort::Name,
+            UserSort::Email,
+            UserSort::LastLogin,
+        ] {
+            for only in filters {
+                let walked = all_pages(&db, prefix, sort, plan(-1, 0, -1), only).await;
+                for (label, plan) in plans {
+                    let found = all_pages(&db, prefix, sort, plan, only).await;
+                    assert_eq!(found, walked, "{prefix} by {sort:?}, {only:?}, {label}");
+                }
+            }
+        }
+    }
+    // "u1" matches emails u1, u10…u19, u100…, u1000… and names "U1…": 1,000+ users,
+    // a quarter of them pending, a seventh Admins.
+    let walk = plan(-1, 0, -1);
+    let all = (None, None);
+    assert!(all_pages(&db, "u1", UserSort::Email, walk, all).await.len() > 1_000);
+    let pending = all_pages(&db, "u1", UserSort::Email, walk, filters[1]).await;
+    assert!((200..400).contains(&pending.len()), "{}", pending.len());
+    let admins = all_pages(&db, "u1", UserSort::Email, walk, filters[2]).await;
+    assert!((100..250).contains(&admins.len()), "{}", admins.len());
+    assert!(all_pages(&db, "nobody", UserSort::Email, walk, all)
+        .await
+        .is_empty());
+}
