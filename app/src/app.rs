@@ -16,10 +16,7 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
-    #[cfg(feature = "ssr")]
     let scripts = hydrates().then(|| view! { <HydrationScripts options=options.clone()/> });
-    #[cfg(not(feature = "ssr"))]
-    let scripts = Some(view! { <HydrationScripts options=options.clone()/> });
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -47,7 +44,12 @@ pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl In
 #[cfg(feature = "ssr")]
 fn hydrates() -> bool {
     use_context::<http::request::Parts>()
-        .is_none_or(|req| !crate::routes::PLAIN_HTML.contains(&req.uri.path()))
+        .is_none_or(|req| !crate::routes::is_plain_html(req.uri.path()))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn hydrates() -> bool {
+    true
 }
 
 #[cfg(feature = "ssr")]

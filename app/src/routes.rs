@@ -13,6 +13,12 @@ use leptos_router::{lazy_route, LazyRoute};
 /// The pages served without the WASM (see `app::shell`): signing in, and its second step.
 pub const PLAIN_HTML: [&str; 2] = ["/login", "/login/code"];
 
+/// Whether `address` (a path, with or without its query) is one of [`PLAIN_HTML`].
+pub fn is_plain_html(address: &str) -> bool {
+    let path = address.split('?').next().unwrap_or_default();
+    PLAIN_HTML.contains(&path)
+}
+
 /// `Name => view;` declares the route type `Name` whose view is lazily loaded.
 macro_rules! lazy_pages {
     ($($(#[$doc:meta])* $route:ident => $view:expr;)+) => {

@@ -21,6 +21,13 @@ pub const HASH_FILE: &str = "hash.txt";
 /// Where the site's built files live under its root.
 pub const PKG_DIR: &str = "pkg";
 
+/// Whether a request's path is under `/pkg/` (the built files).
+pub fn is_asset_path(path: &str) -> bool {
+    path.strip_prefix('/')
+        .and_then(|p| p.strip_prefix(PKG_DIR))
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Why the server can't serve the console's pages.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AssetsError {

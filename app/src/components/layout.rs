@@ -78,11 +78,7 @@ pub fn SeeOther(to: String) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     {
         use leptos_router::components::Redirect;
-        let path = to.split('?').next().unwrap_or_default();
-        if crate::routes::PLAIN_HTML.contains(&path) {
-            if window().location().set_href(&to).is_err() {
-                return view! { <Redirect path=to/> }.into_any();
-            }
+        if crate::routes::is_plain_html(&to) && window().location().set_href(&to).is_ok() {
             return ().into_any();
         }
         view! { <Redirect path=to/> }.into_any()

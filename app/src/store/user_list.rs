@@ -106,16 +106,16 @@ const SEARCH_INDEXES: [(&str, &str); 2] = [
     ("users_search_name", "LOWER(u.name)"),
 ];
 
-/// `(rowid, key, id)` of the matching users from the two search indexes — each entry holds
-/// the status and the keys of every order but the last sign-in's, so no row is read but
-/// for that order — with the status filter and the cursor; a user in both ranges appears
-/// twice.
-fn push_prefix_keys(
+/// `SELECT {columns}` of the account's users whose email or lowercased name starts with
+/// `prefix`: the two search indexes' ranges, each the text in `[prefix, prefix + U+10FFFF)`
+/// (byte order, as SQLite compares text), each followed by what `then` adds to its `WHERE`;
+/// a user in both ranges appears twice.
+fn push_prefix_ranges(
     q: &mut QueryBuilder<Sqlite>,
-    f: &UserFilter<'_>,
     account_id: &str,
     prefix: &str,
-    key: &str,
+    columns: &str,
+    mut then: impl FnMut(&mut QueryBuilder<Sqlite>),
 ) {
     let (low, high) = (prefix.to_string(), format!("{prefix}\u{10FFFF}"));
     for (i, (index, column)) in SEARCH_INDEXES.into_iter().enumerate() {
@@ -123,33 +123,14 @@ fn push_prefix_keys(
             q.push(" UNION ALL ");
         }
         q.push(format!(
-            "SELECT u.rowid AS r, {key} AS k, u.id AS i FROM users u INDEXED BY {index} \
-             WHERE u.account_id = "
+            "SELECT {columns} FROM users u INDEXED BY {index} WHERE u.account_id = "
         ))
         .push_bind(account_id.to_string())
         .push(format!(" AND {column} >= "))
         .push_bind(low.clone())
         .push(format!(" AND {column} < "))
         .push_bind(high.clone());
-        push_filters_and_cursor(q, f, key);
-    }
-}
-
-/// The rowids of the account's users whose email or lowercased name starts with `prefix`:
-/// two index ranges, each the text in `[prefix, prefix + U+10FFFF)` (byte order, as SQLite
-/// compares text).
-fn push_prefix_ranges(q: &mut QueryBuilder<Sqlite>, account_id: &str, prefix: &str) {
-    let (low, high) = (prefix.to_string(), format!("{prefix}\u{10FFFF}"));
-    for (i, (_, column)) in SEARCH_INDEXES.into_iter().enumerate() {
-        if i > 0 {
-            q.push(" UNION ALL ");
-        }
-        q.push("SELECT u.rowid FROM users u WHERE u.account_id = ")
-            .push_bind(account_id.to_string())
-            .push(format!(" AND {column} >= "))
-            .push_bind(low.clone())
-            .push(format!(" AND {column} < "))
-            .push_bind(high.clone());
+        then(q);
     }
 }
 
@@ -284,7 +265,15 @@ impl Tx {
                 // The page chosen inside the search indexes; twice its length, since a
                 // user may be in both ranges (`IN` keeps each once). Only its rows are read.
                 q.push(" AND u.rowid IN (SELECT r FROM (");
-                push_prefix_keys(&mut q, f, &account_id, prefix, key);
+                // Each entry holds the status and the keys of every order but the last
+                // sign-in's: no row is read but for that order.
+                push_prefix_ranges(
+                    &mut q,
+                    &account_id,
+                    prefix,
+                    &format!("u.rowid AS r, {key} AS k, u.id AS i"),
+                    |q| push_filters_and_cursor(q, f, key),
+                );
                 q.push(format!(
                     ") ORDER BY k {dir}, i {dir} LIMIT {})",
                     2 * f.limit
@@ -298,7 +287,7 @@ impl Tx {
                 q.push(" AND u.rowid IN (SELECT u.rowid FROM users u WHERE +u.account_id = ")
                     .push_bind(account_id.clone())
                     .push(" AND u.rowid IN (");
-                push_prefix_ranges(&mut q, &account_id, prefix);
+                push_prefix_ranges(&mut q, &account_id, prefix, "u.rowid", |_| {});
                 q.push(")");
                 push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
                 push_filters_and_cursor(&mut q, f, key);
@@ -331,7 +320,7 @@ impl Tx {
         }
         let account_id = self.account()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM (");
-        push_prefix_ranges(&mut q, &account_id, prefix);
+        push_prefix_ranges(&mut q, &account_id, prefix, "u.rowid", |_| {});
         // The cap is an integer literal (a bound LIMIT re-plans at every execution).
         q.push(format!(" LIMIT {})", cap.saturating_add(1)));
         let found: i64 = q.build_query_scalar().fetch_one(self.conn()).await?;

@@ -19,7 +19,7 @@ pub async fn security_headers(
     req: Request,
     next: Next,
 ) -> Response {
-    let asset = req.uri().path().starts_with("/pkg/");
+    let asset = crate::assets::is_asset_path(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
