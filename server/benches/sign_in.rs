@@ -185,11 +185,7 @@ async fn main() {
     };
     let (rounds, per_round) = (env("BENCH_ROUNDS", 5), env("BENCH_SIGN_INS", 160));
     // RUST_LOG=sqlx=debug shows each statement with its time.
-    if std::env::var("RUST_LOG").is_ok() {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .init();
-    }
+    seed::log_if_asked();
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(dir.path()).await.unwrap();
     let config = server::config::Cli::try_parse_from(["server"])

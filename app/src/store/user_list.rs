@@ -108,21 +108,17 @@ const SEARCH_INDEXES: [(&str, &str); 2] = [
 
 /// What is kept of each search index's range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keep<'a> {
+enum Keep {
     /// Every entry in range, read in the index's order.
     All,
-    /// The first `n` by this order (`"k ASC, i ASC"` over the selected columns `k`, `i`),
-    /// chosen within the range itself: SQLite keeps `n` entries as it reads, each later entry
-    /// compared with the last kept. When the order descends, the range is read backwards:
-    /// the orders' keys tend to grow with the email and the name (names with their emails,
-    /// the benchmark's users created in email order), so entries then come largest first and
-    /// each later one is refused at a glance, where read forwards each would enter the page
-    /// and push one out (1,000 matches, a page of 50: about 1,000 insertions instead of 50).
-    First {
-        order: &'a str,
-        descending: bool,
-        n: i64,
-    },
+    /// The first `n` by the selected columns `k`, then `i` (descending or not), chosen within
+    /// the range itself: SQLite keeps `n` entries as it reads, each later entry compared with
+    /// the last kept. When the order descends, the range is read backwards: the orders' keys
+    /// tend to grow with the email and the name (names with their emails, the benchmark's
+    /// users created in email order), so entries then come largest first and each later one is
+    /// refused at a glance, where read forwards each would enter the page and push one out
+    /// (1,000 matches, a page of 50: about 1,000 insertions instead of 50).
+    First { descending: bool, n: i64 },
 }
 
 /// `SELECT {columns}` of the account's users whose email or lowercased name starts with
@@ -133,7 +129,8 @@ fn push_prefix_ranges(
     q: &mut QueryBuilder<Sqlite>,
     account_id: &str,
     prefix: &str,
-    (columns, keep): (&str, Keep<'_>),
+    columns: &str,
+    keep: Keep,
     mut then: impl FnMut(&mut QueryBuilder<Sqlite>),
 ) {
     let (low, high) = (prefix.to_string(), format!("{prefix}\u{10FFFF}"));
@@ -141,19 +138,12 @@ fn push_prefix_ranges(
         if i > 0 {
             q.push(" UNION ALL ");
         }
-        let backward = matches!(
-            keep,
-            Keep::First {
-                descending: true,
-                ..
-            }
-        );
-        if let Keep::First { .. } = keep {
-            q.push("SELECT * FROM (");
-        }
-        if backward {
-            q.push("SELECT * FROM (");
-        }
+        // Kept by an order: a subquery with its LIMIT; read backwards: one more inside it.
+        let subqueries = match keep {
+            Keep::All => 0,
+            Keep::First { descending, .. } => 1 + usize::from(descending),
+        };
+        q.push("SELECT * FROM (".repeat(subqueries));
         q.push(format!(
             "SELECT {columns} FROM users u INDEXED BY {index} WHERE u.account_id = "
         ))
@@ -163,13 +153,16 @@ fn push_prefix_ranges(
         .push(format!(" AND {column} < "))
         .push_bind(high.clone());
         then(q);
-        if backward {
-            // A subquery's ORDER BY is kept only with a LIMIT (-1: none).
-            q.push(format!(" ORDER BY {column} DESC LIMIT -1)"));
-        }
-        if let Keep::First { order, n, .. } = keep {
+        if let Keep::First { descending, n } = keep {
+            let dir = if descending {
+                // A subquery's ORDER BY is kept only with a LIMIT (-1: none).
+                q.push(format!(" ORDER BY {column} DESC LIMIT -1)"));
+                "DESC"
+            } else {
+                "ASC"
+            };
             // Literal integers (a bound LIMIT re-plans at every execution).
-            q.push(format!(" ORDER BY {order} LIMIT {n})"));
+            q.push(format!(" ORDER BY k {dir}, i {dir} LIMIT {n})"));
         }
     }
 }
@@ -308,9 +301,7 @@ impl Tx {
                 q.push(" AND u.rowid IN (SELECT r FROM (");
                 // Each entry holds the status and the keys of every order (migration
                 // 0023): no row is read.
-                let order = format!("k {dir}, i {dir}");
                 let keep = Keep::First {
-                    order: &order,
                     descending: !f.sort.ascending(),
                     n: f.limit,
                 };
@@ -318,7 +309,8 @@ impl Tx {
                     &mut q,
                     &account_id,
                     prefix,
-                    (&format!("u.rowid AS r, {key} AS k, u.id AS i"), keep),
+                    &format!("u.rowid AS r, {key} AS k, u.id AS i"),
+                    keep,
                     |q| push_filters_and_cursor(q, f, key),
                 );
                 q.push("))");
@@ -331,7 +323,7 @@ impl Tx {
                 q.push(" AND u.rowid IN (SELECT u.rowid FROM users u WHERE +u.account_id = ")
                     .push_bind(account_id.clone())
                     .push(" AND u.rowid IN (");
-                push_prefix_ranges(&mut q, &account_id, prefix, ("u.rowid", Keep::All), |_| {});
+                push_prefix_ranges(&mut q, &account_id, prefix, "u.rowid", Keep::All, |_| {});
                 q.push(")");
                 push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
                 push_filters_and_cursor(&mut q, f, key);
@@ -364,7 +356,7 @@ impl Tx {
         }
         let account_id = self.account()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM (");
-        push_prefix_ranges(&mut q, &account_id, prefix, ("u.rowid", Keep::All), |_| {});
+        push_prefix_ranges(&mut q, &account_id, prefix, "u.rowid", Keep::All, |_| {});
         // The cap is an integer literal (a bound LIMIT re-plans at every execution).
         q.push(format!(" LIMIT {})", cap.saturating_add(1)));
         let found: i64 = q.build_query_scalar().fetch_one(self.conn()).await?;

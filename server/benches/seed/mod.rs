@@ -98,3 +98,14 @@ pub fn resident_mib(pid: &str) -> (f64, f64) {
     let [now, peak] = status_mib(pid, ["VmRSS:", "VmHWM:"]);
     (now, peak)
 }
+
+/// With `RUST_LOG` set (e.g. `RUST_LOG=sqlx=debug`: each statement with its time), the
+/// benchmark's log lines go to stderr.
+#[allow(dead_code)] // not every benchmark logs
+pub fn log_if_asked() {
+    if std::env::var("RUST_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .init();
+    }
+}
