@@ -20,13 +20,12 @@ impl Service {
             .authorize(principal, Permission::SecurityView, meta)
             .await?;
         let mut tx = self.db().read(&permit).await?;
-        let require_two_factor = tx.account_requires_two_factor().await?;
         let without_factor = tx.active_users_without_two_factor().await?;
         let policy = tx.access_policy().await?;
         tx.finish().await?;
         let (idle, absolute) = self.lifetimes(&policy);
         Ok(AccountSecurity {
-            require_two_factor,
+            require_two_factor: policy.require_two_factor,
             users_without_two_factor: without_factor,
             allowed_ips: policy.allowed_ips,
             your_address: meta.ip.to_canonical().to_string(),

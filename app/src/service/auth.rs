@@ -6,7 +6,7 @@ use super::second_factor::SecondStep;
 use super::{AuditRecord, AuditTarget, Permit, RequestMeta, Service, ServiceError, ServiceResult};
 use crate::domain::Refusal;
 use crate::domain::{Email, FieldErrors};
-use crate::store::{NewSession, Tx, UserRow};
+use crate::store::{AccessPolicy, NewSession, Tx, UserRow};
 
 /// A new session: the token goes into the cookie, and nowhere else.
 pub struct SignedIn {
@@ -103,7 +103,7 @@ impl Service {
         let permit = Permit::for_sign_in();
         let mut tx = self.db().write(&permit).await?;
         tx.within_account(&user.account_id)?;
-        let mut tx = self.refuse_blocked_address(tx, &user, meta).await?;
+        let (mut tx, policy) = self.refuse_blocked_address(tx, &user, meta).await?;
         // SAML enforced: only Master admins sign in with a password (told so only once the
         // password was right, so the answer says nothing about an unknown email).
         if Self::must_use_sso(&mut tx, &user).await? {
@@ -126,18 +126,20 @@ impl Service {
         }
         self.give_back_try(&mut tx, normalized, meta).await?;
         let signed = self
-            .finish_sign_in(tx, &user, Proof::Password, previous_token, meta)
+            .finish_sign_in(tx, &policy, &user, Proof::Password, previous_token, meta)
             .await?;
         Ok(SignInStep::SignedIn(signed))
     }
 
-    /// Opens the session of a user proven at sign-in, in the transaction that proved it:
+    /// Opens the session of a user proven at sign-in, in the transaction that proved it
+    /// (`policy`: the account's, read in it):
     /// by password alone (the user has no second factor, so the account may require them
     /// to set one up), by password and the second factor named (recorded), or by SAML (the
     /// identity provider is trusted: no second step, nothing to set up).
     pub(super) async fn finish_sign_in(
         &self,
         mut tx: Tx,
+        policy: &AccessPolicy,
         user: &UserRow,
         proof: Proof<'_>,
         previous_token: Option<&str>,
@@ -147,13 +149,13 @@ impl Service {
         let token = new_token(self.inner.entropy.as_ref());
         let token_hash = sha256_hex(&token);
         let session_id = random_hex(self.inner.entropy.as_ref(), 16);
-        let (_, absolute) = self.lifetimes(&tx.access_policy().await?);
+        let (_, absolute) = self.lifetimes(policy);
         let expires_at = now + absolute;
         // A new session id at every sign-in; the one the browser came with (if any) ends.
         if let Some(previous) = previous_token {
             tx.delete_session(&sha256_hex(previous)).await?;
         }
-        let must_enrol = proof == Proof::Password && tx.account_requires_two_factor().await?;
+        let must_enrol = proof == Proof::Password && policy.require_two_factor;
         tx.set_user_last_login(&user.id, now).await?;
         tx.insert_session(&NewSession {
             token_hash: &token_hash,

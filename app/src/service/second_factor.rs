@@ -159,7 +159,7 @@ impl Service {
         };
         let mut tx = self.db().write(&Permit::for_sign_in()).await?;
         tx.within_account(&user.account_id)?;
-        let tx = self.refuse_blocked_address(tx, &user, meta).await?;
+        let (tx, _) = self.refuse_blocked_address(tx, &user, meta).await?;
         tx.finish().await?;
         let admitted = self.admit_try(&user.email_normalized, meta).await?;
         let mut tx = self.db().write(&Permit::for_sign_in()).await?;
@@ -180,8 +180,10 @@ impl Service {
                     FactorUsed::Code => "authenticator code",
                     FactorUsed::RecoveryCode { .. } => "recovery code",
                 };
+                let policy = tx.access_policy().await?;
                 self.finish_sign_in(
                     tx,
+                    &policy,
                     &user,
                     super::auth::Proof::PasswordAnd(method),
                     previous_token,

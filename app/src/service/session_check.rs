@@ -110,15 +110,16 @@ impl Service {
 
     /// Refuses, and records, a sign-in from an address the account doesn't allow (after its
     /// password was found right, so the answer tells nothing about an unknown email).
+    /// Allowed: the transaction, and the account's policy it read (for the session).
     pub(super) async fn refuse_blocked_address(
         &self,
         mut tx: Tx,
         user: &crate::store::UserRow,
         meta: &RequestMeta,
-    ) -> ServiceResult<Tx> {
+    ) -> ServiceResult<(Tx, AccessPolicy)> {
         let policy = tx.access_policy().await?;
         if allows(&policy.allowed_ips, meta.ip) {
-            return Ok(tx);
+            return Ok((tx, policy));
         }
         let actor = Actor::User {
             id: user.id.clone(),

@@ -28,6 +28,25 @@ pub(super) fn throttles(email_normalized: &str, meta: &RequestMeta) -> [(Policy,
     ]
 }
 
+/// Reads both throttles of a try, changes each with `change` and writes them back: one
+/// statement each way.
+async fn adjust_throttles(
+    tx: &mut Tx,
+    email_normalized: &str,
+    meta: &RequestMeta,
+    change: impl Fn(&Policy, &mut ThrottleState),
+) -> ServiceResult<()> {
+    let [(address_policy, address), (account_policy, account)] = throttles(email_normalized, meta);
+    let [mut by_address, mut by_account] = tx
+        .throttle_states([address.as_str(), account.as_str()])
+        .await?;
+    change(&address_policy, &mut by_address);
+    change(&account_policy, &mut by_account);
+    tx.save_throttle_states(&[(&address, &by_address), (&account, &by_account)])
+        .await?;
+    Ok(())
+}
+
 /// A try that may be verified: counted already, with the user of its email (if any) and
 /// the locks its count set.
 pub(super) struct Admitted {
@@ -51,10 +70,10 @@ impl Service {
         if let Some(u) = &user {
             tx.within_account(&u.account_id)?;
         }
-        let mut states = Vec::new();
-        for (_, key) in &keys {
-            states.push(tx.throttle_state(key).await?);
-        }
+        let [(_, address), (_, account)] = &keys;
+        let mut states = tx
+            .throttle_states([address.as_str(), account.as_str()])
+            .await?;
         let verdicts: Vec<Verdict> = keys
             .iter()
             .zip(&states)
@@ -62,6 +81,7 @@ impl Service {
             .collect();
         let wait = verdicts.iter().filter_map(|v| v.retry_after(now)).max();
         let mut locked = Vec::new();
+        let mut counted = Vec::new();
         for (((policy, key), state), verdict) in keys.iter().zip(states.iter_mut()).zip(&verdicts) {
             // Refused: only a throttle that said wait counts the try (toward its hour);
             // admitted: both count it, before it is checked.
@@ -73,8 +93,9 @@ impl Service {
             if state.locked_until > now {
                 locked.push((key.clone(), *state));
             }
-            tx.save_throttle_state(key, state).await?;
+            counted.push((key.as_str(), &*state));
         }
+        tx.save_throttle_states(&counted).await?;
         let Some(retry_after) = wait else {
             tx.commit_bookkeeping(&Permit::for_sign_in()).await?;
             return Ok(Admitted { user, locked });
@@ -96,13 +117,11 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
         let now = self.now();
-        for (policy, key) in throttles(email_normalized, meta) {
-            let mut state = tx.throttle_state(&key).await?;
-            policy.give_back(&mut state, now);
-            policy.record_success(&mut state);
-            tx.save_throttle_state(&key, &state).await?;
-        }
-        Ok(())
+        adjust_throttles(tx, email_normalized, meta, |policy, state| {
+            policy.give_back(state, now);
+            policy.record_success(state);
+        })
+        .await
     }
 
     /// A right password before the second step: its count comes back off both
@@ -115,12 +134,10 @@ impl Service {
         meta: &RequestMeta,
     ) -> ServiceResult<()> {
         let now = self.now();
-        for (policy, key) in throttles(email_normalized, meta) {
-            let mut state = tx.throttle_state(&key).await?;
-            policy.give_back(&mut state, now);
-            tx.save_throttle_state(&key, &state).await?;
-        }
-        Ok(())
+        adjust_throttles(tx, email_normalized, meta, |policy, state| {
+            policy.give_back(state, now)
+        })
+        .await
     }
 
     /// A try found wrong (it was counted before it was checked): its record, and a

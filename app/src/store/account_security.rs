@@ -4,12 +4,14 @@ use super::{StoreResult, Tx};
 use crate::domain::ip_allowlist::AllowedIp;
 
 /// What every request of the account answers to: its allowed addresses and how long its
-/// sessions last (`None`: the operator's default).
+/// sessions last (`None`: the operator's default); and whether its users must have a second
+/// factor (read with them: one statement for a sign-in's whole policy).
 #[derive(Debug, Clone, Default)]
 pub struct AccessPolicy {
     pub allowed_ips: Vec<AllowedIp>,
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
+    pub require_two_factor: bool,
 }
 
 /// A stored list; an unreadable one is empty (it was written by this code, from a
@@ -21,17 +23,19 @@ pub fn decode_allowed_ips(json: &str) -> Vec<AllowedIp> {
 impl Tx {
     pub async fn access_policy(&mut self) -> StoreResult<AccessPolicy> {
         let account_id = self.account()?;
-        let row: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT allowed_ips, session_idle_minutes, session_absolute_hours FROM accounts WHERE id = ?",
+        let row: Option<(String, Option<i64>, Option<i64>, bool)> = sqlx::query_as(
+            "SELECT allowed_ips, session_idle_minutes, session_absolute_hours, require_two_factor \
+             FROM accounts WHERE id = ?",
         )
         .bind(&account_id)
         .fetch_optional(self.conn())
         .await?;
         Ok(row
-            .map(|(ips, idle, absolute)| AccessPolicy {
+            .map(|(ips, idle, absolute, require_two_factor)| AccessPolicy {
                 allowed_ips: decode_allowed_ips(&ips),
                 session_idle_minutes: idle,
                 session_absolute_hours: absolute,
+                require_two_factor,
             })
             .unwrap_or_default())
     }

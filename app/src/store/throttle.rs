@@ -3,11 +3,30 @@ use crate::domain::{Policy, ThrottleState};
 
 #[derive(sqlx::FromRow)]
 struct ThrottleRow {
+    throttle_key: String,
     consecutive_failures: i64,
     last_failure_at: i64,
     window_start: i64,
     window_failures: i64,
     locked_until: i64,
+}
+
+impl From<&ThrottleRow> for ThrottleState {
+    fn from(r: &ThrottleRow) -> Self {
+        ThrottleState {
+            consecutive_failures: u32::try_from(r.consecutive_failures).unwrap_or(u32::MAX),
+            last_failure_at: r.last_failure_at,
+            window_start: r.window_start,
+            window_failures: u32::try_from(r.window_failures).unwrap_or(u32::MAX),
+            locked_until: r.locked_until,
+        }
+    }
+}
+
+/// `n` placeholders for one row each: `(?, ?, …), (?, …)` with `per_row` in each.
+fn rows_of_placeholders(n: usize, per_row: usize) -> String {
+    let row = format!("({})", vec!["?"; per_row].join(", "));
+    vec![row; n].join(", ")
 }
 
 impl Tx {
@@ -29,40 +48,110 @@ impl Tx {
     }
 
     pub async fn throttle_state(&mut self, key: &str) -> StoreResult<ThrottleState> {
-        let row: Option<ThrottleRow> = sqlx::query_as(
-            "SELECT consecutive_failures, last_failure_at, window_start, window_failures, locked_until \
-             FROM sign_in_throttle WHERE throttle_key = ?",
-        )
-        .bind(key)
-        .fetch_optional(self.conn())
-        .await?;
-        Ok(row
-            .map(|r| ThrottleState {
-                consecutive_failures: u32::try_from(r.consecutive_failures).unwrap_or(u32::MAX),
-                last_failure_at: r.last_failure_at,
-                window_start: r.window_start,
-                window_failures: u32::try_from(r.window_failures).unwrap_or(u32::MAX),
-                locked_until: r.locked_until,
-            })
-            .unwrap_or_default())
+        let [state] = self.throttle_states([key]).await?;
+        Ok(state)
+    }
+
+    /// The states of several throttles, in the order of `keys`, read in one statement (a
+    /// sign-in answers to two: each statement is a round trip to the connection's thread).
+    pub async fn throttle_states<const N: usize>(
+        &mut self,
+        keys: [&str; N],
+    ) -> StoreResult<[ThrottleState; N]> {
+        let sql = format!(
+            "SELECT throttle_key, consecutive_failures, last_failure_at, window_start, \
+             window_failures, locked_until FROM sign_in_throttle WHERE throttle_key IN ({})",
+            vec!["?"; N].join(", ")
+        );
+        // Only placeholders are formatted in: every value is bound.
+        let mut query = sqlx::query_as::<_, ThrottleRow>(sqlx::AssertSqlSafe(sql));
+        for key in keys {
+            query = query.bind(key);
+        }
+        let rows = query.fetch_all(self.conn()).await?;
+        Ok(keys.map(|key| {
+            rows.iter()
+                .find(|r| r.throttle_key == key)
+                .map(ThrottleState::from)
+                .unwrap_or_default()
+        }))
     }
 
     pub async fn save_throttle_state(&mut self, key: &str, s: &ThrottleState) -> StoreResult<()> {
-        sqlx::query(
+        self.save_throttle_states(&[(key, s)]).await
+    }
+
+    /// Writes the states of several throttles in one statement.
+    pub async fn save_throttle_states(
+        &mut self,
+        states: &[(&str, &ThrottleState)],
+    ) -> StoreResult<()> {
+        if states.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
             "INSERT INTO sign_in_throttle (throttle_key, consecutive_failures, last_failure_at, \
-             window_start, window_failures, locked_until) VALUES (?, ?, ?, ?, ?, ?) \
+             window_start, window_failures, locked_until) VALUES {} \
              ON CONFLICT (throttle_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, \
              last_failure_at = excluded.last_failure_at, window_start = excluded.window_start, \
              window_failures = excluded.window_failures, locked_until = excluded.locked_until",
-        )
-        .bind(key)
-        .bind(i64::from(s.consecutive_failures))
-        .bind(s.last_failure_at)
-        .bind(s.window_start)
-        .bind(i64::from(s.window_failures))
-        .bind(s.locked_until)
-        .execute(self.conn())
-        .await?;
+            rows_of_placeholders(states.len(), 6)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (key, s) in states {
+            query = query
+                .bind(*key)
+                .bind(i64::from(s.consecutive_failures))
+                .bind(s.last_failure_at)
+                .bind(s.window_start)
+                .bind(i64::from(s.window_failures))
+                .bind(s.locked_until);
+        }
+        query.execute(self.conn()).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Database, Permit};
+    use super::*;
+
+    fn state(failures: u32, locked_until: i64) -> ThrottleState {
+        ThrottleState {
+            consecutive_failures: failures,
+            last_failure_at: 100,
+            window_start: 90,
+            window_failures: failures + 1,
+            locked_until,
+        }
+    }
+
+    #[tokio::test]
+    async fn several_throttles_are_read_in_the_order_asked_and_written_together() {
+        let db = Database::open_in_memory().await.unwrap();
+        let permit = Permit::for_store_tests("account");
+        let mut tx = db.write(&permit).await.unwrap();
+        let (a, b) = (state(1, 0), state(4, 700));
+        tx.save_throttle_states(&[("ip:a", &a), ("email:b", &b)])
+            .await
+            .unwrap();
+        let [never, second, first] = tx
+            .throttle_states(["email:never", "email:b", "ip:a"])
+            .await
+            .unwrap();
+        assert_eq!(never, ThrottleState::default());
+        assert_eq!((first, second), (a, b));
+        // Written again: each row replaced, not added to.
+        let later = state(0, 0);
+        tx.save_throttle_states(&[("email:b", &later), ("ip:a", &later)])
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.throttle_states(["ip:a", "email:b"]).await.unwrap(),
+            [later, later]
+        );
+        tx.save_throttle_states(&[]).await.unwrap();
+        assert_eq!(tx.throttle_state("email:b").await.unwrap(), later);
     }
 }

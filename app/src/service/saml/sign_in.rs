@@ -364,9 +364,9 @@ impl Service {
                     .saml_user(&mut tx, &settings, &identity, now, meta)
                     .await;
                 let (tx, user) = tx.or_end(user).await?;
-                let tx = self.refuse_blocked_address(tx, &user, meta).await?;
+                let (tx, policy) = self.refuse_blocked_address(tx, &user, meta).await?;
                 let signed = self
-                    .finish_sign_in(tx, &user, Proof::Saml, None, meta)
+                    .finish_sign_in(tx, &policy, &user, Proof::Saml, None, meta)
                     .await?;
                 Ok(SamlOutcome::SignedIn { signed, next })
             }
