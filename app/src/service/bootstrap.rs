@@ -83,10 +83,17 @@ fn validate(input: &BootstrapInput) -> Result<Valid, FieldErrors> {
 impl Service {
     /// True while the installation has no account.
     pub async fn setup_required(&self) -> ServiceResult<bool> {
+        use std::sync::atomic::Ordering;
+        if self.inner.account_seen.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
         let permit = Permit::for_bootstrap();
         let mut tx = self.db().read(&permit).await?;
         let n = tx.account_count().await?;
         tx.finish().await?;
+        if n > 0 {
+            self.inner.account_seen.store(true, Ordering::Relaxed);
+        }
         Ok(n == 0)
     }
 

@@ -160,6 +160,9 @@ struct Inner {
     config: ServiceConfig,
     /// SHA-256 of the one-time setup token, while the console has no account.
     setup_token_hash: Mutex<Option<String>>,
+    /// An account was seen: setup is over for good (accounts are never deleted), and every
+    /// page's session check no longer counts them.
+    account_seen: std::sync::atomic::AtomicBool,
 }
 
 impl Service {
@@ -178,6 +181,7 @@ impl Service {
                 hasher,
                 config,
                 setup_token_hash: Mutex::new(None),
+                account_seen: std::sync::atomic::AtomicBool::new(false),
             }),
         };
         service.sync_system_roles().await?;

@@ -33,12 +33,12 @@ impl Service {
         let user = tx.user(principal.user_id()).await?;
         let account = tx.account_row().await?;
         let two_factor = super::auth::has_factor(&mut tx, principal.user_id()).await?;
-        let (saml_on, _) = Self::saml_state(&mut tx).await?;
-        let from_idp = match &user {
-            Some(u) => Self::identity_from_idp(&mut tx, u).await?,
-            None => false,
-        };
+        let saml = tx.saml_settings().await?;
         tx.finish().await?;
+        let saml_on = saml.as_ref().is_some_and(|s| s.enabled);
+        let from_idp = user
+            .as_ref()
+            .is_some_and(|u| super::saml::identity_from_idp_by(saml.as_ref(), u));
         let (Some(user), Some(account)) = (user, account) else {
             return Err(ServiceError::Refused(Refusal::Unauthenticated));
         };

@@ -43,10 +43,18 @@ impl Service {
         tx: &mut Tx,
         user: &UserRow,
     ) -> ServiceResult<bool> {
-        let jit = tx
-            .saml_settings()
-            .await?
-            .is_some_and(|s| s.enabled && s.jit);
-        Ok(jit && user.providers.split(',').any(|p| p.trim() == "saml"))
+        Ok(identity_from_idp_by(
+            tx.saml_settings().await?.as_ref(),
+            user,
+        ))
     }
+}
+
+/// [`Service::identity_from_idp`] under the account's SAML settings, read already.
+pub(in crate::service) fn identity_from_idp_by(
+    settings: Option<&crate::store::SamlSettingsRow>,
+    user: &UserRow,
+) -> bool {
+    let jit = settings.is_some_and(|s| s.enabled && s.jit);
+    jit && user.providers.split(',').any(|p| p.trim() == "saml")
 }
