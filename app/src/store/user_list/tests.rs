@@ -64,6 +64,17 @@ async fn all_pages(
     prefix: &str,
     sort: UserSort,
     plan: SearchPlan,
+    only: Only,
+) -> Vec<String> {
+    pages_of(db, Some(prefix), sort, plan, only).await
+}
+
+/// Every page, each from the last one's cursor: the users' ids in the order.
+async fn pages_of(
+    db: &Database,
+    prefix: Option<&str>,
+    sort: UserSort,
+    plan: SearchPlan,
     (status, role_id): Only,
 ) -> Vec<String> {
     let permit = Permit::for_store_tests("acct");
@@ -72,7 +83,7 @@ async fn all_pages(
     loop {
         let mut tx = db.read(&permit).await.unwrap();
         let f = UserFilter {
-            prefix: Some(prefix),
+            prefix,
             status,
             role_id,
             sort,
@@ -85,6 +96,7 @@ async fn all_pages(
         let Some(last) = page.last() else { break };
         after = Some((last.sort_key().unwrap(), last.user.id.clone()));
         ids.extend(page.into_iter().map(|u| u.user.id));
+        assert!(ids.len() <= 2_500, "a cursor gave a user twice ({sort:?})");
     }
     ids
 }
@@ -144,4 +156,27 @@ async fn a_search_finds_the_same_users_in_the_same_order_by_every_plan() {
     assert!(all_pages(&db, "nobody", UserSort::Email, walk, all)
         .await
         .is_empty());
+}
+
+#[tokio::test]
+async fn paging_by_cursor_gives_every_user_once_in_every_order() {
+    // Four users in five never signed in: ordered by last sign-in, most share the key 0,
+    // and their ids alone order them across pages.
+    let db = seeded().await;
+    let permit = Permit::for_store_tests("acct");
+    for sort in UserSort::ALL {
+        let dir = if sort.ascending() { "ASC" } else { "DESC" };
+        let key = key_sql(sort);
+        let mut tx = db.read(&permit).await.unwrap();
+        let expected: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT u.id FROM users u ORDER BY {key} {dir}, u.id {dir}"
+        )))
+        .fetch_all(tx.conn())
+        .await
+        .unwrap();
+        tx.finish().await.unwrap();
+        assert_eq!(expected.len(), 2_500);
+        let walked = pages_of(&db, None, sort, SEARCH_PLAN, (None, None)).await;
+        assert_eq!(walked, expected, "by {sort:?}");
+    }
 }
