@@ -111,6 +111,7 @@ async fn main() {
     let mut filtered = Vec::new();
     let mut by_name = Vec::new();
     let mut by_login = Vec::new();
+    let mut by_login_deep = Vec::new();
     for round in 0..rounds {
         let t = Instant::now();
         let page = service
@@ -184,6 +185,17 @@ async fn main() {
         let page = service.list_users(&principal, &q, &meta).await.unwrap();
         by_login.push(t.elapsed());
         assert_eq!(page.users.len(), 50);
+        // Deep by last login among the users who never signed in: one key, the ids order them.
+        let n = round * 61 % 99_000 + 100;
+        let q = UserQuery {
+            sort: "last_login".into(),
+            after: format!("{:032x}:i:0", n + 1),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = service.list_users(&principal, &q, &meta).await.unwrap();
+        by_login_deep.push(t.elapsed());
+        assert_eq!(page.users.len(), 50);
     }
     report("service, first page of 50", first);
     report("service, a deep page of 50 (keyset)", deep);
@@ -205,6 +217,10 @@ async fn main() {
     report("service, role filter", filtered);
     report("service, a deep page of 50 sorted by name", by_name);
     report("service, first page of 50 sorted by last login", by_login);
+    report(
+        "service, a deep page of 50 by last login (never signed in: one key)",
+        by_login_deep,
+    );
 
     // HTTP: the same first page through the whole stack (session, CSRF, server function).
     let router = server::router::build(

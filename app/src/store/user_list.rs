@@ -2,6 +2,9 @@ use super::{StoreResult, Tx, UserRow};
 use crate::domain::UserSort;
 use sqlx::{QueryBuilder, Sqlite};
 
+mod filters;
+use filters::{push_cursor, push_filters_and_cursor, push_walk_filters, push_walk_past};
+
 /// Where a page starts: the sort key and id of the previous page's last row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SortKey {
@@ -191,55 +194,6 @@ fn push_prefix_match(q: &mut QueryBuilder<Sqlite>, email: &str, name: &str, pref
         .push(" ESCAPE '\\')");
 }
 
-/// The filters other than the search, and the keyset cursor, on `users u`.
-fn push_filters_and_cursor(q: &mut QueryBuilder<Sqlite>, f: &UserFilter<'_>, key: &str) {
-    if let Some(status) = f.status {
-        q.push(" AND u.status = ").push_bind(status.to_string());
-    }
-    if let Some(role_id) = f.role_id {
-        q.push(
-            " AND EXISTS (SELECT 1 FROM role_assignments rf WHERE rf.principal_type = 'user' \
-             AND rf.principal_id = u.id AND rf.scope = 'account' AND rf.role_id = ",
-        )
-        .push_bind(role_id.to_string())
-        .push(")");
-    }
-    if let Some(env) = f.environment_id {
-        q.push(
-            " AND EXISTS (SELECT 1 FROM role_assignments re WHERE re.principal_type = 'user' \
-             AND re.principal_id = u.id AND re.scope IN ('environment:all', ",
-        )
-        .push_bind(format!("environment:{env}"))
-        .push("))");
-    }
-    if let Some((at, id)) = &f.after {
-        let cmp = if f.sort.ascending() { ">" } else { "<" };
-        let push_at = |q: &mut QueryBuilder<Sqlite>| {
-            match at {
-                SortKey::Int(i) => q.push_bind(*i),
-                SortKey::Text(t) => q.push_bind(t.clone()),
-            };
-        };
-        if key_is_column(f.sort) {
-            // A row value against an index of columns: the range starts at the cursor.
-            q.push(format!(" AND ({key}, u.id) {cmp} ("));
-            push_at(q);
-            q.push(", ").push_bind(id.to_string()).push(")");
-        } else {
-            // SQLite doesn't start an expression index's range from a row value (it walked
-            // the account's whole order up to the cursor: a deep page by name took 8–23
-            // ms): the key alone bounds the range, the id breaks ties within it.
-            q.push(format!(" AND {key} {cmp}= "));
-            push_at(q);
-            q.push(format!(" AND ({key} {cmp} "));
-            push_at(q);
-            q.push(format!(" OR u.id {cmp} "))
-                .push_bind(id.to_string())
-                .push(")");
-        }
-    }
-}
-
 impl Tx {
     /// One page of an account's users, oldest first, by keyset (no OFFSET).
     pub async fn list_users(&mut self, f: &UserFilter<'_>) -> StoreResult<Vec<ListedUser>> {
@@ -357,12 +311,15 @@ impl Tx {
                     f.limit
                 ));
             }
-            (_, prefix) => {
-                if let Some(prefix) = prefix {
-                    push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
+            _ => match &f.after {
+                Some((at, id)) if !key_is_column(f.sort) => {
+                    push_walk_past(&mut q, f, &account_id, key, (at, id));
                 }
-                push_filters_and_cursor(&mut q, f, key);
-            }
+                _ => {
+                    push_walk_filters(&mut q, f);
+                    push_cursor(&mut q, f, key);
+                }
+            },
         }
         // The limit as a literal (an integer, never text): a bound LIMIT makes SQLite
         // re-plan the statement at every execution (as in provisioning.rs).
