@@ -70,9 +70,8 @@ impl Service {
         if let Some(u) = &user {
             tx.within_account(&u.account_id)?;
         }
-        let [(_, address), (_, account)] = &keys;
         let mut states = tx
-            .throttle_states([address.as_str(), account.as_str()])
+            .throttle_states(keys.each_ref().map(|(_, key)| key.as_str()))
             .await?;
         let verdicts: Vec<Verdict> = keys
             .iter()

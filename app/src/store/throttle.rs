@@ -1,5 +1,6 @@
 use super::{StoreResult, Tx};
 use crate::domain::{Policy, ThrottleState};
+use sqlx::{QueryBuilder, Sqlite};
 
 #[derive(sqlx::FromRow)]
 struct ThrottleRow {
@@ -21,12 +22,6 @@ impl From<&ThrottleRow> for ThrottleState {
             locked_until: r.locked_until,
         }
     }
-}
-
-/// `n` placeholders for one row each: `(?, ?, …), (?, …)` with `per_row` in each.
-fn rows_of_placeholders(n: usize, per_row: usize) -> String {
-    let row = format!("({})", vec!["?"; per_row].join(", "));
-    vec![row; n].join(", ")
 }
 
 impl Tx {
@@ -58,17 +53,16 @@ impl Tx {
         &mut self,
         keys: [&str; N],
     ) -> StoreResult<[ThrottleState; N]> {
-        let sql = format!(
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT throttle_key, consecutive_failures, last_failure_at, window_start, \
-             window_failures, locked_until FROM sign_in_throttle WHERE throttle_key IN ({})",
-            vec!["?"; N].join(", ")
+             window_failures, locked_until FROM sign_in_throttle WHERE throttle_key IN (",
         );
-        // Only placeholders are formatted in: every value is bound.
-        let mut query = sqlx::query_as::<_, ThrottleRow>(sqlx::AssertSqlSafe(sql));
+        let mut sep = q.separated(", ");
         for key in keys {
-            query = query.bind(key);
+            sep.push_bind(key.to_string());
         }
-        let rows = query.fetch_all(self.conn()).await?;
+        q.push(")");
+        let rows: Vec<ThrottleRow> = q.build_query_as().fetch_all(self.conn()).await?;
         Ok(keys.map(|key| {
             rows.iter()
                 .find(|r| r.throttle_key == key)
@@ -89,25 +83,24 @@ impl Tx {
         if states.is_empty() {
             return Ok(());
         }
-        let sql = format!(
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO sign_in_throttle (throttle_key, consecutive_failures, last_failure_at, \
-             window_start, window_failures, locked_until) VALUES {} \
-             ON CONFLICT (throttle_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, \
+             window_start, window_failures, locked_until) ",
+        );
+        q.push_values(states, |mut row, (key, s)| {
+            row.push_bind(key.to_string())
+                .push_bind(i64::from(s.consecutive_failures))
+                .push_bind(s.last_failure_at)
+                .push_bind(s.window_start)
+                .push_bind(i64::from(s.window_failures))
+                .push_bind(s.locked_until);
+        });
+        q.push(
+            " ON CONFLICT (throttle_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, \
              last_failure_at = excluded.last_failure_at, window_start = excluded.window_start, \
              window_failures = excluded.window_failures, locked_until = excluded.locked_until",
-            rows_of_placeholders(states.len(), 6)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (key, s) in states {
-            query = query
-                .bind(*key)
-                .bind(i64::from(s.consecutive_failures))
-                .bind(s.last_failure_at)
-                .bind(s.window_start)
-                .bind(i64::from(s.window_failures))
-                .bind(s.locked_until);
-        }
-        query.execute(self.conn()).await?;
+        q.build().execute(self.conn()).await?;
         Ok(())
     }
 }
