@@ -21,7 +21,7 @@ AIOSMTPD_VERSION := 1.4.6
 SAML_VENV := $(CURDIR)/target/saml-venv
 PYSAML2_VERSION := 7.5.5
 
-.PHONY: run test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester test-cargo test-e2e test-sdk bench fmt clean-e2e
+.PHONY: run release-site test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester test-cargo test-e2e test-sdk bench fmt clean-e2e
 
 # Every build splits the WASM at the lazy routes (each page its own chunk).
 LEPTOS_BUILD := --split
@@ -31,8 +31,14 @@ LEPTOS_BUILD := --split
 ERASED := RUSTFLAGS="--cfg erase_components"
 
 ## make run: build in release and serve the console at http://127.0.0.1:3000 (data in ./data).
-run: native-deps release-tools
-	cargo leptos serve --release --precompress $(LEPTOS_BUILD)
+run: release-site
+	target/release/server
+
+# A release build as users get it: pre-compressed (brotli, gzip), then the lazy chunks also
+# compressed against the main WASM for browsers that keep it as a dictionary (`dcz`).
+release-site: native-deps release-tools
+	cargo leptos build --release --precompress $(LEPTOS_BUILD)
+	target/release/server site compress-chunks
 
 ## make test: every test — cargo (unit + HTTP integration), Playwright in Chromium, and
 ## Cloudinary's official SDKs (Python, Node) against the Provisioning API.
@@ -145,8 +151,7 @@ test-sdk: rust-tools sdk-deps scim-tester npm-deps
 
 ## make bench: the first load in Chromium (release build), sign-in throughput and the other
 ## benchmarks (run on demand, not in make test).
-bench: native-deps release-tools npm-deps chromium
-	cargo leptos build --release --precompress $(LEPTOS_BUILD)
+bench: release-site npm-deps chromium
 	bash end2end/bench/first_load.sh $(CURDIR)/target/release/server
 	$(ERASED) cargo bench -p server --features bench
 

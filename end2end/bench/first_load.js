@@ -1,6 +1,6 @@
 // The first load as a user's browser sees it: Chromium (cache disabled) opens /login (plain
 // HTML, usable once its form shows), then
-// signs in and opens /users with a cold cache. For each, the bytes of every resource,
+// signs in and opens /users in a fresh context (cold cache, no dictionary kept). For each, the bytes of every resource,
 // transferred (compressed, as on the wire) and raw, by type, beside the budgets.
 // Usage: node first_load.js <base URL> <email> <password>   (see first_load.sh)
 const { chromium } = require("@playwright/test");
@@ -77,6 +77,16 @@ function report(path, resources) {
   const verdict = total.wire <= budget ? "within" : "OVER";
   const aim = AIMS[path] ? ` (aim ${kb(AIMS[path]).trim()}: ${total.wire <= AIMS[path] ? "met" : "not met"})` : "";
   console.log(`  total  ${String(resources.length).padStart(5)} ${kb(total.wire)} ${kb(total.raw)}   budget ${kb(budget).trim()}: ${verdict}${aim}`);
+  // The WASM by how it came: brotli, or (chunks) compressed against the main WASM.
+  const wasm = {};
+  for (const r of resources.filter((r) => r.type === "wasm")) {
+    const e = (wasm[r.encoding] ??= { n: 0, wire: 0 });
+    e.n += 1;
+    e.wire += r.wire;
+  }
+  for (const [enc, e] of Object.entries(wasm).sort()) {
+    console.log(`  wasm as ${enc.padEnd(8)} ${String(e.n).padStart(4)} files ${kb(e.wire)}`);
+  }
   for (const r of resources.filter((r) => r.status >= 400)) console.log(`  ! ${r.status} ${r.url}`);
   return total.wire <= budget;
 }
@@ -86,10 +96,15 @@ function report(path, resources) {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
   });
-  const page = await (await browser.newContext()).newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  /** A page in a browser context of its own (nothing cached, no dictionary kept). */
+  const freshPage = async (storageState) => {
+    const page = await (await browser.newContext({ storageState })).newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    return [page, cdp];
+  };
+  let [page, cdp] = await freshPage(undefined);
   const hydrated = () => page.waitForSelector("body[data-hydrated=true]", { timeout: 60_000 });
 
   // The sign-in page is plain HTML (no WASM): ready once its form shows.
@@ -101,7 +116,11 @@ function report(path, resources) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 60_000 });
 
-  // The same signed-in browser, nothing cached.
+  // Signed in, in a context of its own: what the page after signing in loaded (the main
+  // WASM, kept as a dictionary for the chunks) isn't there.
+  const session = await page.context().storageState();
+  await page.context().close();
+  [page, cdp] = await freshPage(session);
   const users = await measure(page, cdp, "/users", async () => {
     await hydrated();
     await page.getByRole("table").waitFor({ timeout: 60_000 });

@@ -2,12 +2,19 @@
 //! JS and CSS by their content and lists the names in `<site root>/hash.txt`; the server
 //! reads that list once at start-up, refuses to start when a file it would reference is
 //! missing, and serves `/pkg` pre-compressed and cacheable forever (a new build is a new
-//! name).
+//! name) — the lazy chunks also compressed against the main WASM for browsers that keep it
+//! ([`dictionary`]).
+
+pub mod dictionary;
 
 use axum::body::Body;
 use axum::Router;
-use http::header::{ACCEPT_RANGES, CACHE_CONTROL, LAST_MODIFIED, VARY};
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::header::{
+    ACCEPT_ENCODING, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, LAST_MODIFIED,
+    RANGE, VARY,
+};
+use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -51,7 +58,26 @@ pub struct SiteAssets {
     hash_file: PathBuf,
     /// `/pkg/console.<hash>.css`
     stylesheet: Arc<str>,
+    /// `console.<hash>.wasm`
+    main_wasm: String,
+    /// The chunks compressed against the main WASM, when the build wrote them.
+    dictionary: Option<Arc<Dictionary>>,
 }
+
+/// The main WASM as a dictionary, and the chunks written against it.
+#[derive(Debug)]
+struct Dictionary {
+    /// The main WASM's file name (in `pkg`).
+    main: String,
+    /// What a browser holding it sends as `Available-Dictionary`.
+    available: String,
+    /// Chunk file names (in `pkg`) that have a `.dcz`.
+    chunks: HashSet<String>,
+}
+
+/// RFC 9842's headers (not in `http`'s list).
+const USE_AS_DICTIONARY: HeaderName = HeaderName::from_static("use-as-dictionary");
+const AVAILABLE_DICTIONARY: HeaderName = HeaderName::from_static("available-dictionary");
 
 impl SiteAssets {
     /// Reads `<root>/hash.txt` and checks every file it names (WASM, JS, CSS, and the
@@ -63,7 +89,8 @@ impl SiteAssets {
             .map_err(|e| AssetsError::NoList(shown.clone(), e.to_string()))?;
         let mut files = Vec::new();
         let mut stylesheet = None;
-        let (mut js, mut wasm) = (false, false);
+        let mut main_wasm = None;
+        let mut js = false;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() {
@@ -81,8 +108,9 @@ impl SiteAssets {
                     format!("{OUTPUT_NAME}.{hash}.js")
                 }
                 "wasm" => {
-                    wasm = true;
-                    format!("{OUTPUT_NAME}.{hash}.wasm")
+                    let name = format!("{OUTPUT_NAME}.{hash}.wasm");
+                    main_wasm = Some(name.clone());
+                    name
                 }
                 "css" => {
                     let name = format!("{OUTPUT_NAME}.{hash}.css");
@@ -95,7 +123,11 @@ impl SiteAssets {
             };
             files.push(file);
         }
-        for (named, kind) in [(js, "js"), (wasm, "wasm"), (stylesheet.is_some(), "css")] {
+        for (named, kind) in [
+            (js, "js"),
+            (main_wasm.is_some(), "wasm"),
+            (stylesheet.is_some(), "css"),
+        ] {
             if !named {
                 return Err(AssetsError::NotNamed(shown, kind));
             }
@@ -106,11 +138,20 @@ impl SiteAssets {
                 return Err(AssetsError::MissingFile(path.display().to_string(), shown));
             }
         }
+        let main_wasm = main_wasm.unwrap_or_default();
         Ok(SiteAssets {
+            dictionary: Dictionary::load(&root.join(PKG_DIR), &main_wasm).map(Arc::new),
             root: root.to_path_buf(),
             hash_file: std::path::absolute(&list).unwrap_or(list),
             stylesheet: stylesheet.unwrap_or_default().into(),
+            main_wasm,
         })
+    }
+
+    /// Writes the chunks' `.dcz` files against this site's main WASM (`server site
+    /// compress-chunks`, after a release build).
+    pub fn compress_chunks(&self) -> Result<dictionary::Compressed, dictionary::DictionaryError> {
+        dictionary::compress_chunks(&self.root.join(PKG_DIR), &self.main_wasm)
     }
 
     /// A site of empty files under `dir`, for the benchmarks, which render no page.
@@ -150,21 +191,105 @@ impl SiteAssets {
     }
 
     /// `/pkg/…`: the built files, brotli or gzip as the client accepts (identity when it
-    /// accepts neither), cacheable for a year; an unknown name is a bare 404.
+    /// accepts neither), a chunk as `dcz` to a browser holding the main WASM as its
+    /// dictionary; cacheable for a year; an unknown name is a bare 404.
     pub fn pkg_router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
-        let dir = ServeDir::new(self.root.join(PKG_DIR))
-            .precompressed_br()
-            .precompressed_gzip();
+        let pkg = self.root.join(PKG_DIR);
+        let dir = ServeDir::new(&pkg).precompressed_br().precompressed_gzip();
+        let dictionary = self.dictionary.clone();
         Router::new().nest_service(
             &format!("/{PKG_DIR}"),
             tower::service_fn(move |req: Request<Body>| {
-                let dir = dir.clone();
+                let (dir, pkg, dictionary) = (dir.clone(), pkg.clone(), dictionary.clone());
                 async move {
-                    let res = dir.oneshot(req).await?;
-                    Ok::<_, std::convert::Infallible>(cache_forever(res.map(Body::new)))
+                    let file = req.uri().path().trim_start_matches('/').to_string();
+                    let Some(dictionary) = dictionary else {
+                        let res = dir.oneshot(req).await?;
+                        return Ok(cache_forever(res.map(Body::new)));
+                    };
+                    if dictionary.wanted(&req, &file) {
+                        if let Some(res) = dictionary.dcz(&pkg, &file).await {
+                            return Ok(res);
+                        }
+                    }
+                    let res = cache_forever(dir.oneshot(req).await?.map(Body::new));
+                    Ok::<_, std::convert::Infallible>(dictionary.mark(res, &file))
                 }
             }),
         )
+    }
+}
+
+impl Dictionary {
+    /// The main WASM's hash and the chunks written against it; `None` when the build
+    /// wrote none (a debug build, or a release one without `server site compress-chunks`).
+    fn load(pkg: &Path, main_wasm: &str) -> Option<Dictionary> {
+        let has_dcz = std::fs::read_dir(pkg)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".dcz")));
+        if !has_dcz {
+            return None;
+        }
+        let hash = dictionary::hash_of(&std::fs::read(pkg.join(main_wasm)).ok()?);
+        let chunks = dictionary::chunks_compressed_against(pkg, &hash);
+        if chunks.is_empty() {
+            tracing::warn!(
+                "the .dcz files in {} were written against another build's WASM: run \
+                 `server site compress-chunks` again",
+                pkg.display()
+            );
+            return None;
+        }
+        Some(Dictionary {
+            main: main_wasm.to_string(),
+            available: dictionary::available_dictionary(&hash),
+            chunks,
+        })
+    }
+
+    /// Whether the browser holds the dictionary and accepts `dcz` for this chunk (a whole
+    /// GET: ranges are served from the plain file).
+    fn wanted(&self, req: &Request<Body>, file: &str) -> bool {
+        let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+        req.method() == Method::GET
+            && req.headers().get(RANGE).is_none()
+            && self.chunks.contains(file)
+            && header(AVAILABLE_DICTIONARY).is_some_and(|v| v.trim() == self.available)
+            && header(ACCEPT_ENCODING).is_some_and(|v| dictionary::accepts(v, dictionary::DCZ))
+    }
+
+    /// The chunk as `dcz`.
+    async fn dcz(&self, pkg: &Path, file: &str) -> Option<Response<Body>> {
+        let body = tokio::fs::read(pkg.join(format!("{file}.{}", dictionary::DCZ)))
+            .await
+            .ok()?;
+        let mut res = Response::new(Body::from(body));
+        let headers = res.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/wasm"));
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(dictionary::DCZ));
+        Some(self.mark(cache_forever(res), file))
+    }
+
+    /// The main WASM names itself a dictionary for the chunks; a chunk's answer depends
+    /// on the dictionary the browser holds too.
+    fn mark(&self, mut res: Response<Body>, file: &str) -> Response<Body> {
+        if res.status() != StatusCode::OK {
+            return res;
+        }
+        let headers = res.headers_mut();
+        if file == self.main {
+            headers.insert(
+                USE_AS_DICTIONARY,
+                HeaderValue::from_static("match=\"/pkg/*.wasm\""),
+            );
+        } else if self.chunks.contains(file) {
+            headers.insert(
+                VARY,
+                HeaderValue::from_static("accept-encoding, available-dictionary"),
+            );
+        }
+        res
     }
 }
 

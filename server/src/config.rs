@@ -304,6 +304,17 @@ pub enum Command {
     /// An Enterprise account's seats.
     #[command(subcommand)]
     Seats(SeatsCommand),
+    /// The built site (LEPTOS_SITE_ROOT).
+    #[command(subcommand)]
+    Site(SiteCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Compress the lazy WASM chunks against the main WASM (`<chunk>.dcz`), for browsers
+    /// that keep it as a dictionary (RFC 9842): run after each release build. Prints what
+    /// was written.
+    CompressChunks,
 }
 
 #[derive(Debug, Subcommand)]

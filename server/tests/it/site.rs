@@ -251,3 +251,112 @@ async fn signing_out_is_a_plain_post_answered_with_the_sign_in_page() {
     );
     assert_eq!(app.whoami(&token).await, None, "the session ended");
 }
+
+/// A chunk request from a browser that keeps the main WASM as its dictionary (RFC 9842).
+async fn chunk(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = Request::get(path);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    app.send(req.body(Body::empty()).unwrap()).await
+}
+
+fn held_dictionary() -> String {
+    let main = SITE_FILES[1].1.as_bytes();
+    server::assets::dictionary::available_dictionary(&server::assets::dictionary::hash_of(main))
+}
+
+#[tokio::test]
+async fn the_main_wasm_names_itself_the_chunks_dictionary() {
+    let app = TestApp::with_account().await;
+    let r = fetch(&app, "/pkg/console.W1.wasm", Some("br")).await;
+    assert_eq!(
+        header(&r, "use-as-dictionary".parse().unwrap()),
+        Some("match=\"/pkg/*.wasm\"")
+    );
+    let r = fetch(&app, &format!("/pkg/{CHUNK}"), Some("br")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(header(&r, "use-as-dictionary".parse().unwrap()), None);
+}
+
+#[tokio::test]
+async fn a_chunk_goes_compressed_against_the_dictionary_only_to_a_browser_holding_it() {
+    let app = TestApp::with_account().await;
+    let held = held_dictionary();
+    let path = format!("/pkg/{CHUNK}");
+    let all = "gzip, deflate, br, zstd, dcb, dcz";
+    let r = chunk(
+        &app,
+        &path,
+        &[("accept-encoding", all), ("available-dictionary", &held)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(header(&r, header::CONTENT_ENCODING), Some("dcz"));
+    assert_eq!(header(&r, header::CONTENT_TYPE), Some("application/wasm"));
+    assert!(r
+        .body
+        .as_bytes()
+        .starts_with(&server::assets::dictionary::DCZ_MAGIC));
+    assert_eq!(
+        header(&r, header::VARY),
+        Some("accept-encoding, available-dictionary")
+    );
+    assert_eq!(
+        header(&r, header::CACHE_CONTROL),
+        Some("public, max-age=31536000, immutable")
+    );
+    let other = server::assets::dictionary::available_dictionary(&[7; 32]);
+    let range = [
+        ("accept-encoding", all),
+        ("available-dictionary", &held),
+        ("range", "bytes=0-3"),
+    ];
+    for (case, headers) in [
+        ("no dictionary held", vec![("accept-encoding", all)]),
+        (
+            "another build's",
+            vec![("accept-encoding", all), ("available-dictionary", &other)],
+        ),
+        (
+            "not a hash",
+            vec![("accept-encoding", all), ("available-dictionary", "W1")],
+        ),
+        (
+            "dcz refused",
+            vec![
+                ("accept-encoding", "br, dcz;q=0"),
+                ("available-dictionary", &held),
+            ],
+        ),
+        (
+            "dcz not listed",
+            vec![
+                ("accept-encoding", "gzip, br"),
+                ("available-dictionary", &held),
+            ],
+        ),
+    ] {
+        let r = chunk(&app, &path, &headers).await;
+        assert_eq!(r.status, StatusCode::OK, "{case}");
+        assert_eq!(header(&r, header::CONTENT_ENCODING), Some("br"), "{case}");
+        assert_eq!(r.body, CHUNK_BROTLI, "{case}");
+        assert_eq!(
+            header(&r, header::VARY),
+            Some("accept-encoding, available-dictionary"),
+            "{case}"
+        );
+    }
+    let r = chunk(&app, &path, &range).await;
+    assert_ne!(header(&r, header::CONTENT_ENCODING), Some("dcz"), "a range");
+    // A chunk whose copy an earlier build wrote against another WASM is never sent it.
+    let r = chunk(
+        &app,
+        &format!("/pkg/{STALE_CHUNK}"),
+        &[("accept-encoding", all), ("available-dictionary", &held)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, "two");
+    assert_eq!(header(&r, header::CONTENT_ENCODING), None);
+}

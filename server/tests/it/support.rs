@@ -88,6 +88,20 @@ pub fn site() -> &'static server::assets::SiteAssets {
             for (name, body) in SITE_FILES {
                 std::fs::write(pkg.join(name), body).expect("site file");
             }
+            // A lazy chunk, and its copy compressed against the main WASM as the release
+            // build's last step writes it; another chunk with an earlier build's copy.
+            std::fs::write(pkg.join(CHUNK), "wasm, identity ".repeat(20)).expect("chunk");
+            std::fs::write(pkg.join(format!("{CHUNK}.br")), CHUNK_BROTLI).expect("chunk br");
+            server::assets::dictionary::compress_chunks(&pkg, "console.W1.wasm")
+                .expect("chunks compressed");
+            std::fs::write(pkg.join(STALE_CHUNK), "two").expect("chunk");
+            let stale = [
+                &server::assets::dictionary::DCZ_MAGIC[..],
+                &[7; 32],
+                b"frame",
+            ]
+            .concat();
+            std::fs::write(pkg.join(format!("{STALE_CHUNK}.dcz")), stale).expect("stale dcz");
             std::fs::write(dir.path().join("favicon.svg"), "<svg/>").expect("favicon");
             let assets = server::assets::SiteAssets::load(dir.path()).expect("test site");
             (dir, assets)
@@ -104,6 +118,13 @@ pub const SITE_FILES: [(&str, &str); 5] = [
     ("console.W1.wasm.gz", "wasm, gzip"),
     ("console.C1.css", "css"),
 ];
+
+/// A lazy chunk of the test site (compressed against the main WASM), the brotli copy's
+/// stand-in body, and a chunk whose `.dcz` an earlier build wrote.
+pub const CHUNK: &str = "chunk_1.K1.wasm";
+pub const CHUNK_BROTLI: &str = "chunk, brotli: a stand-in as long as a real chunk's brotli copy \
+    would be, so that the copy compressed against the main WASM comes out smaller than it";
+pub const STALE_CHUNK: &str = "chunk_2.K2.wasm";
 
 pub fn config() -> server::config::Config {
     server::config::Cli::try_parse_from(["server"])
