@@ -54,7 +54,7 @@ pub fn available_dictionary(hash: &[u8; 32]) -> String {
 pub struct Compressed {
     /// Chunks given a `.dcz`.
     pub files: usize,
-    /// Their size as `dcz`, and the same chunks' brotli size.
+    /// Their size as `dcz`, and the same chunks' brotli size (of those that have one).
     pub dcz_bytes: u64,
     pub brotli_bytes: u64,
 }
@@ -90,15 +90,14 @@ pub fn compress_chunks(pkg: &Path, dictionary_file: &str) -> Result<Compressed, 
         dcz.extend_from_slice(&DCZ_MAGIC);
         dcz.extend_from_slice(&hash);
         dcz.extend(compressor.compress(&chunk).map_err(io(&path))?);
-        let brotli = std::fs::metadata(pkg.join(format!("{name}.br")))
-            .map(|m| m.len())
-            .unwrap_or(u64::MAX);
-        if (dcz.len() as u64) < brotli {
+        // Without a brotli copy (a build without `--precompress`), the chunk gets one anyway.
+        let brotli = std::fs::metadata(pkg.join(format!("{name}.br"))).map(|m| m.len());
+        if brotli.as_ref().map_or(true, |&b| (dcz.len() as u64) < b) {
             let out = pkg.join(format!("{name}.{DCZ}"));
             std::fs::write(&out, &dcz).map_err(io(&out))?;
             done.files += 1;
             done.dcz_bytes += dcz.len() as u64;
-            done.brotli_bytes += brotli;
+            done.brotli_bytes += brotli.unwrap_or(0);
         }
     }
     Ok(done)
@@ -210,6 +209,15 @@ mod tests {
             0
         );
         assert!(!dir.path().join("chunk_1.C.wasm.dcz").exists());
+    }
+
+    #[test]
+    fn a_chunk_without_a_brotli_copy_gets_its_dcz_all_the_same() {
+        let main = program();
+        let dir = pkg(&[("console.M.wasm", &main), ("chunk_1.C.wasm", &main[..8000])]);
+        let done = compress_chunks(dir.path(), "console.M.wasm").unwrap();
+        assert_eq!((done.files, done.brotli_bytes), (1, 0));
+        assert!(dir.path().join("chunk_1.C.wasm.dcz").exists());
     }
 
     #[test]
