@@ -16,7 +16,8 @@ use std::io::Read;
 use std::path::Path;
 
 /// A `dcz` file starts with this (a Zstandard skippable frame of 32 bytes), then the
-/// dictionary's SHA-256, then the Zstandard frame (RFC 9842, section 4.2).
+/// dictionary's SHA-256, then the Zstandard frame (RFC 9842, "Dictionary-Compressed
+/// Zstandard").
 pub const DCZ_MAGIC: [u8; 8] = [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00];
 /// The extension of the dictionary-compressed files and the content coding's name.
 pub const DCZ: &str = "dcz";
