@@ -224,15 +224,12 @@ impl Dictionary {
     /// The main WASM's hash and the chunks written against it; `None` when the build
     /// wrote none (a debug build, or a release one without `server site compress-chunks`).
     fn load(pkg: &Path, main_wasm: &str) -> Option<Dictionary> {
-        let has_dcz = std::fs::read_dir(pkg)
-            .ok()?
-            .filter_map(|e| e.ok())
-            .any(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".dcz")));
-        if !has_dcz {
+        let written = dictionary::written_chunks(pkg);
+        if written.is_empty() {
             return None;
         }
         let hash = dictionary::hash_of(&std::fs::read(pkg.join(main_wasm)).ok()?);
-        let chunks = dictionary::chunks_compressed_against(pkg, &hash);
+        let chunks = dictionary::chunks_compressed_against(&written, &hash);
         if chunks.is_empty() {
             tracing::warn!(
                 "the .dcz files in {} were written against another build's WASM: run \

@@ -59,7 +59,12 @@ async fn main() -> ExitCode {
         Some(Command::Saml(command)) => server::bootstrap_cmd::saml_set(&cli.config, command)
             .await
             .map(|line| println!("{line}")),
-        Some(Command::Site(SiteCommand::CompressChunks)) => compress_chunks(&cli.config),
+        Some(Command::Site(SiteCommand::CompressChunks)) => {
+            let config = cli.config.clone();
+            tokio::task::spawn_blocking(move || compress_chunks(&config))
+                .await
+                .unwrap_or_else(|e| Err(format!("compressing the chunks stopped: {e}")))
+        }
         Some(Command::AccountApiKey(AccountApiKeyCommand::Create { name, account_id })) => {
             server::bootstrap_cmd::create_account_api_key(&cli.config, &name, account_id.as_deref())
                 .await
@@ -75,7 +80,8 @@ async fn main() -> ExitCode {
     }
 }
 
-/// `server site compress-chunks`: the built site's chunks against its main WASM.
+/// `server site compress-chunks`: the built site's chunks against its main WASM (file
+/// reading and Zstandard: on the blocking pool).
 fn compress_chunks(config: &server::config::Config) -> Result<(), String> {
     let assets = server::assets::SiteAssets::load(std::path::Path::new(&config.site_root))
         .map_err(|e| e.to_string())?;

@@ -73,13 +73,10 @@ pub fn compress_chunks(pkg: &Path, dictionary_file: &str) -> Result<Compressed, 
     let mut names = Vec::new();
     for entry in std::fs::read_dir(pkg).map_err(io(pkg))? {
         let path = entry.map_err(io(pkg))?.path();
-        match path.file_name().and_then(|n| n.to_str()) {
-            Some(name) if name.ends_with(".dcz") => {
-                std::fs::remove_file(&path).map_err(io(&path))?
-            }
-            Some(name) if name.ends_with(".wasm") && name != dictionary_file => {
-                names.push(name.to_string())
-            }
+        let extension = path.extension().and_then(|x| x.to_str());
+        match (extension, path.file_name().and_then(|n| n.to_str())) {
+            (Some(DCZ), _) => std::fs::remove_file(&path).map_err(io(&path))?,
+            (Some("wasm"), Some(name)) if name != dictionary_file => names.push(name.to_string()),
             _ => {}
         }
     }
@@ -104,23 +101,40 @@ pub fn compress_chunks(pkg: &Path, dictionary_file: &str) -> Result<Compressed, 
     Ok(done)
 }
 
-/// The chunks a browser holding `hash` may be sent as `dcz`: those in `pkg` whose `.dcz`
-/// was written against it (an earlier build's never are).
-pub fn chunks_compressed_against(pkg: &Path, hash: &[u8; 32]) -> HashSet<String> {
+/// The `.dcz` files in `pkg` whose chunk is there: each chunk's name and the hash of the
+/// dictionary its copy was written against (read from the file's header).
+pub fn written_chunks(pkg: &Path) -> Vec<(String, [u8; 32])> {
     let Ok(entries) = std::fs::read_dir(pkg) else {
-        return HashSet::new();
+        return Vec::new();
     };
     entries
         .filter_map(|e| e.ok())
         .filter_map(|e| {
-            let name = e.file_name().to_str()?.strip_suffix(".dcz")?.to_string();
+            let path = e.path();
+            if path.extension().and_then(|x| x.to_str()) != Some(DCZ) {
+                return None;
+            }
+            let name = path.file_stem()?.to_str()?.to_string();
             let mut head = [0u8; 40];
-            std::fs::File::open(e.path())
+            std::fs::File::open(&path)
                 .and_then(|mut f| f.read_exact(&mut head))
                 .ok()?;
-            (head[..8] == DCZ_MAGIC && head[8..] == hash[..] && pkg.join(&name).is_file())
-                .then_some(name)
+            let hash: [u8; 32] = head[8..].try_into().ok()?;
+            (head[..8] == DCZ_MAGIC && pkg.join(&name).is_file()).then_some((name, hash))
         })
+        .collect()
+}
+
+/// The chunks a browser holding `hash` may be sent as `dcz`: those of `written` whose copy
+/// was written against it (an earlier build's never are).
+pub fn chunks_compressed_against(
+    written: &[(String, [u8; 32])],
+    hash: &[u8; 32],
+) -> HashSet<String> {
+    written
+        .iter()
+        .filter(|(_, against)| against == hash)
+        .map(|(name, _)| name.clone())
         .collect()
 }
 
@@ -191,10 +205,11 @@ mod tests {
         // The main WASM is the dictionary, never compressed against itself; stale files go.
         assert!(!dir.path().join("console.M.wasm.dcz").exists());
         assert!(!dir.path().join("chunk_0.GONE.wasm.dcz").exists());
-        let served = chunks_compressed_against(dir.path(), &hash_of(&main));
+        let written = written_chunks(dir.path());
+        let served = chunks_compressed_against(&written, &hash_of(&main));
         let both = ["chunk_1.C.wasm", "chunk_2.D.wasm"].map(String::from);
         assert_eq!(served, HashSet::from(both));
-        assert!(chunks_compressed_against(dir.path(), &hash_of(b"another build")).is_empty());
+        assert!(chunks_compressed_against(&written, &hash_of(b"another build")).is_empty());
     }
 
     #[test]
