@@ -2,8 +2,10 @@
 # first (idempotently), using only the package registries.
 
 SHELL := /bin/bash
-# Where `cargo install` puts the tools: $CARGO_HOME/bin, ~/.cargo/bin by default.
-export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+# Where `cargo install` puts the tools: $CARGO_HOME/bin, ~/.cargo/bin by default; before it, the
+# wasm-opt release builds run (release-tools).
+WASM_OPT_BIN := $(CURDIR)/target/wasm-opt/bin
+export PATH := $(WASM_OPT_BIN):$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
 # CI builds once, from a clean clone: incremental caches would only cost disk there.
 ifdef CI
@@ -57,28 +59,48 @@ native-deps:
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@cargo install --list | grep -q "^wasm-bindgen-cli v$(WASM_BINDGEN_VERSION):" || \
-		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --bin wasm-bindgen \
+			--no-default-features $(WASM_BINDGEN_PROFILE)
 	@cargo install --list | grep -q "^cargo-leptos v$(CARGO_LEPTOS_VERSION):" || \
 		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version \
 			$(CARGO_LEPTOS_PROFILE)
 
 # The tools compile quickly rather than run at their fastest (docs/benchmarks.md, "A fresh
 # machine"): cargo-leptos unoptimized but for the compression and WASM-splitting crates it
-# spends its time in (its own release profile is fat LTO in one unit: 12 min on 2 cores, now 4),
-# wasm-opt's C++ at -O1 (8 min, now 6; its output is the same, a release build 2 s slower).
+# spends its time in (its own release profile is fat LTO in one unit: 12 min on 2 cores, now 4).
+# wasm-bindgen alone (not its test runner, nor the TLS the runner's web client would need),
+# unoptimized but for the crates it spends its time in: 2 min 26 s → 1 min 21 s, and a release
+# build's bindings written in 0.29 s instead of 0.21, the same files.
+WASM_BINDGEN_PROFILE := --config profile.release.opt-level=0 --config profile.release.debug=false \
+	--config profile.release.package.walrus.opt-level=3 \
+	--config profile.release.package.wasm-bindgen-cli-support.opt-level=3
 CARGO_LEPTOS_PROFILE := --config profile.release.opt-level=0 --config profile.release.lto=false \
 	--config profile.release.codegen-units=16 --config profile.release.debug=false \
 	--config profile.release.package.brotli.opt-level=3 \
 	--config profile.release.package.miniz_oxide.opt-level=3 \
 	--config profile.release.package.walrus.opt-level=3
+
+# Release builds only (make run, make bench): cargo-leptos runs `wasm-opt -Oz` on every WASM file
+# and would otherwise download it; debug builds (make test) never run it. On x86-64 Linux it is
+# Binaryen's own library, release 116, from a pinned wheel (frontend/wasm_opt.py drives it: the
+# same bytes as the compiled tool) — compiling Binaryen's C++ took 6 minutes of a fresh machine.
+# Elsewhere, the `wasm-opt` crate of the same release, compiled (its C++ at -O1: the same output).
+WASM_OPT_VENV := $(CURDIR)/target/wasm-opt/venv
 WASM_OPT_PROFILE := --config profile.release.opt-level=1 --config profile.release.lto=false \
 	--config profile.release.codegen-units=16
-
-# Release builds only (make run, make bench): cargo-leptos runs wasm-opt -Oz on them and would
-# otherwise download it. Debug builds (make test) never run it.
 release-tools: rust-tools
+ifeq ($(shell uname -sm),Linux x86_64)
+	@$(WASM_OPT_BIN)/wasm-opt --version 2>/dev/null | grep -q "^wasm-opt version $(word 2,$(subst ., ,$(WASM_OPT_VERSION))) " || ( \
+		rm -rf $(WASM_OPT_VENV) && mkdir -p $(WASM_OPT_BIN) && \
+		(python3 -m venv $(WASM_OPT_VENV) 2>/dev/null || \
+			($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(WASM_OPT_VENV))) && \
+		$(WASM_OPT_VENV)/bin/pip install -q --no-deps --require-hashes -r frontend/wasm_opt.requirements.txt && \
+		printf '#!/bin/sh\nexec %s %s "$$@"\n' $(WASM_OPT_VENV)/bin/python $(CURDIR)/frontend/wasm_opt.py > $(WASM_OPT_BIN)/wasm-opt && \
+		chmod +x $(WASM_OPT_BIN)/wasm-opt)
+else
 	@cargo install --list | grep -q "^wasm-opt v$(WASM_OPT_VERSION):" || \
 		cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked $(WASM_OPT_PROFILE)
+endif
 
 npm-deps:
 	@[ -x end2end/node_modules/.bin/playwright ] && [ -f end2end/node_modules/cloudinary/package.json ] && \
