@@ -3,11 +3,12 @@
 cargo-leptos runs `wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int FILE -o
 FILE` on every WASM file of a release build. Compiling Binaryen's C++ (the `wasm-opt` crate)
 took 6 of a fresh machine's minutes; this runs the same optimizer — Binaryen's release 116, the
-crate's version, from the official shared library that the pinned `icpp-binaryen` wheel carries
-— through its C API, with the command line's settings: read the module, enable the command
+crate's version, in the shared library the pinned `icpp-binaryen` wheel carries (the official
+release's build, it says) — through its C API, with the command line's settings: read the module, enable the command
 line's default features and those asked for, validate, run the default optimization pipeline
-at the levels asked for, validate again, write it without a names section. docs/rules/first-load.md says how it was checked to
-write the same bytes as the compiled `wasm-opt`.
+at the levels asked for, validate again, write it without a names section. docs/benchmarks.md
+("wasm-opt, weighed again") says how it was checked to write the same bytes as the compiled
+`wasm-opt`.
 
 Only the arguments cargo-leptos passes are understood; anything else is refused (exit 2), so
 a new option never silently does nothing.
