@@ -45,7 +45,6 @@ FEATURES = {
 DEFAULT_FEATURES = ["sign-ext", "mutable-globals"]
 
 
-
 class Usage(Exception):
     """An argument this wrapper doesn't understand."""
 
@@ -83,7 +82,7 @@ def parse(args):
             raise Usage(f"a second input {arg}")
     if source is None or target is None:
         raise Usage("an input file and -o FILE are needed")
-    return source, target, levels or (0, 0), features
+    return source, target, levels, features
 
 
 def library():
@@ -111,7 +110,8 @@ def library():
 
 
 def optimize(lib, data, levels, features):
-    """The module in `data`, optimized; raises ValueError when it doesn't validate."""
+    """The module in `data`, optimized at `levels` (as read when None, as the command line
+    without `-O`); raises ValueError when it doesn't validate."""
     module = lib.BinaryenModuleRead(data, len(data))
     try:
         # What the module's own `target_features` section declared, Binaryen's command line's
@@ -122,12 +122,13 @@ def optimize(lib, data, levels, features):
         lib.BinaryenModuleSetFeatures(module, enabled)
         if not lib.BinaryenModuleValidate(module):
             raise ValueError("the input does not validate")
-        lib.BinaryenSetOptimizeLevel(levels[0])
-        lib.BinaryenSetShrinkLevel(levels[1])
         lib.BinaryenSetDebugInfo(False)
-        lib.BinaryenModuleOptimize(module)
-        if not lib.BinaryenModuleValidate(module):
-            raise ValueError("the optimized module does not validate")
+        if levels is not None:
+            lib.BinaryenSetOptimizeLevel(levels[0])
+            lib.BinaryenSetShrinkLevel(levels[1])
+            lib.BinaryenModuleOptimize(module)
+            if not lib.BinaryenModuleValidate(module):
+                raise ValueError("the optimized module does not validate")
         written = lib.BinaryenModuleAllocateAndWrite(module, None)
         try:
             return ctypes.string_at(written.binary, written.binary_bytes)
