@@ -19,6 +19,8 @@ use std::path::Path;
 /// dictionary's SHA-256, then the Zstandard frame (RFC 9842, "Dictionary-Compressed
 /// Zstandard").
 pub const DCZ_MAGIC: [u8; 8] = [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00];
+/// The magic and the hash: what precedes the Zstandard frame.
+const HEADER_LEN: usize = DCZ_MAGIC.len() + 32;
 /// The extension of the dictionary-compressed files and the content coding's name.
 pub const DCZ: &str = "dcz";
 /// Zstandard's level: the files are written once per build (all of a release site's
@@ -84,13 +86,15 @@ pub fn compress_chunks(pkg: &Path, dictionary_file: &str) -> Result<Compressed, 
     for name in names {
         let path = pkg.join(&name);
         let chunk = std::fs::read(&path).map_err(io(&path))?;
-        let mut dcz = Vec::with_capacity(chunk.len() / 3 + 64);
+        let mut dcz = Vec::with_capacity(HEADER_LEN + chunk.len() / 3);
         dcz.extend_from_slice(&DCZ_MAGIC);
         dcz.extend_from_slice(&hash);
         dcz.extend(compressor.compress(&chunk).map_err(io(&path))?);
         // Without a brotli copy (a build without `--precompress`), the chunk gets one anyway.
-        let brotli = std::fs::metadata(pkg.join(format!("{name}.br"))).map(|m| m.len());
-        if brotli.as_ref().map_or(true, |&b| (dcz.len() as u64) < b) {
+        let brotli = std::fs::metadata(pkg.join(format!("{name}.br")))
+            .ok()
+            .map(|m| m.len());
+        if brotli.is_none_or(|b| (dcz.len() as u64) < b) {
             let out = pkg.join(format!("{name}.{DCZ}"));
             std::fs::write(&out, &dcz).map_err(io(&out))?;
             done.files += 1;
@@ -115,12 +119,13 @@ pub fn written_chunks(pkg: &Path) -> Vec<(String, [u8; 32])> {
                 return None;
             }
             let name = path.file_stem()?.to_str()?.to_string();
-            let mut head = [0u8; 40];
+            let mut head = [0u8; HEADER_LEN];
             std::fs::File::open(&path)
                 .and_then(|mut f| f.read_exact(&mut head))
                 .ok()?;
-            let hash: [u8; 32] = head[8..].try_into().ok()?;
-            (head[..8] == DCZ_MAGIC && pkg.join(&name).is_file()).then_some((name, hash))
+            let (magic, hash) = head.split_at(DCZ_MAGIC.len());
+            let hash: [u8; 32] = hash.try_into().ok()?;
+            (magic == DCZ_MAGIC && pkg.join(&name).is_file()).then_some((name, hash))
         })
         .collect()
 }
