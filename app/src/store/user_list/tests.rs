@@ -180,3 +180,27 @@ async fn paging_by_cursor_gives_every_user_once_in_every_order() {
         assert_eq!(walked, expected, "by {sort:?}");
     }
 }
+
+#[tokio::test]
+async fn how_many_match_is_told_exactly_at_the_cap() {
+    let db = seeded().await;
+    let permit = Permit::for_store_tests("acct");
+    for prefix in ["u1", "u12", "zoe 1", "u2499", "nobody"] {
+        let mut tx = db.read(&permit).await.unwrap();
+        // Entries in the two ranges: a user whose email and name both match counts twice.
+        let pattern = format!("{prefix}%");
+        let (entries,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users WHERE email_normalized LIKE ?1) \
+             + (SELECT COUNT(*) FROM users WHERE LOWER(name) LIKE ?1)",
+        )
+        .bind(&pattern)
+        .fetch_one(tx.conn())
+        .await
+        .unwrap();
+        for (cap, more) in [(entries - 1, true), (entries, false), (entries + 1, false)] {
+            let told = tx.prefix_matches_more_than(prefix, cap).await.unwrap();
+            assert_eq!(told, more, "{prefix}: {entries} entries, more than {cap}?");
+        }
+        tx.finish().await.unwrap();
+    }
+}
