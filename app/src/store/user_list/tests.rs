@@ -104,6 +104,7 @@ async fn pages_of(
 const fn plan(sparse_below: i64, walk_bound: i64, dense_above: i64) -> SearchPlan {
     SearchPlan {
         sparse_below,
+        sparse_below_reading_rows: sparse_below,
         walk_bound,
         dense_above,
     }
