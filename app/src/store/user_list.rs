@@ -46,6 +46,14 @@ pub struct UserFilter<'a> {
     pub limit: i64,
 }
 
+impl UserFilter<'_> {
+    /// Whether a user's role assignments decide if they are listed (a role or product
+    /// environment filter): the search indexes can't tell, each match's assignments are read.
+    fn filters_by_assignments(&self) -> bool {
+        self.role_id.is_some() || self.environment_id.is_some()
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ListedUser {
     #[sqlx(flatten)]
@@ -102,10 +110,10 @@ struct SearchPlan {
 impl SearchPlan {
     /// Up to how many matches the page is chosen among them, with these filters.
     fn sparse_below_for(&self, f: &UserFilter<'_>) -> i64 {
-        if f.role_id.is_none() && f.environment_id.is_none() {
-            self.sparse_below
-        } else {
+        if f.filters_by_assignments() {
             self.sparse_below_reading_rows
+        } else {
+            self.sparse_below
         }
     }
 }
@@ -288,9 +296,7 @@ impl Tx {
                 push_prefix_match(&mut q, "e", "n", prefix);
                 q.push(format!(" ORDER BY k {dir}, i {dir} LIMIT {})", f.limit));
             }
-            (Restrict::Matches, Some(prefix))
-                if f.role_id.is_none() && f.environment_id.is_none() =>
-            {
+            (Restrict::Matches, Some(prefix)) if !f.filters_by_assignments() => {
                 // The page chosen inside the search indexes: each range's first page, the
                 // page among those (`IN` keeps a user in both ranges once). Only its rows
                 // are read.
