@@ -23,7 +23,7 @@ AIOSMTPD_VERSION := 1.4.6
 SAML_VENV := $(CURDIR)/target/saml-venv
 PYSAML2_VERSION := 7.5.5
 
-.PHONY: run release-site test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester test-cargo test-e2e test-sdk bench fmt clean-e2e
+.PHONY: run run-release release-site test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester test-cargo test-e2e test-sdk bench fmt clean-e2e
 
 # Every build splits the WASM at the lazy routes (each page its own chunk).
 LEPTOS_BUILD := --split
@@ -32,8 +32,17 @@ LEPTOS_BUILD := --split
 # dependencies are compiled once for both.
 ERASED := RUSTFLAGS="--cfg erase_components"
 
-## make run: build in release and serve the console at http://127.0.0.1:3000 (data in ./data).
-run: release-site
+## make run: build as make test does and serve the console at http://127.0.0.1:3000 (data in
+## ./data). Quick to build on a fresh machine: the Rust unoptimized but for argon2, the WASM
+## uncompressed (12 MB for /users: meant for this machine, not a slow link). `make test` then
+## reuses the same build.
+run: native-deps rust-tools
+	cargo leptos build $(LEPTOS_BUILD)
+	target/debug/server
+
+## make run-release: the build as deployed — optimized, the WASM compressed (the first-load
+## budgets) — served the same way, from target/release/server.
+run-release: release-site
 	target/release/server
 
 # A release build as users get it: pre-compressed (brotli, gzip), then the lazy chunks also
@@ -80,7 +89,7 @@ CARGO_LEPTOS_PROFILE := --config profile.release.opt-level=0 --config profile.re
 	--config profile.release.package.miniz_oxide.opt-level=3 \
 	--config profile.release.package.walrus.opt-level=3
 
-# Release builds only (make run, make bench): cargo-leptos runs `wasm-opt -Oz` on every WASM file
+# Release builds only (make run-release, make bench): cargo-leptos runs `wasm-opt -Oz` on every WASM file
 # and would otherwise download it; debug builds (make test) never run it. On x86-64 Linux it is
 # Binaryen's own library, release 116, from a pinned wheel (frontend/wasm_opt.py drives it: the
 # same bytes as the compiled tool) — compiling Binaryen's C++ took 6 minutes of a fresh machine.

@@ -135,6 +135,11 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
     for warning in config.warnings() {
         tracing::warn!("{warning}");
     }
+    if cfg!(debug_assertions) {
+        tracing::warn!(
+            "a development build (`make run`): unoptimized, its WASM uncompressed; deploy a release build (`make run-release`, target/release/server)"
+        );
+    }
     if config.dev_mailbox {
         tracing::warn!("the development mailbox is on: /dev/mailbox shows every email");
     }
