@@ -23,7 +23,7 @@ AIOSMTPD_VERSION := 1.4.6
 SAML_VENV := $(CURDIR)/target/saml-venv
 PYSAML2_VERSION := 7.5.5
 
-.PHONY: run run-release release-site test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester test-cargo test-e2e test-sdk bench fmt clean-e2e
+.PHONY: run run-release debug-site release-site test tools rust-tools native-deps release-tools npm-deps chromium smtp-sink saml-idp sdk-deps scim-tester test-cargo test-e2e test-sdk bench fmt clean-e2e
 
 # Every build splits the WASM at the lazy routes (each page its own chunk).
 LEPTOS_BUILD := --split
@@ -36,9 +36,13 @@ ERASED := RUSTFLAGS="--cfg erase_components"
 ## ./data). Quick to build on a fresh machine: the Rust unoptimized but for argon2, the WASM
 ## uncompressed (12 MB for /users: meant for this machine, not a slow link). `make test` then
 ## reuses the same build.
-run: native-deps rust-tools
-	cargo leptos build $(LEPTOS_BUILD)
+run: debug-site
 	target/debug/server
+
+# The debug build (`target/debug/server` and `target/site`): what make run serves and the SDK
+# suites test (Playwright's `cargo leptos end-to-end` builds the same).
+debug-site: native-deps rust-tools
+	cargo leptos build $(LEPTOS_BUILD)
 
 ## make run-release: the build as deployed — optimized, the WASM compressed (the first-load
 ## budgets) — served the same way, from target/release/server.
@@ -175,9 +179,8 @@ test-e2e: tools
 
 # The SDKs, then schemathesis, then scim2-tester, against the server binary on a spare port, with its own
 # data directory.
-# `cargo leptos build` is what `test-e2e` built already (then a no-op).
-test-sdk: rust-tools sdk-deps scim-tester npm-deps
-	cargo leptos build $(LEPTOS_BUILD)
+# The debug site is what `test-e2e` built already (then a no-op).
+test-sdk: debug-site sdk-deps scim-tester npm-deps
 	bash end2end/sdk/run.sh $(CURDIR)/target/debug/server
 
 ## make bench: the first load in Chromium (release build), sign-in throughput and the other
