@@ -88,7 +88,8 @@ pub(super) const TWO_FACTOR_OF_USER: &str = "EXISTS (SELECT 1 FROM two_factor tf
 pub(super) const ROLE_OF_USER: &str = "(SELECT ra.role_id FROM role_assignments ra \
      WHERE ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account')";
 
-/// How a search's page is found; the tests force each way.
+/// How a search's page is found; the tests force each way. The numbers of matches are
+/// estimates ([`Tx::prefix_matches_about_more_than`]): they choose the way, never the page.
 #[derive(Debug, Clone, Copy)]
 struct SearchPlan {
     /// Up to this many matches, the page is chosen among them, inside the two search
@@ -136,11 +137,24 @@ enum Restrict {
     Matches,
 }
 
-/// The two search indexes (migrations 0022, 0023) and the text each ranges over.
-const SEARCH_INDEXES: [(&str, &str); 2] = [
+/// Two indexes with the email's and the lowercased name's ranges, and the text each ranges
+/// over.
+type RangeIndexes = [(&'static str, &'static str); 2];
+
+/// The two search indexes (migrations 0022, 0023).
+const SEARCH_INDEXES: RangeIndexes = [
     ("users_search_email", "u.email_normalized"),
     ("users_search_name", "LOWER(u.name)"),
 ];
+
+/// Their sample (migration 0024): the entries of the users whose id ends in `0`, one in
+/// sixteen (ids are random hex). The condition is the indexes' own, so SQLite can use them.
+const SAMPLE_INDEXES: RangeIndexes = [
+    ("users_search_email_sample", "u.email_normalized"),
+    ("users_search_name_sample", "LOWER(u.name)"),
+];
+const SAMPLED: &str = " AND substr(u.id, -1) = '0'";
+const ONE_IN: i64 = 16;
 
 /// What is kept of each search index's range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,11 +172,12 @@ enum Keep {
 }
 
 /// `SELECT {columns}` of the account's users whose email or lowercased name starts with
-/// `prefix`: the two search indexes' ranges, each the text in `[prefix, prefix + U+10FFFF)`
+/// `prefix`: the two indexes' ranges, each the text in `[prefix, prefix + U+10FFFF)`
 /// (byte order, as SQLite compares text), each followed by what `then` adds to its `WHERE`,
 /// each kept as `keep` says; a user in both ranges appears twice.
 fn push_prefix_ranges(
     q: &mut QueryBuilder<Sqlite>,
+    indexes: RangeIndexes,
     account_id: &str,
     prefix: &str,
     columns: &str,
@@ -170,7 +185,7 @@ fn push_prefix_ranges(
     mut then: impl FnMut(&mut QueryBuilder<Sqlite>),
 ) {
     let (low, high) = (prefix.to_string(), format!("{prefix}\u{10FFFF}"));
-    for (i, (index, column)) in SEARCH_INDEXES.into_iter().enumerate() {
+    for (i, (index, column)) in indexes.into_iter().enumerate() {
         if i > 0 {
             q.push(" UNION ALL ");
         }
@@ -235,7 +250,7 @@ impl Tx {
             return self.list_users_from(f, Restrict::Walk).await;
         };
         if !self
-            .prefix_matches_more_than(prefix, plan.sparse_below_for(f))
+            .prefix_matches_about_more_than(prefix, plan.sparse_below_for(f))
             .await?
         {
             return self.list_users_from(f, Restrict::Matches).await;
@@ -247,7 +262,7 @@ impl Tx {
             return Ok(page);
         }
         if self
-            .prefix_matches_more_than(prefix, plan.dense_above)
+            .prefix_matches_about_more_than(prefix, plan.dense_above)
             .await?
         {
             self.list_users_from(f, Restrict::Walk).await
@@ -309,6 +324,7 @@ impl Tx {
                 };
                 push_prefix_ranges(
                     &mut q,
+                    SEARCH_INDEXES,
                     &account_id,
                     prefix,
                     &format!("u.rowid AS r, {key} AS k, u.id AS i"),
@@ -325,7 +341,16 @@ impl Tx {
                 q.push(" AND u.rowid IN (SELECT u.rowid FROM users u WHERE +u.account_id = ")
                     .push_bind(account_id.clone())
                     .push(" AND u.rowid IN (");
-                push_prefix_ranges(&mut q, &account_id, prefix, "u.rowid", Keep::All, |_| {});
+                let all = Keep::All;
+                push_prefix_ranges(
+                    &mut q,
+                    SEARCH_INDEXES,
+                    &account_id,
+                    prefix,
+                    "u.rowid",
+                    all,
+                    |_| {},
+                );
                 q.push(")");
                 push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
                 push_filters_and_cursor(&mut q, f, key);
@@ -353,19 +378,33 @@ impl Tx {
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }
 
-    /// Whether more than `cap` of the account's users have an email or a (lowercased) name
-    /// starting with `prefix`: whether the two index ranges hold an entry past the first
-    /// `cap` (OFFSET steps over entries without reading them: about half the cost of
-    /// counting them).
-    async fn prefix_matches_more_than(&mut self, prefix: &str, cap: i64) -> StoreResult<bool> {
+    /// Whether about more than `cap` of the account's users have an email or a (lowercased)
+    /// name starting with `prefix`, estimated from the search indexes' sample: whether its two
+    /// ranges hold an entry past the first `cap / 16` (OFFSET steps over entries without
+    /// reading them). It only chooses how the page is found, never what it holds.
+    async fn prefix_matches_about_more_than(
+        &mut self,
+        prefix: &str,
+        cap: i64,
+    ) -> StoreResult<bool> {
         if cap < 0 {
             return Ok(true);
         }
         let account_id = self.account()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
-        push_prefix_ranges(&mut q, &account_id, prefix, "1", Keep::All, |_| {});
-        // The cap is an integer literal (a bound OFFSET re-plans at every execution).
-        q.push(format!(" LIMIT 1 OFFSET {cap}"));
+        push_prefix_ranges(
+            &mut q,
+            SAMPLE_INDEXES,
+            &account_id,
+            prefix,
+            "1",
+            Keep::All,
+            |q| {
+                q.push(SAMPLED);
+            },
+        );
+        // The offset is an integer literal (a bound OFFSET re-plans at every execution).
+        q.push(format!(" LIMIT 1 OFFSET {}", cap / ONE_IN));
         let past: Option<i64> = q.build_query_scalar().fetch_optional(self.conn()).await?;
         Ok(past.is_some())
     }

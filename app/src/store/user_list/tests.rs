@@ -4,6 +4,12 @@
 use super::*;
 use crate::store::{Database, Permit};
 
+/// A user's id: hex digits that look random, as the service's ids are (one in sixteen ends in
+/// `0`: the search indexes' sample).
+fn user_id(n: i64) -> String {
+    format!("{:016x}", (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
 /// 2,500 users: emails `u<n>@example.com`, every third with a name (some starting like
 /// another user's email), created out of order, some signed in, every fourth pending,
 /// every seventh an Admin.
@@ -32,7 +38,7 @@ async fn seeded() -> Database {
             "INSERT INTO users (id, account_id, email, email_normalized, name, status, created_at, updated_at, last_login_at) \
              VALUES (?1, 'acct', ?2, ?2, ?3, ?6, ?4, ?4, ?5)",
         )
-        .bind(format!("id{n:05}"))
+        .bind(user_id(n))
         .bind(format!("u{n}@example.com"))
         .bind(name)
         .bind((n * 7919) % 2_500)
@@ -46,7 +52,7 @@ async fn seeded() -> Database {
                 "INSERT INTO role_assignments (id, account_id, principal_type, principal_id, role_id, scope, created_at) \
                  VALUES (?1, 'acct', 'user', ?1, 'admin@account', 'account', 0)",
             )
-            .bind(format!("id{n:05}"))
+            .bind(user_id(n))
             .execute(tx.conn())
             .await
             .unwrap();
@@ -183,12 +189,13 @@ async fn paging_by_cursor_gives_every_user_once_in_every_order() {
 }
 
 #[tokio::test]
-async fn how_many_match_is_told_exactly_at_the_cap() {
+async fn how_many_match_is_estimated_from_the_sample() {
     let db = seeded().await;
     let permit = Permit::for_store_tests("acct");
-    for prefix in ["u1", "u12", "zoe 1", "u2499", "nobody"] {
+    // Prefixes matching 1,100 to 2,500 entries; a user whose email and name both match
+    // counts twice.
+    for prefix in ["u", "u1", "u2", "zoe "] {
         let mut tx = db.read(&permit).await.unwrap();
-        // Entries in the two ranges: a user whose email and name both match counts twice.
         let pattern = format!("{prefix}%");
         let (entries,): (i64,) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM users WHERE email_normalized LIKE ?1) \
@@ -198,10 +205,47 @@ async fn how_many_match_is_told_exactly_at_the_cap() {
         .fetch_one(tx.conn())
         .await
         .unwrap();
-        for (cap, more) in [(entries - 1, true), (entries, false), (entries + 1, false)] {
-            let told = tx.prefix_matches_more_than(prefix, cap).await.unwrap();
-            assert_eq!(told, more, "{prefix}: {entries} entries, more than {cap}?");
+        assert!(entries >= 800, "{prefix}: {entries}");
+        // Within a quarter of the count either way.
+        for (cap, more) in [(entries * 3 / 4, true), (entries * 5 / 4, false)] {
+            let told = tx
+                .prefix_matches_about_more_than(prefix, cap)
+                .await
+                .unwrap();
+            assert_eq!(
+                told, more,
+                "{prefix}: {entries} entries, about more than {cap}?"
+            );
         }
+        assert!(tx.prefix_matches_about_more_than(prefix, -1).await.unwrap());
         tx.finish().await.unwrap();
+    }
+    let mut tx = db.read(&permit).await.unwrap();
+    assert!(!tx
+        .prefix_matches_about_more_than("nobody", 0)
+        .await
+        .unwrap());
+    tx.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_estimate_reads_the_sample_not_the_search_indexes() {
+    let db = seeded().await;
+    let permit = Permit::for_store_tests("acct");
+    let mut tx = db.read(&permit).await.unwrap();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+    push_prefix_ranges(&mut q, SAMPLE_INDEXES, "acct", "u1", "1", Keep::All, |q| {
+        q.push(SAMPLED);
+    });
+    let plan: Vec<(i64, i64, i64, String)> = q.build_query_as().fetch_all(tx.conn()).await.unwrap();
+    tx.finish().await.unwrap();
+    let details: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
+    for (index, _) in SAMPLE_INDEXES {
+        assert!(
+            details
+                .iter()
+                .any(|d| d.contains(&format!("INDEX {index} "))),
+            "{details:?}"
+        );
     }
 }
