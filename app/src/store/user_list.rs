@@ -341,14 +341,13 @@ impl Tx {
                 q.push(" AND u.rowid IN (SELECT u.rowid FROM users u WHERE +u.account_id = ")
                     .push_bind(account_id.clone())
                     .push(" AND u.rowid IN (");
-                let all = Keep::All;
                 push_prefix_ranges(
                     &mut q,
                     SEARCH_INDEXES,
                     &account_id,
                     prefix,
                     "u.rowid",
-                    all,
+                    Keep::All,
                     |_| {},
                 );
                 q.push(")");
