@@ -218,6 +218,13 @@ fn push_prefix_ranges(
     }
 }
 
+/// `SELECT 1` for each entry of the search indexes' sample in the two ranges of `prefix`.
+fn push_sample_ranges(q: &mut QueryBuilder<Sqlite>, account_id: &str, prefix: &str) {
+    push_prefix_ranges(q, SAMPLE_INDEXES, account_id, prefix, "1", Keep::All, |q| {
+        q.push(SAMPLED);
+    });
+}
+
 pub(super) fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -391,17 +398,7 @@ impl Tx {
         }
         let account_id = self.account()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
-        push_prefix_ranges(
-            &mut q,
-            SAMPLE_INDEXES,
-            &account_id,
-            prefix,
-            "1",
-            Keep::All,
-            |q| {
-                q.push(SAMPLED);
-            },
-        );
+        push_sample_ranges(&mut q, &account_id, prefix);
         // The offset is an integer literal (a bound OFFSET re-plans at every execution).
         q.push(format!(" LIMIT 1 OFFSET {}", cap / ONE_IN));
         let past: Option<i64> = q.build_query_scalar().fetch_optional(self.conn()).await?;

@@ -234,9 +234,7 @@ async fn the_estimate_reads_the_sample_not_the_search_indexes() {
     let permit = Permit::for_store_tests("acct");
     let mut tx = db.read(&permit).await.unwrap();
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("EXPLAIN QUERY PLAN ");
-    push_prefix_ranges(&mut q, SAMPLE_INDEXES, "acct", "u1", "1", Keep::All, |q| {
-        q.push(SAMPLED);
-    });
+    push_sample_ranges(&mut q, "acct", "u1");
     let plan: Vec<(i64, i64, i64, String)> = q.build_query_as().fetch_all(tx.conn()).await.unwrap();
     tx.finish().await.unwrap();
     let details: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
