@@ -3,7 +3,8 @@ use crate::domain::UserSort;
 use sqlx::{QueryBuilder, Sqlite};
 
 mod filters;
-use filters::{push_cursor, push_filters_and_cursor, push_walk_filters, push_walk_past};
+mod page;
+use page::push_page;
 
 /// Where a page starts: the sort key and id of the previous page's last row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,102 +286,8 @@ impl Tx {
         restrict: Restrict,
     ) -> StoreResult<Vec<ListedUser>> {
         let account_id = self.account()?;
-        let key = key_sql(f.sort);
-        let (int_col, text_col) = if f.sort.numeric_key() {
-            (key, "NULL")
-        } else {
-            ("NULL", key)
-        };
-        let dir = if f.sort.ascending() { "ASC" } else { "DESC" };
-        // The role comes from a correlated subquery (not a join), so the planner walks the
-        // order's index and stops after LIMIT rows.
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT u.*, {ROLE_OF_USER} AS role_id, {TWO_FACTOR_OF_USER} AS two_factor, \
-             {int_col} AS sort_int, {text_col} AS sort_text \
-             FROM users u WHERE u.account_id = "
-        ));
-        q.push_bind(account_id.clone());
-        match (restrict, f.prefix) {
-            (Restrict::Window(rows), Some(prefix)) => {
-                // The window's rows in order (the order's index alone), the matches among
-                // them; only those rows are read whole.
-                q.push(" AND u.rowid IN (SELECT r FROM (SELECT u.rowid AS r, ")
-                    .push(format!(
-                        "{key} AS k, u.id AS i, u.email_normalized AS e, u.name AS n \
-                         FROM users u WHERE u.account_id = "
-                    ))
-                    .push_bind(account_id.clone());
-                push_filters_and_cursor(&mut q, f, key);
-                // Literal integers (a bound LIMIT re-plans at every execution).
-                q.push(format!(
-                    " ORDER BY {key} {dir}, u.id {dir} LIMIT {rows}) WHERE TRUE"
-                ));
-                push_prefix_match(&mut q, "e", "n", prefix);
-                q.push(format!(" ORDER BY k {dir}, i {dir} LIMIT {})", f.limit));
-            }
-            (Restrict::Matches, Some(prefix)) if !f.filters_by_assignments() => {
-                // The page chosen inside the search indexes: each range's first page, the
-                // page among those (`IN` keeps a user in both ranges once). Only its rows
-                // are read.
-                q.push(" AND u.rowid IN (SELECT r FROM (");
-                // Each entry holds the status and the keys of every order (migration
-                // 0023): no row is read.
-                let keep = Keep::First {
-                    descending: !f.sort.ascending(),
-                    n: f.limit,
-                };
-                push_prefix_ranges(
-                    &mut q,
-                    SEARCH_INDEXES,
-                    &account_id,
-                    prefix,
-                    &format!("u.rowid AS r, {key} AS k, u.id AS i"),
-                    keep,
-                    |q| push_filters_and_cursor(q, f, key),
-                );
-                q.push("))");
-            }
-            (Restrict::Matches, Some(prefix)) => {
-                // With a role or environment filter: each match's assignments are read.
-                // The matching rows, from the email and name index ranges (the account and
-                // the order made unusable as indexes with `+`, so the planner starts from
-                // them rather than walking the order); their keys alone sorted for the page.
-                q.push(" AND u.rowid IN (SELECT u.rowid FROM users u WHERE +u.account_id = ")
-                    .push_bind(account_id.clone())
-                    .push(" AND u.rowid IN (");
-                push_prefix_ranges(
-                    &mut q,
-                    SEARCH_INDEXES,
-                    &account_id,
-                    prefix,
-                    "u.rowid",
-                    Keep::All,
-                    |_| {},
-                );
-                q.push(")");
-                push_prefix_match(&mut q, "u.email_normalized", "u.name", prefix);
-                push_filters_and_cursor(&mut q, f, key);
-                q.push(format!(
-                    " ORDER BY +{key} {dir}, u.id {dir} LIMIT {})",
-                    f.limit
-                ));
-            }
-            _ => match &f.after {
-                Some((at, id)) if !key_is_column(f.sort) => {
-                    push_walk_past(&mut q, f, &account_id, key, (at, id));
-                }
-                _ => {
-                    push_walk_filters(&mut q, f);
-                    push_cursor(&mut q, f, key);
-                }
-            },
-        }
-        // The limit as a literal (an integer, never text): a bound LIMIT makes SQLite
-        // re-plan the statement at every execution (as in provisioning.rs).
-        q.push(format!(
-            " ORDER BY {key} {dir}, u.id {dir} LIMIT {}",
-            f.limit
-        ));
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+        push_page(&mut q, &account_id, f, restrict);
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }
 

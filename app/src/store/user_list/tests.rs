@@ -247,3 +247,41 @@ async fn the_estimate_reads_the_sample_not_the_search_indexes() {
         );
     }
 }
+
+/// A search's page is read by rowid, only the rows the search chose: the outer query never
+/// walks an order's index from the account's first user (past every user who doesn't match)
+/// to reach them.
+#[tokio::test]
+async fn a_search_reads_only_the_rows_it_chose() {
+    let db = seeded().await;
+    let permit = Permit::for_store_tests("acct");
+    let mut tx = db.read(&permit).await.unwrap();
+    let cursors = [None, Some((SortKey::Text("u2".into()), user_id(7)))];
+    for sort in UserSort::ALL {
+        for restrict in [Restrict::Matches, Restrict::Window(1_000)] {
+            for role_id in [None, Some("admin@account")] {
+                for after in &cursors {
+                    let f = UserFilter {
+                        prefix: Some("u1"),
+                        role_id,
+                        sort,
+                        after: after.as_ref().map(|(k, id)| (k.clone(), id.as_str())),
+                        limit: 51,
+                        ..Default::default()
+                    };
+                    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+                    push_page(&mut q, "acct", &f, restrict);
+                    let plan: Vec<(i64, i64, i64, String)> =
+                        q.build_query_as().fetch_all(tx.conn()).await.unwrap();
+                    let outer = plan.iter().find(|p| p.1 == 0).map(|p| p.3.as_str());
+                    assert_eq!(
+                        outer,
+                        Some("SEARCH u USING INTEGER PRIMARY KEY (rowid=?)"),
+                        "{sort:?}, {restrict:?}, role {role_id:?}, after {after:?}: {plan:?}"
+                    );
+                }
+            }
+        }
+    }
+    tx.finish().await.unwrap();
+}
