@@ -10,8 +10,7 @@ use crate::domain::{
     EnvironmentAccess, Feature, FieldErrors, MediaLibraryOptions, Permission, Plan, Role, Tier,
     UserPage, UserSort, UserStatus, UserSummary,
 };
-use crate::store::{ListedUser, SortKey, Tx, UserFilter};
-use std::collections::HashMap;
+use crate::store::{AccountRow, ListedUser, SortKey, Tx, UserFilter};
 
 pub(super) const INVITATION_VALID_SECS: i64 = 7 * 24 * 3600;
 
@@ -296,9 +295,11 @@ impl Service {
             .await?;
         let query = q.validate()?;
         let role_filter = query.role.map(|r| role_id(r, "account"));
-        let mut tx = self.db().read(&permit).await?;
-        let rows = tx
-            .list_users(&UserFilter {
+        let (rows, account) = self
+            .db()
+            .one_read(&permit)
+            .await?
+            .users_page(&UserFilter {
                 status: query.status.map(UserStatus::as_str),
                 role_id: role_filter.as_deref(),
                 prefix: (!query.search.is_empty()).then_some(query.search.as_str()),
@@ -308,36 +309,20 @@ impl Service {
                 limit: page_size + 1,
             })
             .await?;
+        let seats = seats_of(&account.ok_or(Refusal::AccountNotFound)?);
         let has_more = rows.len() as i64 > page_size;
         let rows: Vec<_> = rows.into_iter().take(page_size as usize).collect();
-        let ids: Vec<String> = rows.iter().map(|r| r.user.id.clone()).collect();
-        let mut scopes: HashMap<String, Vec<String>> = HashMap::new();
-        for (user_id, scope) in tx.environment_scopes_of(&ids).await? {
-            scopes.entry(user_id).or_default().push(scope);
-        }
-        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
-        for (user_id, name) in tx.group_names_of(&ids).await? {
-            groups.entry(user_id).or_default().push(name);
-        }
-        let seats = self.seats(&mut tx).await?;
-        tx.finish().await?;
         let next = has_more
             .then(|| {
                 rows.last()
                     .and_then(|r| r.sort_key().map(|k| format_cursor(&r.user.id, &k)))
             })
             .flatten();
-        let users = rows
-            .into_iter()
-            .filter_map(|r| {
-                let envs = scopes.get(&r.user.id).cloned().unwrap_or_default();
-                let member_of = groups.remove(&r.user.id).unwrap_or_default();
-                summary_of(r, &envs).map(|u| UserSummary {
-                    groups: member_of,
-                    ..u
-                })
-            })
-            .collect();
+        let mut users = Vec::with_capacity(rows.len());
+        for r in rows {
+            let (envs, groups) = (r.environment_scopes()?, r.group_names()?);
+            users.extend(summary_of(r, &envs).map(|u| UserSummary { groups, ..u }));
+        }
         Ok(UserPage {
             users,
             next,
@@ -390,18 +375,22 @@ impl Service {
 
     /// Seats in use and the limit: plan seats plus additional user subscriptions.
     pub(super) async fn seats(&self, tx: &mut Tx) -> ServiceResult<Seats> {
-        let account = self.account_row(tx).await?;
-        let plan = Plan::find(&account.plan);
-        let base = plan.map_or(0, |p| p.seats_for(account.enterprise_seats));
-        Ok(Seats {
-            used: account.seats_used,
-            limit: base + account.additional_user_subscriptions,
-            additional: account.additional_user_subscriptions,
-            subscriptions_available: plan.is_some_and(|p| {
-                p.tier == Tier::Paid
-                    && p.has(Feature::AdditionalUserSubscriptions)
-                    && account.subscribed_via == "direct"
-            }),
-        })
+        Ok(seats_of(&self.account_row(tx).await?))
+    }
+}
+
+/// The seat figures of this account row.
+fn seats_of(account: &AccountRow) -> Seats {
+    let plan = Plan::find(&account.plan);
+    let base = plan.map_or(0, |p| p.seats_for(account.enterprise_seats));
+    Seats {
+        used: account.seats_used,
+        limit: base + account.additional_user_subscriptions,
+        additional: account.additional_user_subscriptions,
+        subscriptions_available: plan.is_some_and(|p| {
+            p.tier == Tier::Paid
+                && p.has(Feature::AdditionalUserSubscriptions)
+                && account.subscribed_via == "direct"
+        }),
     }
 }

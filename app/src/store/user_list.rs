@@ -1,6 +1,6 @@
-use super::{StoreResult, Tx, UserRow};
+use super::{AccountRow, OneRead, StoreError, StoreResult, Tx, UserRow};
 use crate::domain::UserSort;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 mod filters;
 mod page;
@@ -68,9 +68,26 @@ pub struct ListedUser {
     pub sort_int: Option<i64>,
     #[sqlx(default)]
     pub sort_text: Option<String>,
+    /// The scopes of the user's product environment roles, as a JSON array in scope order
+    /// ([`ENVIRONMENTS_OF_USER`]).
+    #[sqlx(default)]
+    pub environments: Option<String>,
+    /// The names of the user's groups, as a JSON array by name ([`GROUPS_OF_USER`]).
+    #[sqlx(default)]
+    pub groups: Option<String>,
 }
 
 impl ListedUser {
+    /// The scopes of the user's product environment roles (`environment:…`), in order.
+    pub fn environment_scopes(&self) -> StoreResult<Vec<String>> {
+        json_texts(self.environments.as_deref())
+    }
+
+    /// The names of the user's groups, by name.
+    pub fn group_names(&self) -> StoreResult<Vec<String>> {
+        json_texts(self.groups.as_deref())
+    }
+
     pub fn sort_key(&self) -> Option<SortKey> {
         match (&self.sort_int, &self.sort_text) {
             (Some(i), _) => Some(SortKey::Int(*i)),
@@ -89,8 +106,29 @@ pub(super) const TWO_FACTOR_OF_USER: &str = "EXISTS (SELECT 1 FROM two_factor tf
 pub(super) const ROLE_OF_USER: &str = "(SELECT ra.role_id FROM role_assignments ra \
      WHERE ra.principal_type = 'user' AND ra.principal_id = u.id AND ra.scope = 'account')";
 
+/// The scopes of a user's product environment roles, as a JSON array in scope order, as a
+/// correlated subquery on `users u`: read beside the role, on the pages it just read.
+pub(super) const ENVIRONMENTS_OF_USER: &str =
+    "(SELECT json_group_array(ra.scope ORDER BY ra.scope) \
+     FROM role_assignments ra WHERE ra.principal_type = 'user' AND ra.principal_id = u.id \
+     AND ra.scope LIKE 'environment:%')";
+
+/// The names of a user's groups, as a JSON array by name, as a correlated subquery on `users u`.
+pub(super) const GROUPS_OF_USER: &str =
+    "(SELECT json_group_array(g.name ORDER BY g.name_normalized) \
+     FROM user_group_members m JOIN user_groups g ON g.id = m.group_id WHERE m.user_id = u.id)";
+
+/// The texts of a JSON array made by SQLite (`None`: none).
+fn json_texts(array: Option<&str>) -> StoreResult<Vec<String>> {
+    match array {
+        None => Ok(Vec::new()),
+        Some(a) => serde_json::from_str(a)
+            .map_err(|e| StoreError::Corrupt(format!("a JSON array from SQLite: {e}"))),
+    }
+}
+
 /// How a search's page is found; the tests force each way. The numbers of matches are
-/// estimates ([`Tx::prefix_matches_about_more_than`]): they choose the way, never the page.
+/// estimates ([`prefix_matches_about_more_than`]): they choose the way, never the page.
 #[derive(Debug, Clone, Copy)]
 struct SearchPlan {
     /// Up to this many matches, the page is chosen among them, inside the two search
@@ -242,6 +280,85 @@ fn push_prefix_match(q: &mut QueryBuilder<Sqlite>, email: &str, name: &str, pref
         .push(" ESCAPE '\\')");
 }
 
+impl OneRead {
+    /// A page of User Management's table and the account (its seats), each statement a
+    /// snapshot of its own, without a transaction's BEGIN and ROLLBACK round trips: the
+    /// estimates before the page only choose how it is found (never what it holds), and the
+    /// seat figures are shown beside the page, not derived from it.
+    pub async fn users_page(
+        mut self,
+        f: &UserFilter<'_>,
+    ) -> StoreResult<(Vec<ListedUser>, Option<AccountRow>)> {
+        let account_id = self.account()?;
+        let conn = self.conn()?;
+        let rows = list_users_on(conn, &account_id, f, SEARCH_PLAN).await?;
+        let account = sqlx::query_as("SELECT * FROM accounts WHERE id = ?")
+            .bind(&account_id)
+            .fetch_optional(conn)
+            .await?;
+        Ok((rows, account))
+    }
+}
+
+/// One page of the account's users by this plan, on this connection.
+async fn list_users_on(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    f: &UserFilter<'_>,
+    plan: SearchPlan,
+) -> StoreResult<Vec<ListedUser>> {
+    let Some(prefix) = f.prefix else {
+        return page(conn, account_id, f, Restrict::Walk).await;
+    };
+    if !prefix_matches_about_more_than(conn, account_id, prefix, plan.sparse_below_for(f)).await? {
+        return page(conn, account_id, f, Restrict::Matches).await;
+    }
+    let rows = page(conn, account_id, f, Restrict::Window(plan.walk_bound)).await?;
+    if rows.len() as i64 >= f.limit {
+        return Ok(rows);
+    }
+    let restrict =
+        if prefix_matches_about_more_than(conn, account_id, prefix, plan.dense_above).await? {
+            Restrict::Walk
+        } else {
+            Restrict::Matches
+        };
+    page(conn, account_id, f, restrict).await
+}
+
+/// One page, taken from the rows `restrict` says.
+async fn page(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    f: &UserFilter<'_>,
+    restrict: Restrict,
+) -> StoreResult<Vec<ListedUser>> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    push_page(&mut q, account_id, f, restrict);
+    Ok(q.build_query_as().fetch_all(conn).await?)
+}
+
+/// Whether about more than `cap` of the account's users have an email or a (lowercased)
+/// name starting with `prefix`, estimated from the search indexes' sample: whether its two
+/// ranges hold an entry past the first `cap / 16` (OFFSET steps over entries without
+/// reading them). It only chooses how the page is found, never what it holds.
+async fn prefix_matches_about_more_than(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    prefix: &str,
+    cap: i64,
+) -> StoreResult<bool> {
+    if cap < 0 {
+        return Ok(true);
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    push_sample_ranges(&mut q, account_id, prefix);
+    // The offset is an integer literal (a bound OFFSET re-plans at every execution).
+    q.push(format!(" LIMIT 1 OFFSET {}", cap / ONE_IN));
+    let past: Option<i64> = q.build_query_scalar().fetch_optional(conn).await?;
+    Ok(past.is_some())
+}
+
 impl Tx {
     /// One page of an account's users, oldest first, by keyset (no OFFSET).
     pub async fn list_users(&mut self, f: &UserFilter<'_>) -> StoreResult<Vec<ListedUser>> {
@@ -254,64 +371,20 @@ impl Tx {
         f: &UserFilter<'_>,
         plan: SearchPlan,
     ) -> StoreResult<Vec<ListedUser>> {
-        let Some(prefix) = f.prefix else {
-            return self.list_users_from(f, Restrict::Walk).await;
-        };
-        if !self
-            .prefix_matches_about_more_than(prefix, plan.sparse_below_for(f))
-            .await?
-        {
-            return self.list_users_from(f, Restrict::Matches).await;
-        }
-        let page = self
-            .list_users_from(f, Restrict::Window(plan.walk_bound))
-            .await?;
-        if page.len() as i64 >= f.limit {
-            return Ok(page);
-        }
-        if self
-            .prefix_matches_about_more_than(prefix, plan.dense_above)
-            .await?
-        {
-            self.list_users_from(f, Restrict::Walk).await
-        } else {
-            self.list_users_from(f, Restrict::Matches).await
-        }
-    }
-
-    /// One page, taken from the rows `restrict` says.
-    async fn list_users_from(
-        &mut self,
-        f: &UserFilter<'_>,
-        restrict: Restrict,
-    ) -> StoreResult<Vec<ListedUser>> {
         let account_id = self.account()?;
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
-        push_page(&mut q, &account_id, f, restrict);
-        Ok(q.build_query_as().fetch_all(self.conn()).await?)
+        list_users_on(self.conn(), &account_id, f, plan).await
     }
 
-    /// Whether about more than `cap` of the account's users have an email or a (lowercased)
-    /// name starting with `prefix`, estimated from the search indexes' sample: whether its two
-    /// ranges hold an entry past the first `cap / 16` (OFFSET steps over entries without
-    /// reading them). It only chooses how the page is found, never what it holds.
+    /// [`prefix_matches_about_more_than`] in this transaction (the tests).
+    #[cfg(test)]
     async fn prefix_matches_about_more_than(
         &mut self,
         prefix: &str,
         cap: i64,
     ) -> StoreResult<bool> {
-        if cap < 0 {
-            return Ok(true);
-        }
         let account_id = self.account()?;
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
-        push_sample_ranges(&mut q, &account_id, prefix);
-        // The offset is an integer literal (a bound OFFSET re-plans at every execution).
-        q.push(format!(" LIMIT 1 OFFSET {}", cap / ONE_IN));
-        let past: Option<i64> = q.build_query_scalar().fetch_optional(self.conn()).await?;
-        Ok(past.is_some())
+        prefix_matches_about_more_than(self.conn(), &account_id, prefix, cap).await
     }
-
     /// `(user id, scope)` of the environment-role assignments of these users.
     pub async fn environment_scopes_of(
         &mut self,
@@ -329,26 +402,6 @@ impl Tx {
             sep.push_bind(id.clone());
         }
         q.push(") ORDER BY principal_id, scope");
-        Ok(q.build_query_as().fetch_all(self.conn()).await?)
-    }
-
-    /// `(user id, group name)` of these users' memberships, by group name.
-    pub async fn group_names_of(
-        &mut self,
-        user_ids: &[String],
-    ) -> StoreResult<Vec<(String, String)>> {
-        if user_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT m.user_id, g.name FROM user_group_members m \
-             JOIN user_groups g ON g.id = m.group_id WHERE m.user_id IN (",
-        );
-        let mut sep = q.separated(", ");
-        for id in user_ids {
-            sep.push_bind(id.clone());
-        }
-        q.push(") ORDER BY g.name_normalized");
         Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }
 

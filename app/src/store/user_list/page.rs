@@ -3,7 +3,7 @@
 use super::filters::{push_cursor, push_filters_and_cursor, push_walk_filters, push_walk_past};
 use super::{
     key_is_column, key_sql, push_prefix_match, push_prefix_ranges, Keep, Restrict, UserFilter,
-    ROLE_OF_USER, SEARCH_INDEXES, TWO_FACTOR_OF_USER,
+    ENVIRONMENTS_OF_USER, GROUPS_OF_USER, ROLE_OF_USER, SEARCH_INDEXES, TWO_FACTOR_OF_USER,
 };
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -33,7 +33,8 @@ pub(super) fn push_page(
     };
     q.push(format!(
         "SELECT u.*, {ROLE_OF_USER} AS role_id, {TWO_FACTOR_OF_USER} AS two_factor, \
-         {int_col} AS sort_int, {text_col} AS sort_text \
+         {int_col} AS sort_int, {text_col} AS sort_text, \
+         {ENVIRONMENTS_OF_USER} AS environments, {GROUPS_OF_USER} AS groups \
          FROM {users} WHERE u.account_id = "
     ));
     q.push_bind(account_id.to_string());
