@@ -243,12 +243,7 @@ pub(super) async fn load(tx: &mut Tx, user_id: &str) -> ServiceResult<(UserRow, 
         .account_user(user_id.trim())
         .await?
         .ok_or_else(not_found)?;
-    let scopes: Vec<String> = tx
-        .environment_scopes_of(std::slice::from_ref(&row.user.id))
-        .await?
-        .into_iter()
-        .map(|(_, s)| s)
-        .collect();
+    let scopes = row.environment_scopes()?;
     let user = row.user.clone();
     let summary = summary_of(row, &scopes).ok_or_else(not_found)?;
     Ok((user, summary))

@@ -57,11 +57,19 @@ impl Tx {
     /// The transaction's account.
     pub async fn account_row(&mut self) -> StoreResult<Option<AccountRow>> {
         let id = self.account()?;
-        Ok(sqlx::query_as("SELECT * FROM accounts WHERE id = ?")
-            .bind(&id)
-            .fetch_optional(self.conn())
-            .await?)
+        account_row_on(self.conn(), &id).await
     }
+}
+
+/// The account `id`, on this connection (in a transaction or not).
+pub(super) async fn account_row_on(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+) -> StoreResult<Option<AccountRow>> {
+    Ok(sqlx::query_as("SELECT * FROM accounts WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 impl Tx {

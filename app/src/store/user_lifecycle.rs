@@ -191,13 +191,15 @@ impl Tx {
         Ok(())
     }
 
-    /// One user of an account with their account-scope role id.
+    /// One user of an account with their account-scope role id and product environments.
     pub async fn account_user(&mut self, user_id: &str) -> StoreResult<Option<super::ListedUser>> {
         let account_id = self.account()?;
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT u.*, {} AS role_id, {} AS two_factor FROM users u WHERE u.account_id = ? AND u.id = ?",
+            "SELECT u.*, {} AS role_id, {} AS two_factor, {} AS environments FROM users u \
+             WHERE u.account_id = ? AND u.id = ?",
             super::user_list::ROLE_OF_USER,
-            super::user_list::TWO_FACTOR_OF_USER
+            super::user_list::TWO_FACTOR_OF_USER,
+            super::user_list::ENVIRONMENTS_OF_USER
         )))
         .bind(&account_id)
         .bind(user_id)

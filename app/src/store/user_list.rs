@@ -292,10 +292,7 @@ impl OneRead {
         let account_id = self.account()?;
         let conn = self.conn()?;
         let rows = list_users_on(conn, &account_id, f, SEARCH_PLAN).await?;
-        let account = sqlx::query_as("SELECT * FROM accounts WHERE id = ?")
-            .bind(&account_id)
-            .fetch_optional(conn)
-            .await?;
+        let account = super::accounts::account_row_on(conn, &account_id).await?;
         Ok((rows, account))
     }
 }
@@ -384,25 +381,6 @@ impl Tx {
     ) -> StoreResult<bool> {
         let account_id = self.account()?;
         prefix_matches_about_more_than(self.conn(), &account_id, prefix, cap).await
-    }
-    /// `(user id, scope)` of the environment-role assignments of these users.
-    pub async fn environment_scopes_of(
-        &mut self,
-        user_ids: &[String],
-    ) -> StoreResult<Vec<(String, String)>> {
-        if user_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT principal_id, scope FROM role_assignments WHERE principal_type = 'user' \
-             AND scope LIKE 'environment:%' AND principal_id IN (",
-        );
-        let mut sep = q.separated(", ");
-        for id in user_ids {
-            sep.push_bind(id.clone());
-        }
-        q.push(") ORDER BY principal_id, scope");
-        Ok(q.build_query_as().fetch_all(self.conn()).await?)
     }
 
     /// Users holding a seat (every status but inactive), as the database keeps count
