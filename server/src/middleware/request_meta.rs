@@ -63,12 +63,17 @@ fn forwarded_address(hop: &str) -> Option<IpAddr> {
 }
 
 /// Attaches [`RequestMeta`] (client address, user agent, a fresh request id) to the
-/// request for the handlers and the audit log, and echoes the id as `X-Request-Id`.
+/// request for the handlers and the audit log, and echoes the id as `X-Request-Id`. The
+/// built files (`/pkg`) get neither: nothing is audited for them, and a page loads up to
+/// 200 of them (43 bytes of header each).
 pub async fn attach_request_meta(
     State(proxies): State<TrustedProxies>,
     mut req: Request,
     next: Next,
 ) -> Response {
+    if crate::assets::is_asset_path(req.uri().path()) {
+        return next.run(req).await;
+    }
     let socket = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
